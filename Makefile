@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# meshvpn: one Makefile for userspace, tools, BPF objects and the module.
+# `make help` lists the targets. Everything built lands in build/, except
+# the module, which Kbuild builds in place (kmod/meshvpn.ko).
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+
+# The module builds against the VM kernel's headers unless KDIR says
+# otherwise; `make deps` records where those headers are.
+KDIR ?= $(shell cat $(BUILD)/vm/kdir 2>/dev/null)
+
+CC ?= gcc
+BPF_CLANG ?= clang-16
+PKG_CONFIG ?= pkg-config
+
+CPPFLAGS += -I$(TOP)/include/uapi -I$(TOP)/include -I$(TOP)/userspace \
+	    -D_GNU_SOURCE
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wno-missing-field-initializers -fno-common
+LDLIBS += -lssl -lcrypto -lmnl
+
+# SAN=1: AddressSanitizer (with leak checks) and UBSan, any finding fatal.
+# check-unit builds this way, into its own build folder.
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+# Userspace: every module but a program's main goes into one library.
+LIB_SRCS := $(filter-out %/meshvpnd.c,$(wildcard $(TOP)/userspace/*.c))
+LIB_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(LIB_SRCS))
+LIB := $(BUILD)/libmeshvpn.a
+PROGS := $(if $(wildcard $(TOP)/userspace/meshvpnd.c),$(BUILD)/meshvpnd) \
+	 $(if $(wildcard $(TOP)/tools/meshvpn.c),$(BUILD)/meshvpn)
+
+UNIT_SRCS := $(wildcard $(TOP)/selftests/unit/test_*.c)
+UNIT_BINS := $(patsubst $(TOP)/%.c,$(BUILD)/%,$(UNIT_SRCS))
+
+# BPF objects see the host's asm/ headers through the multiarch folder.
+BPF_ARCH_INCLUDE := -I/usr/include/$(shell $(CC) -print-multiarch)
+# Fuzzers (libFuzzer): each selftests/fuzz/fuzz_NAME.c against the library
+# sources, with ASan and UBSan. `make fuzz` runs each for FUZZ_TIME seconds.
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+FUZZ_SRCS := $(wildcard $(TOP)/selftests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst $(TOP)/selftests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+
+BPF_SRCS := $(wildcard $(TOP)/bpf/*.bpf.c)
+BPF_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(BPF_SRCS))
+
+.PHONY: all userspace tools bpf kmod deps check check-unit check-netns \
+	check-vm check-style demo bench bench-vm gen fuzz fuzzers clean help
+
+all: userspace bpf kmod
+
+userspace tools: $(LIB) $(PROGS)
+
+$(BUILD)/%.o: $(TOP)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(if $^,ar rcs $@ $^,ar rcs $@)
+
+$(BUILD)/meshvpnd: $(BUILD)/userspace/meshvpnd.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/meshvpn: $(BUILD)/tools/meshvpn.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/selftests/unit/%: $(BUILD)/selftests/unit/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/selftests/unit/%.o: CPPFLAGS += -I$(TOP)/selftests/unit
+
+bpf: $(BPF_OBJS)
+
+fuzzers: $(FUZZ_BINS)
+
+$(BUILD)/fuzz/%: $(TOP)/selftests/fuzz/%.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
+		-o $@ $< $(LIB_SRCS) -lssl -lcrypto
+
+fuzz: fuzzers
+	@for f in $(FUZZ_BINS); do \
+		mkdir -p $(BUILD)/fuzz/corpus/$$(basename $$f); \
+		echo "== $$f ($(FUZZ_TIME) s)"; \
+		$$f -max_total_time=$(FUZZ_TIME) $(BUILD)/fuzz/corpus/$$(basename $$f) \
+			|| exit 1; \
+	done
+
+$(BUILD)/bpf/%.bpf.o: $(TOP)/bpf/%.bpf.c
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) -O2 -g -target bpf -Wall -Werror $(BPF_ARCH_INCLUDE) \
+		-I$(TOP)/include/uapi -I$(TOP)/include -c -o $@ $<
+
+kmod:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps' or pass KDIR=..."; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+deps:
+	@$(TOP)/scripts/deps.sh
+
+# Regenerate the netlink uapi header and kernel policies from the YAML spec.
+gen:
+	python3 $(TOP)/scripts/ynl-gen.py
+
+SAN_BUILD := $(BUILD)/san
+check-unit: deps
+	@$(MAKE) --no-print-directory SAN=1 BUILD=$(SAN_BUILD) userspace \
+		$(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(UNIT_BINS))
+	@$(TOP)/selftests/unit/run $(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(UNIT_BINS))
+
+check-netns: deps
+	@$(MAKE) --no-print-directory userspace
+	@$(TOP)/selftests/netns/run
+
+check-vm: deps
+	@$(MAKE) --no-print-directory kmod
+	@$(TOP)/selftests/vm/check
+
+# Each suite runs even when an earlier one failed; the last line totals them.
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/check-all.sh "$(MAKE) --no-print-directory" \
+		check-unit check-netns check-vm
+
+# Kernel style: sparse over the module and checkpatch over its sources.
+check-style: deps
+	$(MAKE) -C $(KDIR) M=$(TOP) C=2 CF=-D__CHECK_ENDIAN__ modules
+	@$(TOP)/scripts/checkpatch.sh
+
+demo: deps
+	@$(TOP)/scripts/demo.sh
+
+bench: deps
+	@echo "make bench: no benchmark exists yet (see the Benchmarks issue)" >&2
+	@exit 1
+
+bench-vm: deps
+	@echo "make bench-vm: no VM benchmark exists yet (see the kernel data-plane issue)" >&2
+	@exit 1
+
+clean:
+	rm -rf $(BUILD)/userspace $(BUILD)/tools $(BUILD)/selftests $(BUILD)/bpf $(LIB) \
+		$(BUILD)/meshvpnd $(BUILD)/meshvpn
+	$(if $(KDIR),-$(MAKE) -C $(KDIR) M=$(TOP) clean)
+
+help:
+	@echo "make              build userspace, tools, BPF objects and kmod/meshvpn.ko"
+	@echo "make deps         install packages and fetch the VM kernel (idempotent)"
+	@echo "make check        every test suite: check-unit, check-netns, check-vm"
+	@echo "make check-unit   unit tests on the host"
+	@echo "make check-netns  network namespace tests on the host (root)"
+	@echo "make check-vm     kernel tests in a qemu VM (root)"
+	@echo "make check-style  sparse and checkpatch over the module"
+	@echo "make demo         the mesh on this machine"
+	@echo "make gen          regenerate netlink code from the YAML spec"
+	@echo "make fuzz         run every fuzzer for FUZZ_TIME seconds (default 60)"
+	@echo "KDIR=/path        build the module against another kernel (6.1 or later)"
+
+.SECONDARY:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

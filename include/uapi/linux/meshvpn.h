@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/meshvpn.yaml */
+/* YNL-GEN uapi header */
+/* To regenerate run: scripts/ynl-gen.py */
+
+#ifndef _UAPI_LINUX_MESHVPN_H
+#define _UAPI_LINUX_MESHVPN_H
+
+#include <linux/types.h>
+
+#define MESHVPN_FAMILY_NAME	"meshvpn"
+#define MESHVPN_FAMILY_VERSION	1
+
+/*
+ * Highest valid node id. Node ids are 48 bits (see include/meshvpn/wire.h); 0
+ * (none) and 0xffffffffffff (reserved) are never valid.
+ */
+#define MESHVPN_NODE_ID_MAX	0xfffffffffffeULL
+
+/*
+ * Length in bytes of a session key for every supported cipher.
+ */
+#define MESHVPN_KEY_LEN	32
+
+/**
+ * enum meshvpn_cipher_alg - AEAD used by a session key.
+ * @MESHVPN_CIPHER_ALG_NONE: No encryption nor authentication: IP in UDP, for
+ *	networks that are already trusted.
+ * @MESHVPN_CIPHER_ALG_CHACHA20_POLY1305: ChaCha20-Poly1305 (RFC 8439), 32-byte
+ *	key, 16-byte tag.
+ * @MESHVPN_CIPHER_ALG_AES_256_GCM: AES-256 in Galois/Counter Mode, 32-byte key,
+ *	16-byte tag.
+ */
+enum meshvpn_cipher_alg {
+	MESHVPN_CIPHER_ALG_NONE,
+	MESHVPN_CIPHER_ALG_CHACHA20_POLY1305,
+	MESHVPN_CIPHER_ALG_AES_256_GCM,
+};
+
+/**
+ * enum meshvpn_key_slot - The two key slots every node has.
+ * @MESHVPN_KEY_SLOT_CURRENT: The key used to encrypt, and to decrypt its key
+ *	phase.
+ * @MESHVPN_KEY_SLOT_NEXT: A key installed ahead of a rekey: it decrypts its key
+ *	phase at once and becomes current with key-swap.
+ */
+enum meshvpn_key_slot {
+	MESHVPN_KEY_SLOT_CURRENT,
+	MESHVPN_KEY_SLOT_NEXT,
+};
+
+/**
+ * enum meshvpn_rekey_reason - Why the kernel asks for a new session key.
+ * @MESHVPN_REKEY_REASON_MESSAGES: The current key has encrypted
+ *	REKEY_AFTER_MESSAGES messages.
+ * @MESHVPN_REKEY_REASON_TIME: The current key is older than
+ *	REKEY_AFTER_SECONDS.
+ */
+enum meshvpn_rekey_reason {
+	MESHVPN_REKEY_REASON_MESSAGES,
+	MESHVPN_REKEY_REASON_TIME,
+};
+
+/*
+ * Attribute set "device": The meshvpn device itself and the local node.
+ *
+ * @MESHVPN_A_DEVICE_LOCAL_NODE_ID: (u64, 1..MESHVPN_NODE_ID_MAX) Node id of
+ *	this node: the source id of every message sent and the destination id of
+ *	every message consumed locally.
+ * @MESHVPN_A_DEVICE_SOCKET: (u32) File descriptor of a UDP socket created and
+ *	bound by userspace. The kernel takes a reference and sends and receives
+ *	all tunnel traffic on it; messages it does not consume (probes,
+ *	handshakes) still reach the socket's owner. Input only.
+ * @MESHVPN_A_DEVICE_PORT: (be16) Local UDP port the socket is bound to. Output
+ *	only.
+ * @MESHVPN_A_DEVICE_NODE_COUNT: (u32) Number of remote nodes configured on the
+ *	device. Output only.
+ * @MESHVPN_A_DEVICE_ROUTE_COUNT: (u32) Number of routes configured on the
+ *	device. Output only.
+ * @MESHVPN_A_DEVICE_PAD: (pad) Padding for 64-bit attributes, ignore.
+ */
+enum {
+	MESHVPN_A_DEVICE_LOCAL_NODE_ID = 1,
+	MESHVPN_A_DEVICE_SOCKET,
+	MESHVPN_A_DEVICE_PORT,
+	MESHVPN_A_DEVICE_NODE_COUNT,
+	MESHVPN_A_DEVICE_ROUTE_COUNT,
+	MESHVPN_A_DEVICE_PAD,
+
+	__MESHVPN_A_DEVICE_MAX,
+	MESHVPN_A_DEVICE_MAX = (__MESHVPN_A_DEVICE_MAX - 1)
+};
+
+/*
+ * Attribute set "node": A remote node of the mesh.
+ *
+ * @MESHVPN_A_NODE_ID: (u64, 1..MESHVPN_NODE_ID_MAX) Node id, unique in the
+ *	device; identifies the node in every operation.
+ * @MESHVPN_A_NODE_REMOTE_IPV4: (be32) IPv4 address of the node's UDP endpoint.
+ * @MESHVPN_A_NODE_REMOTE_IPV6: (binary, exact-len 16) IPv6 address of the
+ *	node's UDP endpoint.
+ * @MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID: (u32) Scope id (interface index) of a
+ *	link-local remote-ipv6 (RFC 2553).
+ * @MESHVPN_A_NODE_REMOTE_PORT: (be16, >= 1) UDP port of the node's endpoint.
+ * @MESHVPN_A_NODE_NEXT_HOP: (u64, 1..MESHVPN_NODE_ID_MAX) Node id packets for
+ *	this node are sent to: the node's own id means direct to its endpoint,
+ *	another id means relayed through that node (end-to-end encrypted, the
+ *	relay cannot read them).
+ * @MESHVPN_A_NODE_KEEPALIVE: (u32, <= 3600) Seconds of transmit silence after
+ *	which an empty keepalive message is sent to the node; 0 disables
+ *	keepalives.
+ * @MESHVPN_A_NODE_RX_BYTES: (uint) Inner bytes received from the node and
+ *	delivered. Output only.
+ * @MESHVPN_A_NODE_RX_PACKETS: (uint) Inner packets received from the node and
+ *	delivered. Output only.
+ * @MESHVPN_A_NODE_TX_BYTES: (uint) Inner bytes encrypted and sent to the node.
+ *	Output only.
+ * @MESHVPN_A_NODE_TX_PACKETS: (uint) Inner packets encrypted and sent to the
+ *	node. Output only.
+ * @MESHVPN_A_NODE_RX_DECRYPT_ERRORS: (uint) Messages claiming to come from the
+ *	node that failed authentication or had no key for their key phase.
+ *	Output only.
+ * @MESHVPN_A_NODE_RX_REPLAY_DROPS: (uint) Authenticated messages dropped as
+ *	replayed or older than the replay window. Output only.
+ * @MESHVPN_A_NODE_RX_RPF_DROPS: (uint) Decrypted packets dropped because their
+ *	inner source address is not routed to the node (reverse path filter).
+ *	Output only.
+ * @MESHVPN_A_NODE_TX_NO_KEY_DROPS: (uint) Packets to the node dropped because
+ *	it has no usable key. Output only.
+ * @MESHVPN_A_NODE_RELAY_PACKETS: (uint) Messages from the node forwarded, still
+ *	encrypted, to another node (this node acting as relay). Output only.
+ * @MESHVPN_A_NODE_RELAY_BYTES: (uint) Bytes of the messages counted by
+ *	relay-packets. Output only.
+ * @MESHVPN_A_NODE_LAST_RX: (u64) Time of the last authenticated message from
+ *	the node, in seconds since boot (CLOCK_BOOTTIME); 0 if none yet. Output
+ *	only.
+ * @MESHVPN_A_NODE_PAD: (pad) Padding for 64-bit attributes, ignore.
+ */
+enum {
+	MESHVPN_A_NODE_ID = 1,
+	MESHVPN_A_NODE_REMOTE_IPV4,
+	MESHVPN_A_NODE_REMOTE_IPV6,
+	MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID,
+	MESHVPN_A_NODE_REMOTE_PORT,
+	MESHVPN_A_NODE_NEXT_HOP,
+	MESHVPN_A_NODE_KEEPALIVE,
+	MESHVPN_A_NODE_RX_BYTES,
+	MESHVPN_A_NODE_RX_PACKETS,
+	MESHVPN_A_NODE_TX_BYTES,
+	MESHVPN_A_NODE_TX_PACKETS,
+	MESHVPN_A_NODE_RX_DECRYPT_ERRORS,
+	MESHVPN_A_NODE_RX_REPLAY_DROPS,
+	MESHVPN_A_NODE_RX_RPF_DROPS,
+	MESHVPN_A_NODE_TX_NO_KEY_DROPS,
+	MESHVPN_A_NODE_RELAY_PACKETS,
+	MESHVPN_A_NODE_RELAY_BYTES,
+	MESHVPN_A_NODE_LAST_RX,
+	MESHVPN_A_NODE_PAD,
+
+	__MESHVPN_A_NODE_MAX,
+	MESHVPN_A_NODE_MAX = (__MESHVPN_A_NODE_MAX - 1)
+};
+
+/*
+ * Attribute set "keyconf": A session key of a node, in one of its two slots.
+ *
+ * @MESHVPN_A_KEYCONF_NODE_ID: (u64, 1..MESHVPN_NODE_ID_MAX) Id of the node the
+ *	key belongs to.
+ * @MESHVPN_A_KEYCONF_SLOT: (u32, enum meshvpn_key_slot) Key slot the operation
+ *	applies to.
+ * @MESHVPN_A_KEYCONF_CIPHER_ALG: (u32, enum meshvpn_cipher_alg) AEAD the key is
+ *	used with.
+ * @MESHVPN_A_KEYCONF_PHASE: (u8, <= 1) Value of the key-phase bit
+ *	(MESHVPN_FLAG_KEY_PHASE) in the messages this key encrypts and decrypts.
+ * @MESHVPN_A_KEYCONF_ENCRYPT_DIR: (nest, MESHVPN_A_KEYDIR_*) Key material for
+ *	messages sent to the node.
+ * @MESHVPN_A_KEYCONF_DECRYPT_DIR: (nest, MESHVPN_A_KEYDIR_*) Key material for
+ *	messages received from the node.
+ * @MESHVPN_A_KEYCONF_REKEY_REASON: (u32, enum meshvpn_rekey_reason) Why a rekey
+ *	is due. Notifications only.
+ * @MESHVPN_A_KEYCONF_PAD: (pad) Padding for 64-bit attributes, ignore.
+ */
+enum {
+	MESHVPN_A_KEYCONF_NODE_ID = 1,
+	MESHVPN_A_KEYCONF_SLOT,
+	MESHVPN_A_KEYCONF_CIPHER_ALG,
+	MESHVPN_A_KEYCONF_PHASE,
+	MESHVPN_A_KEYCONF_ENCRYPT_DIR,
+	MESHVPN_A_KEYCONF_DECRYPT_DIR,
+	MESHVPN_A_KEYCONF_REKEY_REASON,
+	MESHVPN_A_KEYCONF_PAD,
+
+	__MESHVPN_A_KEYCONF_MAX,
+	MESHVPN_A_KEYCONF_MAX = (__MESHVPN_A_KEYCONF_MAX - 1)
+};
+
+/*
+ * Attribute set "keydir": Key material of one direction. Input only: key
+ * material is never returned by the kernel.
+ *
+ * @MESHVPN_A_KEYDIR_CIPHER_KEY: (binary, exact-len MESHVPN_KEY_LEN) The AEAD
+ *	key; absent for cipher-alg none.
+ */
+enum {
+	MESHVPN_A_KEYDIR_CIPHER_KEY = 1,
+
+	__MESHVPN_A_KEYDIR_MAX,
+	MESHVPN_A_KEYDIR_MAX = (__MESHVPN_A_KEYDIR_MAX - 1)
+};
+
+/*
+ * Attribute set "route": A route from an inner prefix to the node owning it
+ * (longest prefix match). Exactly one of ipv4 and ipv6 is present.
+ *
+ * @MESHVPN_A_ROUTE_NODE_ID: (u64, 1..MESHVPN_NODE_ID_MAX) Id of the node the
+ *	prefix is routed to.
+ * @MESHVPN_A_ROUTE_IPV4: (be32) IPv4 prefix address; bits past prefix-len must
+ *	be zero.
+ * @MESHVPN_A_ROUTE_IPV6: (binary, exact-len 16) IPv6 prefix address; bits past
+ *	prefix-len must be zero.
+ * @MESHVPN_A_ROUTE_PREFIX_LEN: (u8, <= 128) Prefix length, at most 32 for ipv4
+ *	and 128 for ipv6.
+ * @MESHVPN_A_ROUTE_PAD: (pad) Padding for 64-bit attributes, ignore.
+ */
+enum {
+	MESHVPN_A_ROUTE_NODE_ID = 1,
+	MESHVPN_A_ROUTE_IPV4,
+	MESHVPN_A_ROUTE_IPV6,
+	MESHVPN_A_ROUTE_PREFIX_LEN,
+	MESHVPN_A_ROUTE_PAD,
+
+	__MESHVPN_A_ROUTE_MAX,
+	MESHVPN_A_ROUTE_MAX = (__MESHVPN_A_ROUTE_MAX - 1)
+};
+
+/*
+ * Attribute set "meshvpn": Top level attributes of every message.
+ *
+ * @MESHVPN_A_IFINDEX: (u32) Index of the meshvpn device to operate on. Required
+ *	by every operation.
+ * @MESHVPN_A_DEV: (nest, MESHVPN_A_DEVICE_*) Device attributes.
+ * @MESHVPN_A_NODE: (nest, MESHVPN_A_NODE_*) One remote node.
+ * @MESHVPN_A_KEYCONF: (nest, MESHVPN_A_KEYCONF_*) One session key of a node.
+ * @MESHVPN_A_ROUTE: (nest, MESHVPN_A_ROUTE_*) One route.
+ */
+enum {
+	MESHVPN_A_IFINDEX = 1,
+	MESHVPN_A_DEV,
+	MESHVPN_A_NODE,
+	MESHVPN_A_KEYCONF,
+	MESHVPN_A_ROUTE,
+
+	__MESHVPN_A_MAX,
+	MESHVPN_A_MAX = (__MESHVPN_A_MAX - 1)
+};
+
+/*
+ * Commands. All do/dump commands need CAP_NET_ADMIN and carry
+ * MESHVPN_A_IFINDEX. Notifications are sent to the "events" multicast group.
+ *
+ * @MESHVPN_CMD_DEV_GET: Get the device: local node id, bound port, node and
+ *	route counts.
+ *	do request: ifindex
+ *	do reply: ifindex, dev
+ * @MESHVPN_CMD_DEV_SET: Configure the device: the local node id and the UDP
+ *	socket (passed by file descriptor). Attributes left out are unchanged.
+ *	do request: ifindex, dev(local-node-id, socket)
+ * @MESHVPN_CMD_NODE_NEW: Add a remote node. The id is required and must not
+ *	exist yet; a node without endpoint can only be reached through a next
+ *	hop.
+ *	do request: ifindex, node(id, remote-ipv4, remote-ipv6,
+ *		remote-ipv6-scope-id, remote-port, next-hop, keepalive)
+ * @MESHVPN_CMD_NODE_SET: Change an existing node (endpoint, next hop,
+ *	keepalive). Attributes left out are unchanged.
+ *	do request: ifindex, node(id, remote-ipv4, remote-ipv6,
+ *		remote-ipv6-scope-id, remote-port, next-hop, keepalive)
+ * @MESHVPN_CMD_NODE_GET: Get one node (do, by id) or all nodes (dump, one node
+ *	per message) with endpoint, next hop and counters. A dump that raced
+ *	with a change is flagged NLM_F_DUMP_INTR.
+ *	do request: ifindex, node
+ *	do reply: ifindex, node
+ *	dump request: ifindex
+ *	dump reply: ifindex, node
+ * @MESHVPN_CMD_NODE_DEL: Delete a node together with its keys and the routes
+ *	pointing at it.
+ *	do request: ifindex, node(id)
+ * @MESHVPN_CMD_KEY_NEW: Install a session key of a node into a slot, replacing
+ *	the key in it. Both directions are required (without cipher-key for
+ *	cipher-alg none).
+ *	do request: ifindex, keyconf(node-id, slot, cipher-alg, phase,
+ *		encrypt-dir, decrypt-dir)
+ * @MESHVPN_CMD_KEY_GET: Get the non-secret data of a node's key slot (cipher,
+ *	phase). Key material is never returned.
+ *	do request: ifindex, keyconf(node-id, slot, cipher-alg, phase)
+ *	do reply: ifindex, keyconf(node-id, slot, cipher-alg, phase)
+ * @MESHVPN_CMD_KEY_SWAP: Make a node's next key the current one; the old
+ *	current key is destroyed and the next slot left empty.
+ *	do request: ifindex, keyconf(node-id)
+ * @MESHVPN_CMD_KEY_DEL: Destroy the key in one slot of a node.
+ *	do request: ifindex, keyconf(node-id, slot)
+ * @MESHVPN_CMD_ROUTE_NEW: Route an inner IPv4 or IPv6 prefix to a node,
+ *	replacing an existing route for the same prefix.
+ *	do request: ifindex, route(node-id, ipv4, ipv6, prefix-len)
+ * @MESHVPN_CMD_ROUTE_DEL: Delete the route for a prefix. If node-id is given,
+ *	the route is only deleted when it points at that node.
+ *	do request: ifindex, route(node-id, ipv4, ipv6, prefix-len)
+ * @MESHVPN_CMD_ROUTE_GET: Dump all routes, one per message. A dump that raced
+ *	with a change is flagged NLM_F_DUMP_INTR.
+ *	dump request: ifindex
+ *	dump reply: ifindex, route
+ * @MESHVPN_CMD_KEY_NEEDED_NTF: Traffic for a node is waiting for a session key
+ *	(the node has no current key). Rate limited per node.
+ *	notification: ifindex, keyconf(node-id)
+ * @MESHVPN_CMD_ENDPOINT_MOVED_NTF: An authenticated message from a node arrived
+ *	from an address or port other than its configured endpoint, which the
+ *	kernel has adopted. Never sent for unauthenticated packets. Rate limited
+ *	per node.
+ *	notification: ifindex, node(id, remote-ipv4, remote-ipv6,
+ *		remote-ipv6-scope-id, remote-port)
+ * @MESHVPN_CMD_REKEY_DUE_NTF: A node's key is due for replacement (by message
+ *	count or age); it keeps working until the hard limits. Sent once per key
+ *	and reason.
+ *	notification: ifindex, keyconf(node-id, slot, rekey-reason)
+ */
+enum {
+	MESHVPN_CMD_DEV_GET = 1,
+	MESHVPN_CMD_DEV_SET,
+	MESHVPN_CMD_NODE_NEW,
+	MESHVPN_CMD_NODE_SET,
+	MESHVPN_CMD_NODE_GET,
+	MESHVPN_CMD_NODE_DEL,
+	MESHVPN_CMD_KEY_NEW,
+	MESHVPN_CMD_KEY_GET,
+	MESHVPN_CMD_KEY_SWAP,
+	MESHVPN_CMD_KEY_DEL,
+	MESHVPN_CMD_ROUTE_NEW,
+	MESHVPN_CMD_ROUTE_DEL,
+	MESHVPN_CMD_ROUTE_GET,
+	MESHVPN_CMD_KEY_NEEDED_NTF,
+	MESHVPN_CMD_ENDPOINT_MOVED_NTF,
+	MESHVPN_CMD_REKEY_DUE_NTF,
+
+	__MESHVPN_CMD_MAX,
+	MESHVPN_CMD_MAX = (__MESHVPN_CMD_MAX - 1)
+};
+
+#define MESHVPN_MCGRP_EVENTS	"events"
+
+#endif /* _UAPI_LINUX_MESHVPN_H */
