@@ -6,7 +6,7 @@
  */
 
 #include <linux/module.h>
-#include <linux/genetlink.h>
+#include <net/genetlink.h>
 #include <net/rtnetlink.h>
 
 #include <linux/meshvpn.h>
