@@ -124,6 +124,7 @@ check-netns: deps
 
 check-vm: deps
 	@$(MAKE) --no-print-directory kmod
+	@KDIR=$(KDIR) $(TOP)/selftests/vm/ktest/build.sh
 	@$(TOP)/selftests/vm/check
 
 # Each suite runs even when an earlier one failed; the last line totals them.

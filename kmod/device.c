@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The meshvpn link: an L3 point-to-multipoint device without ARP. Its MTU
- * leaves room for the worst-case outer headers, IPv6 + UDP + meshvpn header
- * + tag. The data path arrives with the node and key tables; until then
- * transmitted packets are counted and dropped.
+ * The meshvpn link: an L3 point-to-multipoint device without ARP. Inner IPv4
+ * and IPv6 packets leave it encrypted in UDP (send.c) and arrive through the
+ * attached socket (receive.c). Its MTU leaves room for the worst-case outer
+ * headers, IPv6 + UDP + meshvpn header + tag.
  */
 
 #include <linux/if_arp.h>
@@ -17,36 +17,70 @@
 
 #include "compat.h"
 #include "device.h"
+#include "node.h"
+#include "parallel.h"
+#include "send.h"
+#include "socket.h"
 
 /* Worst case around an inner packet: IPv6 + UDP outside, header and tag. */
 #define MESHVPN_ENCAP_OVERHEAD						\
 	(sizeof(struct ipv6hdr) + sizeof(struct udphdr) + MESHVPN_DATA_OVERHEAD)
 
-static netdev_tx_t meshvpn_xmit(struct sk_buff *skb, struct net_device *dev)
-{
-	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
-}
-
-#ifndef MESHVPN_HAVE_CORE_TSTATS
-/* Before 6.6 the core does not allocate per-CPU stats for drivers. */
 static int meshvpn_dev_init(struct net_device *dev)
 {
+	struct meshvpn_device *mv = netdev_priv(dev);
+	int ret;
+
+#ifndef MESHVPN_HAVE_CORE_TSTATS
+	/* Before 6.6 the core does not allocate per-CPU stats for drivers. */
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	return dev->tstats ? 0 : -ENOMEM;
+	if (!dev->tstats)
+		return -ENOMEM;
+#endif
+	ret = meshvpn_parallel_dev_init(mv);
+	if (ret)
+		goto err_stats;
+	ret = gro_cells_init(&mv->gro_cells, dev);
+	if (ret)
+		goto err_parallel;
+	return 0;
+
+err_parallel:
+	meshvpn_parallel_dev_uninit(mv);
+err_stats:
+#ifndef MESHVPN_HAVE_CORE_TSTATS
+	free_percpu(dev->tstats);
+#endif
+	return ret;
 }
 
+/* Unregistering the link (or its namespace going away) frees everything. */
 static void meshvpn_dev_uninit(struct net_device *dev)
 {
-	free_percpu(dev->tstats);
+	struct meshvpn_device *mv = netdev_priv(dev);
+
+	mutex_lock(&mv->update_lock);
+	meshvpn_socket_detach(mv);
+	meshvpn_node_remove_all(mv);
+	meshvpn_routes_free(&mv->routes, &mv->update_lock);
+	mutex_unlock(&mv->update_lock);
+	/* The link is down: jobs still in flight drop their packets. */
+	gro_cells_destroy(&mv->gro_cells);
 }
+
+/* Runs once the last reference is gone, so no crypto job is in flight. */
+static void meshvpn_dev_destruct(struct net_device *dev)
+{
+	meshvpn_parallel_dev_uninit(netdev_priv(dev));
+#ifndef MESHVPN_HAVE_CORE_TSTATS
+	free_percpu(dev->tstats);
 #endif
+}
 
 static const struct net_device_ops meshvpn_netdev_ops = {
-#ifndef MESHVPN_HAVE_CORE_TSTATS
 	.ndo_init		= meshvpn_dev_init,
 	.ndo_uninit		= meshvpn_dev_uninit,
+#ifndef MESHVPN_HAVE_CORE_TSTATS
 	.ndo_get_stats64	= dev_get_tstats64,
 #endif
 	.ndo_start_xmit		= meshvpn_xmit,
@@ -83,12 +117,18 @@ static void meshvpn_setup(struct net_device *dev)
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 #endif
 	dev->needs_free_netdev = true;
+	dev->priv_destructor = meshvpn_dev_destruct;
 	/* Route lookups for the outer packet need the inner dst's MTU. */
 	netif_keep_dst(dev);
 
 	memset(mv, 0, sizeof(*mv));
 	mv->dev = dev;
 	mutex_init(&mv->update_lock);
+	spin_lock_init(&mv->endpoint_lock);
+	hash_init(mv->nodes_by_id);
+	hash_init(mv->nodes_by_endpoint);
+	INIT_LIST_HEAD(&mv->nodes);
+	meshvpn_routes_init(&mv->routes);
 }
 
 struct rtnl_link_ops meshvpn_link_ops __read_mostly = {

@@ -14,14 +14,19 @@
 #include "main.h"
 #include "device.h"
 #include "netlink.h"
+#include "parallel.h"
 
 static int __init meshvpn_init(void)
 {
 	int ret;
 
-	ret = meshvpn_device_init();
+	ret = meshvpn_parallel_init();
 	if (ret < 0)
 		return ret;
+
+	ret = meshvpn_device_init();
+	if (ret < 0)
+		goto err_parallel;
 
 	ret = meshvpn_netlink_init();
 	if (ret < 0)
@@ -32,6 +37,8 @@ static int __init meshvpn_init(void)
 
 err_device:
 	meshvpn_device_uninit();
+err_parallel:
+	meshvpn_parallel_uninit();
 	return ret;
 }
 
@@ -40,6 +47,7 @@ static void __exit meshvpn_exit(void)
 	/* Netlink first, so no request can find a device that is going away. */
 	meshvpn_netlink_uninit();
 	meshvpn_device_uninit();
+	meshvpn_parallel_uninit();
 }
 
 module_init(meshvpn_init);

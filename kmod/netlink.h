@@ -2,7 +2,16 @@
 #ifndef _MESHVPN_NETLINK_H
 #define _MESHVPN_NETLINK_H
 
+#include <linux/types.h>
+
+struct meshvpn_node;
+
 int meshvpn_netlink_init(void);
 void meshvpn_netlink_uninit(void);
+
+void meshvpn_nl_notify_key_needed(struct meshvpn_node *node);
+void meshvpn_nl_notify_endpoint_moved(struct meshvpn_node *node);
+void meshvpn_nl_notify_rekey_due(struct meshvpn_node *node, u32 slot,
+				 u32 reason);
 
 #endif /* _MESHVPN_NETLINK_H */

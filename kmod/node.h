@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _MESHVPN_NODE_H
+#define _MESHVPN_NODE_H
+
+#include <linux/in6.h>
+#include <linux/kref.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/u64_stats_sync.h>
+#include <net/dst_cache.h>
+
+#include "crypto.h"
+
+struct meshvpn_device;
+
+/**
+ * struct meshvpn_endpoint - the outer address a node is reached at
+ * @addr: IPv4 or IPv6 socket address; family AF_UNSPEC when unknown
+ * @addr.sa: generic view of the address
+ * @addr.sin: IPv4 address and port
+ * @addr.sin6: IPv6 address, port and scope id
+ */
+struct meshvpn_endpoint {
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in sin;
+		struct sockaddr_in6 sin6;
+	} addr;
+};
+
+/* Per-node counters, in the order of their netlink attributes. */
+enum meshvpn_node_stat {
+	MESHVPN_STAT_RX_BYTES,		/* inner bytes received */
+	MESHVPN_STAT_RX_PACKETS,	/* inner packets received */
+	MESHVPN_STAT_TX_BYTES,		/* inner bytes sent */
+	MESHVPN_STAT_TX_PACKETS,	/* inner packets sent */
+	MESHVPN_STAT_RX_DECRYPT_ERRORS,	/* tag did not verify, or no key */
+	MESHVPN_STAT_RX_REPLAY_DROPS,	/* counter already seen or too old */
+	MESHVPN_STAT_RX_RPF_DROPS,	/* inner source not routed to the node */
+	MESHVPN_STAT_TX_NO_KEY_DROPS,	/* no key came in time */
+	MESHVPN_STAT_RELAY_PACKETS,	/* messages relayed towards the node */
+	MESHVPN_STAT_RELAY_BYTES,	/* bytes relayed towards the node */
+	MESHVPN_STAT_COUNT
+};
+
+/**
+ * struct meshvpn_node_stats - per-CPU counters of one node
+ * @syncp: consistent 64-bit reads on 32-bit machines
+ * @v: the counters, indexed by enum meshvpn_node_stat
+ */
+struct meshvpn_node_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t v[MESHVPN_STAT_COUNT];
+};
+
+/**
+ * struct meshvpn_node - a remote node of the mesh
+ * @mv: the device the node belongs to
+ * @id: the node's 48-bit id
+ * @id_hnode: entry in the device's table by id
+ * @ep_hnode: entry in the device's table by endpoint, while it has one
+ * @list: entry in the device's list of nodes (dumps, teardown)
+ * @refcount: references from packets in flight and timers
+ * @rcu: deferred free
+ * @endpoint_lock: protects @endpoint, @ep_hnode and @dst_cache
+ * @endpoint: where the node's messages go when it is its own next hop
+ * @dst_cache: route to @endpoint
+ * @next_hop: id of the node messages for this node are sent to
+ * @keepalive: seconds of silence after which a keepalive is sent, 0 = never
+ * @keys: the current and next key slots
+ * @staged: packets waiting for a key
+ * @staged_timer: drops @staged when no key comes in time
+ * @last_rx: boot time (seconds) of the last authenticated message
+ * @last_tx: jiffies of the last message sent, for keepalives
+ * @keepalive_timer: sends keepalives
+ * @key_needed_at: jiffies of the last key-needed notification
+ * @moved_at: jiffies of the last endpoint-moved notification
+ * @stats: per-CPU counters
+ * @dead: unlinked from the device, no new work may start
+ */
+struct meshvpn_node {
+	struct meshvpn_device *mv;
+	u64 id;
+	struct hlist_node id_hnode;
+	struct hlist_node ep_hnode;
+	struct list_head list;
+	struct kref refcount;
+	struct rcu_head rcu;
+	spinlock_t endpoint_lock; /* see kernel-doc */
+	struct meshvpn_endpoint endpoint;
+	struct dst_cache dst_cache;
+	u64 next_hop;
+	u32 keepalive;
+	struct meshvpn_keys keys;
+	struct sk_buff_head staged;
+	struct timer_list staged_timer;
+	u64 last_rx;
+	unsigned long last_tx;
+	struct timer_list keepalive_timer;
+	unsigned long key_needed_at;
+	unsigned long moved_at;
+	struct meshvpn_node_stats __percpu *stats;
+	bool dead;
+};
+
+/* Packets a node without a key may hold, and how long they wait. */
+#define MESHVPN_MAX_STAGED_PACKETS	128
+#define MESHVPN_STAGED_TIMEOUT		(5 * HZ)
+/* At most one notification of a kind per node in this interval. */
+#define MESHVPN_NOTIFY_INTERVAL		HZ
+/* A device holds at most this many nodes. */
+#define MESHVPN_MAX_NODES		BIT(20)
+
+struct meshvpn_node *meshvpn_node_create(struct meshvpn_device *mv, u64 id);
+void meshvpn_node_remove(struct meshvpn_node *node);
+void meshvpn_node_remove_all(struct meshvpn_device *mv);
+struct meshvpn_node *meshvpn_node_lookup(struct meshvpn_device *mv, u64 id);
+struct meshvpn_node *meshvpn_node_lookup_endpoint(struct meshvpn_device *mv,
+						  const struct sk_buff *skb);
+struct meshvpn_node *meshvpn_node_get(struct meshvpn_node *node);
+void meshvpn_node_put(struct meshvpn_node *node);
+
+void meshvpn_node_set_endpoint(struct meshvpn_node *node,
+			       const struct meshvpn_endpoint *ep);
+bool meshvpn_endpoint_from_skb(struct meshvpn_endpoint *ep,
+			       const struct sk_buff *skb);
+bool meshvpn_endpoint_eq(const struct meshvpn_endpoint *a,
+			 const struct meshvpn_endpoint *b);
+void meshvpn_node_set_keepalive(struct meshvpn_node *node, u32 seconds);
+
+void meshvpn_node_stats_read(struct meshvpn_node *node,
+			     u64 sum[MESHVPN_STAT_COUNT]);
+
+static inline void meshvpn_node_count(struct meshvpn_node *node,
+				      enum meshvpn_node_stat stat, u64 n)
+{
+	struct meshvpn_node_stats *s = get_cpu_ptr(node->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->v[stat], n);
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(node->stats);
+}
+
+#endif /* _MESHVPN_NODE_H */

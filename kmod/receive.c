@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive: every message on the attached socket passes through
+ * meshvpn_udp_encap_recv() first. Messages for other nodes are relayed
+ * without decryption, DATA for this node is verified, decrypted and
+ * delivered, and everything else goes to the daemon untouched
+ * (Documentation/protocol.md, sections 3, 6 and 7).
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/timekeeping.h>
+#include <linux/udp.h>
+#include <net/gro_cells.h>
+#include <net/ip.h>
+#include <net/udp.h>
+
+#include <meshvpn/wire.h>
+
+#include "compat.h"
+#include "device.h"
+#include "netlink.h"
+#include "node.h"
+#include "parallel.h"
+#include "receive.h"
+#include "route.h"
+#include "socket.h"
+
+#define MESHVPN_RX_HDR_LEN (sizeof(struct udphdr) + MESHVPN_HDR_LEN)
+
+static struct meshvpn_hdr *meshvpn_rx_hdr(struct sk_buff *skb)
+{
+	return (struct meshvpn_hdr *)(skb_transport_header(skb) +
+				      sizeof(struct udphdr));
+}
+
+/* The inner packet is plausible and its own length fits what arrived. */
+static bool meshvpn_inner_ok(struct sk_buff *skb)
+{
+	unsigned int len;
+
+	if (!pskb_may_pull(skb, 1))
+		return false;
+	skb_reset_network_header(skb);
+	switch (skb->data[0] >> 4) {
+	case 4:
+		if (!pskb_may_pull(skb, sizeof(struct iphdr)))
+			return false;
+		len = ntohs(ip_hdr(skb)->tot_len);
+		if (len < sizeof(struct iphdr) || len > skb->len)
+			return false;
+		skb->protocol = htons(ETH_P_IP);
+		break;
+	case 6:
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)))
+			return false;
+		len = sizeof(struct ipv6hdr) +
+		      ntohs(ipv6_hdr(skb)->payload_len);
+		if (len > skb->len)
+			return false;
+		skb->protocol = htons(ETH_P_IPV6);
+		break;
+	default:
+		return false;
+	}
+	return !pskb_trim(skb, len);
+}
+
+/* Move an endpoint only on an authenticated message that came directly. */
+static void meshvpn_maybe_moved(struct meshvpn_node *node,
+				struct meshvpn_key *key, u8 ttl,
+				const struct meshvpn_endpoint *from)
+{
+	struct meshvpn_endpoint cur;
+
+	if (key->alg == MESHVPN_CIPHER_ALG_NONE || ttl != MESHVPN_DEFAULT_TTL ||
+	    READ_ONCE(node->next_hop) != node->id)
+		return;
+	spin_lock_bh(&node->endpoint_lock);
+	cur = node->endpoint;
+	spin_unlock_bh(&node->endpoint_lock);
+	if (meshvpn_endpoint_eq(&cur, from))
+		return;
+
+	meshvpn_node_set_endpoint(node, from);
+	meshvpn_nl_notify_endpoint_moved(node);
+}
+
+static void meshvpn_deliver(struct meshvpn_device *mv,
+			    struct meshvpn_node *node, struct sk_buff *skb,
+			    bool authenticated, bool xnet)
+{
+	struct net_device *dev = mv->dev;
+	unsigned int len;
+
+	skb_scrub_packet(skb, xnet);
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	skb_reset_mac_header(skb);
+	skb_reset_network_header(skb);
+	skb_probe_transport_header(skb);
+	/* The tag covered the whole inner packet; without a cipher nothing
+	 * vouches for it, so its checksums are checked as usual.
+	 */
+	skb->ip_summed = authenticated ? CHECKSUM_UNNECESSARY : CHECKSUM_NONE;
+	skb->csum_level = authenticated ? ~0 : 0;
+
+	len = skb->len;
+	if (likely(gro_cells_receive(&mv->gro_cells, skb) == NET_RX_SUCCESS)) {
+		meshvpn_node_count(node, MESHVPN_STAT_RX_PACKETS, 1);
+		meshvpn_node_count(node, MESHVPN_STAT_RX_BYTES, len);
+		dev_sw_netstats_rx_add(dev, len);
+	} else {
+		DEV_STATS_INC(dev, rx_dropped);
+	}
+}
+
+/* Serial step: in arrival order, on the node's CPU. */
+static void meshvpn_rx_serial(struct padata_priv *padata)
+{
+	struct meshvpn_crypt_job *job = container_of(padata,
+						     struct meshvpn_crypt_job,
+						     padata);
+	struct meshvpn_node *node = job->node;
+	struct meshvpn_device *mv = node->mv;
+	struct sk_buff *skb = job->skb;
+
+	if (unlikely(job->err)) {
+		meshvpn_node_count(node, MESHVPN_STAT_RX_DECRYPT_ERRORS, 1);
+		goto drop;
+	}
+	/* Only an authentic message may move the window. */
+	if (unlikely(!meshvpn_replay_accept(&job->key->replay, job->counter))) {
+		meshvpn_node_count(node, MESHVPN_STAT_RX_REPLAY_DROPS, 1);
+		goto drop;
+	}
+
+	WRITE_ONCE(node->last_rx, ktime_get_boottime_seconds());
+	meshvpn_maybe_moved(node, job->key, job->ttl, &job->from);
+	__skb_pull(skb, MESHVPN_HDR_LEN);
+
+	if (!skb->len) {
+		/* A keepalive: it kept the path open, nothing to deliver. */
+		consume_skb(skb);
+		goto out;
+	}
+	if (unlikely(!meshvpn_inner_ok(skb))) {
+		DEV_STATS_INC(mv->dev, rx_errors);
+		goto drop;
+	}
+	rcu_read_lock_bh();
+	if (unlikely(meshvpn_routes_lookup_src(&mv->routes, skb) != node)) {
+		rcu_read_unlock_bh();
+		meshvpn_node_count(node, MESHVPN_STAT_RX_RPF_DROPS, 1);
+		goto drop;
+	}
+	rcu_read_unlock_bh();
+	meshvpn_deliver(mv, node, skb,
+			job->key->alg != MESHVPN_CIPHER_ALG_NONE, job->xnet);
+	goto out;
+
+drop:
+	DEV_STATS_INC(mv->dev, rx_dropped);
+	kfree_skb(skb);
+out:
+	meshvpn_crypt_job_free(job);
+}
+
+/* Parallel step: on any CPU. */
+static void meshvpn_rx_parallel(struct padata_priv *padata)
+{
+	struct meshvpn_crypt_job *job = container_of(padata,
+						     struct meshvpn_crypt_job,
+						     padata);
+
+	job->err = meshvpn_key_decrypt(job->key, job->skb, job->counter);
+	padata_do_serial(padata);
+}
+
+/* A DATA message for this node: cheap checks, then queue it for decryption. */
+static void meshvpn_receive_data(struct meshvpn_device *mv,
+				 struct sk_buff *skb, bool xnet)
+{
+	struct meshvpn_endpoint from;
+	struct meshvpn_crypt_job *job;
+	struct meshvpn_node *node;
+	struct meshvpn_key *key;
+	struct meshvpn_hdr *hdr;
+	u64 counter;
+	u8 ttl;
+
+	hdr = meshvpn_rx_hdr(skb);
+	if (unlikely((hdr->flags & ~MESHVPN_FLAGS_KNOWN) || hdr->reserved))
+		goto drop_error;
+	node = meshvpn_node_lookup(mv, meshvpn_node_id_get(hdr->src));
+	if (unlikely(!node))
+		goto drop_error;
+	if (!meshvpn_endpoint_from_skb(&from, skb))
+		goto drop_error;
+
+	key = meshvpn_keys_get_phase(&node->keys,
+				     hdr->flags & MESHVPN_FLAG_KEY_PHASE);
+	if (unlikely(!key)) {
+		meshvpn_node_count(node, MESHVPN_STAT_RX_DECRYPT_ERRORS, 1);
+		goto drop;
+	}
+	counter = get_unaligned_be64(&hdr->counter);
+	if (unlikely(meshvpn_replay_too_old(&key->replay, counter))) {
+		meshvpn_node_count(node, MESHVPN_STAT_RX_REPLAY_DROPS, 1);
+		goto drop_key;
+	}
+
+	/* From here on the message is ours to change: drop the UDP header
+	 * and take the TTL out of the associated data.
+	 */
+	__skb_pull(skb, sizeof(struct udphdr));
+	if (skb_ensure_writable(skb, MESHVPN_HDR_LEN))
+		goto drop_key;
+	ttl = skb->data[MESHVPN_HDR_TTL_OFFSET];
+	skb->data[MESHVPN_HDR_TTL_OFFSET] = 0;
+
+	job = meshvpn_crypt_job_new(node, key, skb, counter);
+	if (unlikely(!job))
+		goto drop_key;
+	job->ttl = ttl;
+	job->xnet = xnet;
+	job->from = from;
+	job->padata.parallel = meshvpn_rx_parallel;
+	job->padata.serial = meshvpn_rx_serial;
+	if (unlikely(meshvpn_crypt_job_submit(mv->rx_shell, job))) {
+		meshvpn_crypt_job_free(job);
+		goto drop;
+	}
+	return;
+
+drop_key:
+	meshvpn_key_put(key);
+drop:
+	DEV_STATS_INC(mv->dev, rx_dropped);
+	kfree_skb(skb);
+	return;
+drop_error:
+	DEV_STATS_INC(mv->dev, rx_errors);
+	kfree_skb(skb);
+}
+
+/*
+ * Forward a message for another node, unchanged but for its TTL, to that
+ * node's next hop. Only members of the mesh may use a relay: a message from
+ * an address that is no known node's endpoint is dropped, so the relay can
+ * never be made to reflect traffic at someone.
+ */
+static void meshvpn_relay(struct meshvpn_device *mv, struct sk_buff *skb,
+			  u64 dst_id)
+{
+	struct meshvpn_node *from, *dst, *via;
+	struct meshvpn_hdr *hdr = meshvpn_rx_hdr(skb);
+	u64 src_id = meshvpn_node_id_get(hdr->src);
+	u8 ttl = hdr->ttl;
+
+	from = meshvpn_node_lookup_endpoint(mv, skb);
+	if (!from)
+		goto drop;
+	dst = meshvpn_node_lookup(mv, dst_id);
+	if (!dst || src_id == mv->local_node_id || src_id == dst_id ||
+	    ttl <= 1)
+		goto drop;
+	via = READ_ONCE(dst->next_hop) == dst->id ?
+	      dst : meshvpn_node_lookup(mv, READ_ONCE(dst->next_hop));
+	if (!via || via == from || via->id == mv->local_node_id)
+		goto drop;
+
+	__skb_pull(skb, sizeof(struct udphdr));
+	if (skb_ensure_writable(skb, MESHVPN_HDR_LEN))
+		goto drop;
+	skb->data[MESHVPN_HDR_TTL_OFFSET] = ttl - 1;
+	nf_reset_ct(skb);
+
+	meshvpn_node_count(dst, MESHVPN_STAT_RELAY_PACKETS, 1);
+	meshvpn_node_count(dst, MESHVPN_STAT_RELAY_BYTES, skb->len);
+	if (meshvpn_socket_send(mv, via, skb))
+		DEV_STATS_INC(mv->dev, tx_errors);
+	return;
+
+drop:
+	DEV_STATS_INC(mv->dev, rx_dropped);
+	kfree_skb(skb);
+}
+
+/**
+ * meshvpn_udp_encap_recv() - first look at every message on the socket
+ * @sk: the attached UDP socket
+ * @skb: the message, at its UDP header
+ *
+ * Return: 0 when the kernel took the message, 1 to pass it to userspace.
+ */
+int meshvpn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
+{
+	struct meshvpn_socket *ms = rcu_dereference_sk_user_data(sk);
+	struct meshvpn_device *mv;
+	struct meshvpn_hdr *hdr;
+	u64 local_id, dst_id;
+
+	if (unlikely(!ms))
+		return 1;
+	mv = ms->mv;
+	local_id = READ_ONCE(mv->local_node_id);
+	/* Too short to be ours, or no identity yet: the daemon decides. */
+	if (!local_id || !pskb_may_pull(skb, MESHVPN_RX_HDR_LEN))
+		return 1;
+
+	skb_reset_transport_header(skb);
+	hdr = meshvpn_rx_hdr(skb);
+	dst_id = meshvpn_node_id_get(hdr->dst);
+	if (dst_id != local_id) {
+		meshvpn_relay(mv, skb, dst_id);
+		return 0;
+	}
+	if (hdr->type != MESHVPN_MSG_DATA)
+		return 1;
+	meshvpn_receive_data(mv, skb,
+			     !net_eq(sock_net(sk), dev_net(mv->dev)));
+	return 0;
+}

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _MESHVPN_RECEIVE_H
+#define _MESHVPN_RECEIVE_H
+
+struct sock;
+struct sk_buff;
+
+int meshvpn_udp_encap_recv(struct sock *sk, struct sk_buff *skb);
+
+#endif /* _MESHVPN_RECEIVE_H */

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: an inner packet leaving the meshvpn link is matched to the node
+ * that owns its destination prefix, encrypted with that node's current key
+ * under a fresh counter, and sent to the endpoint of the node's next hop:
+ * the node itself, or a relay that forwards the ciphertext unchanged.
+ */
+
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/icmp.h>
+#include <net/ip_tunnels.h>
+
+#include <meshvpn/wire.h>
+
+#include "compat.h"
+#include "device.h"
+#include "netlink.h"
+#include "node.h"
+#include "parallel.h"
+#include "route.h"
+#include "send.h"
+#include "socket.h"
+
+/* Which inner protocol a packet is, from its own header; 0 if neither. */
+static __be16 meshvpn_inner_protocol(struct sk_buff *skb)
+{
+	if (skb_network_header(skb) < skb->head ||
+	    skb_network_header(skb) + sizeof(struct iphdr) > skb_tail_pointer(skb))
+		return 0;
+	if (ip_hdr(skb)->version == 4 && pskb_network_may_pull(skb, sizeof(struct iphdr)))
+		return htons(ETH_P_IP);
+	if (ip_hdr(skb)->version == 6 &&
+	    pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
+		return htons(ETH_P_IPV6);
+	return 0;
+}
+
+static void meshvpn_unreachable(struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	else if (skb->protocol == htons(ETH_P_IPV6))
+		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
+}
+
+/* The node a message for @node is sent to: itself, or its relay. */
+static struct meshvpn_node *meshvpn_next_hop(struct meshvpn_node *node)
+{
+	u64 next_hop = READ_ONCE(node->next_hop);
+
+	if (next_hop == node->id)
+		return node;
+	return meshvpn_node_lookup(node->mv, next_hop);
+}
+
+/* Serial step: in submission order, on the node's CPU. */
+static void meshvpn_tx_serial(struct padata_priv *padata)
+{
+	struct meshvpn_crypt_job *job = container_of(padata,
+						     struct meshvpn_crypt_job,
+						     padata);
+	struct meshvpn_node *node = job->node, *via;
+	struct meshvpn_device *mv = node->mv;
+	struct sk_buff *skb = job->skb;
+	unsigned int inner_len;
+	u32 rekey_reason;
+
+	if (unlikely(job->err)) {
+		DEV_STATS_INC(mv->dev, tx_dropped);
+		kfree_skb(skb);
+		goto out;
+	}
+	inner_len = skb->len - MESHVPN_HDR_LEN - meshvpn_key_tag_len(job->key);
+	/* The TTL is not authenticated, so that relays can decrement it;
+	 * it goes in after encryption.
+	 */
+	skb->data[MESHVPN_HDR_TTL_OFFSET] = MESHVPN_DEFAULT_TTL;
+	if (unlikely(meshvpn_key_rekey_due(job->key, job->counter,
+					   &rekey_reason)))
+		meshvpn_nl_notify_rekey_due(node, MESHVPN_KEY_SLOT_CURRENT,
+					    rekey_reason);
+
+	rcu_read_lock_bh();
+	via = meshvpn_next_hop(node);
+	if (unlikely(!via)) {
+		rcu_read_unlock_bh();
+		DEV_STATS_INC(mv->dev, tx_dropped);
+		kfree_skb(skb);
+		goto out;
+	}
+	if (meshvpn_socket_send(mv, via, skb)) {
+		rcu_read_unlock_bh();
+		DEV_STATS_INC(mv->dev, tx_errors);
+		goto out;
+	}
+	rcu_read_unlock_bh();
+
+	WRITE_ONCE(node->last_tx, jiffies);
+	if (inner_len) {
+		meshvpn_node_count(node, MESHVPN_STAT_TX_PACKETS, 1);
+		meshvpn_node_count(node, MESHVPN_STAT_TX_BYTES, inner_len);
+		dev_sw_netstats_tx_add(mv->dev, 1, inner_len);
+	}
+out:
+	meshvpn_crypt_job_free(job);
+}
+
+/* Parallel step: on any CPU. */
+static void meshvpn_tx_parallel(struct padata_priv *padata)
+{
+	struct meshvpn_crypt_job *job = container_of(padata,
+						     struct meshvpn_crypt_job,
+						     padata);
+
+	job->err = meshvpn_key_encrypt(job->key, job->skb, job->counter);
+	padata_do_serial(padata);
+}
+
+/*
+ * Frame one packet (or an empty keepalive) under a fresh counter and queue
+ * it for encryption. Consumes @skb; the caller's reference on @key moves
+ * into the job.
+ */
+static void meshvpn_send_data(struct meshvpn_node *node,
+			      struct meshvpn_key *key, struct sk_buff *skb)
+{
+	struct meshvpn_device *mv = node->mv;
+	struct meshvpn_crypt_job *job;
+	struct meshvpn_hdr *hdr;
+	u64 counter;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		goto drop;
+	if (skb_cow_head(skb, MESHVPN_HDR_LEN))
+		goto drop;
+
+	/* A counter is never used twice: past the limit the key is dead. */
+	counter = atomic64_inc_return(&key->tx_counter) - 1;
+	if (unlikely(counter >= MESHVPN_REJECT_AFTER_MESSAGES))
+		goto drop;
+
+	hdr = skb_push(skb, MESHVPN_HDR_LEN);
+	memset(hdr, 0, MESHVPN_HDR_LEN);
+	hdr->type = MESHVPN_MSG_DATA;
+	hdr->flags = key->phase ? MESHVPN_FLAG_KEY_PHASE : 0;
+	meshvpn_node_id_put(hdr->dst, node->id);
+	meshvpn_node_id_put(hdr->src, READ_ONCE(mv->local_node_id));
+	put_unaligned_be64(counter, &hdr->counter);
+
+	job = meshvpn_crypt_job_new(node, key, skb, counter);
+	if (unlikely(!job))
+		goto drop;
+	job->padata.parallel = meshvpn_tx_parallel;
+	job->padata.serial = meshvpn_tx_serial;
+	if (unlikely(meshvpn_crypt_job_submit(mv->tx_shell, job))) {
+		kfree_skb(skb);
+		DEV_STATS_INC(mv->dev, tx_dropped);
+		meshvpn_crypt_job_free(job);
+	}
+	return;
+
+drop:
+	meshvpn_key_put(key);
+	DEV_STATS_INC(mv->dev, tx_dropped);
+	kfree_skb(skb);
+}
+
+/* Hold a packet until a key arrives, and ask userspace for one. */
+static void meshvpn_stage(struct meshvpn_node *node, struct sk_buff *skb)
+{
+	struct sk_buff *old = NULL;
+
+	/* Waiting packets must not pin their socket's send buffer. */
+	skb_orphan(skb);
+	spin_lock_bh(&node->staged.lock);
+	if (READ_ONCE(node->dead)) {
+		spin_unlock_bh(&node->staged.lock);
+		kfree_skb(skb);
+		return;
+	}
+	__skb_queue_tail(&node->staged, skb);
+	if (skb_queue_len(&node->staged) > MESHVPN_MAX_STAGED_PACKETS)
+		old = __skb_dequeue(&node->staged);
+	if (!timer_pending(&node->staged_timer))
+		mod_timer(&node->staged_timer, jiffies + MESHVPN_STAGED_TIMEOUT);
+	spin_unlock_bh(&node->staged.lock);
+
+	if (old) {
+		meshvpn_node_count(node, MESHVPN_STAT_TX_NO_KEY_DROPS, 1);
+		kfree_skb(old);
+	}
+	meshvpn_nl_notify_key_needed(node);
+}
+
+/* Send one inner packet to @node, or stage it while there is no key. */
+static void meshvpn_send_one(struct meshvpn_node *node, struct sk_buff *skb)
+{
+	struct meshvpn_key *key;
+
+	key = meshvpn_keys_get(&node->keys, MESHVPN_KEY_SLOT_CURRENT);
+	if (unlikely(!key || meshvpn_key_expired(key))) {
+		meshvpn_key_put(key);
+		meshvpn_stage(node, skb);
+		return;
+	}
+	meshvpn_send_data(node, key, skb);
+}
+
+/**
+ * meshvpn_send_staged() - send what waited for a key, now that one exists
+ * @node: the node a key was just installed for
+ */
+void meshvpn_send_staged(struct meshvpn_node *node)
+{
+	struct sk_buff_head queue;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&queue);
+	spin_lock_bh(&node->staged.lock);
+	skb_queue_splice_init(&node->staged, &queue);
+	spin_unlock_bh(&node->staged.lock);
+	timer_delete(&node->staged_timer);
+
+	local_bh_disable();
+	while ((skb = __skb_dequeue(&queue)))
+		meshvpn_send_one(node, skb);
+	local_bh_enable();
+}
+
+/**
+ * meshvpn_send_keepalive() - send an empty DATA message to keep paths open
+ * @node: the node
+ */
+void meshvpn_send_keepalive(struct meshvpn_node *node)
+{
+	struct meshvpn_key *key;
+	struct sk_buff *skb;
+
+	key = meshvpn_keys_get(&node->keys, MESHVPN_KEY_SLOT_CURRENT);
+	if (!key)
+		return;
+	if (meshvpn_key_expired(key))
+		goto out;
+	skb = alloc_skb(LL_MAX_HEADER + sizeof(struct ipv6hdr) +
+			sizeof(struct udphdr) + MESHVPN_HDR_LEN +
+			MESHVPN_AEAD_TAG_LEN, GFP_ATOMIC);
+	if (!skb)
+		goto out;
+	skb_reserve(skb, LL_MAX_HEADER + sizeof(struct ipv6hdr) +
+		    sizeof(struct udphdr) + MESHVPN_HDR_LEN);
+	local_bh_disable();
+	meshvpn_send_data(node, key, skb);
+	local_bh_enable();
+	return;
+out:
+	meshvpn_key_put(key);
+}
+
+/**
+ * meshvpn_xmit() - ndo_start_xmit of the meshvpn link
+ * @skb: an inner IPv4 or IPv6 packet
+ * @dev: the link
+ *
+ * Return: NETDEV_TX_OK; the packet is always consumed.
+ */
+netdev_tx_t meshvpn_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct meshvpn_device *mv = netdev_priv(dev);
+	struct meshvpn_node *node;
+	struct sk_buff *segs, *next;
+
+	skb->protocol = meshvpn_inner_protocol(skb);
+	if (unlikely(!skb->protocol))
+		goto drop;
+
+	rcu_read_lock_bh();
+	node = meshvpn_node_get(meshvpn_routes_lookup_dst(&mv->routes, skb));
+	rcu_read_unlock_bh();
+	if (unlikely(!node)) {
+		meshvpn_unreachable(skb);
+		goto drop;
+	}
+
+	if (skb_is_gso(skb)) {
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs)) {
+			meshvpn_node_put(node);
+			goto drop;
+		}
+		consume_skb(skb);
+		skb_list_walk_safe(segs, skb, next) {
+			skb_mark_not_on_list(skb);
+			meshvpn_send_one(node, skb);
+		}
+	} else {
+		meshvpn_send_one(node, skb);
+	}
+	meshvpn_node_put(node);
+	return NETDEV_TX_OK;
+
+drop:
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
