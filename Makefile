@@ -34,6 +34,11 @@ endif
 LIB_SRCS := $(filter-out %/meshvpnd.c,$(wildcard $(TOP)/userspace/*.c))
 LIB_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libmeshvpn.a
+# The tool: every tools/*.c but its main goes into a second library, which
+# unit tests link too (argument parsers, JSON writer).
+TOOL_SRCS := $(filter-out %/meshvpn.c,$(wildcard $(TOP)/tools/*.c))
+TOOL_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(TOOL_SRCS))
+TOOL_LIB := $(BUILD)/libmeshvpn-tool.a
 PROGS := $(if $(wildcard $(TOP)/userspace/meshvpnd.c),$(BUILD)/meshvpnd) \
 	 $(if $(wildcard $(TOP)/tools/meshvpn.c),$(BUILD)/meshvpn)
 
@@ -68,16 +73,21 @@ $(LIB): $(LIB_OBJS)
 	rm -f $@
 	$(if $^,ar rcs $@ $^,ar rcs $@)
 
+$(TOOL_LIB): $(TOOL_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(if $^,ar rcs $@ $^,ar rcs $@)
+
 $(BUILD)/meshvpnd: $(BUILD)/userspace/meshvpnd.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/meshvpn: $(BUILD)/tools/meshvpn.o $(LIB)
+$(BUILD)/meshvpn: $(BUILD)/tools/meshvpn.o $(TOOL_LIB) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/selftests/unit/%: $(BUILD)/selftests/unit/%.o $(LIB)
+$(BUILD)/selftests/unit/%: $(BUILD)/selftests/unit/%.o $(TOOL_LIB) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/selftests/unit/%.o: CPPFLAGS += -I$(TOP)/selftests/unit
+$(BUILD)/selftests/unit/%.o: CPPFLAGS += -I$(TOP)/selftests/unit -I$(TOP)/tools
 
 bpf: $(BPF_OBJS)
 
@@ -123,7 +133,7 @@ check-netns: deps
 	@$(TOP)/selftests/netns/run
 
 check-vm: deps
-	@$(MAKE) --no-print-directory kmod
+	@$(MAKE) --no-print-directory kmod tools
 	@KDIR=$(KDIR) $(TOP)/selftests/vm/ktest/build.sh
 	@$(TOP)/selftests/vm/check
 
@@ -141,16 +151,18 @@ check-style: deps
 demo: deps
 	@$(TOP)/scripts/demo.sh
 
+# Benchmarks are never part of make check: they take minutes and only
+# ratios measured in one run mean anything (Documentation/performance.md).
 bench: deps
-	@echo "make bench: no benchmark exists yet (see the Benchmarks issue)" >&2
-	@exit 1
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/selftests/bench/run
 
 bench-vm: deps
-	@echo "make bench-vm: no VM benchmark exists yet (see the kernel data-plane issue)" >&2
-	@exit 1
+	@$(MAKE) --no-print-directory kmod tools
+	@$(TOP)/selftests/bench/run-vm
 
 clean:
-	rm -rf $(BUILD)/userspace $(BUILD)/tools $(BUILD)/selftests $(BUILD)/bpf $(LIB) \
+	rm -rf $(BUILD)/userspace $(BUILD)/tools $(BUILD)/selftests $(BUILD)/bpf $(LIB) $(TOOL_LIB) \
 		$(BUILD)/meshvpnd $(BUILD)/meshvpn
 	$(if $(KDIR),-$(MAKE) -C $(KDIR) M=$(TOP) clean)
 
@@ -163,6 +175,8 @@ help:
 	@echo "make check-vm     kernel tests in a qemu VM (root)"
 	@echo "make check-style  sparse and checkpatch over the module"
 	@echo "make demo         the mesh on this machine"
+	@echo "make bench        host benchmarks: veth, tinc, wireguard-go, meshvpn"
+	@echo "make bench-vm     VM benchmarks: veth, wireguard.ko, meshvpn.ko"
 	@echo "make gen          regenerate netlink code from the YAML spec"
 	@echo "make fuzz         run every fuzzer for FUZZ_TIME seconds (default 60)"
 	@echo "KDIR=/path        build the module against another kernel (6.1 or later)"

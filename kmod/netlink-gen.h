@@ -103,7 +103,9 @@ int meshvpn_nl_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 /**
  * meshvpn_nl_node_del_doit() - MESHVPN_CMD_NODE_DEL do: Delete a node together
- * with its keys and the routes pointing at it.
+ * with its keys, its queued packets and the routes pointing at it. Refused
+ * (EBUSY) while another node uses it as its next hop: re-point those nodes
+ * first.
  * @skb: the request
  * @info: request attributes in @info->attrs, validated against the policy of
  *	MESHVPN_CMD_NODE_DEL

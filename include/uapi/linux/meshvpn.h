@@ -282,8 +282,9 @@ enum {
  *	do reply: ifindex, node
  *	dump request: ifindex
  *	dump reply: ifindex, node
- * @MESHVPN_CMD_NODE_DEL: Delete a node together with its keys and the routes
- *	pointing at it.
+ * @MESHVPN_CMD_NODE_DEL: Delete a node together with its keys, its queued
+ *	packets and the routes pointing at it. Refused (EBUSY) while another
+ *	node uses it as its next hop: re-point those nodes first.
  *	do request: ifindex, node(id)
  * @MESHVPN_CMD_KEY_NEW: Install a session key of a node into a slot, replacing
  *	the key in it. Both directions are required (without cipher-key for

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command line side of the meshvpn tool: parsers and formatters for the
+ * values its commands take (node ids, endpoints, prefixes, ciphers, key
+ * files), and the entry points of the commands.
+ *
+ * Every parser returns 0, or -EINVAL with a one-line reason in @err (when
+ * @err is not NULL) and leaves its output untouched. The reasons quote
+ * the input, except for key material, which is never repeated anywhere.
+ */
+#ifndef MESHVPN_TOOL_ARGS_H
+#define MESHVPN_TOOL_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/meshvpn.h>
+
+/* Enough for every reason a parser writes. */
+#define MV_ARG_ERRLEN		160
+/* Twelve hex digits and the NUL. */
+#define MV_NODE_ID_STRLEN	13
+/* "[" IPv6 "%" interface or scope number "]:" port, and the NUL. */
+#define MV_ENDPOINT_STRLEN	80
+/* IPv6 "/128" and the NUL. */
+#define MV_PREFIX_STRLEN	52
+
+struct mv_endpoint {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network byte order; IPv4 uses the first 4 */
+	uint16_t port;		/* host byte order, 1..65535 */
+	uint32_t scope_id;	/* IPv6 interface index, 0 for none */
+};
+
+struct mv_prefix {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network byte order, host bits zero */
+	unsigned int len;	/* 0..32 or 0..128 */
+};
+
+/*
+ * Node ids are always hexadecimal, as printed (twelve digits), with an
+ * optional "0x": "123", "0x123" and "000000000123" are the same node.
+ * 0 and ffffffffffff are reserved (include/meshvpn/wire.h).
+ */
+int mv_parse_node_id(const char *s, uint64_t *out, char *err, size_t errlen);
+void mv_format_node_id(uint64_t id, char buf[MV_NODE_ID_STRLEN]);
+
+/* A decimal number 0..@max: digits only, no sign, no spaces. */
+int mv_parse_uint(const char *s, uint64_t max, uint64_t *out,
+		  char *err, size_t errlen);
+
+/*
+ * "A.B.C.D:PORT" or "[IPV6]:PORT" or "[IPV6%SCOPE]:PORT", SCOPE an interface
+ * name or index. Addresses only: names are not resolved.
+ */
+int mv_parse_endpoint(const char *s, struct mv_endpoint *out,
+		      char *err, size_t errlen);
+/* Returns the length of the text like snprintf(), or -EINVAL. */
+int mv_format_endpoint(const struct mv_endpoint *ep, char *buf, size_t len);
+
+/*
+ * "ADDR/LEN" or "ADDR" (a host route). Host bits past LEN must be zero:
+ * "10.1.2.3/8" is refused as the typo it almost always is.
+ */
+int mv_parse_prefix(const char *s, struct mv_prefix *out,
+		    char *err, size_t errlen);
+int mv_format_prefix(const struct mv_prefix *p, char *buf, size_t len);
+
+/* Names as in Documentation/protocol.md; NULL for an unknown value. */
+int mv_parse_cipher(const char *s, uint32_t *alg, char *err, size_t errlen);
+const char *mv_cipher_alg_name(uint32_t alg);
+int mv_parse_slot(const char *s, uint32_t *slot, char *err, size_t errlen);
+const char *mv_slot_name(uint32_t slot);
+const char *mv_rekey_reason_name(uint32_t reason);
+
+/*
+ * A session key as text: exactly 2 * MESHVPN_KEY_LEN hex digits, optionally
+ * surrounded by white space (a trailing newline). @text need not be
+ * NUL-terminated.
+ */
+int mv_parse_key_hex(const char *text, size_t len,
+		     uint8_t key[MESHVPN_KEY_LEN], char *err, size_t errlen);
+/* Read a key in that form from file @path, or from stdin for "-". */
+int mv_read_key_file(const char *path, uint8_t key[MESHVPN_KEY_LEN],
+		     char *err, size_t errlen);
+
+/* ---- commands (tools/link.c), dispatched by main() in tools/meshvpn.c ---- */
+
+/* Options given before the command. */
+struct mv_opts {
+	bool json;		/* -j, --json */
+};
+
+/*
+ * Each command gets the words after its name and returns the exit status:
+ * 0 success, 1 failure (reported on stderr), 2 usage error.
+ */
+int mv_cmd_link(const struct mv_opts *opts, int argc, char **argv);
+int mv_cmd_node(const struct mv_opts *opts, int argc, char **argv);
+int mv_cmd_key(const struct mv_opts *opts, int argc, char **argv);
+int mv_cmd_route(const struct mv_opts *opts, int argc, char **argv);
+int mv_cmd_monitor(const struct mv_opts *opts, int argc, char **argv);
+
+/* Usage of command @cmd, or of all commands when @cmd is NULL. */
+void mv_usage(FILE *f, const char *cmd);
+/* Whether @cmd names a command mv_usage() knows. */
+bool mv_is_command(const char *cmd);
+
+#endif /* MESHVPN_TOOL_ARGS_H */

@@ -1,0 +1,1980 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The meshvpn tool's commands on meshvpn.ko: link, node, key, route and
+ * monitor, each a thin translation between words on the command line and
+ * one generic netlink operation of Documentation/netlink/specs/meshvpn.yaml.
+ *
+ * Arguments are checked completely before anything is sent, so a usage
+ * error never leaves a half-applied change behind. Replies are checked
+ * attribute by attribute (see the policies below) before they are read.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include <openssl/crypto.h>
+
+#include "args.h"
+#include "json.h"
+#include "nl.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A dump that keeps racing with changes is retried this often. */
+#define DUMP_ATTEMPTS	5
+/*
+ * A dump may return more entries than dev-get counted only when entries
+ * were added meanwhile (which also marks it interrupted). Beyond that
+ * slack, or beyond DUMP_MAX_ENTRIES when the count is unknown, the kernel
+ * is taken to be looping, and the dump is abandoned.
+ */
+#define DUMP_SLACK		4096
+#define DUMP_MAX_ENTRIES	(1u << 22)
+
+/* ---- usage ---- */
+
+static const struct {
+	const char *cmd;
+	const char *lines;
+} usages[] = {
+	{ "link", "link show [DEV] [--json]\n"
+		  "link set DEV [node-id ID] [socket-fd FD | listen-port PORT]\n" },
+	{ "node", "node add|set DEV ID [endpoint ADDR:PORT] [via ID|direct] [keepalive SECS]\n"
+		  "node del DEV ID\n" },
+	{ "key", "key add DEV NODE-ID slot current|next cipher chacha20-poly1305|aes-256-gcm|none\n"
+		 "    phase 0|1 [tx-key FILE|-] [rx-key FILE|-]\n"
+		 "key swap DEV NODE-ID\n"
+		 "key del DEV NODE-ID slot current|next\n" },
+	{ "route", "route add DEV PREFIX node ID\n"
+		   "route del DEV PREFIX [node ID]\n"
+		   "route show DEV [--json]\n" },
+	{ "monitor", "monitor [DEV] [--json]\n" },
+};
+
+/*
+ * Print usage @lines: the first after @first, the others after @rest, and
+ * continuation lines (starting with a space) under the command.
+ */
+static void print_lines(FILE *f, const char *first, const char *rest,
+			const char *lines)
+{
+	const char *p, *end;
+
+	for (p = lines; *p; p = end + 1) {
+		end = strchr(p, '\n');
+		if (*p == ' ')
+			fprintf(f, "%*s", (int)strlen(rest), "");
+		else
+			fputs(p == lines ? first : rest, f);
+		fprintf(f, "%.*s\n", (int)(end - p), p);
+	}
+}
+
+bool mv_is_command(const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(usages); i++)
+		if (!strcmp(usages[i].cmd, cmd))
+			return true;
+	return false;
+}
+
+void mv_usage(FILE *f, const char *cmd)
+{
+	size_t i;
+
+	if (cmd) {
+		for (i = 0; i < ARRAY_SIZE(usages); i++)
+			if (!strcmp(usages[i].cmd, cmd))
+				print_lines(f, "Usage: meshvpn ", "       meshvpn ",
+					    usages[i].lines);
+		return;
+	}
+	fputs("Usage: meshvpn [--json] COMMAND [ARGS]\n\n", f);
+	for (i = 0; i < ARRAY_SIZE(usages); i++)
+		print_lines(f, "       meshvpn ", "       meshvpn ", usages[i].lines);
+	fputs("       meshvpn help [COMMAND]\n"
+	      "       meshvpn --version\n\n"
+	      "Node ids are hexadecimal (1 to fffffffffffe). Keys are read from files,\n"
+	      "or stdin for '-', as 64 hex digits. See meshvpn(8).\n", f);
+}
+
+/* Every command's state: what it is called in messages, and its socket. */
+struct cmd {
+	const char *name;	/* "link", "node", ...: selects the usage */
+	const char *what;	/* "node add": the prefix of every message */
+	bool json;
+	uint32_t ifindex;	/* the device operated on; 0 for any */
+	uint32_t filter;	/* monitor: the device to report, 0 for all */
+	struct mv_nl nl;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int usage_error(const struct cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "meshvpn: %s: ", c->what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	mv_usage(stderr, c->name);
+	return 2;
+}
+
+/* Interface names come from users and the kernel; print them harmlessly. */
+static const char *printable(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && s[i]; i++)
+		buf[i] = (s[i] > 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
+static int resolve_dev(struct cmd *c, const char *dev)
+{
+	char safe[IF_NAMESIZE + 8];
+
+	c->ifindex = strlen(dev) < IF_NAMESIZE ? if_nametoindex(dev) : 0;
+	if (!c->ifindex) {
+		fprintf(stderr, "meshvpn: %s: %s: no such device\n", c->what,
+			printable(dev, safe, sizeof(safe)));
+		return 1;
+	}
+	return 0;
+}
+
+static int open_genl(struct cmd *c)
+{
+	int ret = mv_genl_open(&c->nl, MESHVPN_FAMILY_NAME, MESHVPN_MCGRP_EVENTS);
+
+	if (ret) {
+		mv_nl_perror(&c->nl, c->what, ret);
+		return 1;
+	}
+	return 0;
+}
+
+/* Report a failed request with the kernel's reason; exit status 1. */
+static int kernel_error(struct cmd *c, int err)
+{
+	mv_nl_perror(&c->nl, c->what, err);
+	return 1;
+}
+
+/* A request for c->ifindex; ifindex is the first attribute of every one. */
+static struct nlmsghdr *request(struct cmd *c, uint8_t op, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mv_genl_msg(&c->nl, op, flags);
+
+	mnl_attr_put_u32(nlh, MESHVPN_A_IFINDEX, c->ifindex);
+	return nlh;
+}
+
+/* Send a request that only expects an ack; returns the exit status. */
+static int simple_request(struct cmd *c, struct nlmsghdr *nlh)
+{
+	int ret = mv_nl_request(&c->nl, nlh, NULL, NULL);
+
+	return ret ? kernel_error(c, ret) : 0;
+}
+
+static int parse_id_arg(const struct cmd *c, const char *s, uint64_t *id)
+{
+	char err[MV_ARG_ERRLEN];
+
+	if (mv_parse_node_id(s, id, err, sizeof(err)))
+		return usage_error(c, "%s", err);
+	return 0;
+}
+
+/* "--json" and "-j" may also follow a show or monitor command's words. */
+static int strip_json(struct cmd *c, int *argc, char **argv)
+{
+	int i, n = 0;
+
+	for (i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			c->json = true;
+		else
+			argv[n++] = argv[i];
+	}
+	*argc = n;
+	return 0;
+}
+
+static bool valid_id(uint64_t id)
+{
+	return id >= 1 && id <= MESHVPN_NODE_ID_MAX;
+}
+
+/* ---- reply policies: what the kernel may send, and how long each is ---- */
+
+static const struct mv_nla_policy top_pol[MESHVPN_A_MAX + 1] = {
+	[MESHVPN_A_IFINDEX] = { MV_NLA_U32, 0 },
+	[MESHVPN_A_DEV] = { MV_NLA_NESTED, 0 },
+	[MESHVPN_A_NODE] = { MV_NLA_NESTED, 0 },
+	[MESHVPN_A_KEYCONF] = { MV_NLA_NESTED, 0 },
+	[MESHVPN_A_ROUTE] = { MV_NLA_NESTED, 0 },
+};
+
+static const struct mv_nla_policy dev_pol[MESHVPN_A_DEVICE_MAX + 1] = {
+	[MESHVPN_A_DEVICE_LOCAL_NODE_ID] = { MV_NLA_U64, 0 },
+	[MESHVPN_A_DEVICE_PORT] = { MV_NLA_U16, 0 },
+	[MESHVPN_A_DEVICE_NODE_COUNT] = { MV_NLA_U32, 0 },
+	[MESHVPN_A_DEVICE_ROUTE_COUNT] = { MV_NLA_U32, 0 },
+};
+
+#define NODE_CTR_FIRST	MESHVPN_A_NODE_RX_BYTES
+#define NODE_CTR_LAST	MESHVPN_A_NODE_RELAY_BYTES
+#define NODE_CTR_N	(NODE_CTR_LAST - NODE_CTR_FIRST + 1)
+
+static const struct mv_nla_policy node_pol[MESHVPN_A_NODE_MAX + 1] = {
+	[MESHVPN_A_NODE_ID] = { MV_NLA_U64, 0 },
+	[MESHVPN_A_NODE_REMOTE_IPV4] = { MV_NLA_BINARY, 4 },
+	[MESHVPN_A_NODE_REMOTE_IPV6] = { MV_NLA_BINARY, 16 },
+	[MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID] = { MV_NLA_U32, 0 },
+	[MESHVPN_A_NODE_REMOTE_PORT] = { MV_NLA_U16, 0 },
+	[MESHVPN_A_NODE_NEXT_HOP] = { MV_NLA_U64, 0 },
+	[MESHVPN_A_NODE_KEEPALIVE] = { MV_NLA_U32, 0 },
+	[MESHVPN_A_NODE_RX_BYTES] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_RX_PACKETS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_TX_BYTES] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_TX_PACKETS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_RX_DECRYPT_ERRORS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_RX_REPLAY_DROPS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_RX_RPF_DROPS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_TX_NO_KEY_DROPS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_RELAY_PACKETS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_RELAY_BYTES] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_LAST_RX] = { MV_NLA_U64, 0 },
+};
+
+/* Key material (encrypt-dir, decrypt-dir) is never read, whatever comes. */
+static const struct mv_nla_policy keyconf_pol[MESHVPN_A_KEYCONF_MAX + 1] = {
+	[MESHVPN_A_KEYCONF_NODE_ID] = { MV_NLA_U64, 0 },
+	[MESHVPN_A_KEYCONF_SLOT] = { MV_NLA_U32, 0 },
+	[MESHVPN_A_KEYCONF_CIPHER_ALG] = { MV_NLA_U32, 0 },
+	[MESHVPN_A_KEYCONF_PHASE] = { MV_NLA_U8, 0 },
+	[MESHVPN_A_KEYCONF_REKEY_REASON] = { MV_NLA_U32, 0 },
+};
+
+static const struct mv_nla_policy route_pol[MESHVPN_A_ROUTE_MAX + 1] = {
+	[MESHVPN_A_ROUTE_NODE_ID] = { MV_NLA_U64, 0 },
+	[MESHVPN_A_ROUTE_IPV4] = { MV_NLA_BINARY, 4 },
+	[MESHVPN_A_ROUTE_IPV6] = { MV_NLA_BINARY, 16 },
+	[MESHVPN_A_ROUTE_PREFIX_LEN] = { MV_NLA_U8, 0 },
+};
+
+__attribute__((format(printf, 2, 3)))
+static int malformed(struct cmd *c, const char *fmt, ...)
+{
+	char reason[MV_NL_MSGLEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	mv_nl_set_msg(&c->nl, "malformed reply from the kernel: %s", reason);
+	return -EBADMSG;
+}
+
+/*
+ * Parse a meshvpn message of command @op, which must be about c->ifindex
+ * (or any device, when c->ifindex is 0).
+ */
+static int parse_top(struct cmd *c, const struct nlmsghdr *nlh, uint8_t op,
+		     const struct nlattr **tb)
+{
+	int ret = mv_genl_parse(&c->nl, nlh, op, top_pol, MESHVPN_A_MAX, tb);
+
+	if (ret)
+		return ret;
+	if (!tb[MESHVPN_A_IFINDEX])
+		return malformed(c, "no ifindex");
+	if (c->ifindex && mnl_attr_get_u32(tb[MESHVPN_A_IFINDEX]) != c->ifindex)
+		return malformed(c, "reply for ifindex %u, asked for %u",
+				 mnl_attr_get_u32(tb[MESHVPN_A_IFINDEX]), c->ifindex);
+	return 0;
+}
+
+/* ---- what link show collects ---- */
+
+enum key_state { KEY_UNKNOWN, KEY_EMPTY, KEY_SET };
+
+struct key_info {
+	enum key_state state;
+	uint32_t cipher;
+	uint8_t phase;
+};
+
+struct node_info {
+	uint64_t id;
+	bool has_endpoint;
+	struct mv_endpoint ep;
+	uint64_t next_hop;		/* 0: the kernel sent none (direct) */
+	bool has_keepalive;
+	uint32_t keepalive;
+	bool has_last_rx;
+	uint64_t last_rx;
+	uint64_t ctr[NODE_CTR_N];	/* absent counters read as 0 */
+	struct key_info key[2];		/* by enum meshvpn_key_slot */
+};
+
+struct route_info {
+	struct mv_prefix prefix;
+	uint64_t node_id;
+};
+
+struct link_info {
+	uint32_t ifindex;
+	char name[IF_NAMESIZE];
+	bool has_local_id, has_port, has_node_count, has_route_count;
+	uint64_t local_id;
+	uint16_t port;
+	uint32_t node_count, route_count;
+	/* false when the module cannot report them (EOPNOTSUPP) */
+	bool have_nodes, have_routes, have_keys;
+	/* most entries a dump may return, from the counts */
+	size_t max_nodes, max_routes;
+	struct node_info *nodes;
+	size_t n_nodes, cap_nodes;
+	struct route_info *routes;
+	size_t n_routes, cap_routes;
+};
+
+static const struct {
+	const char *json;
+} ctr_names[NODE_CTR_N] = {
+	[MESHVPN_A_NODE_RX_BYTES - NODE_CTR_FIRST] = { "rx_bytes" },
+	[MESHVPN_A_NODE_RX_PACKETS - NODE_CTR_FIRST] = { "rx_packets" },
+	[MESHVPN_A_NODE_TX_BYTES - NODE_CTR_FIRST] = { "tx_bytes" },
+	[MESHVPN_A_NODE_TX_PACKETS - NODE_CTR_FIRST] = { "tx_packets" },
+	[MESHVPN_A_NODE_RX_DECRYPT_ERRORS - NODE_CTR_FIRST] = { "rx_decrypt_errors" },
+	[MESHVPN_A_NODE_RX_REPLAY_DROPS - NODE_CTR_FIRST] = { "rx_replay_drops" },
+	[MESHVPN_A_NODE_RX_RPF_DROPS - NODE_CTR_FIRST] = { "rx_rpf_drops" },
+	[MESHVPN_A_NODE_TX_NO_KEY_DROPS - NODE_CTR_FIRST] = { "tx_no_key_drops" },
+	[MESHVPN_A_NODE_RELAY_PACKETS - NODE_CTR_FIRST] = { "relay_packets" },
+	[MESHVPN_A_NODE_RELAY_BYTES - NODE_CTR_FIRST] = { "relay_bytes" },
+};
+
+#define CTR(n, attr)	((n)->ctr[(attr) - NODE_CTR_FIRST])
+
+static void link_info_free(struct link_info *li)
+{
+	free(li->nodes);
+	free(li->routes);
+	li->nodes = NULL;
+	li->routes = NULL;
+	li->n_nodes = li->cap_nodes = li->n_routes = li->cap_routes = 0;
+}
+
+/* Make room for one more element of @size in *@arr; -ENOMEM if none. */
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t new_cap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	new_cap = *cap ? *cap * 2 : 16;
+	if (new_cap > SIZE_MAX / size)
+		return -ENOMEM;
+	p = realloc(*arr, new_cap * size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = new_cap;
+	return 0;
+}
+
+/* Fill @out with the endpoint in node attributes @tb, if there is one. */
+static int parse_endpoint(struct cmd *c, const struct nlattr **tb,
+			  bool *has, struct mv_endpoint *out)
+{
+	const struct nlattr *v4 = tb[MESHVPN_A_NODE_REMOTE_IPV4];
+	const struct nlattr *v6 = tb[MESHVPN_A_NODE_REMOTE_IPV6];
+
+	memset(out, 0, sizeof(*out));
+	*has = false;
+	if (!v4 && !v6)
+		return 0;
+	if (v4 && v6)
+		return malformed(c, "node with both an IPv4 and an IPv6 endpoint");
+	if (!tb[MESHVPN_A_NODE_REMOTE_PORT])
+		return malformed(c, "endpoint without port");
+	out->family = v4 ? AF_INET : AF_INET6;
+	memcpy(out->addr, mnl_attr_get_payload(v4 ? v4 : v6), v4 ? 4 : 16);
+	out->port = ntohs(mnl_attr_get_u16(tb[MESHVPN_A_NODE_REMOTE_PORT]));
+	if (v6 && tb[MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID])
+		out->scope_id = mnl_attr_get_u32(tb[MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID]);
+	*has = true;
+	return 0;
+}
+
+static int parse_node(struct cmd *c, const struct nlattr *nest,
+		      struct node_info *n)
+{
+	const struct nlattr *tb[MESHVPN_A_NODE_MAX + 1];
+	unsigned int a;
+	int ret;
+
+	memset(n, 0, sizeof(*n));
+	ret = mv_nla_parse_nested(&c->nl, nest, node_pol, MESHVPN_A_NODE_MAX, tb);
+	if (ret)
+		return ret;
+	if (!tb[MESHVPN_A_NODE_ID] || !valid_id(mnl_attr_get_u64(tb[MESHVPN_A_NODE_ID])))
+		return malformed(c, "node without a valid id");
+	n->id = mnl_attr_get_u64(tb[MESHVPN_A_NODE_ID]);
+	ret = parse_endpoint(c, tb, &n->has_endpoint, &n->ep);
+	if (ret)
+		return ret;
+	if (tb[MESHVPN_A_NODE_NEXT_HOP]) {
+		n->next_hop = mnl_attr_get_u64(tb[MESHVPN_A_NODE_NEXT_HOP]);
+		if (!valid_id(n->next_hop))
+			return malformed(c, "invalid next hop");
+	}
+	if (tb[MESHVPN_A_NODE_KEEPALIVE]) {
+		n->has_keepalive = true;
+		n->keepalive = mnl_attr_get_u32(tb[MESHVPN_A_NODE_KEEPALIVE]);
+	}
+	if (tb[MESHVPN_A_NODE_LAST_RX]) {
+		n->has_last_rx = true;
+		n->last_rx = mnl_attr_get_u64(tb[MESHVPN_A_NODE_LAST_RX]);
+	}
+	for (a = NODE_CTR_FIRST; a <= NODE_CTR_LAST; a++)
+		if (tb[a])
+			CTR(n, a) = mv_nla_get_uint(tb[a]);
+	return 0;
+}
+
+static int parse_route(struct cmd *c, const struct nlattr *nest,
+		       struct route_info *r)
+{
+	const struct nlattr *tb[MESHVPN_A_ROUTE_MAX + 1];
+	const struct nlattr *v4, *v6;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = mv_nla_parse_nested(&c->nl, nest, route_pol, MESHVPN_A_ROUTE_MAX, tb);
+	if (ret)
+		return ret;
+	v4 = tb[MESHVPN_A_ROUTE_IPV4];
+	v6 = tb[MESHVPN_A_ROUTE_IPV6];
+	if (!v4 == !v6)
+		return malformed(c, "route needs exactly one of ipv4 and ipv6");
+	if (!tb[MESHVPN_A_ROUTE_NODE_ID] || !tb[MESHVPN_A_ROUTE_PREFIX_LEN])
+		return malformed(c, "route without node id or prefix length");
+	r->node_id = mnl_attr_get_u64(tb[MESHVPN_A_ROUTE_NODE_ID]);
+	r->prefix.family = v4 ? AF_INET : AF_INET6;
+	r->prefix.len = mnl_attr_get_u8(tb[MESHVPN_A_ROUTE_PREFIX_LEN]);
+	memcpy(r->prefix.addr, mnl_attr_get_payload(v4 ? v4 : v6), v4 ? 4 : 16);
+	if (!valid_id(r->node_id) || r->prefix.len > (v4 ? 32u : 128u))
+		return malformed(c, "route with an invalid node id or prefix length");
+	return 0;
+}
+
+/* The state of link show: the command and the link being collected. */
+struct show {
+	struct cmd *c;
+	struct link_info *li;
+	struct key_info *key;	/* key-get: where the reply goes */
+};
+
+static int dev_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MESHVPN_A_MAX + 1];
+	const struct nlattr *dtb[MESHVPN_A_DEVICE_MAX + 1];
+	struct show *s = data;
+	struct link_info *li = s->li;
+	int ret;
+
+	ret = parse_top(s->c, nlh, MESHVPN_CMD_DEV_GET, tb);
+	if (ret)
+		return ret;
+	if (!tb[MESHVPN_A_DEV])
+		return malformed(s->c, "no device attributes");
+	ret = mv_nla_parse_nested(&s->c->nl, tb[MESHVPN_A_DEV], dev_pol,
+				  MESHVPN_A_DEVICE_MAX, dtb);
+	if (ret)
+		return ret;
+	if (dtb[MESHVPN_A_DEVICE_LOCAL_NODE_ID]) {
+		li->local_id = mnl_attr_get_u64(dtb[MESHVPN_A_DEVICE_LOCAL_NODE_ID]);
+		/* 0 is how an unset id would read; anything else invalid is a bug. */
+		if (li->local_id && !valid_id(li->local_id))
+			return malformed(s->c, "invalid local node id");
+		li->has_local_id = li->local_id != 0;
+	}
+	if (dtb[MESHVPN_A_DEVICE_PORT]) {
+		li->port = ntohs(mnl_attr_get_u16(dtb[MESHVPN_A_DEVICE_PORT]));
+		li->has_port = li->port != 0;
+	}
+	if (dtb[MESHVPN_A_DEVICE_NODE_COUNT]) {
+		li->has_node_count = true;
+		li->node_count = mnl_attr_get_u32(dtb[MESHVPN_A_DEVICE_NODE_COUNT]);
+	}
+	if (dtb[MESHVPN_A_DEVICE_ROUTE_COUNT]) {
+		li->has_route_count = true;
+		li->route_count = mnl_attr_get_u32(dtb[MESHVPN_A_DEVICE_ROUTE_COUNT]);
+	}
+	li->max_nodes = li->has_node_count ?
+			(size_t)li->node_count + DUMP_SLACK : DUMP_MAX_ENTRIES;
+	li->max_routes = li->has_route_count ?
+			 (size_t)li->route_count + DUMP_SLACK : DUMP_MAX_ENTRIES;
+	return 0;
+}
+
+static int node_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MESHVPN_A_MAX + 1];
+	struct show *s = data;
+	struct link_info *li = s->li;
+	int ret;
+
+	ret = parse_top(s->c, nlh, MESHVPN_CMD_NODE_GET, tb);
+	if (ret)
+		return ret;
+	if (!tb[MESHVPN_A_NODE])
+		return malformed(s->c, "node dump message without a node");
+	if (li->n_nodes >= li->max_nodes) {
+		mv_nl_set_msg(&s->c->nl, "the kernel's node dump does not end (%zu nodes, %u expected)",
+			      li->n_nodes, li->node_count);
+		return -EPROTO;
+	}
+	if (grow((void **)&li->nodes, &li->cap_nodes, li->n_nodes, sizeof(*li->nodes)))
+		return -ENOMEM;
+	ret = parse_node(s->c, tb[MESHVPN_A_NODE], &li->nodes[li->n_nodes]);
+	if (ret)
+		return ret;
+	li->n_nodes++;
+	return 0;
+}
+
+static int route_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MESHVPN_A_MAX + 1];
+	struct show *s = data;
+	struct link_info *li = s->li;
+	int ret;
+
+	ret = parse_top(s->c, nlh, MESHVPN_CMD_ROUTE_GET, tb);
+	if (ret)
+		return ret;
+	if (!tb[MESHVPN_A_ROUTE])
+		return malformed(s->c, "route dump message without a route");
+	if (li->n_routes >= li->max_routes) {
+		mv_nl_set_msg(&s->c->nl, "the kernel's route dump does not end (%zu routes, %u expected)",
+			      li->n_routes, li->route_count);
+		return -EPROTO;
+	}
+	if (grow((void **)&li->routes, &li->cap_routes, li->n_routes, sizeof(*li->routes)))
+		return -ENOMEM;
+	ret = parse_route(s->c, tb[MESHVPN_A_ROUTE], &li->routes[li->n_routes]);
+	if (ret)
+		return ret;
+	li->n_routes++;
+	return 0;
+}
+
+static int key_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MESHVPN_A_MAX + 1];
+	const struct nlattr *ktb[MESHVPN_A_KEYCONF_MAX + 1];
+	struct show *s = data;
+	int ret;
+
+	ret = parse_top(s->c, nlh, MESHVPN_CMD_KEY_GET, tb);
+	if (ret)
+		return ret;
+	if (!tb[MESHVPN_A_KEYCONF])
+		return malformed(s->c, "key reply without keyconf");
+	ret = mv_nla_parse_nested(&s->c->nl, tb[MESHVPN_A_KEYCONF], keyconf_pol,
+				  MESHVPN_A_KEYCONF_MAX, ktb);
+	if (ret)
+		return ret;
+	/* A slot without a cipher holds no key. */
+	if (!ktb[MESHVPN_A_KEYCONF_CIPHER_ALG]) {
+		s->key->state = KEY_EMPTY;
+		return 0;
+	}
+	s->key->state = KEY_SET;
+	s->key->cipher = mnl_attr_get_u32(ktb[MESHVPN_A_KEYCONF_CIPHER_ALG]);
+	if (ktb[MESHVPN_A_KEYCONF_PHASE])
+		s->key->phase = mnl_attr_get_u8(ktb[MESHVPN_A_KEYCONF_PHASE]) & 1;
+	return 0;
+}
+
+/* Run a dump again while it races with changes; @reset forgets a try. */
+static int dump(struct show *s, uint8_t op, mv_nl_cb cb,
+		void (*reset)(struct link_info *li))
+{
+	struct nlmsghdr *nlh;
+	int ret = -EINTR, i;
+
+	for (i = 0; i < DUMP_ATTEMPTS && ret == -EINTR; i++) {
+		reset(s->li);
+		nlh = request(s->c, op, NLM_F_DUMP);
+		ret = mv_nl_request(&s->c->nl, nlh, cb, s);
+	}
+	return ret;
+}
+
+static void reset_nodes(struct link_info *li)
+{
+	li->n_nodes = 0;
+}
+
+static void reset_routes(struct link_info *li)
+{
+	li->n_routes = 0;
+}
+
+/* Tell about a part of the link the module cannot report yet. */
+static void unsupported(struct cmd *c, const struct link_info *li,
+			const char *part, int err)
+{
+	char what[128], safe[IF_NAMESIZE + 8];
+
+	snprintf(what, sizeof(what), "%s: %s: %s", c->what,
+		 printable(li->name, safe, sizeof(safe)), part);
+	mv_nl_perror(&c->nl, what, err);
+}
+
+static int get_key(struct show *s, uint64_t id, uint32_t slot,
+		   struct key_info *key)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int ret;
+
+	nlh = request(s->c, MESHVPN_CMD_KEY_GET, 0);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
+	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, id);
+	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, slot);
+	mnl_attr_nest_end(nlh, nest);
+	s->key = key;
+	key->state = KEY_UNKNOWN;
+	ret = mv_nl_request(&s->c->nl, nlh, key_cb, s);
+	/* An empty slot, or a node deleted since the dump. */
+	if (ret == -ENOENT) {
+		key->state = KEY_EMPTY;
+		ret = 0;
+	}
+	return ret;
+}
+
+/* dev-get for s->li: the device's attributes, and the dump limits. */
+static int get_dev(struct show *s)
+{
+	struct nlmsghdr *nlh;
+
+	s->c->ifindex = s->li->ifindex;
+	nlh = request(s->c, MESHVPN_CMD_DEV_GET, 0);
+	return mv_nl_request(&s->c->nl, nlh, dev_cb, s);
+}
+
+/*
+ * Collect everything about link li->ifindex. Parts the module does not
+ * support yet are reported and left out; any other failure is returned.
+ */
+static int collect_link(struct cmd *c, struct link_info *li)
+{
+	struct show s = { c, li, NULL };
+	size_t i;
+	uint32_t slot;
+	int ret;
+
+	ret = get_dev(&s);
+	if (ret)
+		return ret;
+
+	ret = dump(&s, MESHVPN_CMD_NODE_GET, node_dump_cb, reset_nodes);
+	if (ret == -EOPNOTSUPP)
+		unsupported(c, li, "nodes", ret);
+	else if (ret)
+		return ret;
+	li->have_nodes = !ret;
+
+	ret = dump(&s, MESHVPN_CMD_ROUTE_GET, route_dump_cb, reset_routes);
+	if (ret == -EOPNOTSUPP)
+		unsupported(c, li, "routes", ret);
+	else if (ret)
+		return ret;
+	li->have_routes = !ret;
+
+	li->have_keys = li->have_nodes;
+	for (i = 0; i < li->n_nodes && li->have_keys; i++) {
+		for (slot = 0; slot < 2; slot++) {
+			ret = get_key(&s, li->nodes[i].id, slot, &li->nodes[i].key[slot]);
+			if (ret == -EOPNOTSUPP) {
+				unsupported(c, li, "keys", ret);
+				li->have_keys = false;
+				break;
+			}
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* ---- listing meshvpn links over rtnetlink ---- */
+
+struct link_list {
+	struct mv_nl *nl;
+	struct link_info *v;
+	size_t n, cap;
+};
+
+static int rtlink_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static const struct mv_nla_policy pol[IFLA_MAX + 1] = {
+		[IFLA_IFNAME] = { MV_NLA_STRING, IF_NAMESIZE },
+		[IFLA_LINKINFO] = { MV_NLA_NESTED, 0 },
+	};
+	static const struct mv_nla_policy info_pol[IFLA_INFO_MAX + 1] = {
+		[IFLA_INFO_KIND] = { MV_NLA_STRING, 0 },
+	};
+	const struct nlattr *tb[IFLA_MAX + 1], *itb[IFLA_INFO_MAX + 1];
+	struct link_list *l = data;
+	const struct ifinfomsg *ifi;
+	struct link_info *li;
+	int ret;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return 0;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi)) {
+		mv_nl_set_msg(l->nl, "malformed RTM_NEWLINK message");
+		return -EBADMSG;
+	}
+	ifi = mnl_nlmsg_get_payload(nlh);
+	ret = mv_nla_parse(l->nl, (const char *)ifi + MNL_ALIGN(sizeof(*ifi)),
+			   mnl_nlmsg_get_payload_len(nlh) - MNL_ALIGN(sizeof(*ifi)),
+			   pol, IFLA_MAX, tb);
+	if (ret)
+		return ret;
+	if (!tb[IFLA_LINKINFO] || !tb[IFLA_IFNAME] || ifi->ifi_index <= 0)
+		return 0;
+	ret = mv_nla_parse_nested(l->nl, tb[IFLA_LINKINFO], info_pol,
+				  IFLA_INFO_MAX, itb);
+	if (ret)
+		return ret;
+	if (!itb[IFLA_INFO_KIND] ||
+	    strcmp(mnl_attr_get_str(itb[IFLA_INFO_KIND]), MESHVPN_FAMILY_NAME))
+		return 0;
+	if (grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)))
+		return -ENOMEM;
+	li = &l->v[l->n++];
+	memset(li, 0, sizeof(*li));
+	li->ifindex = (uint32_t)ifi->ifi_index;
+	snprintf(li->name, sizeof(li->name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
+	return 0;
+}
+
+static int cmp_ifindex(const void *a, const void *b)
+{
+	const struct link_info *x = a, *y = b;
+
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+/* Every link of kind meshvpn in this network namespace, by ifindex. */
+static int list_links(struct cmd *c, struct link_list *l)
+{
+	struct mv_nl rt;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	struct nlattr *nest;
+	int ret, i;
+
+	ret = mv_nl_open(&rt, NETLINK_ROUTE);
+	if (ret) {
+		mv_nl_perror(NULL, c->what, ret);
+		return 1;
+	}
+	l->nl = &rt;
+	ret = -EINTR;
+	for (i = 0; i < DUMP_ATTEMPTS && ret == -EINTR; i++) {
+		l->n = 0;
+		nlh = mv_nl_msg(&rt, RTM_GETLINK, NLM_F_DUMP);
+		ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+		ifi->ifi_family = AF_UNSPEC;
+		/* The kernel filters by kind; the callback checks it anyway. */
+		nest = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, MESHVPN_FAMILY_NAME);
+		mnl_attr_nest_end(nlh, nest);
+		ret = mv_nl_request(&rt, nlh, rtlink_cb, l);
+	}
+	if (ret) {
+		mv_nl_perror(&rt, c->what, ret);
+		mv_nl_close(&rt);
+		return 1;
+	}
+	mv_nl_close(&rt);
+	l->nl = NULL;
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_ifindex);
+	return 0;
+}
+
+/* ---- link show output ---- */
+
+static int cmp_node(const void *a, const void *b)
+{
+	const struct node_info *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int cmp_route(const void *a, const void *b)
+{
+	const struct route_info *x = a, *y = b;
+	int d;
+
+	if (x->node_id != y->node_id)
+		return (x->node_id > y->node_id) - (x->node_id < y->node_id);
+	if (x->prefix.family != y->prefix.family)
+		return x->prefix.family == AF_INET ? -1 : 1;
+	d = memcmp(x->prefix.addr, y->prefix.addr, sizeof(x->prefix.addr));
+	if (d)
+		return d;
+	return (x->prefix.len > y->prefix.len) - (x->prefix.len < y->prefix.len);
+}
+
+static uint64_t boottime_now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec;
+}
+
+static void print_bytes(FILE *f, uint64_t v)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double d = (double)v;
+	int u = -1;
+
+	if (v < 1024) {
+		fprintf(f, "%" PRIu64 " B", v);
+		return;
+	}
+	while (d >= 1024 && u < (int)ARRAY_SIZE(units) - 1) {
+		d /= 1024;
+		u++;
+	}
+	fprintf(f, "%.2f %s", d, units[u]);
+}
+
+static void print_duration(FILE *f, uint64_t secs)
+{
+	static const struct {
+		uint64_t len;
+		const char *name;
+	} parts[] = {
+		{ 86400, "day" }, { 3600, "hour" }, { 60, "minute" }, { 1, "second" },
+	};
+	bool first = true;
+	size_t i;
+	uint64_t n;
+
+	if (!secs) {
+		fputs("now", f);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
+		n = secs / parts[i].len;
+		secs %= parts[i].len;
+		if (!n)
+			continue;
+		fprintf(f, "%s%" PRIu64 " %s%s", first ? "" : ", ", n,
+			parts[i].name, n == 1 ? "" : "s");
+		first = false;
+	}
+	fputs(" ago", f);
+}
+
+/* A "label: value" line, values aligned as in wg show. */
+static void label(int indent, const char *name)
+{
+	printf("%*s%s:%*s", indent, "", name, (int)(16 - strlen(name)), "");
+}
+
+static void format_key(const struct key_info *k, char *buf, size_t len)
+{
+	const char *name = mv_cipher_alg_name(k->cipher);
+
+	if (k->state == KEY_EMPTY)
+		snprintf(buf, len, "(empty)");
+	else if (name)
+		snprintf(buf, len, "%s, phase %u", name, k->phase);
+	else
+		snprintf(buf, len, "cipher %u, phase %u", k->cipher, k->phase);
+}
+
+static void print_node(const struct link_info *li, const struct node_info *n,
+		       const struct route_info *routes, size_t n_routes,
+		       uint64_t now)
+{
+	char id[MV_NODE_ID_STRLEN], buf[MV_ENDPOINT_STRLEN];
+	size_t i;
+
+	mv_format_node_id(n->id, id);
+	printf("\nnode: %s\n", id);
+	label(2, "endpoint");
+	if (n->has_endpoint && mv_format_endpoint(&n->ep, buf, sizeof(buf)) > 0)
+		printf("%s\n", buf);
+	else
+		printf("(none)\n");
+	label(2, "next hop");
+	if (!n->next_hop || n->next_hop == n->id) {
+		printf("direct\n");
+	} else {
+		mv_format_node_id(n->next_hop, id);
+		printf("via %s\n", id);
+	}
+	if (li->have_routes) {
+		label(2, "routes");
+		for (i = 0; i < n_routes; i++) {
+			mv_format_prefix(&routes[i].prefix, buf, sizeof(buf));
+			printf("%s%s", i ? ", " : "", buf);
+		}
+		printf("%s\n", n_routes ? "" : "(none)");
+	}
+	if (n->has_keepalive) {
+		label(2, "keepalive");
+		if (n->keepalive)
+			printf("every %u second%s\n", n->keepalive,
+			       n->keepalive == 1 ? "" : "s");
+		else
+			printf("off\n");
+	}
+	if (n->has_last_rx) {
+		label(2, "last rx");
+		if (!n->last_rx)
+			printf("never");
+		else
+			print_duration(stdout, now > n->last_rx ? now - n->last_rx : 0);
+		printf("\n");
+	}
+	label(2, "transfer");
+	print_bytes(stdout, CTR(n, MESHVPN_A_NODE_RX_BYTES));
+	printf(" received (%" PRIu64 " packets), ", CTR(n, MESHVPN_A_NODE_RX_PACKETS));
+	print_bytes(stdout, CTR(n, MESHVPN_A_NODE_TX_BYTES));
+	printf(" sent (%" PRIu64 " packets)\n", CTR(n, MESHVPN_A_NODE_TX_PACKETS));
+	label(2, "drops");
+	printf("%" PRIu64 " decrypt, %" PRIu64 " replay, %" PRIu64 " rpf, %" PRIu64 " no key\n",
+	       CTR(n, MESHVPN_A_NODE_RX_DECRYPT_ERRORS),
+	       CTR(n, MESHVPN_A_NODE_RX_REPLAY_DROPS),
+	       CTR(n, MESHVPN_A_NODE_RX_RPF_DROPS),
+	       CTR(n, MESHVPN_A_NODE_TX_NO_KEY_DROPS));
+	label(2, "relayed");
+	print_bytes(stdout, CTR(n, MESHVPN_A_NODE_RELAY_BYTES));
+	printf(" (%" PRIu64 " packets)\n", CTR(n, MESHVPN_A_NODE_RELAY_PACKETS));
+	if (li->have_keys) {
+		format_key(&n->key[MESHVPN_KEY_SLOT_CURRENT], buf, sizeof(buf));
+		label(2, "current key");
+		printf("%s\n", buf);
+		format_key(&n->key[MESHVPN_KEY_SLOT_NEXT], buf, sizeof(buf));
+		label(2, "next key");
+		printf("%s\n", buf);
+	}
+}
+
+static void print_link(const struct link_info *li)
+{
+	char id[MV_NODE_ID_STRLEN], safe[IF_NAMESIZE + 8], buf[MV_PREFIX_STRLEN];
+	uint64_t now = boottime_now();
+	size_t i, r = 0, first;
+
+	printf("link: %s\n", printable(li->name, safe, sizeof(safe)));
+	label(2, "node id");
+	if (li->has_local_id) {
+		mv_format_node_id(li->local_id, id);
+		printf("%s\n", id);
+	} else {
+		printf("(none)\n");
+	}
+	label(2, "listening port");
+	if (li->has_port)
+		printf("%u\n", li->port);
+	else
+		printf("(no socket)\n");
+	if (li->has_node_count) {
+		label(2, "nodes");
+		printf("%u\n", li->node_count);
+	}
+	if (li->has_route_count) {
+		label(2, "routes");
+		printf("%u\n", li->route_count);
+	}
+	/* Routes and nodes are both sorted by node id: walk them together. */
+	for (i = 0; i < li->n_nodes; i++) {
+		while (r < li->n_routes && li->routes[r].node_id < li->nodes[i].id)
+			r++;
+		first = r;
+		while (r < li->n_routes && li->routes[r].node_id == li->nodes[i].id)
+			r++;
+		print_node(li, &li->nodes[i], li->routes + first, r - first, now);
+	}
+	/* Without the node list, the routes still get shown on their own. */
+	if (!li->have_nodes && li->n_routes) {
+		printf("\nroutes:\n");
+		for (i = 0; i < li->n_routes; i++) {
+			mv_format_prefix(&li->routes[i].prefix, buf, sizeof(buf));
+			mv_format_node_id(li->routes[i].node_id, id);
+			printf("  %s node %s\n", buf, id);
+		}
+	}
+}
+
+static void json_id(struct mv_json *j, const char *key, uint64_t v)
+{
+	char id[MV_NODE_ID_STRLEN];
+
+	mv_format_node_id(v, id);
+	mv_json_kv_string(j, key, id);
+}
+
+static void json_key_slot(struct mv_json *j, const char *name,
+			  const struct key_info *k)
+{
+	const char *cipher = mv_cipher_alg_name(k->cipher);
+	char buf[32];
+
+	mv_json_key(j, name);
+	if (k->state != KEY_SET) {
+		mv_json_null(j);
+		return;
+	}
+	if (!cipher) {
+		snprintf(buf, sizeof(buf), "%u", k->cipher);
+		cipher = buf;
+	}
+	mv_json_begin_object(j);
+	mv_json_kv_string(j, "cipher", cipher);
+	mv_json_kv_u64(j, "phase", k->phase);
+	mv_json_end_object(j);
+}
+
+static void json_routes(struct mv_json *j, const struct route_info *routes,
+			size_t n)
+{
+	char buf[MV_PREFIX_STRLEN];
+	size_t i;
+
+	mv_json_begin_array(j);
+	for (i = 0; i < n; i++) {
+		mv_json_begin_object(j);
+		mv_format_prefix(&routes[i].prefix, buf, sizeof(buf));
+		mv_json_kv_string(j, "prefix", buf);
+		json_id(j, "node", routes[i].node_id);
+		mv_json_end_object(j);
+	}
+	mv_json_end_array(j);
+}
+
+static void json_node(struct mv_json *j, const struct link_info *li,
+		      const struct node_info *n)
+{
+	char buf[MV_ENDPOINT_STRLEN];
+	unsigned int a;
+
+	mv_json_begin_object(j);
+	json_id(j, "id", n->id);
+	mv_json_key(j, "endpoint");
+	if (n->has_endpoint && mv_format_endpoint(&n->ep, buf, sizeof(buf)) > 0)
+		mv_json_string(j, buf);
+	else
+		mv_json_null(j);
+	/* Absent next hop means direct, which is the node's own id. */
+	json_id(j, "next_hop", n->next_hop ? n->next_hop : n->id);
+	if (n->has_keepalive)
+		mv_json_kv_u64(j, "keepalive", n->keepalive);
+	if (n->has_last_rx)
+		mv_json_kv_u64(j, "last_rx", n->last_rx);
+	for (a = NODE_CTR_FIRST; a <= NODE_CTR_LAST; a++)
+		mv_json_kv_u64(j, ctr_names[a - NODE_CTR_FIRST].json, CTR(n, a));
+	if (li->have_keys) {
+		mv_json_key(j, "keys");
+		mv_json_begin_object(j);
+		json_key_slot(j, "current", &n->key[MESHVPN_KEY_SLOT_CURRENT]);
+		json_key_slot(j, "next", &n->key[MESHVPN_KEY_SLOT_NEXT]);
+		mv_json_end_object(j);
+	}
+	mv_json_end_object(j);
+}
+
+static void json_link(struct mv_json *j, const struct link_info *li)
+{
+	size_t i;
+
+	mv_json_begin_object(j);
+	mv_json_kv_string(j, "ifname", li->name);
+	mv_json_kv_u64(j, "ifindex", li->ifindex);
+	if (li->has_local_id) {
+		json_id(j, "node_id", li->local_id);
+	} else {
+		mv_json_key(j, "node_id");
+		mv_json_null(j);
+	}
+	mv_json_key(j, "port");
+	if (li->has_port)
+		mv_json_u64(j, li->port);
+	else
+		mv_json_null(j);
+	if (li->has_node_count)
+		mv_json_kv_u64(j, "node_count", li->node_count);
+	if (li->has_route_count)
+		mv_json_kv_u64(j, "route_count", li->route_count);
+	if (li->have_nodes) {
+		mv_json_key(j, "nodes");
+		mv_json_begin_array(j);
+		for (i = 0; i < li->n_nodes; i++)
+			json_node(j, li, &li->nodes[i]);
+		mv_json_end_array(j);
+	}
+	if (li->have_routes) {
+		mv_json_key(j, "routes");
+		json_routes(j, li->routes, li->n_routes);
+	}
+	mv_json_end_object(j);
+}
+
+/*
+ * Finish a JSON document; returns non-zero on failure. A write error is
+ * left to main(), which reports every failed write to stdout.
+ */
+static int json_done(const struct cmd *c, struct mv_json *j)
+{
+	int ret = mv_json_finish(j);
+
+	if (ret == -EINVAL)
+		fprintf(stderr, "meshvpn: %s: internal error: invalid JSON\n", c->what);
+	return ret;
+}
+
+/* ---- link ---- */
+
+static int link_show(struct cmd *c, int argc, char **argv)
+{
+	struct link_list l = { 0 };
+	struct link_info one = { 0 };
+	struct mv_json j;
+	int status = 0, ret;
+	size_t i, n;
+	struct link_info *links;
+
+	strip_json(c, &argc, argv);
+	if (argc > 1)
+		return usage_error(c, "unexpected \"%s\"", argv[1]);
+	if (argc == 1) {
+		if (resolve_dev(c, argv[0]))
+			return 1;
+		one.ifindex = c->ifindex;
+		snprintf(one.name, sizeof(one.name), "%s", argv[0]);
+		links = &one;
+		n = 1;
+	} else {
+		if (list_links(c, &l)) {
+			free(l.v);
+			return 1;
+		}
+		links = l.v;
+		n = l.n;
+	}
+	/* No link needs no module: nothing to show is not an error. */
+	if (n && open_genl(c)) {
+		free(l.v);
+		return 1;
+	}
+	if (c->json) {
+		mv_json_init(&j, stdout, true);
+		mv_json_begin_array(&j);
+	}
+	for (i = 0; i < n; i++) {
+		ret = collect_link(c, &links[i]);
+		/* A link deleted since the listing is simply gone. */
+		if (ret == -ENODEV && argc == 0) {
+			link_info_free(&links[i]);
+			continue;
+		}
+		if (ret) {
+			status = kernel_error(c, ret);
+			link_info_free(&links[i]);
+			continue;
+		}
+		qsort(links[i].nodes, links[i].n_nodes, sizeof(*links[i].nodes), cmp_node);
+		qsort(links[i].routes, links[i].n_routes, sizeof(*links[i].routes), cmp_route);
+		if (c->json) {
+			json_link(&j, &links[i]);
+		} else {
+			if (i)
+				printf("\n");
+			print_link(&links[i]);
+		}
+		link_info_free(&links[i]);
+	}
+	if (c->json) {
+		mv_json_end_array(&j);
+		if (json_done(c, &j))
+			status = 1;
+	}
+	free(l.v);
+	mv_nl_close(&c->nl);
+	return status;
+}
+
+/*
+ * A dual-stack UDP socket bound to @port, for `link set ... listen-port`:
+ * the kernel keeps its own reference, so it outlives this process.
+ */
+static int open_listen_socket(struct cmd *c, uint64_t port)
+{
+	struct sockaddr_in6 sin6 = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons((uint16_t)port),
+		.sin6_addr = IN6ADDR_ANY_INIT,
+	};
+	int off = 0, fd;
+
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) ||
+	    bind(fd, (struct sockaddr *)&sin6, sizeof(sin6))) {
+		fprintf(stderr, "meshvpn: %s: listen-port %" PRIu64 ": %s\n",
+			c->what, port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int link_set(struct cmd *c, int argc, char **argv)
+{
+	bool has_id = false, has_fd = false, has_port = false;
+	uint64_t id = 0, fd = 0, port = 0;
+	int own_fd = -1;
+	char err[MV_ARG_ERRLEN];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int i, ret;
+
+	if (argc < 1)
+		return usage_error(c, "missing DEV");
+	for (i = 1; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return usage_error(c, "\"%s\" needs a value", argv[i]);
+		if (!strcmp(argv[i], "node-id") && !has_id) {
+			if (parse_id_arg(c, argv[i + 1], &id))
+				return 2;
+			has_id = true;
+		} else if (!strcmp(argv[i], "socket-fd") && !has_fd && !has_port) {
+			if (mv_parse_uint(argv[i + 1], INT32_MAX, &fd, err, sizeof(err)))
+				return usage_error(c, "socket-fd: %s", err);
+			has_fd = true;
+		} else if (!strcmp(argv[i], "listen-port") && !has_fd && !has_port) {
+			if (mv_parse_uint(argv[i + 1], UINT16_MAX, &port, err,
+					  sizeof(err)) || !port)
+				return usage_error(c, "listen-port: want 1 to 65535");
+			has_port = true;
+		} else {
+			return usage_error(c, "unexpected or repeated \"%s\"", argv[i]);
+		}
+	}
+	if (!has_id && !has_fd && !has_port)
+		return usage_error(c, "nothing to set");
+	/*
+	 * The kernel looks the number up in our file table: it must be a
+	 * socket this process inherited (meshvpn link set ... socket-fd 3
+	 * 3<>...), or the kernel would take whatever else sits there.
+	 */
+	if (has_fd && fcntl((int)fd, F_GETFD) < 0) {
+		fprintf(stderr, "meshvpn: %s: socket-fd %" PRIu64 ": %s\n", c->what,
+			fd, strerror(errno));
+		return 1;
+	}
+	if (resolve_dev(c, argv[0]))
+		return 1;
+	if (has_port) {
+		own_fd = open_listen_socket(c, port);
+		if (own_fd < 0)
+			return 1;
+		fd = (uint64_t)own_fd;
+		has_fd = true;
+	}
+	if (open_genl(c)) {
+		if (own_fd >= 0)
+			close(own_fd);
+		return 1;
+	}
+	nlh = request(c, MESHVPN_CMD_DEV_SET, 0);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_DEV);
+	if (has_id)
+		mnl_attr_put_u64(nlh, MESHVPN_A_DEVICE_LOCAL_NODE_ID, id);
+	if (has_fd)
+		mnl_attr_put_u32(nlh, MESHVPN_A_DEVICE_SOCKET, (uint32_t)fd);
+	mnl_attr_nest_end(nlh, nest);
+	ret = simple_request(c, nlh);
+	if (own_fd >= 0)
+		close(own_fd);
+	mv_nl_close(&c->nl);
+	return ret;
+}
+
+int mv_cmd_link(const struct mv_opts *opts, int argc, char **argv)
+{
+	struct cmd c = { .name = "link", .what = "link show", .json = opts->json };
+
+	if (argc == 0 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list"))
+		return link_show(&c, argc ? argc - 1 : 0, argv + 1);
+	if (!strcmp(argv[0], "set")) {
+		c.what = "link set";
+		return link_set(&c, argc - 1, argv + 1);
+	}
+	c.what = "link";
+	return usage_error(&c, "unknown command \"%s\"", argv[0]);
+}
+
+/* ---- node ---- */
+
+struct node_args {
+	uint64_t id;
+	bool has_endpoint, has_via, has_keepalive;
+	struct mv_endpoint ep;
+	uint64_t via;
+	uint32_t keepalive;
+};
+
+static int parse_node_args(struct cmd *c, int argc, char **argv,
+			   struct node_args *a)
+{
+	char err[MV_ARG_ERRLEN];
+	uint64_t v;
+	int i;
+
+	for (i = 0; i < argc; i += 2) {
+		const char *key = argv[i], *val = argv[i + 1];
+
+		if (i + 1 >= argc)
+			return usage_error(c, "\"%s\" needs a value", key);
+		if (!strcmp(key, "endpoint") && !a->has_endpoint) {
+			if (mv_parse_endpoint(val, &a->ep, err, sizeof(err)))
+				return usage_error(c, "%s", err);
+			a->has_endpoint = true;
+		} else if (!strcmp(key, "via") && !a->has_via) {
+			/* "via direct" goes back to the node's own endpoint. */
+			if (!strcmp(val, "direct"))
+				a->via = a->id;
+			else if (parse_id_arg(c, val, &a->via))
+				return 2;
+			a->has_via = true;
+		} else if (!strcmp(key, "keepalive") && !a->has_keepalive) {
+			if (mv_parse_uint(val, 3600, &v, err, sizeof(err)))
+				return usage_error(c, "keepalive: %s", err);
+			a->keepalive = (uint32_t)v;
+			a->has_keepalive = true;
+		} else {
+			return usage_error(c, "unexpected or repeated \"%s\"", key);
+		}
+	}
+	return 0;
+}
+
+static int node_add_set(struct cmd *c, uint8_t op, int argc, char **argv)
+{
+	struct node_args a = { 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int ret;
+
+	if (argc < 2)
+		return usage_error(c, "missing %s", argc ? "ID" : "DEV and ID");
+	if (parse_id_arg(c, argv[1], &a.id))
+		return 2;
+	ret = parse_node_args(c, argc - 2, argv + 2, &a);
+	if (ret)
+		return ret;
+	if (op == MESHVPN_CMD_NODE_SET &&
+	    !a.has_endpoint && !a.has_via && !a.has_keepalive)
+		return usage_error(c, "nothing to change");
+	if (resolve_dev(c, argv[0]) || open_genl(c))
+		return 1;
+
+	nlh = request(c, op, 0);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
+	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, a.id);
+	if (a.has_endpoint) {
+		if (a.ep.family == AF_INET) {
+			mnl_attr_put(nlh, MESHVPN_A_NODE_REMOTE_IPV4, 4, a.ep.addr);
+		} else {
+			mnl_attr_put(nlh, MESHVPN_A_NODE_REMOTE_IPV6, 16, a.ep.addr);
+			if (a.ep.scope_id)
+				mnl_attr_put_u32(nlh, MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID,
+						 a.ep.scope_id);
+		}
+		mnl_attr_put_u16(nlh, MESHVPN_A_NODE_REMOTE_PORT, htons(a.ep.port));
+	}
+	if (a.has_via)
+		mnl_attr_put_u64(nlh, MESHVPN_A_NODE_NEXT_HOP, a.via);
+	if (a.has_keepalive)
+		mnl_attr_put_u32(nlh, MESHVPN_A_NODE_KEEPALIVE, a.keepalive);
+	mnl_attr_nest_end(nlh, nest);
+	ret = simple_request(c, nlh);
+	mv_nl_close(&c->nl);
+	return ret;
+}
+
+static int node_del(struct cmd *c, int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint64_t id;
+	int ret;
+
+	if (argc != 2)
+		return usage_error(c, argc < 2 ? "missing DEV or ID" : "too many arguments");
+	if (parse_id_arg(c, argv[1], &id))
+		return 2;
+	if (resolve_dev(c, argv[0]) || open_genl(c))
+		return 1;
+	nlh = request(c, MESHVPN_CMD_NODE_DEL, 0);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
+	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, id);
+	mnl_attr_nest_end(nlh, nest);
+	ret = simple_request(c, nlh);
+	mv_nl_close(&c->nl);
+	return ret;
+}
+
+int mv_cmd_node(const struct mv_opts *opts, int argc, char **argv)
+{
+	struct cmd c = { .name = "node", .what = "node", .json = opts->json };
+
+	if (argc == 0)
+		return usage_error(&c, "missing command");
+	if (!strcmp(argv[0], "add")) {
+		c.what = "node add";
+		return node_add_set(&c, MESHVPN_CMD_NODE_NEW, argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[0], "set")) {
+		c.what = "node set";
+		return node_add_set(&c, MESHVPN_CMD_NODE_SET, argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete")) {
+		c.what = "node del";
+		return node_del(&c, argc - 1, argv + 1);
+	}
+	return usage_error(&c, "unknown command \"%s\"", argv[0]);
+}
+
+/* ---- key ---- */
+
+struct key_args {
+	uint64_t node;
+	bool has_slot, has_cipher, has_phase;
+	uint32_t slot, cipher;
+	uint8_t phase;
+	const char *tx_file, *rx_file;
+};
+
+static int parse_key_args(struct cmd *c, int argc, char **argv,
+			  struct key_args *a)
+{
+	char err[MV_ARG_ERRLEN];
+	uint64_t v;
+	int i;
+
+	for (i = 0; i < argc; i += 2) {
+		const char *key = argv[i], *val = argv[i + 1];
+
+		if (i + 1 >= argc)
+			return usage_error(c, "\"%s\" needs a value", key);
+		if (!strcmp(key, "slot") && !a->has_slot) {
+			if (mv_parse_slot(val, &a->slot, err, sizeof(err)))
+				return usage_error(c, "%s", err);
+			a->has_slot = true;
+		} else if (!strcmp(key, "cipher") && !a->has_cipher) {
+			if (mv_parse_cipher(val, &a->cipher, err, sizeof(err)))
+				return usage_error(c, "%s", err);
+			a->has_cipher = true;
+		} else if (!strcmp(key, "phase") && !a->has_phase) {
+			if (mv_parse_uint(val, 1, &v, err, sizeof(err)))
+				return usage_error(c, "phase: %s", err);
+			a->phase = (uint8_t)v;
+			a->has_phase = true;
+		} else if (!strcmp(key, "tx-key") && !a->tx_file) {
+			a->tx_file = val;
+		} else if (!strcmp(key, "rx-key") && !a->rx_file) {
+			a->rx_file = val;
+		} else {
+			return usage_error(c, "unexpected or repeated \"%s\"", key);
+		}
+	}
+	return 0;
+}
+
+static void put_keydir(struct nlmsghdr *nlh, uint16_t type, const uint8_t *key)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put(nlh, MESHVPN_A_KEYDIR_CIPHER_KEY, MESHVPN_KEY_LEN, key);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static int key_add(struct cmd *c, int argc, char **argv)
+{
+	uint8_t tx[MESHVPN_KEY_LEN], rx[MESHVPN_KEY_LEN];
+	struct key_args a = { 0 };
+	char err[MV_ARG_ERRLEN];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	bool keyed;
+	int ret;
+
+	if (argc < 2)
+		return usage_error(c, "missing %s", argc ? "NODE-ID" : "DEV and NODE-ID");
+	if (parse_id_arg(c, argv[1], &a.node))
+		return 2;
+	ret = parse_key_args(c, argc - 2, argv + 2, &a);
+	if (ret)
+		return ret;
+	if (!a.has_slot || !a.has_cipher || !a.has_phase)
+		return usage_error(c, "slot, cipher and phase are required");
+	keyed = a.cipher != MESHVPN_CIPHER_ALG_NONE;
+	if (keyed && (!a.tx_file || !a.rx_file))
+		return usage_error(c, "cipher %s needs tx-key and rx-key",
+				   mv_cipher_alg_name(a.cipher));
+	if (!keyed && (a.tx_file || a.rx_file))
+		return usage_error(c, "cipher none takes no keys");
+	if (keyed && !strcmp(a.tx_file, "-") && !strcmp(a.rx_file, "-"))
+		return usage_error(c, "only one of tx-key and rx-key can be read from stdin");
+	if (resolve_dev(c, argv[0]))
+		return 1;
+
+	/* Only now, with every argument checked, are keys read at all. */
+	ret = 0;
+	if (keyed && (mv_read_key_file(a.tx_file, tx, err, sizeof(err)) ||
+		      mv_read_key_file(a.rx_file, rx, err, sizeof(err)))) {
+		fprintf(stderr, "meshvpn: %s: %s\n", c->what, err);
+		ret = 1;
+	}
+	if (!ret && open_genl(c))
+		ret = 1;
+	if (!ret) {
+		nlh = request(c, MESHVPN_CMD_KEY_NEW, 0);
+		nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
+		mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, a.node);
+		mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, a.slot);
+		mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_CIPHER_ALG, a.cipher);
+		mnl_attr_put_u8(nlh, MESHVPN_A_KEYCONF_PHASE, a.phase);
+		/* Cipher none has no key material, not even empty nests. */
+		if (keyed) {
+			put_keydir(nlh, MESHVPN_A_KEYCONF_ENCRYPT_DIR, tx);
+			put_keydir(nlh, MESHVPN_A_KEYCONF_DECRYPT_DIR, rx);
+		}
+		mnl_attr_nest_end(nlh, nest);
+		ret = simple_request(c, nlh);
+	}
+	/* The request buffer held the keys too: closing wipes it. */
+	mv_nl_close(&c->nl);
+	OPENSSL_cleanse(tx, sizeof(tx));
+	OPENSSL_cleanse(rx, sizeof(rx));
+	return ret;
+}
+
+static int key_swap_del(struct cmd *c, uint8_t op, int argc, char **argv)
+{
+	struct key_args a = { 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int ret;
+
+	if (argc < 2)
+		return usage_error(c, "missing %s", argc ? "NODE-ID" : "DEV and NODE-ID");
+	if (parse_id_arg(c, argv[1], &a.node))
+		return 2;
+	if (op == MESHVPN_CMD_KEY_SWAP && argc > 2)
+		return usage_error(c, "unexpected \"%s\"", argv[2]);
+	if (op == MESHVPN_CMD_KEY_DEL) {
+		ret = parse_key_args(c, argc - 2, argv + 2, &a);
+		if (ret)
+			return ret;
+		if (!a.has_slot || a.has_cipher || a.has_phase || a.tx_file || a.rx_file)
+			return usage_error(c, "want exactly: slot current|next");
+	}
+	if (resolve_dev(c, argv[0]) || open_genl(c))
+		return 1;
+	nlh = request(c, op, 0);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
+	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, a.node);
+	if (op == MESHVPN_CMD_KEY_DEL)
+		mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, a.slot);
+	mnl_attr_nest_end(nlh, nest);
+	ret = simple_request(c, nlh);
+	mv_nl_close(&c->nl);
+	return ret;
+}
+
+int mv_cmd_key(const struct mv_opts *opts, int argc, char **argv)
+{
+	struct cmd c = { .name = "key", .what = "key", .json = opts->json };
+
+	if (argc == 0)
+		return usage_error(&c, "missing command");
+	if (!strcmp(argv[0], "add")) {
+		c.what = "key add";
+		return key_add(&c, argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[0], "swap")) {
+		c.what = "key swap";
+		return key_swap_del(&c, MESHVPN_CMD_KEY_SWAP, argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete")) {
+		c.what = "key del";
+		return key_swap_del(&c, MESHVPN_CMD_KEY_DEL, argc - 1, argv + 1);
+	}
+	return usage_error(&c, "unknown command \"%s\"", argv[0]);
+}
+
+/* ---- route ---- */
+
+static int route_add_del(struct cmd *c, uint8_t op, int argc, char **argv)
+{
+	char err[MV_ARG_ERRLEN];
+	struct mv_prefix p;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint64_t node = 0;
+	int ret;
+
+	if (argc < 2)
+		return usage_error(c, "missing %s", argc ? "PREFIX" : "DEV and PREFIX");
+	if (mv_parse_prefix(argv[1], &p, err, sizeof(err)))
+		return usage_error(c, "%s", err);
+	if (argc == 4 && !strcmp(argv[2], "node")) {
+		if (parse_id_arg(c, argv[3], &node))
+			return 2;
+	} else if (argc != 2) {
+		return usage_error(c, "unexpected \"%s\"", argv[2]);
+	}
+	if (op == MESHVPN_CMD_ROUTE_NEW && !node)
+		return usage_error(c, "missing node ID");
+	if (resolve_dev(c, argv[0]) || open_genl(c))
+		return 1;
+	nlh = request(c, op, 0);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_ROUTE);
+	if (node)
+		mnl_attr_put_u64(nlh, MESHVPN_A_ROUTE_NODE_ID, node);
+	if (p.family == AF_INET)
+		mnl_attr_put(nlh, MESHVPN_A_ROUTE_IPV4, 4, p.addr);
+	else
+		mnl_attr_put(nlh, MESHVPN_A_ROUTE_IPV6, 16, p.addr);
+	mnl_attr_put_u8(nlh, MESHVPN_A_ROUTE_PREFIX_LEN, (uint8_t)p.len);
+	mnl_attr_nest_end(nlh, nest);
+	ret = simple_request(c, nlh);
+	mv_nl_close(&c->nl);
+	return ret;
+}
+
+static int route_show(struct cmd *c, int argc, char **argv)
+{
+	struct link_info li = { 0 };
+	struct show s = { c, &li, NULL };
+	char buf[MV_PREFIX_STRLEN], id[MV_NODE_ID_STRLEN];
+	struct mv_json j;
+	size_t i;
+	int ret;
+
+	strip_json(c, &argc, argv);
+	if (argc != 1)
+		return usage_error(c, argc ? "too many arguments" : "missing DEV");
+	if (resolve_dev(c, argv[0]) || open_genl(c))
+		return 1;
+	li.ifindex = c->ifindex;
+	ret = get_dev(&s);
+	if (!ret)
+		ret = dump(&s, MESHVPN_CMD_ROUTE_GET, route_dump_cb, reset_routes);
+	if (ret) {
+		ret = kernel_error(c, ret);
+		goto out;
+	}
+	qsort(li.routes, li.n_routes, sizeof(*li.routes), cmp_route);
+	if (c->json) {
+		mv_json_init(&j, stdout, true);
+		json_routes(&j, li.routes, li.n_routes);
+		if (json_done(c, &j))
+			ret = 1;
+	} else {
+		for (i = 0; i < li.n_routes; i++) {
+			mv_format_prefix(&li.routes[i].prefix, buf, sizeof(buf));
+			mv_format_node_id(li.routes[i].node_id, id);
+			printf("%s node %s\n", buf, id);
+		}
+	}
+out:
+	link_info_free(&li);
+	mv_nl_close(&c->nl);
+	return ret;
+}
+
+int mv_cmd_route(const struct mv_opts *opts, int argc, char **argv)
+{
+	struct cmd c = { .name = "route", .what = "route", .json = opts->json };
+
+	if (argc == 0)
+		return usage_error(&c, "missing command");
+	if (!strcmp(argv[0], "add")) {
+		c.what = "route add";
+		return route_add_del(&c, MESHVPN_CMD_ROUTE_NEW, argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete")) {
+		c.what = "route del";
+		return route_add_del(&c, MESHVPN_CMD_ROUTE_DEL, argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[0], "show") || !strcmp(argv[0], "list")) {
+		c.what = "route show";
+		return route_show(&c, argc - 1, argv + 1);
+	}
+	return usage_error(&c, "unknown command \"%s\"", argv[0]);
+}
+
+/* ---- monitor ---- */
+
+/*
+ * Set from the signal handler, which can reach nothing else: the one
+ * piece of state that cannot be passed in a struct.
+ */
+static volatile sig_atomic_t monitor_stop;
+
+static void monitor_signal(int sig)
+{
+	(void)sig;
+	monitor_stop = 1;
+}
+
+struct event {
+	const char *name;
+	char node[MV_NODE_ID_STRLEN];
+	bool has_endpoint;
+	struct mv_endpoint ep;
+	const char *slot, *reason;
+	char slot_buf[16], reason_buf[16];
+};
+
+static int parse_event(struct cmd *c, uint8_t op, const struct nlattr **tb,
+		       struct event *ev)
+{
+	const struct nlattr *ktb[MESHVPN_A_KEYCONF_MAX + 1];
+	struct node_info n;
+	uint32_t v;
+	int ret;
+
+	if (op == MESHVPN_CMD_ENDPOINT_MOVED_NTF) {
+		ev->name = "endpoint-moved";
+		if (!tb[MESHVPN_A_NODE])
+			return malformed(c, "endpoint-moved without node");
+		ret = parse_node(c, tb[MESHVPN_A_NODE], &n);
+		if (ret)
+			return ret;
+		mv_format_node_id(n.id, ev->node);
+		ev->has_endpoint = n.has_endpoint;
+		ev->ep = n.ep;
+		return 0;
+	}
+	ev->name = op == MESHVPN_CMD_KEY_NEEDED_NTF ? "key-needed" : "rekey-due";
+	if (!tb[MESHVPN_A_KEYCONF])
+		return malformed(c, "%s without keyconf", ev->name);
+	ret = mv_nla_parse_nested(&c->nl, tb[MESHVPN_A_KEYCONF], keyconf_pol,
+				  MESHVPN_A_KEYCONF_MAX, ktb);
+	if (ret)
+		return ret;
+	if (!ktb[MESHVPN_A_KEYCONF_NODE_ID] ||
+	    !valid_id(mnl_attr_get_u64(ktb[MESHVPN_A_KEYCONF_NODE_ID])))
+		return malformed(c, "%s without a valid node id", ev->name);
+	mv_format_node_id(mnl_attr_get_u64(ktb[MESHVPN_A_KEYCONF_NODE_ID]), ev->node);
+	if (ktb[MESHVPN_A_KEYCONF_SLOT]) {
+		v = mnl_attr_get_u32(ktb[MESHVPN_A_KEYCONF_SLOT]);
+		ev->slot = mv_slot_name(v);
+		if (!ev->slot) {
+			snprintf(ev->slot_buf, sizeof(ev->slot_buf), "%u", v);
+			ev->slot = ev->slot_buf;
+		}
+	}
+	if (ktb[MESHVPN_A_KEYCONF_REKEY_REASON]) {
+		v = mnl_attr_get_u32(ktb[MESHVPN_A_KEYCONF_REKEY_REASON]);
+		ev->reason = mv_rekey_reason_name(v);
+		if (!ev->reason) {
+			snprintf(ev->reason_buf, sizeof(ev->reason_buf), "%u", v);
+			ev->reason = ev->reason_buf;
+		}
+	}
+	return 0;
+}
+
+static void print_event(const struct cmd *c, uint32_t ifindex,
+			const struct event *ev)
+{
+	char name[IF_NAMESIZE], safe[IF_NAMESIZE + 8], ep[MV_ENDPOINT_STRLEN] = "";
+	bool has_ep = ev->has_endpoint &&
+		      mv_format_endpoint(&ev->ep, ep, sizeof(ep)) > 0;
+	struct mv_json j;
+
+	if (!if_indextoname(ifindex, name))
+		snprintf(name, sizeof(name), "if%u", ifindex);
+	if (c->json) {
+		mv_json_init(&j, stdout, false);
+		mv_json_begin_object(&j);
+		mv_json_kv_string(&j, "ifname", name);
+		mv_json_kv_u64(&j, "ifindex", ifindex);
+		mv_json_kv_string(&j, "event", ev->name);
+		mv_json_kv_string(&j, "node", ev->node);
+		if (has_ep)
+			mv_json_kv_string(&j, "endpoint", ep);
+		if (ev->slot)
+			mv_json_kv_string(&j, "slot", ev->slot);
+		if (ev->reason)
+			mv_json_kv_string(&j, "reason", ev->reason);
+		mv_json_end_object(&j);
+		mv_json_finish(&j);
+		return;
+	}
+	printf("%s: %s node %s", printable(name, safe, sizeof(safe)), ev->name, ev->node);
+	if (has_ep)
+		printf(" endpoint %s", ep);
+	if (ev->slot)
+		printf(" slot %s", ev->slot);
+	if (ev->reason)
+		printf(" reason %s", ev->reason);
+	printf("\n");
+	/* One line per event, as it happens, even into a pipe. */
+	fflush(stdout);
+}
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MESHVPN_A_MAX + 1];
+	const struct genlmsghdr *genl;
+	struct cmd *c = data;
+	struct event ev = { 0 };
+	uint32_t ifindex = 0;
+	int ret;
+
+	if (nlh->nlmsg_type != c->nl.family ||
+	    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return 0;
+	genl = mnl_nlmsg_get_payload(nlh);
+	/* Events a newer module may add are not ours to print. */
+	if (genl->cmd != MESHVPN_CMD_KEY_NEEDED_NTF &&
+	    genl->cmd != MESHVPN_CMD_ENDPOINT_MOVED_NTF &&
+	    genl->cmd != MESHVPN_CMD_REKEY_DUE_NTF)
+		return 0;
+	ret = parse_top(c, nlh, genl->cmd, tb);
+	if (!ret) {
+		ifindex = mnl_attr_get_u32(tb[MESHVPN_A_IFINDEX]);
+		if (c->filter && ifindex != c->filter)
+			return 0;
+		ret = parse_event(c, genl->cmd, tb, &ev);
+	}
+	/* One bad notification is reported; the monitor goes on. */
+	if (ret) {
+		mv_nl_perror(&c->nl, c->what, ret);
+		return 0;
+	}
+	print_event(c, ifindex, &ev);
+	return 0;
+}
+
+int mv_cmd_monitor(const struct mv_opts *opts, int argc, char **argv)
+{
+	struct cmd c = { .name = "monitor", .what = "monitor", .json = opts->json };
+	struct sigaction sa = { .sa_handler = monitor_signal };
+	struct sigaction old_int, old_term;
+	sigset_t block, orig;
+	struct pollfd pfd;
+	int ret = 0, status = 0;
+
+	strip_json(&c, &argc, argv);
+	if (argc > 1)
+		return usage_error(&c, "unexpected \"%s\"", argv[1]);
+	if (argc == 1 && resolve_dev(&c, argv[0]))
+		return 1;
+	/* Notifications are for any device: filter, do not insist. */
+	c.filter = c.ifindex;
+	c.ifindex = 0;
+	if (open_genl(&c))
+		return 1;
+	if (!c.nl.events_group) {
+		fprintf(stderr, "meshvpn: monitor: the module has no \"%s\" group\n",
+			MESHVPN_MCGRP_EVENTS);
+		mv_nl_close(&c.nl);
+		return 1;
+	}
+	ret = mv_nl_subscribe(&c.nl, c.nl.events_group);
+	if (ret) {
+		mv_nl_perror(NULL, "monitor: subscribing to events", ret);
+		mv_nl_close(&c.nl);
+		return 1;
+	}
+
+	/*
+	 * SIGINT and SIGTERM stay blocked except inside ppoll(), so a signal
+	 * cannot slip in between the check of monitor_stop and the wait.
+	 */
+	monitor_stop = 0;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	pfd.fd = mnl_socket_get_fd(c.nl.sock);
+	pfd.events = POLLIN;
+	while (!monitor_stop) {
+		if (ppoll(&pfd, 1, NULL, &orig) < 0) {
+			if (errno == EINTR)
+				continue;
+			mv_nl_perror(NULL, c.what, -errno);
+			status = 1;
+			break;
+		}
+		ret = mv_nl_recv_events(&c.nl, event_cb, &c);
+		if (ret == -ENOBUFS) {
+			/* The socket overflowed; later events still come. */
+			fprintf(stderr, "meshvpn: monitor: events lost (receive buffer full)\n");
+			continue;
+		}
+		if (ret && ret != -EINTR) {
+			mv_nl_perror(&c.nl, c.what, ret);
+			status = 1;
+			break;
+		}
+	}
+
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	mv_nl_close(&c.nl);
+	return status;
+}
