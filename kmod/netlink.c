@@ -64,6 +64,37 @@ meshvpn_nl_dev_get_held(struct net *net, struct nlattr **attrs,
 	return dev;
 }
 
+/**
+ * struct meshvpn_nl_req - the device a request works on
+ * @dev: the device, with a reference held
+ * @mv: its private state, update_lock held
+ * @tracker: tracks the reference
+ */
+struct meshvpn_nl_req {
+	struct net_device *dev;
+	struct meshvpn_device *mv;
+	netdevice_tracker tracker;
+};
+
+/* Find the device a request names, hold it and take its update_lock. */
+static int meshvpn_nl_lock_dev(struct net *net, struct nlattr **attrs,
+			       struct netlink_ext_ack *extack,
+			       struct meshvpn_nl_req *req)
+{
+	req->dev = meshvpn_nl_dev_get_held(net, attrs, extack, &req->tracker);
+	if (IS_ERR(req->dev))
+		return PTR_ERR(req->dev);
+	req->mv = netdev_priv(req->dev);
+	mutex_lock(&req->mv->update_lock);
+	return 0;
+}
+
+static void meshvpn_nl_unlock_dev(struct meshvpn_nl_req *req)
+{
+	mutex_unlock(&req->mv->update_lock);
+	netdev_put(req->dev, &req->tracker);
+}
+
 /* Parse a required nested attribute of the request into @tb. */
 static int meshvpn_nl_parse_nest(struct genl_info *info, int attr, int max,
 				 const struct nla_policy *policy,
@@ -128,65 +159,48 @@ static int meshvpn_nl_fill_dev(struct sk_buff *skb, struct meshvpn_device *mv)
 
 int meshvpn_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	netdevice_tracker tracker;
-	struct meshvpn_device *mv;
-	struct net_device *dev;
+	struct meshvpn_nl_req req;
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
 
-	dev = meshvpn_nl_dev_get_held(genl_info_net(info), info->attrs,
-				      info->extack, &tracker);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	mv = netdev_priv(dev);
-
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!msg)
+		return -ENOMEM;
+	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
+				  info->extack, &req);
+	if (ret)
+		goto err_free;
 	hdr = genlmsg_put_reply(msg, info, &meshvpn_nl_family, 0,
 				MESHVPN_CMD_DEV_GET);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto err_free;
-	}
-	mutex_lock(&mv->update_lock);
-	ret = meshvpn_nl_fill_dev(msg, mv);
-	mutex_unlock(&mv->update_lock);
+	ret = hdr ? meshvpn_nl_fill_dev(msg, req.mv) : -EMSGSIZE;
+	meshvpn_nl_unlock_dev(&req);
 	if (ret)
 		goto err_free;
 	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
-	goto out;
+	return genlmsg_reply(msg, info);
 
 err_free:
 	nlmsg_free(msg);
-out:
-	netdev_put(dev, &tracker);
 	return ret;
 }
 
 int meshvpn_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[MESHVPN_A_DEVICE_MAX + 1];
-	netdevice_tracker tracker;
+	struct meshvpn_nl_req req;
 	struct meshvpn_device *mv;
-	struct net_device *dev;
 	int ret;
 
 	ret = meshvpn_nl_parse_nest(info, MESHVPN_A_DEV, MESHVPN_A_DEVICE_MAX,
 				    meshvpn_device_set_input_nl_policy, tb);
 	if (ret)
 		return ret;
-	dev = meshvpn_nl_dev_get_held(genl_info_net(info), info->attrs,
-				      info->extack, &tracker);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	mv = netdev_priv(dev);
-
-	mutex_lock(&mv->update_lock);
+	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
+				  info->extack, &req);
+	if (ret)
+		return ret;
+	mv = req.mv;
 	if (tb[MESHVPN_A_DEVICE_LOCAL_NODE_ID] &&
 	    meshvpn_node_lookup(mv, nla_get_u64(tb[MESHVPN_A_DEVICE_LOCAL_NODE_ID]))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[MESHVPN_A_DEVICE_LOCAL_NODE_ID],
@@ -205,8 +219,7 @@ int meshvpn_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 			   nla_get_u64(tb[MESHVPN_A_DEVICE_LOCAL_NODE_ID]));
 	ret = 0;
 out:
-	mutex_unlock(&mv->update_lock);
-	netdev_put(dev, &tracker);
+	meshvpn_nl_unlock_dev(&req);
 	return ret;
 }
 
@@ -310,10 +323,9 @@ static int meshvpn_nl_node_change(struct genl_info *info, bool create,
 {
 	struct nlattr *tb[MESHVPN_A_NODE_MAX + 1];
 	struct meshvpn_node_cfg cfg;
-	netdevice_tracker tracker;
+	struct meshvpn_nl_req req;
 	struct meshvpn_device *mv;
 	struct meshvpn_node *node;
-	struct net_device *dev;
 	u64 id;
 	int ret;
 
@@ -326,13 +338,11 @@ static int meshvpn_nl_node_change(struct genl_info *info, bool create,
 		return -EINVAL;
 	id = nla_get_u64(tb[MESHVPN_A_NODE_ID]);
 
-	dev = meshvpn_nl_dev_get_held(genl_info_net(info), info->attrs,
-				      info->extack, &tracker);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	mv = netdev_priv(dev);
-
-	mutex_lock(&mv->update_lock);
+	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
+				  info->extack, &req);
+	if (ret)
+		return ret;
+	mv = req.mv;
 	node = meshvpn_node_lookup(mv, id);
 	if (create && node) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[MESHVPN_A_NODE_ID],
@@ -366,8 +376,7 @@ static int meshvpn_nl_node_change(struct genl_info *info, bool create,
 	}
 	meshvpn_nl_node_apply(node, &cfg);
 out:
-	mutex_unlock(&mv->update_lock);
-	netdev_put(dev, &tracker);
+	meshvpn_nl_unlock_dev(&req);
 	return ret;
 }
 
@@ -452,10 +461,8 @@ err:
 int meshvpn_nl_node_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[MESHVPN_A_NODE_MAX + 1];
-	netdevice_tracker tracker;
-	struct meshvpn_device *mv;
+	struct meshvpn_nl_req req;
 	struct meshvpn_node *node;
-	struct net_device *dev;
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
@@ -464,19 +471,14 @@ int meshvpn_nl_node_get_doit(struct sk_buff *skb, struct genl_info *info)
 				    meshvpn_node_nl_policy, tb);
 	if (ret)
 		return ret;
-	dev = meshvpn_nl_dev_get_held(genl_info_net(info), info->attrs,
-				      info->extack, &tracker);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	mv = netdev_priv(dev);
-
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	mutex_lock(&mv->update_lock);
-	node = meshvpn_nl_node(mv, tb, MESHVPN_A_NODE_ID, info->extack);
+	if (!msg)
+		return -ENOMEM;
+	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
+				  info->extack, &req);
+	if (ret)
+		goto err_free;
+	node = meshvpn_nl_node(req.mv, tb, MESHVPN_A_NODE_ID, info->extack);
 	if (IS_ERR(node)) {
 		ret = PTR_ERR(node);
 		goto err_unlock;
@@ -484,19 +486,17 @@ int meshvpn_nl_node_get_doit(struct sk_buff *skb, struct genl_info *info)
 	hdr = genlmsg_put_reply(msg, info, &meshvpn_nl_family, 0,
 				MESHVPN_CMD_NODE_GET);
 	ret = -EMSGSIZE;
-	if (!hdr || nla_put_u32(msg, MESHVPN_A_IFINDEX, dev->ifindex) ||
+	if (!hdr || nla_put_u32(msg, MESHVPN_A_IFINDEX, req.dev->ifindex) ||
 	    meshvpn_nl_put_node(msg, node, true))
 		goto err_unlock;
-	mutex_unlock(&mv->update_lock);
+	meshvpn_nl_unlock_dev(&req);
 	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
-	goto out;
+	return genlmsg_reply(msg, info);
 
 err_unlock:
-	mutex_unlock(&mv->update_lock);
+	meshvpn_nl_unlock_dev(&req);
+err_free:
 	nlmsg_free(msg);
-out:
-	netdev_put(dev, &tracker);
 	return ret;
 }
 
@@ -508,20 +508,18 @@ out:
 int meshvpn_nl_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **attrs = meshvpn_dump_attrs(cb);
-	netdevice_tracker tracker;
+	struct meshvpn_nl_req req;
 	struct meshvpn_device *mv;
 	struct meshvpn_node *node;
-	struct net_device *dev;
 	long skip = cb->args[0], idx = 0;
 	void *hdr;
+	int ret;
 
-	dev = meshvpn_nl_dev_get_held(sock_net(cb->skb->sk), attrs, cb->extack,
-				      &tracker);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	mv = netdev_priv(dev);
-
-	mutex_lock(&mv->update_lock);
+	ret = meshvpn_nl_lock_dev(sock_net(cb->skb->sk), attrs, cb->extack,
+				  &req);
+	if (ret)
+		return ret;
+	mv = req.mv;
 	cb->seq = mv->generation;
 	list_for_each_entry(node, &mv->nodes, list) {
 		if (idx++ < skip)
@@ -532,7 +530,7 @@ int meshvpn_nl_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		if (nla_put_u32(skb, MESHVPN_A_IFINDEX, dev->ifindex) ||
+		if (nla_put_u32(skb, MESHVPN_A_IFINDEX, req.dev->ifindex) ||
 		    meshvpn_nl_put_node(skb, node, true)) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -540,31 +538,27 @@ int meshvpn_nl_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		genlmsg_end(skb, hdr);
 		cb->args[0] = idx;
 	}
-	mutex_unlock(&mv->update_lock);
-	netdev_put(dev, &tracker);
+	meshvpn_nl_unlock_dev(&req);
 	return skb->len;
 }
 
 int meshvpn_nl_node_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[MESHVPN_A_NODE_MAX + 1];
-	netdevice_tracker tracker;
+	struct meshvpn_nl_req req;
 	struct meshvpn_device *mv;
 	struct meshvpn_node *node;
-	struct net_device *dev;
 	int ret;
 
 	ret = meshvpn_nl_parse_nest(info, MESHVPN_A_NODE, MESHVPN_A_NODE_MAX,
 				    meshvpn_node_del_input_nl_policy, tb);
 	if (ret)
 		return ret;
-	dev = meshvpn_nl_dev_get_held(genl_info_net(info), info->attrs,
-				      info->extack, &tracker);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	mv = netdev_priv(dev);
-
-	mutex_lock(&mv->update_lock);
+	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
+				  info->extack, &req);
+	if (ret)
+		return ret;
+	mv = req.mv;
 	node = meshvpn_nl_node(mv, tb, MESHVPN_A_NODE_ID, info->extack);
 	if (IS_ERR(node)) {
 		ret = PTR_ERR(node);
@@ -586,8 +580,7 @@ int meshvpn_nl_node_del_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	meshvpn_node_remove(node);
 out:
-	mutex_unlock(&mv->update_lock);
-	netdev_put(dev, &tracker);
+	meshvpn_nl_unlock_dev(&req);
 	return ret;
 }
 
@@ -614,11 +607,9 @@ int meshvpn_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[MESHVPN_A_KEYCONF_MAX + 1];
 	u8 tx[MESHVPN_KEY_LEN], rx[MESHVPN_KEY_LEN];
 	struct nlattr *nest = info->attrs[MESHVPN_A_KEYCONF];
-	netdevice_tracker tracker;
-	struct meshvpn_device *mv;
+	struct meshvpn_nl_req req;
 	struct meshvpn_node *node;
 	struct meshvpn_key *key;
-	struct net_device *dev;
 	u32 alg, slot;
 	int ret;
 
@@ -652,16 +643,12 @@ int meshvpn_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	dev = meshvpn_nl_dev_get_held(genl_info_net(info), info->attrs,
-				      info->extack, &tracker);
-	if (IS_ERR(dev)) {
-		ret = PTR_ERR(dev);
+	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
+				  info->extack, &req);
+	if (ret)
 		goto wipe;
-	}
-	mv = netdev_priv(dev);
-
-	mutex_lock(&mv->update_lock);
-	node = meshvpn_nl_node(mv, tb, MESHVPN_A_KEYCONF_NODE_ID, info->extack);
+	node = meshvpn_nl_node(req.mv, tb, MESHVPN_A_KEYCONF_NODE_ID,
+			       info->extack);
 	if (IS_ERR(node)) {
 		ret = PTR_ERR(node);
 		goto out;
@@ -677,8 +664,7 @@ int meshvpn_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 		meshvpn_send_staged(node);
 	ret = 0;
 out:
-	mutex_unlock(&mv->update_lock);
-	netdev_put(dev, &tracker);
+	meshvpn_nl_unlock_dev(&req);
 wipe:
 	memzero_explicit(tx, sizeof(tx));
 	memzero_explicit(rx, sizeof(rx));
@@ -688,11 +674,10 @@ wipe:
 int meshvpn_nl_key_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[MESHVPN_A_KEYCONF_MAX + 1];
-	netdevice_tracker tracker;
+	struct meshvpn_nl_req req;
 	struct meshvpn_device *mv;
 	struct meshvpn_node *node;
 	struct meshvpn_key *key;
-	struct net_device *dev;
 	struct sk_buff *msg;
 	struct nlattr *nest;
 	void *hdr;
@@ -707,13 +692,11 @@ int meshvpn_nl_key_get_doit(struct sk_buff *skb, struct genl_info *info)
 			      MESHVPN_A_KEYCONF_SLOT))
 		return -EINVAL;
 	slot = nla_get_u32(tb[MESHVPN_A_KEYCONF_SLOT]);
-	dev = meshvpn_nl_dev_get_held(genl_info_net(info), info->attrs,
-				      info->extack, &tracker);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	mv = netdev_priv(dev);
-
-	mutex_lock(&mv->update_lock);
+	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
+				  info->extack, &req);
+	if (ret)
+		return ret;
+	mv = req.mv;
 	node = meshvpn_nl_node(mv, tb, MESHVPN_A_KEYCONF_NODE_ID, info->extack);
 	if (IS_ERR(node)) {
 		ret = PTR_ERR(node);
@@ -733,7 +716,7 @@ int meshvpn_nl_key_get_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = -EMSGSIZE;
 	hdr = genlmsg_put_reply(msg, info, &meshvpn_nl_family, 0,
 				MESHVPN_CMD_KEY_GET);
-	if (!hdr || nla_put_u32(msg, MESHVPN_A_IFINDEX, dev->ifindex))
+	if (!hdr || nla_put_u32(msg, MESHVPN_A_IFINDEX, req.dev->ifindex))
 		goto err_free;
 	nest = nla_nest_start(msg, MESHVPN_A_KEYCONF);
 	/* Key material never leaves the kernel. */
@@ -754,8 +737,7 @@ err_free:
 out_key:
 	meshvpn_key_put(key);
 out_unlock:
-	mutex_unlock(&mv->update_lock);
-	netdev_put(dev, &tracker);
+	meshvpn_nl_unlock_dev(&req);
 	return ret;
 }
 
@@ -764,10 +746,9 @@ static int meshvpn_nl_key_op(struct genl_info *info,
 			     const struct nla_policy *policy, bool swap)
 {
 	struct nlattr *tb[MESHVPN_A_KEYCONF_MAX + 1];
-	netdevice_tracker tracker;
+	struct meshvpn_nl_req req;
 	struct meshvpn_device *mv;
 	struct meshvpn_node *node;
-	struct net_device *dev;
 	int ret;
 
 	ret = meshvpn_nl_parse_nest(info, MESHVPN_A_KEYCONF, MESHVPN_A_KEYCONF_MAX,
@@ -777,13 +758,11 @@ static int meshvpn_nl_key_op(struct genl_info *info,
 	if (!swap && NL_REQ_ATTR_CHECK(info->extack, info->attrs[MESHVPN_A_KEYCONF],
 				       tb, MESHVPN_A_KEYCONF_SLOT))
 		return -EINVAL;
-	dev = meshvpn_nl_dev_get_held(genl_info_net(info), info->attrs,
-				      info->extack, &tracker);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	mv = netdev_priv(dev);
-
-	mutex_lock(&mv->update_lock);
+	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
+				  info->extack, &req);
+	if (ret)
+		return ret;
+	mv = req.mv;
 	node = meshvpn_nl_node(mv, tb, MESHVPN_A_KEYCONF_NODE_ID, info->extack);
 	if (IS_ERR(node)) {
 		ret = PTR_ERR(node);
@@ -803,8 +782,7 @@ static int meshvpn_nl_key_op(struct genl_info *info,
 					    "no key in this slot");
 	}
 out:
-	mutex_unlock(&mv->update_lock);
-	netdev_put(dev, &tracker);
+	meshvpn_nl_unlock_dev(&req);
 	return ret;
 }
 
@@ -866,10 +844,9 @@ static int meshvpn_nl_route_change(struct genl_info *info, bool add)
 	struct nlattr *tb[MESHVPN_A_ROUTE_MAX + 1];
 	struct nlattr *nest = info->attrs[MESHVPN_A_ROUTE];
 	struct meshvpn_node *node = NULL;
-	netdevice_tracker tracker;
+	struct meshvpn_nl_req req;
 	struct meshvpn_device *mv;
 	struct meshvpn_prefix p;
-	struct net_device *dev;
 	int ret;
 
 	ret = meshvpn_nl_parse_nest(info, MESHVPN_A_ROUTE, MESHVPN_A_ROUTE_MAX,
@@ -880,13 +857,11 @@ static int meshvpn_nl_route_change(struct genl_info *info, bool add)
 	ret = meshvpn_nl_prefix(nest, tb, &p, info->extack);
 	if (ret)
 		return ret;
-	dev = meshvpn_nl_dev_get_held(genl_info_net(info), info->attrs,
-				      info->extack, &tracker);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	mv = netdev_priv(dev);
-
-	mutex_lock(&mv->update_lock);
+	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
+				  info->extack, &req);
+	if (ret)
+		return ret;
+	mv = req.mv;
 	if (add || tb[MESHVPN_A_ROUTE_NODE_ID]) {
 		node = meshvpn_nl_node(mv, tb, MESHVPN_A_ROUTE_NODE_ID, info->extack);
 		if (IS_ERR(node)) {
@@ -909,8 +884,7 @@ static int meshvpn_nl_route_change(struct genl_info *info, bool add)
 					   "no such route (to this node)");
 	}
 out:
-	mutex_unlock(&mv->update_lock);
-	netdev_put(dev, &tracker);
+	meshvpn_nl_unlock_dev(&req);
 	return ret;
 }
 
@@ -972,19 +946,17 @@ int meshvpn_nl_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 	struct nlattr **attrs = meshvpn_dump_attrs(cb);
 	struct meshvpn_route_dump d = { .skb = skb, .cb = cb };
 	struct meshvpn_route_info ri;
-	netdevice_tracker tracker;
+	struct meshvpn_nl_req req;
 	struct meshvpn_device *mv;
-	struct net_device *dev;
 	u64 pos;
+	int ret;
 
-	dev = meshvpn_nl_dev_get_held(sock_net(cb->skb->sk), attrs, cb->extack,
-				      &tracker);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	mv = netdev_priv(dev);
-	d.ifindex = dev->ifindex;
-
-	mutex_lock(&mv->update_lock);
+	ret = meshvpn_nl_lock_dev(sock_net(cb->skb->sk), attrs, cb->extack,
+				  &req);
+	if (ret)
+		return ret;
+	mv = req.mv;
+	d.ifindex = req.dev->ifindex;
 	cb->seq = meshvpn_routes_generation(&mv->routes);
 	/* The walk position is 64 bits; args[] may be 32 bits wide. */
 	pos = (u64)(u32)cb->args[1] << 32 | (u32)cb->args[0];
@@ -995,8 +967,7 @@ int meshvpn_nl_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 		cb->args[0] = (u32)pos;
 		cb->args[1] = (u32)(pos >> 32);
 	}
-	mutex_unlock(&mv->update_lock);
-	netdev_put(dev, &tracker);
+	meshvpn_nl_unlock_dev(&req);
 	return skb->len;
 }
 

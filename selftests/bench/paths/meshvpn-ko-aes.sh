@@ -1,0 +1,11 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Path plug-in "meshvpn-ko-aes": meshvpn.ko, aes-256-gcm, configured by hand.
+# VM suite only: the host kernel has no modules.
+
+# shellcheck disable=SC2034 # read by the framework
+DESC="meshvpn.ko, aes-256-gcm"
+MESHVPN_CIPHER=aes-256-gcm
+# shellcheck source=selftests/bench/meshvpn-ko.bash
+source "$BENCH_DIR/meshvpn-ko.bash"
