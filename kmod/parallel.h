@@ -13,11 +13,11 @@ struct meshvpn_key;
 /**
  * struct meshvpn_crypt_job - one message on its way through the crypto
  * @padata: padata's bookkeeping; parallel and serial callbacks set by the user
- * @skb: the message, header first
+ * @skb: the message, header first; on transmit a list (skb->next) of them
  * @node: the node it is sent to or came from (reference held)
  * @key: the key it is encrypted or decrypted with (reference held)
- * @counter: its counter
- * @err: result of the parallel step
+ * @counter: its counter; on transmit the last one of the list
+ * @err: result of the parallel step; on transmit, how many were dropped
  * @ttl: receive: the TTL the message arrived with
  * @xnet: receive: the socket lives in another network namespace
  * @from: receive: the outer source address

@@ -62,22 +62,15 @@ static void meshvpn_tx_serial(struct padata_priv *padata)
 	struct meshvpn_crypt_job *job = container_of(padata,
 						     struct meshvpn_crypt_job,
 						     padata);
+	unsigned int tag_len = meshvpn_key_tag_len(job->key);
 	struct meshvpn_node *node = job->node, *via;
 	struct meshvpn_device *mv = node->mv;
-	struct sk_buff *skb = job->skb;
-	unsigned int inner_len;
+	unsigned int inner_len, packets = 0, bytes = 0;
+	struct sk_buff *skb, *next;
 	u32 rekey_reason;
 
-	if (unlikely(job->err)) {
-		DEV_STATS_INC(mv->dev, tx_dropped);
-		kfree_skb(skb);
-		goto out;
-	}
-	inner_len = skb->len - MESHVPN_HDR_LEN - meshvpn_key_tag_len(job->key);
-	/* The TTL is not authenticated, so that relays can decrement it;
-	 * it goes in after encryption.
-	 */
-	skb->data[MESHVPN_HDR_TTL_OFFSET] = MESHVPN_DEFAULT_TTL;
+	if (unlikely(job->err))
+		DEV_STATS_ADD(mv->dev, tx_dropped, job->err);
 	if (unlikely(meshvpn_key_rekey_due(job->key, job->counter,
 					   &rekey_reason)))
 		meshvpn_nl_notify_rekey_due(node, MESHVPN_KEY_SLOT_CURRENT,
@@ -85,87 +78,138 @@ static void meshvpn_tx_serial(struct padata_priv *padata)
 
 	rcu_read_lock_bh();
 	via = meshvpn_next_hop(node);
-	if (unlikely(!via)) {
-		rcu_read_unlock_bh();
-		DEV_STATS_INC(mv->dev, tx_dropped);
-		kfree_skb(skb);
-		goto out;
-	}
-	if (meshvpn_socket_send(mv, via, skb)) {
-		rcu_read_unlock_bh();
-		DEV_STATS_INC(mv->dev, tx_errors);
-		goto out;
+	skb_list_walk_safe(job->skb, skb, next) {
+		skb_mark_not_on_list(skb);
+		if (unlikely(!via)) {
+			DEV_STATS_INC(mv->dev, tx_dropped);
+			kfree_skb(skb);
+			continue;
+		}
+		inner_len = skb->len - MESHVPN_HDR_LEN - tag_len;
+		/* The TTL is not authenticated, so that relays can
+		 * decrement it; it goes in after encryption.
+		 */
+		skb->data[MESHVPN_HDR_TTL_OFFSET] = MESHVPN_DEFAULT_TTL;
+		if (meshvpn_socket_send(mv, via, skb)) {
+			DEV_STATS_INC(mv->dev, tx_errors);
+			continue;
+		}
+		if (inner_len) {
+			packets++;
+			bytes += inner_len;
+		}
 	}
 	rcu_read_unlock_bh();
+	job->skb = NULL;
 
 	WRITE_ONCE(node->last_tx, jiffies);
-	if (inner_len) {
-		meshvpn_node_count(node, MESHVPN_STAT_TX_PACKETS, 1);
-		meshvpn_node_count(node, MESHVPN_STAT_TX_BYTES, inner_len);
-		dev_sw_netstats_tx_add(mv->dev, 1, inner_len);
+	if (packets) {
+		meshvpn_node_count(node, MESHVPN_STAT_TX_PACKETS, packets);
+		meshvpn_node_count(node, MESHVPN_STAT_TX_BYTES, bytes);
+		dev_sw_netstats_tx_add(mv->dev, packets, bytes);
 	}
-out:
 	meshvpn_crypt_job_free(job);
 }
 
-/* Parallel step: on any CPU. */
+/* Parallel step: on any CPU. Packets that fail are dropped and counted. */
 static void meshvpn_tx_parallel(struct padata_priv *padata)
 {
 	struct meshvpn_crypt_job *job = container_of(padata,
 						     struct meshvpn_crypt_job,
 						     padata);
+	struct sk_buff *skb, *next, *head = NULL, **tail = &head;
+	struct meshvpn_hdr *hdr;
 
-	job->err = meshvpn_key_encrypt(job->key, job->skb, job->counter);
+	skb_list_walk_safe(job->skb, skb, next) {
+		hdr = (struct meshvpn_hdr *)skb->data;
+		if (unlikely(meshvpn_key_encrypt(job->key, skb,
+						 get_unaligned_be64(&hdr->counter)))) {
+			kfree_skb(skb);
+			job->err++;
+			continue;
+		}
+		*tail = skb;
+		tail = &skb->next;
+	}
+	*tail = NULL;
+	job->skb = head;
 	padata_do_serial(padata);
 }
 
-/*
- * Frame one packet (or an empty keepalive) under a fresh counter and queue
- * it for encryption. Consumes @skb; the caller's reference on @key moves
- * into the job.
- */
-static void meshvpn_send_data(struct meshvpn_node *node,
-			      struct meshvpn_key *key, struct sk_buff *skb)
+/* Put the header in front of one packet, under a fresh counter. */
+static int meshvpn_frame(struct meshvpn_node *node, struct meshvpn_key *key,
+			 struct sk_buff *skb, u64 *counter)
 {
-	struct meshvpn_device *mv = node->mv;
-	struct meshvpn_crypt_job *job;
 	struct meshvpn_hdr *hdr;
-	u64 counter;
 
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
-		goto drop;
+		return -EINVAL;
 	if (skb_cow_head(skb, MESHVPN_HDR_LEN))
-		goto drop;
+		return -ENOMEM;
 
 	/* A counter is never used twice: past the limit the key is dead. */
-	counter = atomic64_inc_return(&key->tx_counter) - 1;
-	if (unlikely(counter >= MESHVPN_REJECT_AFTER_MESSAGES))
-		goto drop;
+	*counter = atomic64_inc_return(&key->tx_counter) - 1;
+	if (unlikely(*counter >= MESHVPN_REJECT_AFTER_MESSAGES))
+		return -EKEYEXPIRED;
 
 	hdr = skb_push(skb, MESHVPN_HDR_LEN);
 	memset(hdr, 0, MESHVPN_HDR_LEN);
 	hdr->type = MESHVPN_MSG_DATA;
 	hdr->flags = key->phase ? MESHVPN_FLAG_KEY_PHASE : 0;
 	meshvpn_node_id_put(hdr->dst, node->id);
-	meshvpn_node_id_put(hdr->src, READ_ONCE(mv->local_node_id));
-	put_unaligned_be64(counter, &hdr->counter);
+	meshvpn_node_id_put(hdr->src, READ_ONCE(node->mv->local_node_id));
+	put_unaligned_be64(*counter, &hdr->counter);
+	return 0;
+}
 
-	job = meshvpn_crypt_job_new(node, key, skb, counter);
+/*
+ * Frame the packets of @list (one, or the segments of a GSO packet, chained
+ * by skb->next) and queue them for encryption as one job: the per-job cost
+ * is paid once per GSO packet, not once per segment. Consumes @list; the
+ * caller's reference on @key moves into the job.
+ */
+static void meshvpn_send_data(struct meshvpn_node *node,
+			      struct meshvpn_key *key, struct sk_buff *list)
+{
+	struct sk_buff *skb, *next, *head = NULL, **tail = &head;
+	struct meshvpn_device *mv = node->mv;
+	struct meshvpn_crypt_job *job;
+	u64 counter = 0;
+
+	skb_list_walk_safe(list, skb, next) {
+		skb_mark_not_on_list(skb);
+		if (unlikely(meshvpn_frame(node, key, skb, &counter))) {
+			DEV_STATS_INC(mv->dev, tx_dropped);
+			kfree_skb(skb);
+			continue;
+		}
+		*tail = skb;
+		tail = &skb->next;
+	}
+	if (unlikely(!head))
+		goto drop_key;
+
+	job = meshvpn_crypt_job_new(node, key, head, counter);
 	if (unlikely(!job))
-		goto drop;
+		goto drop_list;
 	job->padata.parallel = meshvpn_tx_parallel;
 	job->padata.serial = meshvpn_tx_serial;
 	if (unlikely(meshvpn_crypt_job_submit(mv->tx_shell, job))) {
-		kfree_skb(skb);
-		DEV_STATS_INC(mv->dev, tx_dropped);
+		job->skb = NULL;
 		meshvpn_crypt_job_free(job);
+		key = NULL;
+		goto drop_list;
 	}
 	return;
 
-drop:
+drop_list:
+	skb_list_walk_safe(head, skb, next) {
+		skb_mark_not_on_list(skb);
+		DEV_STATS_INC(mv->dev, tx_dropped);
+		kfree_skb(skb);
+	}
+drop_key:
 	meshvpn_key_put(key);
-	DEV_STATS_INC(mv->dev, tx_dropped);
-	kfree_skb(skb);
 }
 
 /* Hold a packet until a key arrives, and ask userspace for one. */
@@ -195,18 +239,24 @@ static void meshvpn_stage(struct meshvpn_node *node, struct sk_buff *skb)
 	meshvpn_nl_notify_key_needed(node);
 }
 
-/* Send one inner packet to @node, or stage it while there is no key. */
-static void meshvpn_send_one(struct meshvpn_node *node, struct sk_buff *skb)
+/* Send packets (chained by skb->next) to @node, or stage them while there
+ * is no key.
+ */
+static void meshvpn_send_list(struct meshvpn_node *node, struct sk_buff *list)
 {
 	struct meshvpn_key *key;
+	struct sk_buff *skb, *next;
 
 	key = meshvpn_keys_get(&node->keys, MESHVPN_KEY_SLOT_CURRENT);
 	if (unlikely(!key || meshvpn_key_expired(key))) {
 		meshvpn_key_put(key);
-		meshvpn_stage(node, skb);
+		skb_list_walk_safe(list, skb, next) {
+			skb_mark_not_on_list(skb);
+			meshvpn_stage(node, skb);
+		}
 		return;
 	}
-	meshvpn_send_data(node, key, skb);
+	meshvpn_send_data(node, key, list);
 }
 
 /**
@@ -226,7 +276,7 @@ void meshvpn_send_staged(struct meshvpn_node *node)
 
 	local_bh_disable();
 	while ((skb = __skb_dequeue(&queue)))
-		meshvpn_send_one(node, skb);
+		meshvpn_send_list(node, skb);
 	local_bh_enable();
 }
 
@@ -270,7 +320,7 @@ netdev_tx_t meshvpn_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct meshvpn_device *mv = netdev_priv(dev);
 	struct meshvpn_node *node;
-	struct sk_buff *segs, *next;
+	struct sk_buff *segs;
 
 	skb->protocol = meshvpn_inner_protocol(skb);
 	if (unlikely(!skb->protocol))
@@ -291,13 +341,9 @@ netdev_tx_t meshvpn_xmit(struct sk_buff *skb, struct net_device *dev)
 			goto drop;
 		}
 		consume_skb(skb);
-		skb_list_walk_safe(segs, skb, next) {
-			skb_mark_not_on_list(skb);
-			meshvpn_send_one(node, skb);
-		}
-	} else {
-		meshvpn_send_one(node, skb);
+		skb = segs;
 	}
+	meshvpn_send_list(node, skb);
 	meshvpn_node_put(node);
 	return NETDEV_TX_OK;
 
