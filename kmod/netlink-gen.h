@@ -139,8 +139,8 @@ int meshvpn_nl_key_get_doit(struct sk_buff *skb, struct genl_info *info);
 
 /**
  * meshvpn_nl_key_swap_doit() - MESHVPN_CMD_KEY_SWAP do: Make a node's next key
- * the current one; the old current key is destroyed and the next slot left
- * empty.
+ * the current one. The old current key moves to the next slot, so messages
+ * still in flight under it decrypt; the daemon deletes or replaces it later.
  * @skb: the request
  * @info: request attributes in @info->attrs, validated against the policy of
  *	MESHVPN_CMD_KEY_SWAP

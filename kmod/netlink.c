@@ -95,12 +95,26 @@ static void meshvpn_nl_unlock_dev(struct meshvpn_nl_req *req)
 	netdev_put(req->dev, &req->tracker);
 }
 
+/*
+ * A required attribute is missing: point at it (NL_REQ_ATTR_CHECK) and say
+ * so in words, as every rejection carries a message.
+ */
+#define MESHVPN_NL_REQUIRE(extack, nest, tb, type, what) ({		\
+	struct netlink_ext_ack *__ack = (extack);			\
+	bool __missing = NL_REQ_ATTR_CHECK(__ack, nest, tb, type);	\
+									\
+	if (__missing)							\
+		NL_SET_ERR_MSG_MOD(__ack, "missing " what);		\
+	__missing;							\
+})
+
 /* Parse a required nested attribute of the request into @tb. */
 static int meshvpn_nl_parse_nest(struct genl_info *info, int attr, int max,
 				 const struct nla_policy *policy,
 				 struct nlattr **tb)
 {
-	if (GENL_REQ_ATTR_CHECK(info, attr))
+	if (MESHVPN_NL_REQUIRE(info->extack, NULL, info->attrs, attr,
+			       "attribute nest"))
 		return -EINVAL;
 	return nla_parse_nested(tb, max, info->attrs[attr], policy,
 				info->extack);
@@ -333,8 +347,8 @@ static int meshvpn_nl_node_change(struct genl_info *info, bool create,
 				    policy, tb);
 	if (ret)
 		return ret;
-	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[MESHVPN_A_NODE], tb,
-			      MESHVPN_A_NODE_ID))
+	if (MESHVPN_NL_REQUIRE(info->extack, info->attrs[MESHVPN_A_NODE], tb,
+			       MESHVPN_A_NODE_ID, "node id"))
 		return -EINVAL;
 	id = nla_get_u64(tb[MESHVPN_A_NODE_ID]);
 
@@ -596,7 +610,8 @@ static int meshvpn_nl_keydir(struct nlattr *nest, u8 *raw,
 			       meshvpn_keydir_nl_policy, extack);
 	if (ret)
 		return ret;
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, MESHVPN_A_KEYDIR_CIPHER_KEY))
+	if (MESHVPN_NL_REQUIRE(extack, nest, tb, MESHVPN_A_KEYDIR_CIPHER_KEY,
+			       "cipher key"))
 		return -EINVAL;
 	nla_memcpy(raw, tb[MESHVPN_A_KEYDIR_CIPHER_KEY], MESHVPN_KEY_LEN);
 	return 0;
@@ -617,18 +632,22 @@ int meshvpn_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 				    meshvpn_keyconf_new_input_nl_policy, tb);
 	if (ret)
 		return ret;
-	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, MESHVPN_A_KEYCONF_NODE_ID) ||
-	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, MESHVPN_A_KEYCONF_SLOT) ||
-	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, MESHVPN_A_KEYCONF_CIPHER_ALG) ||
-	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, MESHVPN_A_KEYCONF_PHASE))
+	if (MESHVPN_NL_REQUIRE(info->extack, nest, tb, MESHVPN_A_KEYCONF_NODE_ID,
+			       "node id") ||
+	    MESHVPN_NL_REQUIRE(info->extack, nest, tb, MESHVPN_A_KEYCONF_SLOT,
+			       "key slot") ||
+	    MESHVPN_NL_REQUIRE(info->extack, nest, tb, MESHVPN_A_KEYCONF_CIPHER_ALG,
+			       "cipher") ||
+	    MESHVPN_NL_REQUIRE(info->extack, nest, tb, MESHVPN_A_KEYCONF_PHASE,
+			       "key phase"))
 		return -EINVAL;
 	alg = nla_get_u32(tb[MESHVPN_A_KEYCONF_CIPHER_ALG]);
 	slot = nla_get_u32(tb[MESHVPN_A_KEYCONF_SLOT]);
 	if (alg != MESHVPN_CIPHER_ALG_NONE) {
-		if (NL_REQ_ATTR_CHECK(info->extack, nest, tb,
-				      MESHVPN_A_KEYCONF_ENCRYPT_DIR) ||
-		    NL_REQ_ATTR_CHECK(info->extack, nest, tb,
-				      MESHVPN_A_KEYCONF_DECRYPT_DIR))
+		if (MESHVPN_NL_REQUIRE(info->extack, nest, tb,
+				       MESHVPN_A_KEYCONF_ENCRYPT_DIR, "encrypt-dir") ||
+		    MESHVPN_NL_REQUIRE(info->extack, nest, tb,
+				       MESHVPN_A_KEYCONF_DECRYPT_DIR, "decrypt-dir"))
 			return -EINVAL;
 		ret = meshvpn_nl_keydir(tb[MESHVPN_A_KEYCONF_ENCRYPT_DIR], tx,
 					info->extack);
@@ -688,8 +707,8 @@ int meshvpn_nl_key_get_doit(struct sk_buff *skb, struct genl_info *info)
 				    meshvpn_keyconf_get_nl_policy, tb);
 	if (ret)
 		return ret;
-	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[MESHVPN_A_KEYCONF], tb,
-			      MESHVPN_A_KEYCONF_SLOT))
+	if (MESHVPN_NL_REQUIRE(info->extack, info->attrs[MESHVPN_A_KEYCONF], tb,
+			       MESHVPN_A_KEYCONF_SLOT, "key slot"))
 		return -EINVAL;
 	slot = nla_get_u32(tb[MESHVPN_A_KEYCONF_SLOT]);
 	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
@@ -755,8 +774,8 @@ static int meshvpn_nl_key_op(struct genl_info *info,
 				    policy, tb);
 	if (ret)
 		return ret;
-	if (!swap && NL_REQ_ATTR_CHECK(info->extack, info->attrs[MESHVPN_A_KEYCONF],
-				       tb, MESHVPN_A_KEYCONF_SLOT))
+	if (!swap && MESHVPN_NL_REQUIRE(info->extack, info->attrs[MESHVPN_A_KEYCONF],
+					tb, MESHVPN_A_KEYCONF_SLOT, "key slot"))
 		return -EINVAL;
 	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
 				  info->extack, &req);
@@ -821,7 +840,8 @@ static int meshvpn_nl_prefix(struct nlattr *nest, struct nlattr **tb,
 		NL_SET_ERR_MSG_MOD(extack, "a route needs exactly one of ipv4 and ipv6");
 		return -EINVAL;
 	}
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, MESHVPN_A_ROUTE_PREFIX_LEN))
+	if (MESHVPN_NL_REQUIRE(extack, nest, tb, MESHVPN_A_ROUTE_PREFIX_LEN,
+			       "prefix length"))
 		return -EINVAL;
 	p->len = nla_get_u8(tb[MESHVPN_A_ROUTE_PREFIX_LEN]);
 	if (tb[MESHVPN_A_ROUTE_IPV4]) {

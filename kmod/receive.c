@@ -177,6 +177,30 @@ static void meshvpn_rx_parallel(struct padata_priv *padata)
 	padata_do_serial(padata);
 }
 
+/*
+ * Cipher none authenticates nothing, so its messages are taken only from
+ * the endpoint the sender is reached at (its own, or its relay's), and
+ * never move an endpoint or, before this check, the replay window
+ * (Documentation/protocol.md, section 4).
+ */
+static bool meshvpn_none_from_path(struct meshvpn_node *node,
+				   const struct meshvpn_endpoint *from)
+{
+	u64 next_hop = READ_ONCE(node->next_hop);
+	struct meshvpn_node *via = node;
+	struct meshvpn_endpoint ep;
+
+	if (next_hop != node->id) {
+		via = meshvpn_node_lookup(node->mv, next_hop);
+		if (!via)
+			return false;
+	}
+	spin_lock_bh(&via->endpoint_lock);
+	ep = via->endpoint;
+	spin_unlock_bh(&via->endpoint_lock);
+	return meshvpn_endpoint_eq(&ep, from);
+}
+
 /* A DATA message for this node: cheap checks, then queue it for decryption. */
 static void meshvpn_receive_data(struct meshvpn_device *mv,
 				 struct sk_buff *skb, bool xnet)
@@ -203,6 +227,11 @@ static void meshvpn_receive_data(struct meshvpn_device *mv,
 	if (unlikely(!key)) {
 		meshvpn_node_count(node, MESHVPN_STAT_RX_DECRYPT_ERRORS, 1);
 		goto drop;
+	}
+	if (key->alg == MESHVPN_CIPHER_ALG_NONE &&
+	    !meshvpn_none_from_path(node, &from)) {
+		meshvpn_node_count(node, MESHVPN_STAT_RX_DECRYPT_ERRORS, 1);
+		goto drop_key;
 	}
 	counter = get_unaligned_be64(&hdr->counter);
 	if (unlikely(meshvpn_replay_too_old(&key->replay, counter))) {

@@ -128,8 +128,9 @@ enum {
  *	Output only.
  * @MESHVPN_A_NODE_TX_NO_KEY_DROPS: (uint) Packets to the node dropped because
  *	it has no usable key. Output only.
- * @MESHVPN_A_NODE_RELAY_PACKETS: (uint) Messages from the node forwarded, still
- *	encrypted, to another node (this node acting as relay). Output only.
+ * @MESHVPN_A_NODE_RELAY_PACKETS: (uint) Messages for this node that this device
+ *	relayed, still encrypted, towards it (counted on the destination).
+ *	Output only.
  * @MESHVPN_A_NODE_RELAY_BYTES: (uint) Bytes of the messages counted by
  *	relay-packets. Output only.
  * @MESHVPN_A_NODE_LAST_RX: (u64) Time of the last authenticated message from
@@ -215,10 +216,10 @@ enum {
  *
  * @MESHVPN_A_ROUTE_NODE_ID: (u64, 1..MESHVPN_NODE_ID_MAX) Id of the node the
  *	prefix is routed to.
- * @MESHVPN_A_ROUTE_IPV4: (be32) IPv4 prefix address; bits past prefix-len must
- *	be zero.
+ * @MESHVPN_A_ROUTE_IPV4: (be32) IPv4 prefix address; bits past prefix-len are
+ *	cleared.
  * @MESHVPN_A_ROUTE_IPV6: (binary, exact-len 16) IPv6 prefix address; bits past
- *	prefix-len must be zero.
+ *	prefix-len are cleared.
  * @MESHVPN_A_ROUTE_PREFIX_LEN: (u8, <= 128) Prefix length, at most 32 for ipv4
  *	and 128 for ipv6.
  * @MESHVPN_A_ROUTE_PAD: (pad) Padding for 64-bit attributes, ignore.
@@ -295,8 +296,9 @@ enum {
  *	phase). Key material is never returned.
  *	do request: ifindex, keyconf(node-id, slot, cipher-alg, phase)
  *	do reply: ifindex, keyconf(node-id, slot, cipher-alg, phase)
- * @MESHVPN_CMD_KEY_SWAP: Make a node's next key the current one; the old
- *	current key is destroyed and the next slot left empty.
+ * @MESHVPN_CMD_KEY_SWAP: Make a node's next key the current one. The old
+ *	current key moves to the next slot, so messages still in flight under it
+ *	decrypt; the daemon deletes or replaces it later.
  *	do request: ifindex, keyconf(node-id)
  * @MESHVPN_CMD_KEY_DEL: Destroy the key in one slot of a node.
  *	do request: ifindex, keyconf(node-id, slot)

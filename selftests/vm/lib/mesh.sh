@@ -156,12 +156,15 @@ mesh_fail() {
 	MESH_FAILS=$((MESH_FAILS + 1))
 }
 
+# mesh_step TEXT: a section header with the seconds the test has run.
+mesh_step() { echo "== [${SECONDS}s] $*"; }
+
 mesh_done() {
 	if ((MESH_FAILS)); then
 		echo "$MESH_FAILS step(s) failed" >&2
 		exit 1
 	fi
-	echo "ok: all"
+	echo "ok: all (${SECONDS}s)"
 }
 
 # mesh_node NS NODE-ID EXPR: a python expression on one node's JSON object
