@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A minimal streaming JSON writer (RFC 8259) for the tool's --json output.
+ * A minimal streaming JSON writer (RFC 8259) for the --json output of the
+ * tool and the daemon.
  *
  * Values are written as they come, so nothing is buffered; the writer
  * tracks nesting to place commas and indentation and to catch misuse (a
@@ -9,8 +10,8 @@
  * invalid JSON silently. Strings are escaped and always valid UTF-8:
  * invalid bytes become U+FFFD, since interface names may hold any byte.
  */
-#ifndef MESHVPN_TOOL_JSON_H
-#define MESHVPN_TOOL_JSON_H
+#ifndef MESHVPN_JSON_H
+#define MESHVPN_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -63,4 +64,4 @@ void mv_json_kv_bool(struct mv_json *j, const char *key, bool v);
  */
 int mv_json_finish(struct mv_json *j);
 
-#endif /* MESHVPN_TOOL_JSON_H */
+#endif /* MESHVPN_JSON_H */

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Encoding and decoding of meta protocol messages (Documentation/protocol.md
+ * sections 9 and 10): the cleartext HELLO, the plaintexts of encrypted
+ * records, and the session handshake blobs. Pure functions over buffers: no
+ * I/O, no crypto (signatures are opaque bytes here; the callers sign and
+ * verify the byte ranges these functions report).
+ *
+ * Decoders never trust the input: every length is checked, names must be
+ * valid node names, counts are bounded by the MV_META_MAX_* limits, nothing
+ * may be left over. They return 0 or -EBADMSG, with a short reason in
+ * @err ("truncated STATE edge 3", ...) for the log line. Decoded structures
+ * point into malloc()ed memory owned by the structure: free them with the
+ * matching _free function, also after a failed decode (free-safe).
+ *
+ * Encoders append to a struct mv_buf and return 0 or -ENOMEM / -EINVAL
+ * (a value the format cannot carry: a name longer than 64, too many items).
+ */
+#ifndef MESHVPN_METAMSG_H
+#define MESHVPN_METAMSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MV_META_MAGIC		"MVPN"
+#define MV_META_VERSION_MAJOR	1
+#define MV_META_VERSION_MINOR	0
+#define MV_META_MAX_PLAINTEXT	16384
+#define MV_META_MAX_NAME	64
+#define MV_META_MAX_EDGES	4096
+#define MV_META_MAX_SUBNETS	4096
+#define MV_META_MAX_CANDIDATES	32
+#define MV_META_ERRLEN		128
+
+enum mv_meta_type {
+	MV_META_AUTH = 1,
+	MV_META_PING = 2,
+	MV_META_PONG = 3,
+	MV_META_STATE = 4,
+	MV_META_SESSION = 5,
+	MV_META_UDP = 6,
+};
+
+#define MV_STATE_F_INDIRECT	0x01
+#define MV_STATE_F_TCPONLY	0x02
+#define MV_STATE_F_GONE		0x04
+#define MV_STATE_F_KNOWN	0x07
+
+enum mv_candidate_kind {
+	MV_CAND_REFLEXIVE = 1,
+	MV_CAND_LOCAL = 2,
+	MV_CAND_CONFIGURED = 3,
+};
+
+/* Growable output buffer. */
+struct mv_buf {
+	uint8_t *data;
+	size_t len;
+	size_t cap;
+};
+
+void mv_buf_init(struct mv_buf *b);
+void mv_buf_free(struct mv_buf *b);
+void mv_buf_reset(struct mv_buf *b);	/* len = 0, memory kept */
+int mv_buf_put(struct mv_buf *b, const void *p, size_t n);
+int mv_buf_put_u8(struct mv_buf *b, uint8_t v);
+int mv_buf_put_u16(struct mv_buf *b, uint16_t v);
+int mv_buf_put_u32(struct mv_buf *b, uint32_t v);
+int mv_buf_put_u64(struct mv_buf *b, uint64_t v);
+int mv_buf_put_str(struct mv_buf *b, const char *s);	/* u8 len || bytes */
+int mv_buf_put_blob(struct mv_buf *b, const void *p, size_t n);	/* u16 len */
+
+/* Bounds-checked reader over a received buffer. */
+struct mv_reader {
+	const uint8_t *p;
+	size_t left;
+	bool failed;	/* sticky: any read past the end */
+};
+
+void mv_reader_init(struct mv_reader *r, const void *p, size_t n);
+uint8_t mv_read_u8(struct mv_reader *r);
+uint16_t mv_read_u16(struct mv_reader *r);
+uint32_t mv_read_u32(struct mv_reader *r);
+uint64_t mv_read_u64(struct mv_reader *r);
+/* Copy @n bytes; zeroes on failure. */
+void mv_read_bytes(struct mv_reader *r, void *out, size_t n);
+/* A u16-length blob: pointer into the input (NULL on failure). */
+const uint8_t *mv_read_blob(struct mv_reader *r, size_t *len);
+/* A u8-length node name into @out (NUL-terminated); false if invalid. */
+bool mv_read_name(struct mv_reader *r, char out[MV_META_MAX_NAME + 1]);
+
+/* addr of protocol.md 9.3: family 4 or 6, 16 bytes, port. */
+struct mv_wire_addr {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t addr[16];	/* IPv4 in the first 4 bytes, rest zero */
+	uint16_t port;
+};
+
+int mv_buf_put_addr(struct mv_buf *b, const struct mv_wire_addr *a);
+/* false (and r->failed) for a bad family or non-zero IPv4 padding. */
+bool mv_read_addr(struct mv_reader *r, struct mv_wire_addr *a);
+
+/* ---- HELLO (cleartext, section 9.2) ---- */
+
+struct mv_meta_hello {
+	uint8_t major, minor;
+	char name[MV_META_MAX_NAME + 1];
+	uint8_t ephemeral[32];
+	uint8_t random[32];
+};
+
+int mv_meta_hello_encode(struct mv_buf *b, const struct mv_meta_hello *h);
+int mv_meta_hello_decode(const void *p, size_t n, struct mv_meta_hello *h,
+			 char err[MV_META_ERRLEN]);
+
+/* ---- record plaintexts (section 9.3) ---- */
+
+/* The message type of a plaintext, or -EBADMSG when empty or unknown. */
+int mv_meta_type(const void *p, size_t n);
+
+struct mv_meta_auth {
+	uint8_t key_type;		/* 1 Ed25519, 2 RSA */
+	const uint8_t *sig;		/* points into the decoded input */
+	size_t sig_len;
+};
+
+int mv_meta_auth_encode(struct mv_buf *b, uint8_t key_type,
+			const uint8_t *sig, size_t sig_len);
+int mv_meta_auth_decode(const void *p, size_t n, struct mv_meta_auth *a,
+			char err[MV_META_ERRLEN]);
+
+/* PING and PONG: @type MV_META_PING or MV_META_PONG. */
+int mv_meta_ping_encode(struct mv_buf *b, enum mv_meta_type type,
+			uint64_t token);
+int mv_meta_ping_decode(const void *p, size_t n, uint64_t *token,
+			char err[MV_META_ERRLEN]);
+
+struct mv_state_edge {
+	char peer[MV_META_MAX_NAME + 1];
+	uint32_t weight;
+	struct mv_wire_addr address;
+};
+
+struct mv_state_candidate {
+	uint8_t kind;			/* enum mv_candidate_kind */
+	struct mv_wire_addr address;
+};
+
+struct mv_meta_state {
+	char origin[MV_META_MAX_NAME + 1];
+	uint64_t seq;
+	uint32_t lifetime;
+	uint8_t flags;			/* MV_STATE_F_* */
+	uint8_t cipher;			/* 0 none, 1 chacha, 2 aes (netlink values) */
+	uint16_t port;
+	uint8_t key_type;
+	uint8_t *key;			/* malloc()ed */
+	size_t key_len;
+	struct mv_state_edge *edges;	/* malloc()ed */
+	size_t n_edges;
+	char **subnets;			/* malloc()ed strings, unparsed */
+	size_t n_subnets;
+	struct mv_state_candidate *candidates;
+	size_t n_candidates;
+	uint8_t *sig;			/* malloc()ed */
+	size_t sig_len;
+};
+
+/*
+ * Encode everything but the signature into @b, starting with the type
+ * byte: the bytes the origin signs are b->data + 1 .. b->len, preceded by
+ * the context string "meshvpn state v1" (mv_meta_state_signed_part()).
+ * Then append the signature with mv_meta_state_encode_sig().
+ */
+int mv_meta_state_encode_body(struct mv_buf *b, const struct mv_meta_state *s);
+int mv_meta_state_encode_sig(struct mv_buf *b, const uint8_t *sig,
+			     size_t sig_len);
+/*
+ * Decode a whole STATE plaintext (type byte included). On success
+ * *@signed_off and *@signed_len give the byte range of @p covered by the
+ * signature (after the type byte, up to the signature blob).
+ */
+int mv_meta_state_decode(const void *p, size_t n, struct mv_meta_state *s,
+			 size_t *signed_off, size_t *signed_len,
+			 char err[MV_META_ERRLEN]);
+void mv_meta_state_free(struct mv_meta_state *s);
+#define MV_STATE_SIG_CONTEXT	"meshvpn state v1"
+
+struct mv_meta_session {
+	char from[MV_META_MAX_NAME + 1];
+	char to[MV_META_MAX_NAME + 1];
+	uint8_t ttl;
+	const uint8_t *handshake;	/* points into the decoded input */
+	size_t handshake_len;
+};
+
+int mv_meta_session_encode(struct mv_buf *b, const struct mv_meta_session *s);
+int mv_meta_session_decode(const void *p, size_t n, struct mv_meta_session *s,
+			   char err[MV_META_ERRLEN]);
+
+/* UDP: a whole UDP message (header and payload) for the TCP fallback. */
+int mv_meta_udp_encode(struct mv_buf *b, const void *msg, size_t len);
+int mv_meta_udp_decode(const void *p, size_t n, const uint8_t **msg,
+		       size_t *len, char err[MV_META_ERRLEN]);
+
+/* ---- session handshake blobs (section 10) ---- */
+
+enum mv_handshake_kind {
+	MV_HANDSHAKE_INIT = 1,
+	MV_HANDSHAKE_RESP = 2,
+};
+
+struct mv_handshake {
+	uint8_t kind;
+	uint64_t initiator_id;
+	uint64_t responder_id;		/* 0 in INIT */
+	uint32_t generation;
+	uint8_t cipher;
+	uint8_t ephemeral[32];
+	const uint8_t *sig;		/* points into the decoded input */
+	size_t sig_len;
+	size_t unsigned_len;		/* bytes before the signature blob */
+};
+
+/* Everything but the signature; then mv_buf_put_blob() the signature. */
+int mv_handshake_encode_body(struct mv_buf *b, const struct mv_handshake *h);
+int mv_handshake_decode(const void *p, size_t n, struct mv_handshake *h,
+			char err[MV_META_ERRLEN]);
+
+#endif /* MESHVPN_METAMSG_H */
