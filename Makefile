@@ -148,7 +148,7 @@ check-style: deps
 	$(MAKE) -C $(KDIR) M=$(TOP) C=2 CF=-D__CHECK_ENDIAN__ modules
 	@$(TOP)/scripts/checkpatch.sh
 
-demo: deps
+demo: deps userspace
 	@$(TOP)/scripts/demo.sh
 
 # Benchmarks are never part of make check: they take minutes and only

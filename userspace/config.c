@@ -1794,6 +1794,13 @@ static int apply_conf_d(struct apply_ctx *ctx)
 int mv_config_load_server(const char *confdir, struct mv_config *out,
 			  struct mv_diag *diag)
 {
+	return mv_config_load_server_opts(confdir, NULL, 0, out, diag);
+}
+
+int mv_config_load_server_opts(const char *confdir, const char *options,
+			       size_t options_len, struct mv_config *out,
+			       struct mv_diag *diag)
+{
 	struct apply_ctx ctx;
 	char *mconf = NULL, *tconf = NULL, *hostdir = NULL, *hpath = NULL;
 	const char *main_file;
@@ -1822,8 +1829,14 @@ int mv_config_load_server(const char *confdir, struct mv_config *out,
 			     "both meshvpn.conf and tinc.conf exist: using meshvpn.conf, tinc.conf is ignored");
 	main_file = m != -ENOENT ? mconf : tconf;
 
-	ret = apply_path(&ctx, KIND_SERVER, main_file, &out->files,
-			 &out->n_files);
+	/* First value wins: "-o" options go before every file. */
+	ret = 0;
+	if (options)
+		ret = apply_buffer(&ctx, KIND_SERVER, options, options_len,
+				   "command line");
+	if (!ret)
+		ret = apply_path(&ctx, KIND_SERVER, main_file, &out->files,
+				 &out->n_files);
 	if (!ret)
 		ret = apply_conf_d(&ctx);
 	if (!ret)

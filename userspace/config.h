@@ -214,6 +214,15 @@ void mv_host_config_init(struct mv_host_config *h);
 int mv_config_load_server(const char *confdir, struct mv_config *out,
 			  struct mv_diag *diag);
 
+/*
+ * The same with @options first: "Variable = Value" lines from the command
+ * line ("meshvpnd -o"), which win over the files as in tinc. Host
+ * variables of the local node may be given this way too.
+ */
+int mv_config_load_server_opts(const char *confdir, const char *options,
+			       size_t options_len, struct mv_config *out,
+			       struct mv_diag *diag);
+
 /* The same from one buffer, for tests and fuzzing: no files are read,
  * and the key file names stay relative.
  */

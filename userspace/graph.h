@@ -6,7 +6,8 @@
  * Vertices are nodes, identified by a small integer the caller gets from
  * mv_graph_add_node() (stable until the node is removed) and by a name used
  * only to break ties, so that every node of a mesh computes the same paths
- * and the same spanning tree from the same edges.
+ * and the same spanning tree from the same edges, whatever the indices.
+ * Names must therefore be unique; the caller's node table ensures that.
  *
  * Edges are directed and weighted, as each node announces its own edges
  * (link state). An edge A-B is used only when both A->B and B->A exist
@@ -19,12 +20,15 @@
  *   hops	number of edges on it;
  *   nexthop	the first node after S on it (X itself for a neighbour, S
  *		for S);
- *   prev	the node before X on it (S for a neighbour);
+ *   prev	the node before X on it (S for a neighbour, -1 for S);
  *   via	the last node on the path, counting from S, that X's packets
  *		may be sent to directly: walking back from X, skip nodes that
  *		have the "indirect" flag (IndirectData/TCPOnly: nobody sends
  *		to them directly), as tinc's "via". For a reachable X without
- *		the flag, via == X.
+ *		the flag, via == X (unlike tinc, which also skips the nodes
+ *		behind an indirect one). S when every node after S is
+ *		indirect: then, as in tinc, send to nexthop. S's own flag
+ *		does not matter.
  * Ties between equal-distance paths go to the path with fewer hops, then to
  * the one whose predecessor's name sorts first (bytewise).
  *
@@ -64,20 +68,25 @@ void mv_graph_free(struct mv_graph *g);
 
 /*
  * Add a vertex; @name is copied. Returns its index (>= 0) or -ENOMEM. A
- * removed vertex's index may be reused by a later add.
+ * removed vertex's index is reused by a later add before any new one.
  */
 int mv_graph_add_node(struct mv_graph *g, const char *name);
-/* Remove a vertex, its out-edges and every edge to it. */
+/* Remove a vertex, its out-edges and every edge to it; no-op if unused. */
 void mv_graph_remove_node(struct mv_graph *g, int v);
+/* NULL when @v is not in use. */
 const char *mv_graph_name(const struct mv_graph *g, int v);
-/* One past the largest index in use: the size for per-vertex arrays. */
+/*
+ * One past the largest index handed out so far: the size for per-vertex
+ * arrays. It never shrinks, but as indices are reused it is the largest
+ * number of vertices there ever were at once.
+ */
 int mv_graph_capacity(const struct mv_graph *g);
 void mv_graph_set_indirect(struct mv_graph *g, int v, bool indirect);
 
 /*
  * Replace all out-edges of @from with @edges (a node's announcement).
- * Edges to @from itself, to unknown vertices, or repeated targets are
- * -EINVAL and change nothing; -ENOMEM likewise.
+ * An unknown @from, edges to @from itself, to unknown vertices, of weight
+ * 0, or repeated targets are -EINVAL and change nothing; -ENOMEM likewise.
  */
 int mv_graph_set_edges(struct mv_graph *g, int from,
 		       const struct mv_graph_edge *edges, size_t n);
@@ -88,7 +97,9 @@ uint32_t mv_graph_edge_weight(const struct mv_graph *g, int a, int b);
 
 /*
  * Shortest paths from @source into @paths, which has
- * mv_graph_capacity() entries; entries of unused indices are unreachable.
+ * mv_graph_capacity() entries; entries of unused indices are unreachable
+ * (distance and hops 0). Returns 0, -EINVAL for an unknown @source, or
+ * -ENOMEM.
  */
 int mv_graph_compute(const struct mv_graph *g, int source,
 		     struct mv_graph_path *paths);
@@ -96,7 +107,8 @@ int mv_graph_compute(const struct mv_graph *g, int source,
 /*
  * The spanning tree of @source's component: on return *@pairs holds *@n
  * edges as pairs of vertices (smaller name first), sorted by the order
- * Kruskal took them; malloc()ed, free() it.
+ * Kruskal took them; malloc()ed, free() it (NULL when *@n is 0). Returns 0,
+ * -EINVAL for an unknown @source, or -ENOMEM (*@pairs NULL, *@n 0).
  */
 int mv_graph_mst(const struct mv_graph *g, int source, int (**pairs)[2],
 		 size_t *n);

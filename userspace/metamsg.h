@@ -7,14 +7,22 @@
  * verify the byte ranges these functions report).
  *
  * Decoders never trust the input: every length is checked, names must be
- * valid node names, counts are bounded by the MV_META_MAX_* limits, nothing
- * may be left over. They return 0 or -EBADMSG, with a short reason in
- * @err ("truncated STATE edge 3", ...) for the log line. Decoded structures
- * point into malloc()ed memory owned by the structure: free them with the
- * matching _free function, also after a failed decode (free-safe).
+ * valid node names, counts are bounded by the MV_META_MAX_* limits, enum
+ * values and flags must be known, nothing may be left over, and a record
+ * plaintext is at most MV_META_MAX_PLAINTEXT bytes. They return 0 or
+ * -EBADMSG, with a short reason in @err ("STATE: edge 3 truncated", ...)
+ * for the log line; @err may be NULL. mv_meta_state_decode(), which
+ * allocates, may also fail with -ENOMEM. On failure the output is zeroed.
+ * Decoded structures point into the input or into malloc()ed memory owned
+ * by the structure, as each field says: free the latter with the matching
+ * _free function, which is also safe after a failed decode.
  *
- * Encoders append to a struct mv_buf and return 0 or -ENOMEM / -EINVAL
- * (a value the format cannot carry: a name longer than 64, too many items).
+ * Encoders append to a struct mv_buf and return 0, -ENOMEM, -EINVAL (a
+ * value the format cannot carry or the decoder would refuse: an invalid
+ * name, too many items, an unknown enum value) or -EMSGSIZE (a record
+ * plaintext longer than MV_META_MAX_PLAINTEXT). On failure @b is left as
+ * it was. What an encoder accepts, the decoder decodes to the same value,
+ * and the other way round: encodings are canonical.
  */
 #ifndef MESHVPN_METAMSG_H
 #define MESHVPN_METAMSG_H
@@ -68,14 +76,20 @@ int mv_buf_put_u8(struct mv_buf *b, uint8_t v);
 int mv_buf_put_u16(struct mv_buf *b, uint16_t v);
 int mv_buf_put_u32(struct mv_buf *b, uint32_t v);
 int mv_buf_put_u64(struct mv_buf *b, uint64_t v);
-int mv_buf_put_str(struct mv_buf *b, const char *s);	/* u8 len || bytes */
-int mv_buf_put_blob(struct mv_buf *b, const void *p, size_t n);	/* u16 len */
+/* u8 len || bytes; -EINVAL when longer than 255. */
+int mv_buf_put_str(struct mv_buf *b, const char *s);
+/* u16 len || bytes; -EINVAL when longer than 65535. */
+int mv_buf_put_blob(struct mv_buf *b, const void *p, size_t n);
 
-/* Bounds-checked reader over a received buffer. */
+/*
+ * Bounds-checked reader over a received buffer. Once a read fails, every
+ * later read fails too and returns zeroes, so a run of reads can be
+ * checked once at its end.
+ */
 struct mv_reader {
 	const uint8_t *p;
 	size_t left;
-	bool failed;	/* sticky: any read past the end */
+	bool failed;	/* sticky: a read past the end or an invalid value */
 };
 
 void mv_reader_init(struct mv_reader *r, const void *p, size_t n);
@@ -87,7 +101,10 @@ uint64_t mv_read_u64(struct mv_reader *r);
 void mv_read_bytes(struct mv_reader *r, void *out, size_t n);
 /* A u16-length blob: pointer into the input (NULL on failure). */
 const uint8_t *mv_read_blob(struct mv_reader *r, size_t *len);
-/* A u8-length node name into @out (NUL-terminated); false if invalid. */
+/*
+ * A u8-length node name into @out (NUL-terminated); false (and r->failed,
+ * @out empty) if truncated or not a valid node name.
+ */
 bool mv_read_name(struct mv_reader *r, char out[MV_META_MAX_NAME + 1]);
 
 /* addr of protocol.md 9.3: family 4 or 6, 16 bytes, port. */
@@ -97,12 +114,17 @@ struct mv_wire_addr {
 	uint16_t port;
 };
 
+/* -EINVAL for a bad family or non-zero IPv4 padding. */
 int mv_buf_put_addr(struct mv_buf *b, const struct mv_wire_addr *a);
 /* false (and r->failed) for a bad family or non-zero IPv4 padding. */
 bool mv_read_addr(struct mv_reader *r, struct mv_wire_addr *a);
 
 /* ---- HELLO (cleartext, section 9.2) ---- */
 
+/*
+ * The decoder refuses a major version other than MV_META_VERSION_MAJOR:
+ * the layout after the version fields is only known for this one.
+ */
 struct mv_meta_hello {
 	uint8_t major, minor;
 	char name[MV_META_MAX_NAME + 1];
@@ -119,6 +141,9 @@ int mv_meta_hello_decode(const void *p, size_t n, struct mv_meta_hello *h,
 /* The message type of a plaintext, or -EBADMSG when empty or unknown. */
 int mv_meta_type(const void *p, size_t n);
 
+/* What the AUTH signature covers first, then role byte and th (9.2). */
+#define MV_META_AUTH_CONTEXT	"meshvpn meta auth v1"
+
 struct mv_meta_auth {
 	uint8_t key_type;		/* 1 Ed25519, 2 RSA */
 	const uint8_t *sig;		/* points into the decoded input */
@@ -130,7 +155,10 @@ int mv_meta_auth_encode(struct mv_buf *b, uint8_t key_type,
 int mv_meta_auth_decode(const void *p, size_t n, struct mv_meta_auth *a,
 			char err[MV_META_ERRLEN]);
 
-/* PING and PONG: @type MV_META_PING or MV_META_PONG. */
+/*
+ * PING and PONG: @type MV_META_PING or MV_META_PONG. The decoder takes
+ * either; mv_meta_type() tells them apart.
+ */
 int mv_meta_ping_encode(struct mv_buf *b, enum mv_meta_type type,
 			uint64_t token);
 int mv_meta_ping_decode(const void *p, size_t n, uint64_t *token,
@@ -138,7 +166,7 @@ int mv_meta_ping_decode(const void *p, size_t n, uint64_t *token,
 
 struct mv_state_edge {
 	char peer[MV_META_MAX_NAME + 1];
-	uint32_t weight;
+	uint32_t weight;		/* at least 1 */
 	struct mv_wire_addr address;
 };
 
@@ -147,6 +175,11 @@ struct mv_state_candidate {
 	struct mv_wire_addr address;
 };
 
+/*
+ * Subnets stay text for the caller to parse (and, with StrictSubnets, to
+ * drop one by one); the codec only insists on 1..255 printable ASCII
+ * characters, so that they are C strings and safe to log.
+ */
 struct mv_meta_state {
 	char origin[MV_META_MAX_NAME + 1];
 	uint64_t seq;
@@ -154,7 +187,7 @@ struct mv_meta_state {
 	uint8_t flags;			/* MV_STATE_F_* */
 	uint8_t cipher;			/* 0 none, 1 chacha, 2 aes (netlink values) */
 	uint16_t port;
-	uint8_t key_type;
+	uint8_t key_type;		/* 1 Ed25519 (32 bytes), 2 RSA */
 	uint8_t *key;			/* malloc()ed */
 	size_t key_len;
 	struct mv_state_edge *edges;	/* malloc()ed */
@@ -168,14 +201,22 @@ struct mv_meta_state {
 };
 
 /*
- * Encode everything but the signature into @b, starting with the type
- * byte: the bytes the origin signs are b->data + 1 .. b->len, preceded by
- * the context string "meshvpn state v1" (mv_meta_state_signed_part()).
- * Then append the signature with mv_meta_state_encode_sig().
+ * Encode everything but the signature into the empty buffer @b (-EINVAL
+ * if it is not), starting with the type byte: the bytes the origin signs
+ * are b->data + 1 .. b->len, preceded by MV_STATE_SIG_CONTEXT
+ * (mv_meta_state_signed_part()). -EMSGSIZE if not even an empty signature
+ * would fit. Then append the signature with mv_meta_state_encode_sig(),
+ * which gives -EMSGSIZE if the whole record would not fit.
  */
 int mv_meta_state_encode_body(struct mv_buf *b, const struct mv_meta_state *s);
 int mv_meta_state_encode_sig(struct mv_buf *b, const uint8_t *sig,
 			     size_t sig_len);
+/*
+ * Append to @out what a STATE signature covers: MV_STATE_SIG_CONTEXT
+ * followed by the @n signed bytes at @p (from the encoder or the range
+ * mv_meta_state_decode() reports).
+ */
+int mv_meta_state_signed_part(struct mv_buf *out, const void *p, size_t n);
 /*
  * Decode a whole STATE plaintext (type byte included). On success
  * *@signed_off and *@signed_len give the byte range of @p covered by the
@@ -223,9 +264,20 @@ struct mv_handshake {
 	size_t unsigned_len;		/* bytes before the signature blob */
 };
 
+#define MV_HANDSHAKE_INIT_CONTEXT	"meshvpn session init v1"
+#define MV_HANDSHAKE_RESP_CONTEXT	"meshvpn session resp v1"
+
 /* Everything but the signature; then mv_buf_put_blob() the signature. */
 int mv_handshake_encode_body(struct mv_buf *b, const struct mv_handshake *h);
 int mv_handshake_decode(const void *p, size_t n, struct mv_handshake *h,
 			char err[MV_META_ERRLEN]);
+/*
+ * Append to @out what an INIT signature covers: MV_HANDSHAKE_INIT_CONTEXT,
+ * @from and @to as str, then the first @unsigned_len bytes of the INIT
+ * blob at @init. -EINVAL for an invalid name.
+ */
+int mv_handshake_init_signed_part(struct mv_buf *out, const char *from,
+				  const char *to, const void *init,
+				  size_t unsigned_len);
 
 #endif /* MESHVPN_METAMSG_H */
