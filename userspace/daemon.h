@@ -9,7 +9,8 @@
  *   udp.c      the UDP socket, probes, NAT traversal, the userspace data
  *              path (TUN), relaying and the TCP fallback
  *   control.c  the control socket and dumps
- *   meshvpnd.c command line, signals, start-up and shutdown
+ *   daemon.c   configuration, start-up, signals, scripts, reload, shutdown
+ *   meshvpnd.c the command line: options, -K, -k, the pidfile
  *
  * Everything runs on one event loop (event.h); no module keeps globals.
  */
@@ -218,6 +219,8 @@ struct mv_daemon {
 	bool graph_dirty;
 	struct mv_node **by_vertex;	/* graph vertex -> node */
 	int n_by_vertex;
+	int (*mst)[2];			/* spanning tree, for broadcasts */
+	size_t n_mst;
 	struct mv_subnet_table *subnets;
 
 	struct mv_conn *conns;
@@ -277,6 +280,8 @@ int mv_nodes_load_hosts(struct mv_daemon *d);
 void mv_nodes_free(struct mv_daemon *d);
 const char *mv_path_name(enum mv_path_kind kind);
 enum mv_path_kind mv_node_path(const struct mv_node *n);
+/* TCPOnly at either end: packets for @n go over meta connections only. */
+bool mv_node_tcp_only(const struct mv_node *n);
 void mv_sockaddr_format(const struct sockaddr_in6 *sa, char *buf, size_t len);
 /* "ADDRESS port PORT", tinc's way of naming an address in logs. */
 void mv_sockaddr_tinc(const struct sockaddr_in6 *sa, char *buf, size_t len);
@@ -333,10 +338,19 @@ int mv_control_open(struct mv_daemon *d);
 void mv_control_close(struct mv_daemon *d);
 void mv_dump_log(struct mv_daemon *d, bool nodes);
 
-/* meshvpnd.c */
+/* daemon.c */
+/* meshvpn.conf with the "-o" options in d->overrides; warnings logged. */
+int mv_daemon_load_config(struct mv_daemon *d, struct mv_config *conf);
+int mv_daemon_start(struct mv_daemon *d);
+void mv_daemon_after_events(void *ctx);	/* the event loop's hook */
 void mv_daemon_reload(struct mv_daemon *d);
 void mv_daemon_stop(struct mv_daemon *d);
+void mv_daemon_shutdown(struct mv_daemon *d);
+void mv_daemon_free(struct mv_daemon *d);
+/* Start @script asynchronously with tinc's environment (per-node order). */
 void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,
 		   const struct mv_subnet *subnet);
+/* Run meshvpn-up/-down (or tinc-up/-down) and wait for it. */
+int mv_run_sync_script(struct mv_daemon *d, const char *script);
 
 #endif /* MESHVPN_DAEMON_H */

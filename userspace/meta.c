@@ -16,11 +16,11 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "handshake.h"
 #include "log.h"
 
 #define RECORD_MAX	(MV_META_MAX_PLAINTEXT + MESHVPN_AEAD_TAG_LEN)
 #define OUT_MAX		(4u << 20)	/* a peer this far behind is dead */
-#define AUTH_CONTEXT	"meshvpn meta auth v1"
 
 static void conn_io(void *ctx, uint32_t events);
 static void conn_timer(void *ctx);
@@ -244,9 +244,9 @@ static int send_hello(struct mv_conn *c)
 static void build_auth_message(const struct mv_conn *c, bool initiator_signs,
 			       uint8_t *msg, size_t *len)
 {
-	size_t n = strlen(AUTH_CONTEXT);
+	size_t n = strlen(MV_META_AUTH_CONTEXT);
 
-	memcpy(msg, AUTH_CONTEXT, n);
+	memcpy(msg, MV_META_AUTH_CONTEXT, n);
 	msg[n++] = initiator_signs ? 0 : 1;
 	memcpy(msg + n, c->th, sizeof(c->th));
 	*len = n + sizeof(c->th);
@@ -256,12 +256,10 @@ static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 {
 	struct mv_daemon *d = c->d;
 	bool initiator = c->outgoing != NULL;
-	uint8_t shared[MV_X25519_LEN], prk[MV_HASH_LEN];
 	uint8_t k_i2r[MV_KEY_LEN], k_r2i[MV_KEY_LEN];
 	uint8_t msg[64 + MV_HASH_LEN];
 	char err[MV_META_ERRLEN], label[160];
 	struct mv_meta_hello h;
-	struct mv_iov parts[2];
 	struct mv_identity *key;
 	struct mv_buf auth;
 	uint8_t *sig = NULL;
@@ -270,13 +268,6 @@ static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 	int rc;
 
 	if (mv_meta_hello_decode(body, len, &h, err)) {
-		mv_meta_close(c, err);
-		return;
-	}
-	if (h.major != MV_META_VERSION_MAJOR) {
-		snprintf(err, sizeof(err), "peer speaks protocol %u.%u, we %u.%u",
-			 h.major, h.minor, MV_META_VERSION_MAJOR,
-			 MV_META_VERSION_MINOR);
 		mv_meta_close(c, err);
 		return;
 	}
@@ -301,18 +292,14 @@ static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 	}
 	if (mv_buf_put(&c->hello_theirs, body, len))
 		goto nomem;
-	parts[0].base = initiator ? c->hello_ours.data : body;
-	parts[0].len = initiator ? c->hello_ours.len : len;
-	parts[1].base = initiator ? body : c->hello_ours.data;
-	parts[1].len = initiator ? len : c->hello_ours.len;
-	rc = mv_sha256(parts, 2, c->th);
-	rc = rc ?: mv_x25519_shared(c->eph.priv, h.ephemeral, shared);
+	if (initiator)
+		rc = mv_transcript_hash(c->hello_ours.data, c->hello_ours.len,
+					body, len, c->th);
+	else
+		rc = mv_transcript_hash(body, len, c->hello_ours.data,
+					c->hello_ours.len, c->th);
+	rc = rc ?: mv_meta_derive(c->eph.priv, h.ephemeral, c->th, k_i2r, k_r2i);
 	mv_wipe(&c->eph, sizeof(c->eph));
-	rc = rc ?: mv_hkdf_extract(c->th, sizeof(c->th), shared, sizeof(shared), prk);
-	mv_wipe(shared, sizeof(shared));
-	rc = rc ?: mv_hkdf_expand(prk, "meshvpn meta i2r", k_i2r, sizeof(k_i2r));
-	rc = rc ?: mv_hkdf_expand(prk, "meshvpn meta r2i", k_r2i, sizeof(k_r2i));
-	mv_wipe(prk, sizeof(prk));
 	if (!rc) {
 		c->tx = mv_aead_new(MV_CIPHER_CHACHA20_POLY1305,
 				    initiator ? k_i2r : k_r2i);

@@ -258,6 +258,12 @@ const char *mv_path_name(enum mv_path_kind kind)
 	}
 }
 
+bool mv_node_tcp_only(const struct mv_node *n)
+{
+	return n->d->conf.self.tcp_only ||
+	       (n->have_state && (n->state.flags & MV_STATE_F_TCPONLY));
+}
+
 /* How a packet for @n leaves this node now (udp.c sends the same way). */
 enum mv_path_kind mv_node_path(const struct mv_node *n)
 {
@@ -265,9 +271,12 @@ enum mv_path_kind mv_node_path(const struct mv_node *n)
 		return MV_PATH_SELF;
 	if (!n->reachable && !n->direct)
 		return MV_PATH_NONE;
+	if (mv_node_tcp_only(n))
+		return MV_PATH_TCP;
 	if (n->direct)
 		return MV_PATH_DIRECT;
-	if (n->nexthop && n->nexthop != n && n->nexthop->direct)
+	if (n->nexthop && n->nexthop != n && n->nexthop->direct &&
+	    !mv_node_tcp_only(n->nexthop))
 		return MV_PATH_RELAY;
 	return MV_PATH_TCP;
 }

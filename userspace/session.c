@@ -11,10 +11,9 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "handshake.h"
 #include "log.h"
 
-#define INIT_CONTEXT	"meshvpn session init v1"
-#define RESP_CONTEXT	"meshvpn session resp v1"
 #define MAX_INIT_TRIES	15
 
 static void retry_timer(void *ctx);
@@ -123,15 +122,6 @@ static int send_session(struct mv_node *to, const struct mv_buf *blob)
 	return err;
 }
 
-/* context || str from || str to || bytes: what an INIT signature covers. */
-static int init_signed(const char *from, const char *to, const uint8_t *p,
-		       size_t n, struct mv_buf *out)
-{
-	return mv_buf_put(out, INIT_CONTEXT, strlen(INIT_CONTEXT)) ?:
-	       mv_buf_put_str(out, from) ?: mv_buf_put_str(out, to) ?:
-	       mv_buf_put(out, p, n);
-}
-
 static int sign_into(struct mv_daemon *d, const void *msg, size_t len,
 		     struct mv_buf *blob)
 {
@@ -164,8 +154,9 @@ void mv_session_start(struct mv_node *n)
 	mv_buf_reset(&s->init_blob);
 	mv_buf_init(&msg);
 	err = mv_handshake_encode_body(&s->init_blob, &h);
-	err = err ?: init_signed(d->self->name, n->name, s->init_blob.data,
-				 s->init_blob.len, &msg);
+	err = err ?: mv_handshake_init_signed_part(&msg, d->self->name, n->name,
+						   s->init_blob.data,
+						   s->init_blob.len);
 	err = err ?: sign_into(d, msg.data, msg.len, &s->init_blob);
 	mv_buf_free(&msg);
 	if (err) {
@@ -223,36 +214,31 @@ void mv_session_rx_phase(struct mv_node *n, int phase)
 	mv_timer_cancel(n->d->loop, &s->switch_tx);
 }
 
-/* Derive and install generation @gen's keys into the slot of its phase. */
-static int install(struct mv_node *n, const uint8_t shared[MV_X25519_LEN],
+/*
+ * Derive generation @gen's keys from our ephemeral @priv and the peer's
+ * @peer_pub, and install them into the slot of its phase.
+ */
+static int install(struct mv_node *n, const uint8_t priv[MV_X25519_LEN],
+		   const uint8_t peer_pub[MV_X25519_LEN],
 		   const uint8_t th[MV_HASH_LEN], bool initiator,
 		   uint32_t gen, uint8_t cipher)
 {
 	struct mv_keyslot *k = &n->session.slot[gen & 1];
-	static const char *const labels[4] = {
-		"meshvpn data i2r", "meshvpn data r2i",
-		"meshvpn probe i2r", "meshvpn probe r2i",
-	};
-	uint8_t prk[MV_HASH_LEN], key[4][MV_KEY_LEN];
+	uint8_t key[MV_SESSION_KEYS][MV_KEY_LEN];
 	enum mv_cipher c = cipher_of(cipher);
-	int i, err;
+	int err;
 
-	err = mv_hkdf_extract(th, MV_HASH_LEN, shared, MV_X25519_LEN, prk);
-	for (i = 0; i < 4 && !err; i++)
-		err = mv_hkdf_expand(prk, labels[i], key[i], MV_KEY_LEN);
-	mv_wipe(prk, sizeof(prk));
-	if (err) {
-		mv_wipe(key, sizeof(key));
+	err = mv_session_derive(priv, peer_pub, th, key);
+	if (err)
 		return err;
-	}
 	slot_clear(k);
-	k->tx = mv_aead_new(c, key[initiator ? 0 : 1]);
-	k->rx = mv_aead_new(c, key[initiator ? 1 : 0]);
+	k->tx = mv_aead_new(c, key[initiator ? MV_KEY_DATA_I2R : MV_KEY_DATA_R2I]);
+	k->rx = mv_aead_new(c, key[initiator ? MV_KEY_DATA_R2I : MV_KEY_DATA_I2R]);
 	/* Probes are always authenticated, whatever the data cipher. */
 	k->probe_tx = mv_aead_new(MV_CIPHER_CHACHA20_POLY1305,
-				  key[initiator ? 2 : 3]);
+				  key[initiator ? MV_KEY_PROBE_I2R : MV_KEY_PROBE_R2I]);
 	k->probe_rx = mv_aead_new(MV_CIPHER_CHACHA20_POLY1305,
-				  key[initiator ? 3 : 2]);
+				  key[initiator ? MV_KEY_PROBE_R2I : MV_KEY_PROBE_I2R]);
 	mv_wipe(key, sizeof(key));
 	if (!k->tx || !k->rx || !k->probe_tx || !k->probe_rx) {
 		slot_clear(k);
@@ -277,10 +263,9 @@ static void receive_init(struct mv_node *n, const struct mv_meta_session *m,
 	struct mv_daemon *d = n->d;
 	struct mv_session *s = &n->session;
 	struct mv_handshake r = { .kind = MV_HANDSHAKE_RESP };
-	uint8_t th[MV_HASH_LEN], shared[MV_X25519_LEN];
+	uint8_t th[MV_HASH_LEN];
 	struct mv_x25519 eph;
 	struct mv_buf blob;
-	struct mv_iov parts[2];
 	int phase, err;
 
 	if (s->pending && strcmp(d->self->name, n->name) < 0) {
@@ -298,24 +283,20 @@ static void receive_init(struct mv_node *n, const struct mv_meta_session *m,
 	memcpy(r.ephemeral, eph.pub, sizeof(r.ephemeral));
 	mv_buf_init(&blob);
 	err = mv_handshake_encode_body(&blob, &r);
-	parts[0].base = m->handshake;
-	parts[0].len = m->handshake_len;
-	parts[1].base = blob.data;
-	parts[1].len = blob.len;
-	err = err ?: mv_sha256(parts, 2, th);
+	err = err ?: mv_transcript_hash(m->handshake, m->handshake_len,
+					blob.data, blob.len, th);
 	if (!err) {
 		struct mv_buf msg;
 
 		mv_buf_init(&msg);
-		err = mv_buf_put(&msg, RESP_CONTEXT, strlen(RESP_CONTEXT)) ?:
+		err = mv_buf_put(&msg, MV_HANDSHAKE_RESP_CONTEXT, strlen(MV_HANDSHAKE_RESP_CONTEXT)) ?:
 		      mv_buf_put(&msg, th, sizeof(th)) ?:
 		      sign_into(d, msg.data, msg.len, &blob);
 		mv_buf_free(&msg);
 	}
-	err = err ?: mv_x25519_shared(eph.priv, h->ephemeral, shared);
+	err = err ?: install(n, eph.priv, h->ephemeral, th, false, r.generation,
+			     r.cipher);
 	mv_wipe(&eph, sizeof(eph));
-	err = err ?: install(n, shared, th, false, r.generation, r.cipher);
-	mv_wipe(shared, sizeof(shared));
 	if (err) {
 		mv_buf_free(&blob);
 		mv_warn("Cannot answer the session handshake of %s", n->name);
@@ -341,8 +322,7 @@ static void receive_resp(struct mv_node *n, const struct mv_meta_session *m,
 	struct mv_daemon *d = n->d;
 	struct mv_session *s = &n->session;
 	struct mv_identity *key = mv_node_trusted_key(n);
-	uint8_t th[MV_HASH_LEN], shared[MV_X25519_LEN];
-	struct mv_iov parts[2];
+	uint8_t th[MV_HASH_LEN];
 	struct mv_buf msg;
 	int err;
 
@@ -355,13 +335,10 @@ static void receive_resp(struct mv_node *n, const struct mv_meta_session *m,
 		mv_warn("Session answer from %s breaks the rules: ignored", n->name);
 		return;
 	}
-	parts[0].base = s->init_blob.data;
-	parts[0].len = s->init_blob.len;
-	parts[1].base = m->handshake;
-	parts[1].len = h->unsigned_len;
 	mv_buf_init(&msg);
-	err = mv_sha256(parts, 2, th);
-	err = err ?: mv_buf_put(&msg, RESP_CONTEXT, strlen(RESP_CONTEXT)) ?:
+	err = mv_transcript_hash(s->init_blob.data, s->init_blob.len,
+				 m->handshake, h->unsigned_len, th);
+	err = err ?: mv_buf_put(&msg, MV_HANDSHAKE_RESP_CONTEXT, strlen(MV_HANDSHAKE_RESP_CONTEXT)) ?:
 	      mv_buf_put(&msg, th, sizeof(th));
 	if (!err && mv_identity_verify(key, msg.data, msg.len, h->sig, h->sig_len)) {
 		mv_warn("Session answer from %s has a bad signature", n->name);
@@ -370,9 +347,8 @@ static void receive_resp(struct mv_node *n, const struct mv_meta_session *m,
 	mv_buf_free(&msg);
 	if (err)
 		return;
-	err = mv_x25519_shared(s->eph.priv, h->ephemeral, shared);
-	err = err ?: install(n, shared, th, true, h->generation, h->cipher);
-	mv_wipe(shared, sizeof(shared));
+	err = install(n, s->eph.priv, h->ephemeral, th, true, h->generation,
+		      h->cipher);
 	drop_pending(n);
 	if (err)
 		return;
@@ -441,7 +417,8 @@ void mv_session_receive(struct mv_daemon *d, const uint8_t *pt, size_t len)
 		return;
 	}
 	mv_buf_init(&msg);
-	ok = !init_signed(m.from, m.to, m.handshake, h.unsigned_len, &msg) &&
+	ok = !mv_handshake_init_signed_part(&msg, m.from, m.to, m.handshake,
+						 h.unsigned_len) &&
 	     !mv_identity_verify(key, msg.data, msg.len, h.sig, h.sig_len);
 	mv_buf_free(&msg);
 	if (!ok) {

@@ -18,7 +18,7 @@
 #include "daemon.h"
 #include "log.h"
 
-#define STATE_MIN_GAP	1000	/* ms between our own announcements */
+#define STATE_MIN_GAP	100	/* ms between our own announcements */
 #define AGE_PERIOD	10000	/* ms */
 
 static void state_timer(void *ctx);
@@ -232,21 +232,18 @@ static int build_own(struct mv_daemon *d, bool gone, struct mv_meta_state *s)
 static int sign_state(struct mv_daemon *d, const struct mv_meta_state *s,
 		      struct mv_buf *out)
 {
-	size_t ctx_len = strlen(MV_STATE_SIG_CONTEXT);
-	uint8_t *msg, *sig = NULL;
+	uint8_t *sig = NULL;
 	size_t sig_len;
+	struct mv_buf msg;
 	int err;
 
 	err = mv_meta_state_encode_body(out, s);
 	if (err)
 		return err;
-	msg = malloc(ctx_len + out->len);
-	if (!msg)
-		return -ENOMEM;
-	memcpy(msg, MV_STATE_SIG_CONTEXT, ctx_len);
-	memcpy(msg + ctx_len, out->data + 1, out->len - 1);
-	err = mv_identity_sign(d->key, msg, ctx_len + out->len - 1, &sig, &sig_len);
-	free(msg);
+	mv_buf_init(&msg);
+	err = mv_meta_state_signed_part(&msg, out->data + 1, out->len - 1);
+	err = err ?: mv_identity_sign(d->key, msg.data, msg.len, &sig, &sig_len);
+	mv_buf_free(&msg);
 	if (!err)
 		err = mv_meta_state_encode_sig(out, sig, sig_len);
 	free(sig);
@@ -311,21 +308,16 @@ void mv_state_sync(struct mv_conn *c)
 
 /* ---- receiving ---- */
 
-static bool verify_state(struct mv_node *n, struct mv_identity *key,
-			 const uint8_t *pt, size_t off, size_t len,
-			 const struct mv_meta_state *s)
+static bool verify_state(struct mv_identity *key, const uint8_t *pt,
+			 size_t off, size_t len, const struct mv_meta_state *s)
 {
-	size_t ctx_len = strlen(MV_STATE_SIG_CONTEXT);
-	uint8_t *msg = malloc(ctx_len + len);
+	struct mv_buf msg;
 	bool ok;
 
-	(void)n;
-	if (!msg)
-		return false;
-	memcpy(msg, MV_STATE_SIG_CONTEXT, ctx_len);
-	memcpy(msg + ctx_len, pt + off, len);
-	ok = !mv_identity_verify(key, msg, ctx_len + len, s->sig, s->sig_len);
-	free(msg);
+	mv_buf_init(&msg);
+	ok = !mv_meta_state_signed_part(&msg, pt + off, len) &&
+	     !mv_identity_verify(key, msg.data, msg.len, s->sig, s->sig_len);
+	mv_buf_free(&msg);
 	return ok;
 }
 
@@ -405,7 +397,7 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 		return;
 	}
 	key = state_key(c, n, &s, &learned);
-	if (!key || !verify_state(n, key, pt, off, slen, &s)) {
+	if (!key || !verify_state(key, pt, off, slen, &s)) {
 		if (key)
 			mv_warn("STATE of %s from %s has a bad signature: refused",
 				n->name, c->name);
@@ -582,6 +574,11 @@ static void recompute(struct mv_daemon *d)
 		return;
 	}
 	d->graph_dirty = false;
+	free(d->mst);
+	d->mst = NULL;
+	d->n_mst = 0;
+	if (d->self->vertex >= 0)
+		mv_graph_mst(d->graph, d->self->vertex, &d->mst, &d->n_mst);
 	for (n = d->nodes; n; n = n->next) {
 		bool was = n->reachable;
 

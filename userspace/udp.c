@@ -36,6 +36,18 @@
 
 static void probe_timer(void *ctx);
 
+/*
+ * IndirectData: only its meta neighbours send to it directly (tinc's
+ * rule); everyone else goes through the graph.
+ */
+static bool may_probe(const struct mv_node *n)
+{
+	if (mv_node_tcp_only(n))
+		return false;
+	return !(n->have_state && (n->state.flags & MV_STATE_F_INDIRECT)) ||
+	       (n->conn && n->conn->state == MV_CONN_ACTIVE);
+}
+
 static void put_header(struct meshvpn_hdr *h, uint8_t type, int phase,
 		       uint64_t dst, uint64_t src, uint64_t counter)
 {
@@ -88,14 +100,17 @@ static void transmit(struct mv_daemon *d, struct mv_node *n, const uint8_t *msg,
 	struct mv_conn *c;
 	struct mv_buf b;
 
+	if (mv_node_tcp_only(n))
+		goto tcp;
 	if (n->direct) {
 		udp_send(d, &n->endpoint, msg, len);
 		return;
 	}
-	if (hop && hop != n && hop->direct) {
+	if (hop && hop != n && hop->direct && !mv_node_tcp_only(hop)) {
 		udp_send(d, &hop->endpoint, msg, len);
 		return;
 	}
+tcp:
 	c = n->conn && n->conn->state == MV_CONN_ACTIVE ? n->conn :
 	    hop ? hop->conn : NULL;
 	if (!c || c->state != MV_CONN_ACTIVE)
@@ -268,7 +283,8 @@ static void probe_timer(void *ctx)
 	struct mv_daemon *d = n->d;
 	unsigned int next;
 
-	if ((!n->reachable && !n->conn && !n->direct) || !mv_session_tx(n))
+	if ((!n->reachable && !n->conn && !n->direct) || !mv_session_tx(n) ||
+	    !may_probe(n))
 		return;
 	if (n->direct) {
 		if (n->probes_unanswered >= PROBE_LOST) {
@@ -487,6 +503,39 @@ static struct mv_node *route_of(struct mv_daemon *d, const uint8_t *pkt,
 	return r ? r->owner : NULL;
 }
 
+/* Broadcast and multicast destinations, which router mode floods. */
+static bool is_broadcast(const uint8_t *pkt, size_t len)
+{
+	if (len >= 20 && pkt[0] >> 4 == 4)
+		return (pkt[16] & 0xf0) == 0xe0 ||
+		       !memcmp(pkt + 16, "\xff\xff\xff\xff", 4);
+	return len >= 40 && pkt[0] >> 4 == 6 && pkt[24] == 0xff;
+}
+
+/*
+ * Send a broadcast along the spanning tree: to every tree neighbour but
+ * the one it came from. Every node computes the same tree, so each node
+ * gets one copy.
+ */
+static void broadcast(struct mv_daemon *d, const uint8_t *pkt, size_t len,
+		      const struct mv_node *from)
+{
+	int self = d->self->vertex;
+	size_t i;
+
+	for (i = 0; i < d->n_mst; i++) {
+		int other = d->mst[i][0] == self ? d->mst[i][1] :
+			    d->mst[i][1] == self ? d->mst[i][0] : -1;
+		struct mv_node *n;
+
+		if (other < 0 || other >= d->n_by_vertex)
+			continue;
+		n = d->by_vertex[other];
+		if (n && n != from && n->reachable)
+			send_packet(d, n, pkt, len);
+	}
+}
+
 static void receive_data(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 			 size_t len, const struct sockaddr_in6 *from)
 {
@@ -523,6 +572,22 @@ static void receive_data(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 		set_direct(n, from);
 	if (!p)
 		return;	/* keepalive */
+	if (is_broadcast(plain, p)) {
+		struct mv_node *origin = route_of(d, plain, p, true);
+
+		/* Forwarded along the tree: it comes from any other node. */
+		if (!origin || origin == d->self) {
+			n->stats.rpf_drops++;
+			return;
+		}
+		n->stats.rx_packets++;
+		n->stats.rx_bytes += p;
+		if (write(d->tun_fd, plain, p) < 0)
+			mv_info(5, "Writing to %s: %s", d->ifname, strerror(errno));
+		/* send_packet() reuses pkt2, never d->pkt, where plain is. */
+		broadcast(d, plain, p, n);
+		return;
+	}
 	if (route_of(d, plain, p, true) != n) {
 		n->stats.rpf_drops++;
 		return;
@@ -735,6 +800,10 @@ static void tun_readable(void *ctx, uint32_t events)
 
 		if (len <= 0)
 			return;
+		if (is_broadcast(pkt, len)) {
+			broadcast(d, pkt, len, NULL);
+			continue;
+		}
 		n = route_of(d, pkt, len, false);
 		if (!n) {
 			d->udp_stats.no_route++;

@@ -96,6 +96,11 @@ tinc_pmtu_fixed() {
 		grep -qE '\(min ([0-9]+) max \1\)'
 }
 
+# tinc's equivalent of "direct": every packet size goes over UDP.
+direct_path() {
+	tinc_pmtu_fixed
+}
+
 ready() {
 	bench_wait_for "$BENCH_READY_TIMEOUT" tinc_pmtu_fixed
 }
