@@ -96,7 +96,7 @@ fuzzers: $(FUZZ_BINS)
 $(BUILD)/fuzz/%: $(TOP)/selftests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
-		-o $@ $< $(LIB_SRCS) -lssl -lcrypto
+		-o $@ $< $(LIB_SRCS) $(LDLIBS)
 
 fuzz: fuzzers
 	@for f in $(FUZZ_BINS); do \

@@ -87,11 +87,22 @@ int mv_parse_key_hex(const char *text, size_t len,
 int mv_read_key_file(const char *path, uint8_t key[MESHVPN_KEY_LEN],
 		     char *err, size_t errlen);
 
-/* ---- commands (tools/link.c), dispatched by main() in tools/meshvpn.c ---- */
+/*
+ * ---- commands (tools/link.c on meshvpn.ko, tools/ctl.c on meshvpnd),
+ * dispatched by main() in tools/meshvpn.c ----
+ */
 
 /* Options given before the command. */
 struct mv_opts {
 	bool json;		/* -j, --json */
+	/*
+	 * The meshvpnd that ctl.c commands talk to (control.md); NULL when
+	 * not given.
+	 */
+	const char *netname;	/* -n, --net */
+	const char *confdir;	/* -c, --config: the socket does not use it */
+	const char *pidfile;	/* --pidfile */
+	const char *control;	/* --control: the socket itself */
 };
 
 /*
@@ -103,10 +114,21 @@ int mv_cmd_node(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_key(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_route(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_monitor(const struct mv_opts *opts, int argc, char **argv);
+/* Requests to meshvpnd over its control socket (Documentation/control.md). */
+int mv_cmd_dump(const struct mv_opts *opts, int argc, char **argv);
+int mv_cmd_info(const struct mv_opts *opts, int argc, char **argv);
+int mv_cmd_debug(const struct mv_opts *opts, int argc, char **argv);
+int mv_cmd_reload(const struct mv_opts *opts, int argc, char **argv);
+int mv_cmd_retry(const struct mv_opts *opts, int argc, char **argv);
+int mv_cmd_purge(const struct mv_opts *opts, int argc, char **argv);
+int mv_cmd_stop(const struct mv_opts *opts, int argc, char **argv);
 
 /* Usage of command @cmd, or of all commands when @cmd is NULL. */
 void mv_usage(FILE *f, const char *cmd);
 /* Whether @cmd names a command mv_usage() knows. */
 bool mv_is_command(const char *cmd);
+/* The same for the meshvpnd commands; NULL prints them as a section. */
+void mv_ctl_usage(FILE *f, const char *cmd);
+bool mv_ctl_is_command(const char *cmd);
 
 #endif /* MESHVPN_TOOL_ARGS_H */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * meshvpn: command-line tool for meshvpn.ko, in the spirit of `wg` and
- * `ip`. This file only reads the global options and dispatches; the
- * commands live in link.c, the netlink layer in nl.c.
+ * `ip`, and for a running meshvpnd, in the spirit of tinc 1.1's `tinc`.
+ * This file only reads the global options and dispatches; the kernel
+ * commands live in link.c (the netlink layer in nl.c), the daemon
+ * commands in ctl.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,20 +26,40 @@ static const struct {
 	{ "key", mv_cmd_key },
 	{ "route", mv_cmd_route },
 	{ "monitor", mv_cmd_monitor },
+	{ "dump", mv_cmd_dump },
+	{ "info", mv_cmd_info },
+	{ "debug", mv_cmd_debug },
+	{ "reload", mv_cmd_reload },
+	{ "retry", mv_cmd_retry },
+	{ "purge", mv_cmd_purge },
+	{ "stop", mv_cmd_stop },
 };
+
+/* The usage of either family of commands, or of all. */
+static void usage(FILE *f, const char *cmd)
+{
+	if (cmd && mv_ctl_is_command(cmd)) {
+		mv_ctl_usage(f, cmd);
+		return;
+	}
+	mv_usage(f, cmd);
+	if (!cmd)
+		mv_ctl_usage(f, NULL);
+}
 
 static int help(int argc, char **argv)
 {
 	if (argc == 0) {
-		mv_usage(stdout, NULL);
+		usage(stdout, NULL);
 		return 0;
 	}
-	if (argc == 1 && mv_is_command(argv[0])) {
-		mv_usage(stdout, argv[0]);
+	if (argc == 1 && (mv_is_command(argv[0]) ||
+			  mv_ctl_is_command(argv[0]))) {
+		usage(stdout, argv[0]);
 		return 0;
 	}
 	fprintf(stderr, "meshvpn: help: unknown command \"%s\"\n", argv[0]);
-	mv_usage(stderr, NULL);
+	usage(stderr, NULL);
 	return 2;
 }
 
@@ -51,17 +73,61 @@ static int finish(int status)
 	return status;
 }
 
+/*
+ * An option with a value: "-n NET", "--net NET" or "--net=NET" at
+ * argv[*a] (@shopt NULL for long-only options). Returns 1 with *@value
+ * set and *@a on the last word used, 0 if argv[*a] is another option, -1
+ * (reported) if the value is missing.
+ */
+static int option_value(int argc, char **argv, int *a, const char *shopt,
+			const char *lopt, const char **value)
+{
+	const char *arg = argv[*a];
+	size_t n = strlen(lopt);
+
+	if (!strncmp(arg, lopt, n) && arg[n] == '=') {
+		*value = arg + n + 1;
+		return 1;
+	}
+	if (strcmp(arg, lopt) && (!shopt || strcmp(arg, shopt)))
+		return 0;
+	if (*a + 1 >= argc) {
+		fprintf(stderr, "meshvpn: option \"%s\" needs a value\n", arg);
+		return -1;
+	}
+	*value = argv[++*a];
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct mv_opts opts = { 0 };
+	const struct {
+		const char *shopt, *lopt;
+		const char **value;
+	} valued[] = {
+		{ "-n", "--net", &opts.netname },
+		{ "-c", "--config", &opts.confdir },
+		{ NULL, "--pidfile", &opts.pidfile },
+		{ NULL, "--control", &opts.control },
+	};
 	size_t i;
-	int a;
+	int a, r;
 
 	for (a = 1; a < argc && argv[a][0] == '-'; a++) {
 		if (!strcmp(argv[a], "-j") || !strcmp(argv[a], "--json")) {
 			opts.json = true;
 			continue;
 		}
+		for (i = 0, r = 0; i < ARRAY_SIZE(valued) && !r; i++)
+			r = option_value(argc, argv, &a, valued[i].shopt,
+					 valued[i].lopt, valued[i].value);
+		if (r < 0) {
+			usage(stderr, NULL);
+			return 2;
+		}
+		if (r)
+			continue;
 		if (!strcmp(argv[a], "-h") || !strcmp(argv[a], "--help"))
 			return finish(help(0, NULL));
 		if (!strcmp(argv[a], "-V") || !strcmp(argv[a], "--version")) {
@@ -71,11 +137,11 @@ int main(int argc, char **argv)
 			return finish(0);
 		}
 		fprintf(stderr, "meshvpn: unknown option \"%s\"\n", argv[a]);
-		mv_usage(stderr, NULL);
+		usage(stderr, NULL);
 		return 2;
 	}
 	if (a == argc) {
-		mv_usage(stderr, NULL);
+		usage(stderr, NULL);
 		return 2;
 	}
 	if (!strcmp(argv[a], "help"))
@@ -84,6 +150,6 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[a], commands[i].name))
 			return finish(commands[i].fn(&opts, argc - a - 1, argv + a + 1));
 	fprintf(stderr, "meshvpn: unknown command \"%s\"\n", argv[a]);
-	mv_usage(stderr, NULL);
+	usage(stderr, NULL);
 	return 2;
 }

@@ -18,6 +18,7 @@
 
 #include "daemon.h"
 #include "json.h"
+#include "kernel.h"
 #include "log.h"
 
 #define REQUEST_MAX	1024
@@ -49,9 +50,21 @@ static const struct mv_node *node_via(const struct mv_node *n)
 	       (n->nexthop && n->nexthop != n ? n->nexthop : NULL) : NULL;
 }
 
+/* The kernel counts what it forwards; the daemon what it handled. */
+static const struct mv_counters *counters(const struct mv_node *n,
+					  struct mv_counters *buf)
+{
+	if (!n->d->kernel)
+		return &n->stats;
+	*buf = n->stats;
+	mv_kernel_stats(n->d, (struct mv_node *)n, buf);
+	return buf;
+}
+
 static void node_json(struct mv_json *j, const struct mv_node *n)
 {
-	const struct mv_counters *c = &n->stats;
+	struct mv_counters kbuf;
+	const struct mv_counters *c = counters(n, &kbuf);
 	const struct mv_node *via = node_via(n);
 	char ep[80], id[16];
 	size_t i;
@@ -88,7 +101,7 @@ static void node_json(struct mv_json *j, const struct mv_node *n)
 		mv_json_u64(j, n->rtt_us);
 	else
 		mv_json_null(j);
-	mv_json_kv_string(j, "dataplane", "userspace");
+	mv_json_kv_string(j, "dataplane", n->d->kernel ? "kernel" : "userspace");
 	mv_json_key(j, "cipher");
 	if (node_cipher(n))
 		mv_json_string(j, node_cipher(n));
@@ -116,6 +129,8 @@ static void node_json(struct mv_json *j, const struct mv_node *n)
 	mv_json_kv_u64(j, "rx_bytes", c->rx_bytes);
 	mv_json_kv_u64(j, "relayed_packets", c->relayed_packets);
 	mv_json_kv_u64(j, "relayed_bytes", c->relayed_bytes);
+	/* With meshvpn.ko, what the daemon itself relayed: nothing, normally. */
+	mv_json_kv_u64(j, "daemon_relayed_packets", n->stats.relayed_packets);
 	mv_json_kv_u64(j, "tcp_packets", c->tcp_packets);
 	mv_json_kv_u64(j, "decrypt_errors", c->decrypt_errors);
 	mv_json_kv_u64(j, "replay_drops", c->replay_drops);
@@ -126,7 +141,8 @@ static void node_json(struct mv_json *j, const struct mv_node *n)
 
 static void node_text(FILE *f, const struct mv_node *n)
 {
-	const struct mv_counters *c = &n->stats;
+	struct mv_counters kbuf;
+	const struct mv_counters *c = counters(n, &kbuf);
 	const struct mv_node *via = node_via(n);
 	char ep[80] = "-", path[96];
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "kernel.h"
 #include "log.h"
 
 #define SCRIPT_SYNC_TIMEOUT	30000	/* ms for up and down scripts */
@@ -248,6 +249,8 @@ void mv_daemon_after_events(void *ctx)
 	struct mv_daemon *d = ctx;
 
 	mv_state_after_events(d);
+	if (d->kernel_dirty)
+		mv_kernel_sync(d);
 	mv_meta_reap(d);
 }
 
@@ -291,6 +294,32 @@ static int load_private_key(struct mv_daemon *d)
 	return err;
 }
 
+/*
+ * DataPlane = auto takes meshvpn.ko when it is loaded, else the TUN path;
+ * kernel insists on the module.
+ */
+static int start_data_plane(struct mv_daemon *d)
+{
+	const char *name = d->conf.interface ? d->conf.interface :
+			   d->netname[0] ? d->netname : "meshvpn0";
+	bool kernel = d->conf.data_plane == MV_DATA_PLANE_KERNEL ||
+		      (d->conf.data_plane == MV_DATA_PLANE_AUTO &&
+		       mv_kernel_available());
+	int err;
+
+	if (!kernel) {
+		if (d->conf.data_plane == MV_DATA_PLANE_AUTO)
+			mv_info(1, "meshvpn.ko is not loaded: using the userspace data path");
+		return mv_tun_start(d);
+	}
+	err = mv_kernel_open(d, name);
+	if (err)
+		return err;
+	mv_notice("%s is a meshvpn link: packets are encrypted and relayed by "
+		  "meshvpn.ko (kernel data path)", d->ifname);
+	return 0;
+}
+
 int mv_daemon_start(struct mv_daemon *d)
 {
 	int err;
@@ -299,10 +328,9 @@ int mv_daemon_start(struct mv_daemon *d)
 		mv_err("Mode = %s is not supported yet; only router", mv_mode_name(d->conf.mode));
 		return -ENOTSUP;
 	}
-	if (d->conf.data_plane == MV_DATA_PLANE_KERNEL ||
-	    d->conf.data_plane == MV_DATA_PLANE_BPF) {
-		mv_err("DataPlane = %s is not available in this meshvpnd yet; "
-		       "use auto or userspace", mv_data_plane_name(d->conf.data_plane));
+	if (d->conf.data_plane == MV_DATA_PLANE_BPF) {
+		mv_err("DataPlane = bpf is not available in this meshvpnd yet; "
+		       "use auto, kernel or userspace");
 		return -ENOTSUP;
 	}
 	err = load_private_key(d);
@@ -325,7 +353,7 @@ int mv_daemon_start(struct mv_daemon *d)
 			"other nodes will refuse us", d->self->name);
 	err = mv_udp_open(d);
 	err = err ?: mv_meta_listen(d);
-	err = err ?: mv_tun_start(d);
+	err = err ?: start_data_plane(d);
 	err = err ?: setup_signals(d);
 	if (err) {
 		mv_err("Setting up the network failed: %s", strerror(-err));
@@ -338,13 +366,21 @@ int mv_daemon_start(struct mv_daemon *d)
 void mv_daemon_shutdown(struct mv_daemon *d)
 {
 	d->stopping = true;
-	if (d->self && d->graph && d->self->vertex >= 0)
+	/*
+	 * With --keep-state the kernel goes on forwarding with the keys it
+	 * has: the mesh must not be told that we are gone, and the
+	 * interface stays configured.
+	 */
+	if (d->self && d->graph && d->self->vertex >= 0 && !d->keep_state)
 		mv_state_announce_gone(d);
 	mv_meta_start_outgoing(d);	/* removes them all while stopping */
 	mv_meta_close_all(d);
 	mv_meta_reap(d);
-	if (d->tun_fd >= 0)
+	if ((d->tun_fd >= 0 || d->kernel) && !d->keep_state)
 		mv_run_sync_script(d, "down");
+	mv_kernel_close(d, d->keep_state);
+	if (d->scripts)
+		mv_scripts_wait(d->scripts, SCRIPT_SYNC_TIMEOUT);
 	mv_control_close(d);
 }
 

@@ -52,6 +52,8 @@ struct mv_node;
 
 struct mv_keyslot {
 	bool valid;
+	/* kept for the kernel data plane, which takes the raw keys */
+	uint8_t tx_key[MV_KEY_LEN], rx_key[MV_KEY_LEN];
 	uint32_t generation;
 	enum mv_cipher cipher;
 	uint64_t created;		/* monotonic ms */
@@ -95,6 +97,18 @@ struct mv_counters {
 	uint64_t relayed_packets, relayed_bytes;
 	uint64_t decrypt_errors, replay_drops, rpf_drops, nokey_drops;
 	uint64_t tcp_packets;
+};
+
+/* What meshvpn.ko holds for a node, as programmed by kernel.c. */
+#define MV_KGEN_UNKNOWN		UINT32_MAX	/* a key left by an earlier run */
+
+struct mv_kstate {
+	bool exists;
+	bool has_endpoint;
+	struct sockaddr_in6 endpoint;
+	uint64_t next_hop;
+	bool key[2];		/* current, next */
+	uint32_t gen[2];
 };
 
 struct mv_queued {
@@ -146,7 +160,7 @@ struct mv_node {
 	struct mv_queued *queue, **queue_tail;
 	size_t queue_len;
 	struct mv_counters stats;
-	uint64_t nokey_notice;		/* last "no key" log, ms */
+	struct mv_kstate kstate;
 };
 
 /* ---- meta connections (meta.c) ---- */
@@ -236,6 +250,11 @@ struct mv_daemon {
 	struct mv_timer age_timer;
 	struct mv_wire_addr reflexive[4];
 	size_t n_reflexive;
+
+	/* meshvpn.ko, when it is the data plane (kernel.c) */
+	struct mv_kernel *kernel;
+	bool kernel_dirty;		/* nodes or keys changed: sync */
+	bool keep_state;		/* --keep-state: leave the kernel as is */
 
 	/* UDP and the TUN data path */
 	int udp_fd;
@@ -330,6 +349,8 @@ int mv_tun_start(struct mv_daemon *d);
 void mv_udp_session_ready(struct mv_node *n);	/* start probing, flush */
 void mv_udp_node_down(struct mv_node *n);
 void mv_udp_flush_queue(struct mv_node *n);
+/* An authenticated message came straight from @from. */
+void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from);
 void mv_udp_from_meta(struct mv_daemon *d, struct mv_conn *c,
 		      const uint8_t *msg, size_t len);
 

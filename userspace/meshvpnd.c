@@ -40,6 +40,7 @@ struct options {
 	const char *logfile;
 	bool use_logfile;
 	bool mlock;
+	bool keep_state;
 	char *overrides;	/* "-o" lines */
 	size_t overrides_len;
 };
@@ -59,6 +60,7 @@ static void usage(FILE *f)
 "  -L, --mlock               Lock meshvpnd into main memory.\n"
 "      --logfile[=FILENAME]  Write log entries to a logfile.\n"
 "      --pidfile=FILENAME    Write PID and control socket next to FILENAME.\n"
+"      --keep-state          On exit, leave meshvpn.ko forwarding with its keys.\n"
 "  -o, --option=[HOST.]KEY=VALUE\n"
 "                            Set a configuration option (before the files).\n"
 "      --help                Display this help and exit.\n"
@@ -110,7 +112,8 @@ static int add_override(struct options *o, const char *arg)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_PIDFILE = 256, OPT_LOGFILE, OPT_HELP, OPT_VERSION };
+	enum { OPT_PIDFILE = 256, OPT_LOGFILE, OPT_KEEP_STATE, OPT_HELP,
+	       OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "net", required_argument, NULL, 'n' },
@@ -122,6 +125,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "option", required_argument, NULL, 'o' },
 		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 		{ "logfile", optional_argument, NULL, OPT_LOGFILE },
+		{ "keep-state", no_argument, NULL, OPT_KEEP_STATE },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ 0 }
@@ -176,6 +180,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_LOGFILE:
 			o->use_logfile = true;
 			o->logfile = optarg;
+			break;
+		case OPT_KEEP_STATE:
+			o->keep_state = true;
 			break;
 		case OPT_HELP:
 			usage(stdout);
@@ -330,9 +337,13 @@ int main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o))
 		return 1;
+	/* tinc 1.1: NETNAME stands in for -n; "" and "." mean no netname. */
+	if (!o.netname)
+		o.netname = getenv("NETNAME");
+	if (o.netname && (!o.netname[0] || !strcmp(o.netname, ".")))
+		o.netname = NULL;
 	mv_diag_init(&diag);
-	err = mv_config_resolve_dir(NULL, o.netname ? o.netname : getenv("NETNAME"),
-				    o.confdir, &dir, &diag);
+	err = mv_config_resolve_dir(NULL, o.netname, o.confdir, &dir, &diag);
 	if (err) {
 		fprintf(stderr, "meshvpnd: %s\n", diag.error ? diag.error : strerror(-err));
 		mv_diag_free(&diag);
@@ -348,6 +359,7 @@ int main(int argc, char **argv)
 	d.pidfile = o.pidfile ? strdup(o.pidfile) : default_pidfile(o.netname);
 	d.ctlpath = d.pidfile ? control_path(d.pidfile) : NULL;
 	d.overrides = o.overrides;
+	d.keep_state = o.keep_state;
 	d.overrides_len = o.overrides_len;
 	if (!d.netname || !d.pidfile || !d.ctlpath)
 		return 1;

@@ -63,7 +63,7 @@ static void slot_clear(struct mv_keyslot *k)
 	mv_aead_free(k->rx);
 	mv_aead_free(k->probe_tx);
 	mv_aead_free(k->probe_rx);
-	memset(k, 0, sizeof(*k));
+	mv_wipe(k, sizeof(*k));
 }
 
 static void drop_pending(struct mv_node *n)
@@ -83,6 +83,7 @@ void mv_session_clear(struct mv_node *n)
 
 	slot_clear(&s->slot[0]);
 	slot_clear(&s->slot[1]);
+	n->d->kernel_dirty = true;
 	s->tx_phase = -1;
 	s->switch_phase = -1;
 	drop_pending(n);
@@ -211,6 +212,7 @@ void mv_session_rx_phase(struct mv_node *n, int phase)
 		return;
 	s->tx_phase = phase;
 	s->switch_phase = -1;
+	n->d->kernel_dirty = true;
 	mv_timer_cancel(n->d->loop, &s->switch_tx);
 }
 
@@ -234,6 +236,10 @@ static int install(struct mv_node *n, const uint8_t priv[MV_X25519_LEN],
 	slot_clear(k);
 	k->tx = mv_aead_new(c, key[initiator ? MV_KEY_DATA_I2R : MV_KEY_DATA_R2I]);
 	k->rx = mv_aead_new(c, key[initiator ? MV_KEY_DATA_R2I : MV_KEY_DATA_I2R]);
+	memcpy(k->tx_key, key[initiator ? MV_KEY_DATA_I2R : MV_KEY_DATA_R2I],
+	       MV_KEY_LEN);
+	memcpy(k->rx_key, key[initiator ? MV_KEY_DATA_R2I : MV_KEY_DATA_I2R],
+	       MV_KEY_LEN);
 	/* Probes are always authenticated, whatever the data cipher. */
 	k->probe_tx = mv_aead_new(MV_CIPHER_CHACHA20_POLY1305,
 				  key[initiator ? MV_KEY_PROBE_I2R : MV_KEY_PROBE_R2I]);
@@ -245,6 +251,7 @@ static int install(struct mv_node *n, const uint8_t priv[MV_X25519_LEN],
 		return -ENOMEM;
 	}
 	k->valid = true;
+	n->d->kernel_dirty = true;
 	k->generation = gen;
 	k->cipher = c;
 	k->created = mv_loop_now(n->d->loop);

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "daemon.h"
+#include "kernel.h"
 #include "log.h"
 
 #define STATE_MIN_GAP	100	/* ms between our own announcements */
@@ -541,6 +542,7 @@ static void update_subnets(struct mv_daemon *d, struct mv_node *n)
 		if (has_subnet(want, n_want, &n->subnets[i]))
 			continue;
 		mv_subnet_table_del(d->subnets, &n->subnets[i], n);
+		mv_kernel_route(d, n, &n->subnets[i], false);
 		mv_run_script(d, "subnet-down", n, &n->subnets[i]);
 	}
 	for (i = 0; i < n_want; i++) {
@@ -548,6 +550,7 @@ static void update_subnets(struct mv_daemon *d, struct mv_node *n)
 			continue;
 		if (mv_subnet_table_add(d->subnets, &want[i], n) == -ENOMEM)
 			continue;
+		mv_kernel_route(d, n, &want[i], true);
 		mv_run_script(d, "subnet-up", n, &want[i]);
 	}
 	free(n->subnets);
@@ -574,6 +577,7 @@ static void recompute(struct mv_daemon *d)
 		return;
 	}
 	d->graph_dirty = false;
+	d->kernel_dirty = true;
 	free(d->mst);
 	d->mst = NULL;
 	d->n_mst = 0;

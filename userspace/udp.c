@@ -293,6 +293,7 @@ static void probe_timer(void *ctx)
 			mv_sockaddr_tinc(&n->endpoint, addr, sizeof(addr));
 			mv_info(1, "Lost the direct path to %s (%s)", n->name, addr);
 			n->direct = false;
+			d->kernel_dirty = true;
 			n->probes_unanswered = 0;
 			if (!n->reachable) {
 				/* It was kept only for this path. */
@@ -336,6 +337,7 @@ void mv_udp_node_down(struct mv_node *n)
 	struct mv_queued *q;
 
 	n->direct = false;
+	n->d->kernel_dirty = true;
 	if (n->probe_timer.fn)
 		mv_timer_cancel(n->d->loop, &n->probe_timer);
 	while ((q = n->queue)) {
@@ -364,7 +366,7 @@ static void add_reflexive(struct mv_daemon *d, const struct mv_wire_addr *w)
 	mv_state_changed(d);
 }
 
-static void set_direct(struct mv_node *n, const struct sockaddr_in6 *from)
+void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from)
 {
 	uint64_t now = mv_loop_now(n->d->loop);
 
@@ -379,6 +381,7 @@ static void set_direct(struct mv_node *n, const struct sockaddr_in6 *from)
 	n->direct = true;
 	n->last_direct_rx = now;
 	n->probes_unanswered = 0;
+	n->d->kernel_dirty = true;
 }
 
 /* Decrypt a probe or reply for us in place; returns the plaintext length. */
@@ -417,6 +420,11 @@ static void receive_probe(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 
 	if (p < PROBE_PLAIN_LEN || !tx)
 		return;
+	/* A responder sends with new keys once the peer uses them. */
+	mv_session_rx_phase(n, msg[1] & MESHVPN_FLAG_KEY_PHASE);
+	tx = mv_session_tx(n);
+	if (!tx)
+		return;
 	memcpy(plain, msg + MESHVPN_HDR_LEN, PROBE_PLAIN_LEN);
 	mv_sockaddr_to_wire(from, &w);
 	plain[PROBE_PLAIN_LEN] = w.family;
@@ -454,7 +462,7 @@ static void receive_reply(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 	sent = be64toh(sent);
 	n->rtt_us = (mv_clock_ns() - sent) / 1000;
 	mv_session_rx_phase(n, msg[1] & MESHVPN_FLAG_KEY_PHASE);
-	set_direct(n, from);
+	mv_udp_set_direct(n, from);
 	w.family = plain[PROBE_PLAIN_LEN];
 	w.port = plain[PROBE_PLAIN_LEN + 1] << 8 | plain[PROBE_PLAIN_LEN + 2];
 	memcpy(w.addr, plain + PROBE_PLAIN_LEN + 3, 16);
@@ -569,7 +577,7 @@ static void receive_data(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 	mv_session_rx_phase(n, phase);
 	if (from && k->cipher != MV_CIPHER_NONE &&
 	    msg[MESHVPN_HDR_TTL_OFFSET] == MESHVPN_DEFAULT_TTL)
-		set_direct(n, from);
+		mv_udp_set_direct(n, from);
 	if (!p)
 		return;	/* keepalive */
 	if (is_broadcast(plain, p)) {

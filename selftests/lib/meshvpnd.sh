@@ -6,6 +6,8 @@
 # would write it: meshvpn.conf, hosts/, meshvpn-up), an Ed25519 key made by
 # "meshvpnd -K", and runs in the netns node of the same name, logging to
 # $MVD_DIR/NAME.log; the tool reaches it through $MVD_DIR/NAME.pid.
+# MVD_DATAPLANE=kernel (set by the VM suite) puts "DataPlane = kernel" in
+# every meshvpn.conf.
 #
 #   source "$TOP/selftests/lib/netns.sh"
 #   source "$TOP/selftests/lib/meshvpnd.sh"
@@ -72,6 +74,8 @@ mvd_node() {
 	mkdir -p "$dir/hosts"
 	{
 		echo "Name = $name"
+		# The VM runs these tests again on meshvpn.ko.
+		[[ -z ${MVD_DATAPLANE:-} ]] || echo "DataPlane = $MVD_DATAPLANE"
 		printf '%s\n' "$@"
 	} >"$dir/meshvpn.conf"
 	cat >"$dir/meshvpn-up" <<-UP
@@ -124,7 +128,7 @@ mvd_ready() {
 
 mvd_wait_ready() {
 	wait_for 10 mvd_ready "$1" ||
-		topo__die "meshvpnd $1 did not get ready: $(tail -20 "$MVD_DIR/$1.log" "$MVD_DIR/$1.stderr" 2>&1)"
+		topo__die "meshvpnd $1 did not get ready: $(tail -n 20 "$MVD_DIR/$1.log" "$MVD_DIR/$1.stderr" 2>&1)"
 }
 
 mvd_stop() {
@@ -172,4 +176,124 @@ mvd_show_logs() {
 		echo "---- $f"
 		tail -n 60 "$f"
 	done
+}
+
+# ---------------------------------------------------------------------------
+# More helpers for the test_mesh_*.sh tests.
+#
+#   mvd_logged NAME ERE         NAME's log has a line matching ERE
+#   mvd_wait_log T NAME ERE     poll until it has
+#   mvd_log_mark NAME           the log's size now, for mvd_logged_since
+#   mvd_logged_since NAME MARK ERE    a line matching ERE after MARK
+#   mvd_wait_log_since T NAME MARK ERE
+#   mvd_log_count NAME ERE      how many lines match ERE
+#   mvd_alive NAME              the daemon is running (not a zombie)
+#   mvd_json NAME ARGS...       the tool's output with --json, checked to
+#                               be JSON (fails otherwise)
+#   mvd_subnet_owner NAME SUBNET      SUBNET's owner in NAME's subnet dump
+#   mvd_has_subnet NAME SUBNET OWNER  SUBNET is in NAME's dump, owned so
+#   mvd_sum NAME KEY NODE...    sum of KEY over NODEs in NAME's node dump
+#   mvd_ping_stats NODE ADDR COUNT [INTERVAL]
+#                               ping, print "RECEIVED MAXRTT_MS" (0 0)
+
+# (No grep -q after a pipe: under pipefail the writer's SIGPIPE would turn
+# a match into a failure.)
+mvd_logged() {
+	grep -Eq -- "$2" "$MVD_DIR/$1.log" 2>/dev/null
+}
+
+mvd_wait_log() {
+	wait_for "$1" mvd_logged "$2" "$3"
+}
+
+mvd_log_mark() {
+	stat -c %s "$MVD_DIR/$1.log" 2>/dev/null || echo 0
+}
+
+mvd_logged_since() {
+	tail -c "+$(($2 + 1))" "$MVD_DIR/$1.log" 2>/dev/null | grep -E -- "$3" >/dev/null
+}
+
+mvd_wait_log_since() {
+	wait_for "$1" mvd_logged_since "$2" "$3" "$4"
+}
+
+mvd_log_count() {
+	grep -Ec -- "$2" "$MVD_DIR/$1.log" 2>/dev/null
+}
+
+mvd_alive() {
+	[[ -n ${MVD_PID[$1]:-} ]] && topo__alive "${MVD_PID[$1]}"
+}
+
+mvd_json() {
+	local name=$1 out
+	shift
+	out=$(mvd_ctl "$name" "$@" --json) || return 1
+	"$MVD_PY" -c 'import json, sys; json.loads(sys.stdin.read())' <<<"$out" ||
+		return 1
+	printf '%s\n' "$out"
+}
+
+mvd_subnet_owner() {
+	mvd_ctl "$1" dump subnets --json 2>/dev/null | "$MVD_PY" -c '
+import json, sys
+owners = [s["owner"] for s in json.load(sys.stdin) if s["subnet"] == sys.argv[1]]
+print(" ".join(owners))
+' "$2"
+}
+
+mvd_has_subnet() {
+	[[ " $(mvd_subnet_owner "$1" "$2") " == *" $3 "* ]]
+}
+
+mvd_sum() {
+	local name=$1 key=$2
+	shift 2
+	mvd_ctl "$name" dump nodes --json 2>/dev/null | "$MVD_PY" -c '
+import json, sys
+key, names = sys.argv[1], sys.argv[2:]
+print(sum(n.get(key) or 0 for n in json.load(sys.stdin) if n["name"] in names))
+' "$key" "$@"
+}
+
+mvd_ping_stats() {
+	local out
+	out=$(topo_exec "$1" ping -n -c "$3" -i "${4:-0.2}" -W 2 "$2" 2>&1)
+	"$MVD_PY" -c '
+import re, sys
+t = [float(x) for x in re.findall(r"time=([0-9.]+) ms", sys.stdin.read())]
+print(len(t), int(max(t)) if t else 0)
+' <<<"$out"
+}
+
+# mvd_assert_clean: stop every daemon still running (SIGTERM) and record
+# a failure for each one that did not exit, exited non-zero, or left a
+# sanitizer report (build with SAN=1) in its NAME.stderr.  The last
+# assertion of a test, as leak reports only come at exit.
+mvd_assert_clean() {
+	local n rc f bad=""
+	for n in "${!MVD_PID[@]}"; do
+		mvd_alive "$n" || continue
+		kill -TERM "${MVD_PID[$n]}" 2>/dev/null
+		if ! wait_for 10 mvd__gone "$n"; then
+			bad+="$n did not exit on SIGTERM"$'\n'
+			continue
+		fi
+		wait "${MVD_PID[$n]}" 2>/dev/null
+		rc=$?
+		# 143: killed by the SIGTERM before its handler was set up.
+		((rc == 0 || rc == 143)) || bad+="$n exited with status $rc"$'\n'
+	done
+	for f in "$MVD_DIR"/*.stderr; do
+		[[ -e $f ]] || continue
+		if grep -Eq 'Sanitizer|runtime error:|AddressSanitizer|LeakSanitizer' "$f"; then
+			bad+="$(basename "$f"):"$'\n'"$(grep -E -A12 'Sanitizer|runtime error:' "$f" | head -40)"$'\n'
+		fi
+	done
+	if [[ -z $bad ]]; then
+		pass "daemons exit cleanly, no sanitizer reports"
+	else
+		fail "daemons exit cleanly, no sanitizer reports" "$bad"
+	fi
 }

@@ -59,6 +59,13 @@ assert "hawking says penrose is direct" \
 assert "penrose says hawking is direct" \
 	test "$(mvd_field penrose hawking path)" = direct
 
+if [[ ${MVD_DATAPLANE:-} == kernel ]]; then
+	assert "meshvpn.ko carries hawking's packets" \
+		test "$(mvd_field hawking penrose dataplane)" = kernel
+	assert "einstein's kernel relayed, its daemon saw no data packet" \
+		test "$(mvd_field einstein penrose daemon_relayed_packets)" = 0
+fi
+
 before=$(relayed)
 assert_ping hawking 10.10.0.4 5 "more pings, direct"
 assert "einstein's relay counters stopped growing" test "$(relayed)" = "$before"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A small netlink layer over libmnl for the meshvpn tool: open a socket,
- * resolve a generic netlink family and its multicast groups, send a
+ * A small netlink layer over libmnl for the meshvpn tool and meshvpnd: open
+ * a socket, resolve a generic netlink family and its multicast groups, send a
  * request and process its replies until the ack or the end of the dump,
  * subscribe to events, and validate every attribute of what the kernel
  * sends back before anything reads it.
@@ -10,8 +10,8 @@
  * failure (extended ack), or a reply is rejected as malformed, the reason
  * is kept in nl->msg until the next request; mv_nl_perror() prints it.
  */
-#ifndef MESHVPN_TOOL_NL_H
-#define MESHVPN_TOOL_NL_H
+#ifndef MESHVPN_NL_H
+#define MESHVPN_NL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -129,4 +129,4 @@ int mv_genl_parse(struct mv_nl *nl, const struct nlmsghdr *nlh, uint8_t cmd,
 /* Value of a validated MV_NLA_UINT attribute. */
 uint64_t mv_nla_get_uint(const struct nlattr *attr);
 
-#endif /* MESHVPN_TOOL_NL_H */
+#endif /* MESHVPN_NL_H */

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# meshvpnd driving meshvpn.ko: the netns tests of the daemon run again
+# with DataPlane = kernel, so that every data packet is encrypted,
+# decrypted and relayed in the kernel (the daemons only see probes and
+# handshakes). The same scripts as on the host; those parts that need the
+# userspace data path (TCP fallback, broadcasts) say so and skip.
+# vm-timeout: 900
+set -uo pipefail
+
+# The guest loads no module by itself: the NAT routers of the topologies
+# need these.
+modprobe -a nf_conntrack nf_nat nft_chain_nat nft_nat nft_ct nft_masq \
+	nft_reject_inet nft_fib_inet 2>/dev/null || true
+
+export MVD_DATAPLANE=kernel
+"$TOP/selftests/netns/run" -t 400 test_mesh_seed test_mesh_paths test_mesh_chain \
+	test_mesh_reload

@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * meshvpn.ko as the data plane (kernel.h). The daemon remains the only
+ * source of truth: it records what it programmed into each node
+ * (struct mv_kstate) and mv_kernel_sync() sends only the differences, once
+ * per event-loop iteration in which something changed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/genetlink.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include <linux/meshvpn.h>
+
+#include "daemon.h"
+#include "kernel.h"
+#include "log.h"
+#include "nl.h"
+
+struct mv_kernel {
+	struct mv_nl nl;	/* requests */
+	struct mv_nl ev;	/* notifications */
+	struct mv_io ev_io;
+	int ifindex;
+	char ifname[IF_NAMESIZE];
+};
+
+static int family_check(void)
+{
+	struct mv_nl nl;
+	int err = mv_genl_open(&nl, MESHVPN_FAMILY_NAME, NULL);
+
+	if (!err)
+		mv_nl_close(&nl);
+	return err;
+}
+
+bool mv_kernel_available(void)
+{
+	return family_check() == 0;
+}
+
+static int request(struct mv_kernel *k, struct nlmsghdr *nlh, const char *what)
+{
+	int err = mv_nl_request(&k->nl, nlh, NULL, NULL);
+
+	if (err)
+		mv_err("meshvpn.ko: %s: %s%s%s", what, strerror(-err),
+		       k->nl.msg[0] ? ": " : "", k->nl.msg);
+	return err;
+}
+
+static struct nlmsghdr *genl(struct mv_kernel *k, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mv_genl_msg(&k->nl, cmd, 0);
+
+	mnl_attr_put_u32(nlh, MESHVPN_A_IFINDEX, k->ifindex);
+	return nlh;
+}
+
+/* ---- the link ---- */
+
+static int link_create(struct mv_kernel *k, const char *ifname, bool *existed)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	struct nlattr *info;
+	struct mv_nl rt;
+	int err;
+
+	err = mv_nl_open(&rt, NETLINK_ROUTE);
+	if (err)
+		return err;
+	nlh = mv_nl_msg(&rt, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "meshvpn");
+	mnl_attr_nest_end(nlh, info);
+	err = mv_nl_request(&rt, nlh, NULL, NULL);
+	mv_nl_close(&rt);
+	*existed = err == -EEXIST;
+	if (err && err != -EEXIST)
+		return err;
+	k->ifindex = if_nametoindex(ifname);
+	if (!k->ifindex)
+		return -errno;
+	snprintf(k->ifname, sizeof(k->ifname), "%s", ifname);
+	return 0;
+}
+
+static void link_delete(struct mv_kernel *k)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	struct mv_nl rt;
+
+	if (mv_nl_open(&rt, NETLINK_ROUTE))
+		return;
+	nlh = mv_nl_msg(&rt, RTM_DELLINK, 0);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = k->ifindex;
+	if (mv_nl_request(&rt, nlh, NULL, NULL))
+		mv_warn("Cannot delete %s", k->ifname);
+	mv_nl_close(&rt);
+}
+
+/* ---- notifications ---- */
+
+static const struct mv_nla_policy top_policy[MESHVPN_A_MAX + 1] = {
+	[MESHVPN_A_IFINDEX] = { MV_NLA_U32, 0 },
+	[MESHVPN_A_NODE] = { MV_NLA_NESTED, 0 },
+	[MESHVPN_A_KEYCONF] = { MV_NLA_NESTED, 0 },
+};
+
+static const struct mv_nla_policy node_policy[MESHVPN_A_NODE_MAX + 1] = {
+	[MESHVPN_A_NODE_ID] = { MV_NLA_U64, 0 },
+	[MESHVPN_A_NODE_REMOTE_IPV4] = { MV_NLA_BINARY, 4 },
+	[MESHVPN_A_NODE_REMOTE_IPV6] = { MV_NLA_BINARY, 16 },
+	[MESHVPN_A_NODE_REMOTE_PORT] = { MV_NLA_U16, 0 },
+	[MESHVPN_A_NODE_NEXT_HOP] = { MV_NLA_U64, 0 },
+	[MESHVPN_A_NODE_RX_BYTES] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_RX_PACKETS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_TX_BYTES] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_TX_PACKETS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_RX_DECRYPT_ERRORS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_RX_REPLAY_DROPS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_RX_RPF_DROPS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_TX_NO_KEY_DROPS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_RELAY_PACKETS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_RELAY_BYTES] = { MV_NLA_UINT, 0 },
+};
+
+static const struct mv_nla_policy keyconf_policy[MESHVPN_A_KEYCONF_MAX + 1] = {
+	[MESHVPN_A_KEYCONF_NODE_ID] = { MV_NLA_U64, 0 },
+	[MESHVPN_A_KEYCONF_SLOT] = { MV_NLA_U32, 0 },
+	[MESHVPN_A_KEYCONF_REKEY_REASON] = { MV_NLA_U32, 0 },
+};
+
+static struct mv_node *event_node(struct mv_daemon *d, const struct nlattr *id)
+{
+	struct mv_node *n = id ? mv_node_find_id(d, mnl_attr_get_u64(id)) : NULL;
+
+	return n && n != d->self ? n : NULL;
+}
+
+static void endpoint_moved(struct mv_daemon *d, const struct nlattr *nest)
+{
+	struct mv_kernel *k = d->kernel;
+	const struct nlattr *tb[MESHVPN_A_NODE_MAX + 1];
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	struct mv_node *n;
+
+	if (mv_nla_parse_nested(&k->ev, nest, node_policy, MESHVPN_A_NODE_MAX, tb))
+		return;
+	n = event_node(d, tb[MESHVPN_A_NODE_ID]);
+	if (!n || !tb[MESHVPN_A_NODE_REMOTE_PORT])
+		return;
+	sa.sin6_port = mnl_attr_get_u16(tb[MESHVPN_A_NODE_REMOTE_PORT]);
+	if (tb[MESHVPN_A_NODE_REMOTE_IPV4]) {
+		sa.sin6_addr.s6_addr[10] = 0xff;
+		sa.sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&sa.sin6_addr.s6_addr[12],
+		       mnl_attr_get_payload(tb[MESHVPN_A_NODE_REMOTE_IPV4]), 4);
+	} else if (tb[MESHVPN_A_NODE_REMOTE_IPV6]) {
+		memcpy(&sa.sin6_addr,
+		       mnl_attr_get_payload(tb[MESHVPN_A_NODE_REMOTE_IPV6]), 16);
+	} else {
+		return;
+	}
+	/* The kernel authenticated a message from there: it is direct. */
+	mv_udp_set_direct(n, &sa);
+	/* It already follows the new endpoint itself. */
+	n->kstate.endpoint = sa;
+	n->kstate.has_endpoint = true;
+}
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct mv_daemon *d = data;
+	struct mv_kernel *k = d->kernel;
+	const struct nlattr *tb[MESHVPN_A_MAX + 1];
+	const struct nlattr *kt[MESHVPN_A_KEYCONF_MAX + 1];
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct mv_node *n;
+
+	if (mv_nla_parse(&k->ev, (const char *)g + GENL_HDRLEN,
+			 mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
+			 top_policy, MESHVPN_A_MAX, tb) ||
+	    !tb[MESHVPN_A_IFINDEX] ||
+	    mnl_attr_get_u32(tb[MESHVPN_A_IFINDEX]) != (uint32_t)k->ifindex)
+		return 0;
+	switch (g->cmd) {
+	case MESHVPN_CMD_ENDPOINT_MOVED_NTF:
+		if (tb[MESHVPN_A_NODE])
+			endpoint_moved(d, tb[MESHVPN_A_NODE]);
+		break;
+	case MESHVPN_CMD_KEY_NEEDED_NTF:
+	case MESHVPN_CMD_REKEY_DUE_NTF:
+		if (!tb[MESHVPN_A_KEYCONF] ||
+		    mv_nla_parse_nested(&k->ev, tb[MESHVPN_A_KEYCONF],
+					keyconf_policy, MESHVPN_A_KEYCONF_MAX, kt))
+			break;
+		n = event_node(d, kt[MESHVPN_A_KEYCONF_NODE_ID]);
+		if (!n)
+			break;
+		mv_info(3, "meshvpn.ko: %s for %s", g->cmd == MESHVPN_CMD_KEY_NEEDED_NTF ?
+			"key needed" : "rekey due", n->name);
+		mv_session_start(n);
+		break;
+	}
+	return 0;
+}
+
+static void events_readable(void *ctx, uint32_t events)
+{
+	struct mv_daemon *d = ctx;
+	int err;
+
+	(void)events;
+	err = mv_nl_recv_events(&d->kernel->ev, event_cb, d);
+	if (err == -ENOBUFS) {
+		/* Lost notifications: whatever they said, a resync covers. */
+		mv_warn("meshvpn.ko: notifications lost; resynchronising");
+		d->kernel_dirty = true;
+	}
+}
+
+/* ---- open and close ---- */
+
+int mv_kernel_open(struct mv_daemon *d, const char *ifname)
+{
+	struct mv_kernel *k = calloc(1, sizeof(*k));
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	bool existed = false;
+	int err;
+
+	if (!k)
+		return -ENOMEM;
+	d->kernel = k;
+	err = mv_genl_open(&k->nl, MESHVPN_FAMILY_NAME, NULL);
+	if (err) {
+		mv_err("meshvpn.ko is not loaded (generic netlink family %s: %s)",
+		       MESHVPN_FAMILY_NAME, strerror(-err));
+		goto fail;
+	}
+	err = link_create(k, ifname, &existed);
+	if (err) {
+		mv_err("Cannot create the meshvpn link %s: %s", ifname, strerror(-err));
+		goto fail_nl;
+	}
+	if (existed)
+		mv_notice("Taking over %s: the kernel kept forwarding while no "
+			  "meshvpnd ran", ifname);
+	nlh = genl(k, MESHVPN_CMD_DEV_SET);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_DEV);
+	mnl_attr_put_u64(nlh, MESHVPN_A_DEVICE_LOCAL_NODE_ID, d->self->id);
+	mnl_attr_put_u32(nlh, MESHVPN_A_DEVICE_SOCKET, d->udp_fd);
+	mnl_attr_nest_end(nlh, nest);
+	err = request(k, nlh, "attaching the UDP socket");
+	if (err)
+		goto fail_link;
+	err = mv_genl_open(&k->ev, MESHVPN_FAMILY_NAME, MESHVPN_MCGRP_EVENTS);
+	err = err ?: mv_nl_subscribe(&k->ev, k->ev.events_group);
+	err = err ?: mv_io_add(d->loop, &k->ev_io, mnl_socket_get_fd(k->ev.sock),
+			       EPOLLIN, events_readable, d);
+	if (err) {
+		mv_err("meshvpn.ko: cannot subscribe to notifications: %s",
+		       strerror(-err));
+		goto fail_link;
+	}
+	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
+	if (existed)
+		mv_kernel_adopt(d);
+	return 0;
+fail_link:
+	if (!existed)
+		link_delete(k);
+fail_nl:
+	mv_nl_close(&k->nl);
+fail:
+	free(k);
+	d->kernel = NULL;
+	return err;
+}
+
+void mv_kernel_close(struct mv_daemon *d, bool keep)
+{
+	struct mv_kernel *k = d->kernel;
+
+	if (!k)
+		return;
+	mv_io_del(d->loop, &k->ev_io);
+	mv_nl_close(&k->ev);
+	if (keep)
+		mv_notice("Leaving %s to the kernel with its keys (--keep-state)",
+			  k->ifname);
+	else
+		link_delete(k);
+	mv_nl_close(&k->nl);
+	free(k);
+	d->kernel = NULL;
+}
+
+/* ---- nodes ---- */
+
+static void put_endpoint(struct nlmsghdr *nlh, const struct sockaddr_in6 *sa)
+{
+	if (IN6_IS_ADDR_V4MAPPED(&sa->sin6_addr))
+		mnl_attr_put(nlh, MESHVPN_A_NODE_REMOTE_IPV4, 4,
+			     &sa->sin6_addr.s6_addr[12]);
+	else
+		mnl_attr_put(nlh, MESHVPN_A_NODE_REMOTE_IPV6, 16, &sa->sin6_addr);
+	mnl_attr_put_u16(nlh, MESHVPN_A_NODE_REMOTE_PORT, sa->sin6_port);
+}
+
+static bool wanted(const struct mv_node *n)
+{
+	return n != n->d->self && (n->reachable || n->direct);
+}
+
+/* Where the kernel sends @n's packets: itself, a direct relay, or 0. */
+static uint64_t wanted_next_hop(const struct mv_node *n)
+{
+	if (n->direct || mv_node_tcp_only(n))
+		return n->id;
+	if (n->nexthop && n->nexthop != n && n->nexthop->direct &&
+	    n->nexthop->kstate.exists)
+		return n->nexthop->id;
+	return n->id;
+}
+
+static void sync_node(struct mv_daemon *d, struct mv_node *n)
+{
+	struct mv_kernel *k = d->kernel;
+	struct mv_kstate *ks = &n->kstate;
+	uint64_t hop = wanted_next_hop(n);
+	bool ep = n->direct && (!ks->has_endpoint ||
+				!mv_sockaddr_equal(&ks->endpoint, &n->endpoint));
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	if (ks->exists && !ep && ks->next_hop == hop)
+		return;
+	nlh = genl(k, ks->exists ? MESHVPN_CMD_NODE_SET : MESHVPN_CMD_NODE_NEW);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
+	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, n->id);
+	if (ep)
+		put_endpoint(nlh, &n->endpoint);
+	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_NEXT_HOP, hop);
+	mnl_attr_nest_end(nlh, nest);
+	if (request(k, nlh, ks->exists ? "node-set" : "node-new"))
+		return;
+	mv_info(3, "meshvpn.ko: %s %s, next hop %s", ks->exists ? "updated" :
+		"added", n->name, hop == n->id ? "itself" : n->nexthop->name);
+	ks->exists = true;
+	ks->next_hop = hop;
+	if (ep) {
+		ks->endpoint = n->endpoint;
+		ks->has_endpoint = true;
+	}
+}
+
+static int key_new(struct mv_daemon *d, struct mv_node *n, uint32_t slot,
+		   const struct mv_keyslot *ks)
+{
+	static const uint32_t alg[] = {
+		[MV_CIPHER_CHACHA20_POLY1305] = MESHVPN_CIPHER_ALG_CHACHA20_POLY1305,
+		[MV_CIPHER_AES_256_GCM] = MESHVPN_CIPHER_ALG_AES_256_GCM,
+		[MV_CIPHER_NONE] = MESHVPN_CIPHER_ALG_NONE,
+	};
+	struct mv_kernel *k = d->kernel;
+	struct nlmsghdr *nlh = genl(k, MESHVPN_CMD_KEY_NEW);
+	struct nlattr *nest, *dir;
+	int err;
+
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
+	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, n->id);
+	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, slot);
+	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_CIPHER_ALG, alg[ks->cipher]);
+	mnl_attr_put_u8(nlh, MESHVPN_A_KEYCONF_PHASE, ks->generation & 1);
+	dir = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF_ENCRYPT_DIR);
+	if (ks->cipher != MV_CIPHER_NONE)
+		mnl_attr_put(nlh, MESHVPN_A_KEYDIR_CIPHER_KEY, MV_KEY_LEN, ks->tx_key);
+	mnl_attr_nest_end(nlh, dir);
+	dir = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF_DECRYPT_DIR);
+	if (ks->cipher != MV_CIPHER_NONE)
+		mnl_attr_put(nlh, MESHVPN_A_KEYDIR_CIPHER_KEY, MV_KEY_LEN, ks->rx_key);
+	mnl_attr_nest_end(nlh, dir);
+	mnl_attr_nest_end(nlh, nest);
+	err = request(k, nlh, "key-new");
+	/* The request held key material. */
+	mv_wipe(k->nl.req, MV_NL_REQ_SIZE);
+	return err;
+}
+
+static int key_op(struct mv_daemon *d, struct mv_node *n, uint8_t cmd,
+		  int slot)
+{
+	struct mv_kernel *k = d->kernel;
+	struct nlmsghdr *nlh = genl(k, cmd);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
+
+	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, n->id);
+	if (slot >= 0)
+		mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, slot);
+	mnl_attr_nest_end(nlh, nest);
+	return request(k, nlh, cmd == MESHVPN_CMD_KEY_SWAP ? "key-swap" : "key-del");
+}
+
+/*
+ * The kernel's current slot holds the key we send with (tx_phase), its
+ * next slot the other phase's key, so that both decrypt. A new
+ * generation goes into next and is swapped in when we switch to it.
+ */
+static void sync_keys(struct mv_daemon *d, struct mv_node *n)
+{
+	const struct mv_session *s = &n->session;
+	struct mv_kstate *ks = &n->kstate;
+	const struct mv_keyslot *cur = s->tx_phase >= 0 &&
+		s->slot[s->tx_phase].valid ? &s->slot[s->tx_phase] : NULL;
+	const struct mv_keyslot *next = s->tx_phase >= 0 &&
+		s->slot[!s->tx_phase].valid ? &s->slot[!s->tx_phase] : NULL;
+
+	if (!ks->exists)
+		return;
+	if (!cur) {
+		/*
+		 * No session (yet): keys a previous meshvpnd left keep
+		 * working until ours replace them.
+		 */
+		if (s->tx_phase < 0 && ks->key[0] && ks->gen[0] == MV_KGEN_UNKNOWN)
+			return;
+		if (ks->key[1] && !key_op(d, n, MESHVPN_CMD_KEY_DEL,
+					  MESHVPN_KEY_SLOT_NEXT))
+			ks->key[1] = false;
+		if (ks->key[0] && !key_op(d, n, MESHVPN_CMD_KEY_DEL,
+					  MESHVPN_KEY_SLOT_CURRENT))
+			ks->key[0] = false;
+		return;
+	}
+	if (!(ks->key[0] && ks->gen[0] == cur->generation)) {
+		if (ks->key[1] && ks->gen[1] == cur->generation) {
+			if (key_op(d, n, MESHVPN_CMD_KEY_SWAP, -1))
+				return;
+			ks->gen[1] = ks->gen[0];
+			ks->key[1] = ks->key[0];
+			ks->gen[0] = cur->generation;
+			ks->key[0] = true;
+		} else {
+			if (key_new(d, n, MESHVPN_KEY_SLOT_CURRENT, cur))
+				return;
+			ks->gen[0] = cur->generation;
+			ks->key[0] = true;
+		}
+	}
+	if (next && !(ks->key[1] && ks->gen[1] == next->generation)) {
+		if (!key_new(d, n, MESHVPN_KEY_SLOT_NEXT, next)) {
+			ks->gen[1] = next->generation;
+			ks->key[1] = true;
+		}
+	}
+}
+
+void mv_kernel_sync(struct mv_daemon *d)
+{
+	struct mv_node *n;
+
+	if (!d->kernel)
+		return;
+	d->kernel_dirty = false;
+	/* Direct nodes first: they are the next hops of the others. */
+	for (n = d->nodes; n; n = n->next)
+		if (wanted(n) && n->direct)
+			sync_node(d, n);
+	for (n = d->nodes; n; n = n->next)
+		if (wanted(n) && !n->direct)
+			sync_node(d, n);
+	for (n = d->nodes; n; n = n->next)
+		if (wanted(n))
+			sync_keys(d, n);
+	for (n = d->nodes; n; n = n->next) {
+		struct nlmsghdr *nlh;
+		struct nlattr *nest;
+
+		if (wanted(n) || !n->kstate.exists || n == d->self)
+			continue;
+		nlh = genl(d->kernel, MESHVPN_CMD_NODE_DEL);
+		nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
+		mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, n->id);
+		mnl_attr_nest_end(nlh, nest);
+		if (!request(d->kernel, nlh, "node-del"))
+			mv_kernel_forget(n);
+	}
+}
+
+void mv_kernel_forget(struct mv_node *n)
+{
+	memset(&n->kstate, 0, sizeof(n->kstate));
+}
+
+int mv_kernel_route(struct mv_daemon *d, struct mv_node *n,
+		    const struct mv_subnet *s, bool add)
+{
+	struct mv_kernel *k = d->kernel;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int err;
+
+	if (!k || n == d->self || s->type == MV_SUBNET_MAC)
+		return 0;
+	/* A route needs its node in the kernel first. */
+	if (add && !n->kstate.exists)
+		sync_node(d, n);
+	nlh = genl(k, add ? MESHVPN_CMD_ROUTE_NEW : MESHVPN_CMD_ROUTE_DEL);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_ROUTE);
+	mnl_attr_put_u64(nlh, MESHVPN_A_ROUTE_NODE_ID, n->id);
+	if (s->type == MV_SUBNET_IPV4)
+		mnl_attr_put(nlh, MESHVPN_A_ROUTE_IPV4, 4, s->addr);
+	else
+		mnl_attr_put(nlh, MESHVPN_A_ROUTE_IPV6, 16, s->addr);
+	mnl_attr_put_u8(nlh, MESHVPN_A_ROUTE_PREFIX_LEN, s->prefixlen);
+	mnl_attr_nest_end(nlh, nest);
+	err = mv_nl_request(&k->nl, nlh, NULL, NULL);
+	/* A route left by an earlier meshvpnd, or gone with its node. */
+	if (err == (add ? -EEXIST : -ENOENT))
+		err = 0;
+	if (err)
+		mv_err("meshvpn.ko: %s: %s%s%s", add ? "route-new" : "route-del",
+		       strerror(-err), k->nl.msg[0] ? ": " : "", k->nl.msg);
+	return err;
+}
+
+/* ---- reading back ---- */
+
+struct stats_ctx {
+	struct mv_daemon *d;
+	struct mv_counters *out;
+	void (*each)(struct mv_daemon *d, uint64_t id, struct stats_ctx *c);
+};
+
+static uint64_t uint_or_0(const struct nlattr *a)
+{
+	return a ? mv_nla_get_uint(a) : 0;
+}
+
+static int node_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct stats_ctx *c = data;
+	struct mv_kernel *k = c->d->kernel;
+	const struct nlattr *tb[MESHVPN_A_MAX + 1];
+	const struct nlattr *nt[MESHVPN_A_NODE_MAX + 1];
+	int err;
+
+	err = mv_genl_parse(&k->nl, nlh, MESHVPN_CMD_NODE_GET, top_policy,
+			    MESHVPN_A_MAX, tb);
+	if (err || !tb[MESHVPN_A_NODE])
+		return err;
+	err = mv_nla_parse_nested(&k->nl, tb[MESHVPN_A_NODE], node_policy,
+				  MESHVPN_A_NODE_MAX, nt);
+	if (err || !nt[MESHVPN_A_NODE_ID])
+		return err;
+	if (c->each) {
+		c->each(c->d, mnl_attr_get_u64(nt[MESHVPN_A_NODE_ID]), c);
+		return 0;
+	}
+	c->out->rx_bytes = uint_or_0(nt[MESHVPN_A_NODE_RX_BYTES]);
+	c->out->rx_packets = uint_or_0(nt[MESHVPN_A_NODE_RX_PACKETS]);
+	c->out->tx_bytes = uint_or_0(nt[MESHVPN_A_NODE_TX_BYTES]);
+	c->out->tx_packets = uint_or_0(nt[MESHVPN_A_NODE_TX_PACKETS]);
+	c->out->decrypt_errors = uint_or_0(nt[MESHVPN_A_NODE_RX_DECRYPT_ERRORS]);
+	c->out->replay_drops = uint_or_0(nt[MESHVPN_A_NODE_RX_REPLAY_DROPS]);
+	c->out->rpf_drops = uint_or_0(nt[MESHVPN_A_NODE_RX_RPF_DROPS]);
+	c->out->nokey_drops = uint_or_0(nt[MESHVPN_A_NODE_TX_NO_KEY_DROPS]);
+	c->out->relayed_packets = uint_or_0(nt[MESHVPN_A_NODE_RELAY_PACKETS]);
+	c->out->relayed_bytes = uint_or_0(nt[MESHVPN_A_NODE_RELAY_BYTES]);
+	return 0;
+}
+
+int mv_kernel_stats(struct mv_daemon *d, struct mv_node *n,
+		    struct mv_counters *out)
+{
+	struct stats_ctx c = { d, out, NULL };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	if (!d->kernel || !n->kstate.exists)
+		return -ENOENT;
+	nlh = genl(d->kernel, MESHVPN_CMD_NODE_GET);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
+	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, n->id);
+	mnl_attr_nest_end(nlh, nest);
+	return mv_nl_request(&d->kernel->nl, nlh, node_cb, &c);
+}
+
+static void adopt_one(struct mv_daemon *d, uint64_t id, struct stats_ctx *c)
+{
+	struct mv_node *n = mv_node_find_id(d, id);
+
+	(void)c;
+	if (!n) {
+		mv_info(2, "meshvpn.ko: node %012llx of the previous run is unknown "
+			"so far", (unsigned long long)id);
+		return;
+	}
+	n->kstate.exists = true;
+	n->kstate.next_hop = 0;		/* unknown: the first sync sets it */
+	n->kstate.key[0] = true;	/* keys we cannot read back */
+	n->kstate.gen[0] = MV_KGEN_UNKNOWN;
+}
+
+/*
+ * Rebuild what the kernel holds from a dump, after a restart: its nodes
+ * keep their keys until new sessions replace them, so traffic flows on.
+ */
+void mv_kernel_adopt(struct mv_daemon *d)
+{
+	struct stats_ctx c = { d, NULL, adopt_one };
+	struct nlmsghdr *nlh;
+	int err, tries = 3;
+
+	do {
+		nlh = mv_genl_msg(&d->kernel->nl, MESHVPN_CMD_NODE_GET, NLM_F_DUMP);
+		mnl_attr_put_u32(nlh, MESHVPN_A_IFINDEX, d->kernel->ifindex);
+		err = mv_nl_request(&d->kernel->nl, nlh, node_cb, &c);
+	} while (err == -EINTR && --tries);
+	if (err)
+		mv_warn("meshvpn.ko: cannot read the nodes of %s: %s",
+			d->ifname, strerror(-err));
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * meshvpn.ko as meshvpnd's data plane: the daemon creates (or takes over)
+ * a meshvpn link, hands it its UDP socket, and keeps the kernel's nodes,
+ * next hops, keys and routes in step with its graph and sessions; the
+ * kernel's notifications (key needed, endpoint moved, rekey due) come
+ * back into the event loop. Documentation/meshvpnd.md, "Data planes".
+ */
+#ifndef MESHVPN_KERNEL_H
+#define MESHVPN_KERNEL_H
+
+#include <stdbool.h>
+
+struct mv_daemon;
+struct mv_node;
+struct mv_subnet;
+struct mv_counters;
+
+/* Is the generic netlink family there (meshvpn.ko loaded)? */
+bool mv_kernel_available(void);
+
+/*
+ * Create the link @ifname, or take over an existing one left by an
+ * earlier meshvpnd (restart without loss), attach d->udp_fd and set the
+ * local node id. 0 or -errno (logged).
+ */
+int mv_kernel_open(struct mv_daemon *d, const char *ifname);
+/* Adopt the nodes an earlier meshvpnd left in the kernel (mv_kernel_open). */
+void mv_kernel_adopt(struct mv_daemon *d);
+/* Remove the link and all its state, unless @keep (meshvpnd --keep-state). */
+void mv_kernel_close(struct mv_daemon *d, bool keep);
+
+/* Bring every node's kernel entry (endpoint, next hop, keys) in line. */
+void mv_kernel_sync(struct mv_daemon *d);
+/* Forget what was programmed for @n (it was deleted from the kernel). */
+void mv_kernel_forget(struct mv_node *n);
+int mv_kernel_route(struct mv_daemon *d, struct mv_node *n,
+		    const struct mv_subnet *s, bool add);
+/* The kernel's counters of @n, for dumps. */
+int mv_kernel_stats(struct mv_daemon *d, struct mv_node *n,
+		    struct mv_counters *out);
+
+#endif /* MESHVPN_KERNEL_H */
