@@ -384,7 +384,7 @@ static void purge(struct mv_daemon *d)
 	struct mv_node *n;
 
 	for (n = d->nodes; n; n = n->next)
-		if (n != d->self && !n->reachable && n->have_state)
+		if (n != d->self && !n->reachable && !n->direct && n->have_state)
 			mv_state_forget(n);
 }
 

@@ -18,6 +18,16 @@
 
 #define SCRIPT_SYNC_TIMEOUT	30000	/* ms for up and down scripts */
 
+static void log_diag(const struct mv_diag *diag)
+{
+	size_t i;
+
+	for (i = 0; i < diag->n_warnings; i++)
+		mv_warn("%s", diag->warnings[i]);
+	if (diag->error)
+		mv_err("%s", diag->error);
+}
+
 int mv_daemon_load_config(struct mv_daemon *d, struct mv_config *conf)
 {
 	struct mv_diag diag;
@@ -68,6 +78,7 @@ void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,
 
 	mv_diag_init(&diag);
 	found = mv_config_find_script(d->confdir, script, &path, &diag);
+	log_diag(&diag);
 	mv_diag_free(&diag);
 	snprintf(netname, sizeof(netname), "NETNAME=%s", d->netname);
 	snprintf(name, sizeof(name), "NAME=%s", d->self->name);
@@ -78,9 +89,11 @@ void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,
 	env[k++] = name;
 	env[k++] = iface;
 	env[k++] = device;
-	if (n && n != d->self) {
+	if (n) {
 		snprintf(node, sizeof(node), "NODE=%s", n->name);
 		env[k++] = node;
+	}
+	if (n && n != d->self) {
 		remote_address(n, a, sizeof(a), p, sizeof(p));
 		if (a[0]) {
 			snprintf(raddr, sizeof(raddr), "REMOTEADDRESS=%s", a);
@@ -90,7 +103,9 @@ void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,
 		}
 	}
 	if (subnet) {
-		mv_subnet_format(subnet, text, sizeof(text), MV_SUBNET_FMT_NO_WEIGHT);
+		/* tinc writes the prefix length always, the weight apart. */
+		mv_subnet_format(subnet, text, sizeof(text),
+				 MV_SUBNET_FMT_FULL | MV_SUBNET_FMT_NO_WEIGHT);
 		snprintf(sub, sizeof(sub), "SUBNET=%s", text);
 		snprintf(weight, sizeof(weight), "WEIGHT=%d", subnet->weight);
 		env[k++] = sub;
@@ -109,7 +124,11 @@ void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,
 			 script + 5);
 		mv_diag_init(&diag);
 		path = NULL;
-		if (mv_config_find_script(d->confdir, host_script, &path, &diag) == 1) {
+		int found_host = mv_config_find_script(d->confdir, host_script,
+						       &path, &diag);
+
+		log_diag(&diag);
+		if (found_host == 1) {
 			mv_info(2, "Executing script %s", host_script);
 			mv_scripts_run(d->scripts, path, env, n->name);
 		}
@@ -127,7 +146,9 @@ int mv_run_sync_script(struct mv_daemon *d, const char *script)
 	int rc = 0;
 
 	mv_diag_init(&diag);
-	if (mv_config_find_script(d->confdir, script, &path, &diag) == 1) {
+	rc = mv_config_find_script(d->confdir, script, &path, &diag);
+	log_diag(&diag);
+	if (rc == 1) {
 		snprintf(netname, sizeof(netname), "NETNAME=%s", d->netname);
 		snprintf(name, sizeof(name), "NAME=%s", d->self->name);
 		snprintf(iface, sizeof(iface), "INTERFACE=%s", d->ifname);
@@ -254,16 +275,6 @@ void mv_daemon_after_events(void *ctx)
 	mv_meta_reap(d);
 }
 
-static void log_diag(const struct mv_diag *diag)
-{
-	size_t i;
-
-	for (i = 0; i < diag->n_warnings; i++)
-		mv_warn("%s", diag->warnings[i]);
-	if (diag->error)
-		mv_err("%s", diag->error);
-}
-
 /*
  * Ed25519PrivateKeyFile first, then PrivateKeyFile (RSA, as tinc 1.0).
  * A tinc 1.1 Ed25519 key cannot be used (-ENOTSUP): fall back to RSA.
@@ -363,6 +374,25 @@ int mv_daemon_start(struct mv_daemon *d)
 	return 0;
 }
 
+/* As tinc does on exit: every node and subnet goes down, scripts and all. */
+static void all_down(struct mv_daemon *d)
+{
+	struct mv_node *n;
+	size_t i;
+
+	/* tinc's order: every node down, then its subnets, ours last. */
+	for (n = d->nodes; n; n = n->next) {
+		if (n == d->self || (!n->reachable && !n->direct))
+			continue;
+		mv_run_script(d, "host-down", n, NULL);
+		for (i = 0; i < n->n_subnets; i++)
+			mv_run_script(d, "subnet-down", n, &n->subnets[i]);
+		n->reachable = n->direct = false;
+	}
+	for (i = 0; i < d->self->n_subnets; i++)
+		mv_run_script(d, "subnet-down", d->self, &d->self->subnets[i]);
+}
+
 void mv_daemon_shutdown(struct mv_daemon *d)
 {
 	d->stopping = true;
@@ -376,11 +406,14 @@ void mv_daemon_shutdown(struct mv_daemon *d)
 	mv_meta_start_outgoing(d);	/* removes them all while stopping */
 	mv_meta_close_all(d);
 	mv_meta_reap(d);
+	if (!d->keep_state)
+		all_down(d);
+	/* The down script comes last, after every queued one. */
+	if (d->scripts)
+		mv_scripts_wait(d->scripts, SCRIPT_SYNC_TIMEOUT);
 	if ((d->tun_fd >= 0 || d->kernel) && !d->keep_state)
 		mv_run_sync_script(d, "down");
 	mv_kernel_close(d, d->keep_state);
-	if (d->scripts)
-		mv_scripts_wait(d->scripts, SCRIPT_SYNC_TIMEOUT);
 	mv_control_close(d);
 }
 

@@ -130,6 +130,7 @@ struct mv_node {
 	struct mv_identity *vouched_key; /* from a STATE via a neighbour */
 	struct mv_host_config *host;	/* hosts/NAME, NULL if none */
 	bool in_hosts;			/* seen by the last host reload */
+	uint64_t strict_warned_seq;	/* StrictSubnets refusals logged for */
 
 	/* graph */
 	int vertex;			/* -1 when not in the graph */
@@ -349,6 +350,9 @@ int mv_tun_start(struct mv_daemon *d);
 void mv_udp_session_ready(struct mv_node *n);	/* start probing, flush */
 void mv_udp_node_down(struct mv_node *n);
 void mv_udp_flush_queue(struct mv_node *n);
+/* A SESSION meta message in a UDP SESSION message, straight to @to. */
+int mv_udp_send_session(struct mv_daemon *d, struct mv_node *to,
+			const void *pt, size_t len);
 /* An authenticated message came straight from @from. */
 void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from);
 void mv_udp_from_meta(struct mv_daemon *d, struct mv_conn *c,

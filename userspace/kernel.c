@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <linux/meshvpn.h>
 
@@ -23,10 +25,18 @@
 #include "log.h"
 #include "nl.h"
 
+/*
+ * Nodes a previous meshvpnd left behind keep forwarding with their old keys
+ * this long, while the mesh reconnects and the graph fills again.
+ */
+#define ADOPT_GRACE	60000	/* ms */
+
 struct mv_kernel {
+	uint64_t adopted_at;	/* monotonic ms, 0 if nothing was adopted */
 	struct mv_nl nl;	/* requests */
 	struct mv_nl ev;	/* notifications */
 	struct mv_io ev_io;
+	struct mv_timer regrace;
 	int ifindex;
 	char ifname[IF_NAMESIZE];
 };
@@ -253,6 +263,9 @@ int mv_kernel_open(struct mv_daemon *d, const char *ifname)
 		       MESHVPN_FAMILY_NAME, strerror(-err));
 		goto fail;
 	}
+	/* A kernel that never answers must not stop the daemon for good. */
+	setsockopt(mnl_socket_get_fd(k->nl.sock), SOL_SOCKET, SO_RCVTIMEO,
+		   &(struct timeval){ .tv_sec = 5 }, sizeof(struct timeval));
 	err = link_create(k, ifname, &existed);
 	if (err) {
 		mv_err("Cannot create the meshvpn link %s: %s", ifname, strerror(-err));
@@ -300,6 +313,8 @@ void mv_kernel_close(struct mv_daemon *d, bool keep)
 	if (!k)
 		return;
 	mv_io_del(d->loop, &k->ev_io);
+	if (k->adopted_at)
+		mv_timer_cancel(d->loop, &k->regrace);
 	mv_nl_close(&k->ev);
 	if (keep)
 		mv_notice("Leaving %s to the kernel with its keys (--keep-state)",
@@ -494,6 +509,12 @@ void mv_kernel_sync(struct mv_daemon *d)
 
 		if (wanted(n) || !n->kstate.exists || n == d->self)
 			continue;
+		if (n->kstate.key[0] && n->kstate.gen[0] == MV_KGEN_UNKNOWN &&
+		    mv_loop_now(d->loop) - d->kernel->adopted_at < ADOPT_GRACE) {
+			/* Adopted, and not known to be gone: check again. */
+			mv_timer_arm(d->loop, &d->kernel->regrace, ADOPT_GRACE);
+			continue;
+		}
 		nlh = genl(d->kernel, MESHVPN_CMD_NODE_DEL);
 		nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
 		mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, n->id);
@@ -616,6 +637,14 @@ static void adopt_one(struct mv_daemon *d, uint64_t id, struct stats_ctx *c)
 	n->kstate.next_hop = 0;		/* unknown: the first sync sets it */
 	n->kstate.key[0] = true;	/* keys we cannot read back */
 	n->kstate.gen[0] = MV_KGEN_UNKNOWN;
+	mv_info(1, "meshvpn.ko: %s kept its keys while no meshvpnd ran", n->name);
+}
+
+static void regrace(void *ctx)
+{
+	struct mv_daemon *d = ctx;
+
+	d->kernel_dirty = true;
 }
 
 /*
@@ -627,6 +656,9 @@ void mv_kernel_adopt(struct mv_daemon *d)
 	struct stats_ctx c = { d, NULL, adopt_one };
 	struct nlmsghdr *nlh;
 	int err, tries = 3;
+
+	d->kernel->adopted_at = mv_loop_now(d->loop);
+	mv_timer_init(&d->kernel->regrace, regrace, d);
 
 	do {
 		nlh = mv_genl_msg(&d->kernel->nl, MESHVPN_CMD_NODE_GET, NLM_F_DUMP);

@@ -61,8 +61,7 @@ static void usage(FILE *f)
 "      --logfile[=FILENAME]  Write log entries to a logfile.\n"
 "      --pidfile=FILENAME    Write PID and control socket next to FILENAME.\n"
 "      --keep-state          On exit, leave meshvpn.ko forwarding with its keys.\n"
-"  -o, --option=[HOST.]KEY=VALUE\n"
-"                            Set a configuration option (before the files).\n"
+"  -o, --option=KEY=VALUE    Set a configuration option (before the files).\n"
 "      --help                Display this help and exit.\n"
 "      --version             Output version information and exit.\n"
 "\n"
@@ -75,7 +74,7 @@ static const struct {
 	int sig;
 } signal_names[] = {
 	{ "HUP", SIGHUP }, { "TERM", SIGTERM }, { "KILL", SIGKILL },
-	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "WINCH", SIGWINCH },
+	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
 	{ "INT", SIGINT }, { "ALRM", SIGALRM }, { "QUIT", SIGQUIT },
 };
 
@@ -362,12 +361,17 @@ int main(int argc, char **argv)
 	d.keep_state = o.keep_state;
 	d.overrides_len = o.overrides_len;
 	if (!d.netname || !d.pidfile || !d.ctlpath)
-		return 1;
-	if (o.kill_signal)
-		return kill_daemon(d.pidfile, o.kill_signal);
+		goto out_early;
+	if (o.kill_signal) {
+		status = kill_daemon(d.pidfile, o.kill_signal);
+		goto out_early;
+	}
 
-	if (mv_log_open("meshvpnd", o.use_logfile ? MV_LOG_FILE :
-			o.foreground || o.generate ? MV_LOG_STDERR : MV_LOG_SYSLOG,
+	/*
+	 * Until it detaches, a daemon's start-up errors belong on the
+	 * terminal that started it; syslog takes over afterwards.
+	 */
+	if (mv_log_open("meshvpnd", o.use_logfile ? MV_LOG_FILE : MV_LOG_STDERR,
 			o.logfile ? o.logfile : "/var/log/meshvpn.log")) {
 		fprintf(stderr, "meshvpnd: cannot open the log: %s\n", strerror(errno));
 		return 1;
@@ -389,9 +393,14 @@ int main(int argc, char **argv)
 	mv_state_init(&d);
 	if (mv_daemon_start(&d))
 		goto out;
-	if (!o.foreground && daemon(0, 0) < 0) {
-		mv_err("Cannot detach: %s", strerror(errno));
-		goto out;
+	if (!o.foreground) {
+		if (daemon(0, 0) < 0) {
+			mv_err("Cannot detach: %s", strerror(errno));
+			goto out;
+		}
+		if (!o.use_logfile &&
+		    mv_log_open("meshvpnd", MV_LOG_SYSLOG, NULL))
+			mv_warn("No syslog: logging to nowhere");
 	}
 	if (write_pidfile(d.pidfile))
 		mv_warn("Cannot write %s: %s", d.pidfile, strerror(errno));
@@ -414,5 +423,8 @@ out_pid:
 out:
 	mv_daemon_free(&d);
 	mv_log_close();
+	return status;
+out_early:
+	mv_daemon_free(&d);
 	return status;
 }

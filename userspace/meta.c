@@ -282,7 +282,8 @@ static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 		mv_meta_close(c, "peer uses our own name");
 		return;
 	}
-	n = mv_node_get(d, h.name);
+	/* Only a node we already trust gets a table entry. */
+	n = mv_node_find(d, h.name);
 	key = n ? mv_node_trusted_key(n) : NULL;
 	if (!key) {
 		mv_warn("Peer %s had unknown identity (no trusted key for %s)",

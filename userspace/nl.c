@@ -405,7 +405,11 @@ int mv_nl_request(struct mv_nl *nl, struct nlmsghdr *nlh, mv_nl_cb cb,
 	nl->msg[0] = '\0';
 	if (!nl->sock)
 		return -ENOTCONN;
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+	/*
+	 * NLM_F_DUMP is two bits, one of which (NLM_F_MATCH) is NLM_F_EXCL
+	 * of a "new" request: only both together make a dump.
+	 */
+	if ((nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = st.seq = ++nl->seq;
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)

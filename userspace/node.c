@@ -180,6 +180,8 @@ int mv_nodes_load_hosts(struct mv_daemon *d)
 		if (mv_identity_from_host(h, &key, &diag) && n != d->self)
 			mv_info(2, "No public key for %s in its host file: %s",
 				n->name, diag.error ? diag.error : "none");
+		for (size_t w = 0; w < diag.n_warnings; w++)
+			mv_warn("%s", diag.warnings[w]);
 		mv_diag_free(&diag);
 		n->in_hosts = true;
 		if (n->host) {

@@ -98,10 +98,15 @@ bool mv_route_meta(struct mv_daemon *d, struct mv_node *to, const void *pt,
 
 	if (!c || c->state != MV_CONN_ACTIVE)
 		c = to->reachable && to->nexthop ? to->nexthop->conn : NULL;
-	if (!c || c->state != MV_CONN_ACTIVE)
-		return false;
-	(void)d;
-	return mv_meta_send(c, pt, len) == 0;
+	if (c && c->state == MV_CONN_ACTIVE)
+		return mv_meta_send(c, pt, len) == 0;
+	/*
+	 * No meta route, but a direct path (the hub between us went away):
+	 * the handshake goes over UDP, so the path outlives its keys.
+	 */
+	if (to->direct && pt && len && ((const uint8_t *)pt)[0] == MV_META_SESSION)
+		return mv_udp_send_session(d, to, pt, len) == 0;
+	return false;
 }
 
 static int send_session(struct mv_node *to, const struct mv_buf *blob)
@@ -195,7 +200,7 @@ static void rekey_timer(void *ctx)
 {
 	struct mv_node *n = ctx;
 
-	if (n->reachable || n->conn)
+	if (n->reachable || n->conn || n->direct)
 		mv_session_start(n);
 }
 

@@ -452,7 +452,7 @@ static void age_timer(void *ctx)
 	for (n = d->nodes; n; n = n->next) {
 		if (n == d->self || !n->have_state)
 			continue;
-		if (now > n->state_expires) {
+		if (now > n->state_expires && !n->direct) {
 			mv_info(2, "The state of %s expired", n->name);
 			mv_state_forget(n);
 		} else if (!n->reachable && !n->direct && n->unreachable_since &&
@@ -477,8 +477,10 @@ static bool subnet_allowed(struct mv_daemon *d, struct mv_node *n,
 	for (i = 0; n->host && i < n->host->n_subnets; i++)
 		if (!mv_subnet_cmp(&n->host->subnets[i], sn))
 			return true;
-	mv_warn("Ignoring unauthorized Subnet %s of %s (StrictSubnets)", text,
-		n->name);
+	/* Once per announcement, not at every recomputation. */
+	if (n->strict_warned_seq != n->state.seq)
+		mv_warn("Ignoring unauthorized Subnet %s of %s (StrictSubnets)",
+			text, n->name);
 	return false;
 }
 
@@ -501,7 +503,12 @@ static size_t wanted_subnets(struct mv_daemon *d, struct mv_node *n,
 		*out = v;
 		return d->conf.self.n_subnets;
 	}
-	if (!(n->reachable || n->direct) || !n->have_state || !s->n_subnets ||
+	/*
+	 * Subnets come up with the node (after host-up), and stay while only
+	 * a direct path is left of it.
+	 */
+	if (!(n->reachable || (n->direct && n->n_subnets)) || !n->have_state ||
+	    !s->n_subnets ||
 	    (s->flags & MV_STATE_F_GONE))
 		return 0;
 	v = calloc(s->n_subnets, sizeof(*v));
@@ -518,6 +525,7 @@ static size_t wanted_subnets(struct mv_daemon *d, struct mv_node *n,
 		if (subnet_allowed(d, n, &v[k], s->subnets[i]))
 			k++;
 	}
+	n->strict_warned_seq = s->seq;
 	*out = v;
 	return k;
 }
@@ -604,7 +612,8 @@ static void recompute(struct mv_daemon *d)
 			mv_info(1, "Node %s became reachable", n->name);
 			n->unreachable_since = 0;
 			mv_run_script(d, "host-up", n, NULL);
-		} else if (n->direct) {
+		} else if (n->direct && !(n->have_state &&
+					   (n->state.flags & MV_STATE_F_GONE))) {
 			/*
 			 * A working direct path needs no graph: traffic goes
 			 * on until the path itself fails (udp.c).

@@ -21,7 +21,7 @@
 #include "log.h"
 #include "tun.h"
 
-#define TUN_MTU			1420	/* 1500 minus IPv6, UDP and our 40 bytes */
+#define TUN_MTU			1412	/* 1500 - IPv6 (40) - UDP (8) - ours (40) */
 #define HEADROOM		64
 #define PROBE_FAST		250	/* ms between the first probes */
 #define PROBE_SLOW		1000
@@ -194,6 +194,20 @@ void mv_udp_flush_queue(struct mv_node *n)
 			n->stats.nokey_drops++;
 		free(q);
 	}
+}
+
+int mv_udp_send_session(struct mv_daemon *d, struct mv_node *to,
+			const void *pt, size_t len)
+{
+	uint8_t *msg = d->pkt2 + HEADROOM;
+
+	if (len > MV_PKT_MAX - MESHVPN_HDR_LEN)
+		return -EMSGSIZE;
+	put_header((struct meshvpn_hdr *)msg, MESHVPN_MSG_SESSION, 0, to->id,
+		   d->self->id, 0);
+	memcpy(msg + MESHVPN_HDR_LEN, pt, len);
+	udp_send(d, &to->endpoint, msg, MESHVPN_HDR_LEN + len);
+	return 0;
 }
 
 /* ---- probes ---- */
@@ -544,6 +558,13 @@ static void broadcast(struct mv_daemon *d, const uint8_t *pkt, size_t len,
 	}
 }
 
+static bool from_next_hop(const struct mv_node *n, const struct sockaddr_in6 *from)
+{
+	const struct mv_node *hop = n->direct ? n : n->nexthop;
+
+	return hop && hop->direct && mv_sockaddr_equal(&hop->endpoint, from);
+}
+
 static void receive_data(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 			 size_t len, const struct sockaddr_in6 *from)
 {
@@ -561,6 +582,14 @@ static void receive_data(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 	}
 	if (!mv_replay_check(&k->replay, counter)) {
 		n->stats.replay_drops++;
+		return;
+	}
+	/*
+	 * Nothing authenticates cipher none: accept it only from where the
+	 * sender's packets come, its own endpoint or its relay's.
+	 */
+	if (k->cipher == MV_CIPHER_NONE && from && !from_next_hop(n, from)) {
+		n->stats.decrypt_errors++;
 		return;
 	}
 	header_ad(msg, ad);
@@ -677,6 +706,10 @@ static void receive_message(struct mv_daemon *d, uint8_t *msg, size_t len,
 	case MESHVPN_MSG_PROBE_REPLY:
 		if (from)
 			receive_reply(d, n, msg, len, from);
+		break;
+	case MESHVPN_MSG_SESSION:
+		/* The handshake inside is signed end to end. */
+		mv_session_receive(d, msg + MESHVPN_HDR_LEN, len - MESHVPN_HDR_LEN);
 		break;
 	default:
 		d->udp_stats.malformed++;

@@ -19,6 +19,7 @@
 #   mvd_field hawking penrose path               # from "dump nodes --json"
 #
 # API:
+#   $MVD_IFACE                  the VPN interface's name in every node
 #   mvd_init                    temp dir, binaries, teardown of daemons
 #   mvd_node NAME VPNADDR [LINE...]   config dir, key, up script, Subnet
 #   mvd_host NAME LINE...       append lines to NAME's own hosts/NAME
@@ -35,6 +36,13 @@
 #   mvd_show_logs               print every log (for failures)
 
 MVD_PY=/usr/bin/python3
+# The interface meshvpnd makes when meshvpn.conf names none: a TUN device,
+# or the meshvpn link of the kernel data path.
+if [[ ${MVD_DATAPLANE:-} == kernel ]]; then
+	MVD_IFACE=meshvpn0
+else
+	MVD_IFACE=tun0
+fi
 
 mvd_init() {
 	MVD_DIR=$(mktemp -d "${TMPDIR:-/tmp}/meshvpnd-test.XXXXXX")

@@ -128,12 +128,12 @@ for n in hub bob carol dave erin; do
 done
 sleep 0.5
 topo_exec alice "$MVD_PY" -c '
-import socket
+import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"tun0")
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, sys.argv[1].encode())
 s.sendto(b"hello mesh", ("255.255.255.255", 9999))
-'
+' "$MVD_IFACE"
 for n in hub bob carol dave erin; do
 	wait_for 12 test -s "$MVD_DIR/bcast.$n"
 	assert "$n got alice's broadcast once" test "$(cat "$MVD_DIR/bcast.$n" 2>/dev/null)" = 1

@@ -12,6 +12,7 @@ DESC="meshvpnd userspace data path (TUN), chacha20-poly1305, Ed25519 keys"
 SUITES="host vm"
 
 MESHVPND_CIPHER=${MESHVPND_CIPHER:-chacha20-poly1305}
+MESHVPND_DATAPLANE=${MESHVPND_DATAPLANE:-userspace}
 MESHVPND_PORT=655
 
 available() {
@@ -23,6 +24,10 @@ available() {
 		echo "no /dev/net/tun"
 		return 1
 	}
+	if [[ $MESHVPND_DATAPLANE == kernel && ! -d /sys/module/meshvpn ]]; then
+		echo "meshvpn.ko is not loaded"
+		return 1
+	fi
 }
 
 # meshvpnd_write_node SIDE UNDERLAY_ADDR TUNNEL_ADDR [CONNECT_TO]
@@ -33,6 +38,7 @@ meshvpnd_write_node() {
 		echo "Name = node_$side"
 		echo "Interface = mv_$side"
 		echo "Cipher = $MESHVPND_CIPHER"
+		echo "DataPlane = $MESHVPND_DATAPLANE"
 		[[ -z $connect ]] || echo "ConnectTo = node_$connect"
 	} >"$dir/meshvpn.conf"
 	{

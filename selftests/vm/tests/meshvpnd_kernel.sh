@@ -15,4 +15,4 @@ modprobe -a nf_conntrack nf_nat nft_chain_nat nft_nat nft_ct nft_masq \
 
 export MVD_DATAPLANE=kernel
 "$TOP/selftests/netns/run" -t 400 test_mesh_seed test_mesh_paths test_mesh_chain \
-	test_mesh_reload
+	test_mesh_reload test_mesh_pacific test_mesh_mixed test_mesh_restart
