@@ -567,6 +567,7 @@ struct stats_ctx {
 	struct mv_daemon *d;
 	struct mv_counters *out;
 	void (*each)(struct mv_daemon *d, uint64_t id, struct stats_ctx *c);
+	uint32_t phase;
 };
 
 static uint64_t uint_or_0(const struct nlattr *a)
@@ -610,7 +611,7 @@ static int node_cb(const struct nlmsghdr *nlh, void *data)
 int mv_kernel_stats(struct mv_daemon *d, struct mv_node *n,
 		    struct mv_counters *out)
 {
-	struct stats_ctx c = { d, out, NULL };
+	struct stats_ctx c = { .d = d, .out = out };
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 
@@ -621,6 +622,42 @@ int mv_kernel_stats(struct mv_daemon *d, struct mv_node *n,
 	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, n->id);
 	mnl_attr_nest_end(nlh, nest);
 	return mv_nl_request(&d->kernel->nl, nlh, node_cb, &c);
+}
+
+static int phase_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct stats_ctx *c = data;
+	struct mv_kernel *k = c->d->kernel;
+	const struct nlattr *tb[MESHVPN_A_MAX + 1];
+	const struct nlattr *kt[MESHVPN_A_KEYCONF_MAX + 1];
+	static const struct mv_nla_policy pol[MESHVPN_A_KEYCONF_MAX + 1] = {
+		[MESHVPN_A_KEYCONF_PHASE] = { MV_NLA_U8, 0 },
+	};
+	int err;
+
+	err = mv_genl_parse(&k->nl, nlh, MESHVPN_CMD_KEY_GET, top_policy,
+			    MESHVPN_A_MAX, tb);
+	if (err || !tb[MESHVPN_A_KEYCONF])
+		return err;
+	err = mv_nla_parse_nested(&k->nl, tb[MESHVPN_A_KEYCONF], pol,
+				  MESHVPN_A_KEYCONF_MAX, kt);
+	if (!err && kt[MESHVPN_A_KEYCONF_PHASE])
+		c->phase = mnl_attr_get_u8(kt[MESHVPN_A_KEYCONF_PHASE]) & 1;
+	return err;
+}
+
+/* The phase of @n's current kernel key; 1 when there is none. */
+static uint32_t current_phase(struct mv_daemon *d, struct mv_node *n)
+{
+	struct stats_ctx c = { .d = d, .phase = 1 };
+	struct nlmsghdr *nlh = genl(d->kernel, MESHVPN_CMD_KEY_GET);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
+
+	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, n->id);
+	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, MESHVPN_KEY_SLOT_CURRENT);
+	mnl_attr_nest_end(nlh, nest);
+	mv_nl_request(&d->kernel->nl, nlh, phase_cb, &c);
+	return c.phase;
 }
 
 static void adopt_one(struct mv_daemon *d, uint64_t id, struct stats_ctx *c)
@@ -653,7 +690,8 @@ static void regrace(void *ctx)
  */
 void mv_kernel_adopt(struct mv_daemon *d)
 {
-	struct stats_ctx c = { d, NULL, adopt_one };
+	struct stats_ctx c = { .d = d, .each = adopt_one };
+	struct mv_node *n;
 	struct nlmsghdr *nlh;
 	int err, tries = 3;
 
@@ -668,4 +706,12 @@ void mv_kernel_adopt(struct mv_daemon *d)
 	if (err)
 		mv_warn("meshvpn.ko: cannot read the nodes of %s: %s",
 			d->ifname, strerror(-err));
+	/*
+	 * Our next session with each must use the other phase, or the
+	 * peer's packets under the old key would be tried with the new one.
+	 * (Asked after the dump: one request at a time on the socket.)
+	 */
+	for (n = d->nodes; n; n = n->next)
+		if (n->kstate.key[0] && n->kstate.gen[0] == MV_KGEN_UNKNOWN)
+			n->session.last_generation = current_phase(d, n);
 }
