@@ -174,6 +174,12 @@ struct meshvpn_node *meshvpn_node_create(struct meshvpn_device *mv, u64 id)
 	node->mv = mv;
 	node->id = id;
 	node->next_hop = id;
+	/*
+	 * A new node may notify at once. Zero would not do: jiffies start
+	 * near the wrap, so on 32-bit "0 + interval" can lie in the future.
+	 */
+	node->key_needed_at = jiffies - MESHVPN_NOTIFY_INTERVAL - 1;
+	node->moved_at = node->key_needed_at;
 	kref_init(&node->refcount);
 	spin_lock_init(&node->endpoint_lock);
 	meshvpn_keys_init(&node->keys);

@@ -228,6 +228,15 @@ static void meshvpn_receive_data(struct meshvpn_device *mv,
 		meshvpn_node_count(node, MESHVPN_STAT_RX_DECRYPT_ERRORS, 1);
 		goto drop;
 	}
+	/*
+	 * A key past REJECT_AFTER_SECONDS decrypts nothing, as it encrypts
+	 * nothing (protocol.md, section 5): an old "next" key must not
+	 * stay usable forever.
+	 */
+	if (unlikely(meshvpn_key_expired(key))) {
+		meshvpn_node_count(node, MESHVPN_STAT_RX_DECRYPT_ERRORS, 1);
+		goto drop_key;
+	}
 	if (key->alg == MESHVPN_CIPHER_ALG_NONE &&
 	    !meshvpn_none_from_path(node, &from)) {
 		meshvpn_node_count(node, MESHVPN_STAT_RX_DECRYPT_ERRORS, 1);

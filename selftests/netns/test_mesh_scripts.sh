@@ -139,10 +139,15 @@ PENROSE="NODE=penrose REMOTEADDRESS=198.51.100.4 REMOTEPORT=655"
 
 # ---- start ----
 
-assert "INTERFACE=mesh0 is einstein's TUN device" \
-	contains "$(topo_exec einstein ip -d link show dev mesh0)" "tun type tun"
-assert "INTERFACE=private (the net name, as tinc) is newton's TUN device" \
-	contains "$(topo_exec newton ip -d link show dev private)" "tun type tun"
+if [[ ${MVD_DATAPLANE:-} == kernel ]]; then
+	kind="meshvpn"
+else
+	kind="tun type tun"
+fi
+assert "INTERFACE=mesh0 is einstein's device ($kind)" \
+	contains "$(topo_exec einstein ip -d link show dev mesh0)" "$kind"
+assert "INTERFACE=private (the net name, as tinc) is newton's device" \
+	contains "$(topo_exec newton ip -d link show dev private)" "$kind"
 assert "einstein: meshvpn-up ran first" \
 	test "$(head -1 "$ER")" = "meshvpn-up $EB"
 assert "einstein: tinc-up is not run when meshvpn-up exists" \

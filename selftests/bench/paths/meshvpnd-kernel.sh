@@ -13,3 +13,5 @@ source "$BENCH_DIR/paths/meshvpnd.sh"
 DESC="meshvpnd + meshvpn.ko (DataPlane = kernel), chacha20-poly1305"
 # shellcheck disable=SC2034
 SUITES="vm"
+# shellcheck disable=SC2034 # read by run-vm: load kmod/meshvpn.ko
+NEEDS_MESHVPN_KO=1

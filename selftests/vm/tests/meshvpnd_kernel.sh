@@ -5,7 +5,7 @@
 # decrypted and relayed in the kernel (the daemons only see probes and
 # handshakes). The same scripts as on the host; those parts that need the
 # userspace data path (TCP fallback, broadcasts) say so and skip.
-# vm-timeout: 900
+# vm-timeout: 1200
 set -uo pipefail
 
 # The guest loads no module by itself: the NAT routers of the topologies
@@ -15,4 +15,6 @@ modprobe -a nf_conntrack nf_nat nft_chain_nat nft_nat nft_ct nft_masq \
 
 export MVD_DATAPLANE=kernel
 "$TOP/selftests/netns/run" -t 400 test_mesh_seed test_mesh_paths test_mesh_chain \
-	test_mesh_reload test_mesh_pacific test_mesh_mixed test_mesh_restart
+	test_mesh_reload test_mesh_scripts test_mesh_badinput test_mesh_signals \
+	test_mesh_tinc_dir test_mesh_dataplane test_mesh_pacific test_mesh_mixed \
+	test_mesh_restart

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Key lifetime on receive (Documentation/protocol.md section 5): a key older
+# than REJECT_AFTER_SECONDS (180 s) decrypts nothing, as it encrypts
+# nothing. A and B share a key; after 181 s A gets the same key again
+# (installed afresh, so A may send with it), while B's copy is now too old:
+# B must drop A's messages as decrypt errors and deliver none of them. A
+# fresh key at B then lets them through again. Slow on purpose: the limit
+# is time itself.
+# vm-timeout: 400
+source "$TOP/selftests/vm/lib/mesh.sh"
+
+CIPHER=chacha20-poly1305
+
+mesh_ns a
+mesh_ns b
+mesh_veth a b 10.0.0.1/24 10.0.0.2/24
+mesh_link a 1 655 10.10.0.1/24
+mesh_link b 2 655 10.10.0.2/24
+mvx a node add mv0 2 endpoint 10.0.0.2:655
+mvx b node add mv0 1 endpoint 10.0.0.1:655
+mvx a route add mv0 10.10.0.2/32 node 2
+mvx b route add mv0 10.10.0.1/32 node 1
+mesh_random_key >/tmp/kl.k12
+mesh_random_key >/tmp/kl.k21
+install() {	# NS PEER TX RX
+	mvx "$1" key add mv0 "$2" slot current cipher $CIPHER phase 0 \
+		tx-key "$3" rx-key "$4"
+}
+install a 2 /tmp/kl.k12 /tmp/kl.k21
+install b 1 /tmp/kl.k21 /tmp/kl.k12
+check_eq "ping with fresh keys" "$(mesh_ping a 3 10.10.0.2)" 3
+
+sleep 181
+install a 2 /tmp/kl.k12 /tmp/kl.k21
+rx=$(mesh_counter b 1 rx_packets)
+err=$(mesh_counter b 1 rx_decrypt_errors)
+check_eq "no reply through B's expired key" "$(mesh_ping a 5 10.10.0.2)" 0
+check_eq "B delivered none of A's pings" "$(mesh_counter b 1 rx_packets)" "$rx"
+check_eq "B counted them as decrypt errors" \
+	"$(($(mesh_counter b 1 rx_decrypt_errors) - err))" 5
+
+install b 1 /tmp/kl.k21 /tmp/kl.k12
+check_eq "a fresh key at B: pings again" "$(mesh_ping a 3 10.10.0.2)" 3
+rm -f /tmp/kl.k12 /tmp/kl.k21
+mesh_done
