@@ -437,6 +437,7 @@ void mv_daemon_free(struct mv_daemon *d)
 	free(d->mst);
 	free(d->pkt);
 	free(d->pkt2);
+	mv_udp_free(d);
 	free(d->confdir);
 	free(d->netname);
 	free(d->pidfile);

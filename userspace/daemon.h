@@ -265,6 +265,7 @@ struct mv_daemon {
 	char ifname[32];
 	uint8_t *pkt;			/* MV_PKT_MAX + headroom */
 	uint8_t *pkt2;
+	struct mv_udp_batch *tx, *rx;	/* sendmmsg/recvmmsg (udp.c) */
 	struct {
 		uint64_t malformed;	/* bad header */
 		uint64_t unknown_src;	/* no such node, or no key */
@@ -353,6 +354,9 @@ void mv_udp_flush_queue(struct mv_node *n);
 /* A SESSION meta message in a UDP SESSION message, straight to @to. */
 int mv_udp_send_session(struct mv_daemon *d, struct mv_node *to,
 			const void *pt, size_t len);
+/* Send what the data path batched; free the batches at exit. */
+void mv_udp_flush(struct mv_daemon *d);
+void mv_udp_free(struct mv_daemon *d);
 /* An authenticated message came straight from @from. */
 void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from);
 void mv_udp_from_meta(struct mv_daemon *d, struct mv_conn *c,
