@@ -130,7 +130,8 @@ struct mv_node {
 	struct mv_identity *vouched_key; /* from a STATE via a neighbour */
 	struct mv_host_config *host;	/* hosts/NAME, NULL if none */
 	bool in_hosts;			/* seen by the last host reload */
-	uint64_t strict_warned_seq;	/* StrictSubnets refusals logged for */
+	struct mv_subnet *refused;	/* StrictSubnets refusals, logged once */
+	size_t n_refused;
 
 	/* graph */
 	int vertex;			/* -1 when not in the graph */

@@ -229,6 +229,7 @@ void mv_nodes_free(struct mv_daemon *d)
 		mv_meta_state_free(&n->state);
 		mv_buf_free(&n->state_raw);
 		free(n->subnets);
+		free(n->refused);
 		while (n->queue) {
 			struct mv_queued *q = n->queue;
 

@@ -467,9 +467,13 @@ static void age_timer(void *ctx)
 
 /* ---- recomputation ---- */
 
+static bool has_subnet(const struct mv_subnet *v, size_t n,
+		       const struct mv_subnet *s);
+
 static bool subnet_allowed(struct mv_daemon *d, struct mv_node *n,
 			   const struct mv_subnet *sn, const char *text)
 {
+	struct mv_subnet *grown;
 	size_t i;
 
 	if (!d->conf.strict_subnets || n == d->self)
@@ -477,10 +481,16 @@ static bool subnet_allowed(struct mv_daemon *d, struct mv_node *n,
 	for (i = 0; n->host && i < n->host->n_subnets; i++)
 		if (!mv_subnet_cmp(&n->host->subnets[i], sn))
 			return true;
-	/* Once per announcement, not at every recomputation. */
-	if (n->strict_warned_seq != n->state.seq)
-		mv_warn("Ignoring unauthorized Subnet %s of %s (StrictSubnets)",
-			text, n->name);
+	/* Once per subnet, not at every announcement or recomputation. */
+	if (has_subnet(n->refused, n->n_refused, sn))
+		return false;
+	mv_warn("Ignoring unauthorized Subnet %s of %s (StrictSubnets)", text,
+		n->name);
+	grown = realloc(n->refused, (n->n_refused + 1) * sizeof(*grown));
+	if (grown) {
+		n->refused = grown;
+		n->refused[n->n_refused++] = *sn;
+	}
 	return false;
 }
 
@@ -525,7 +535,6 @@ static size_t wanted_subnets(struct mv_daemon *d, struct mv_node *n,
 		if (subnet_allowed(d, n, &v[k], s->subnets[i]))
 			k++;
 	}
-	n->strict_warned_seq = s->seq;
 	*out = v;
 	return k;
 }
