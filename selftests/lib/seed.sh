@@ -72,3 +72,115 @@ chain_build() {
 	mvd_share hawking einstein
 	mvd_share sakharov curie
 }
+
+# The article's first picture on its own: einstein as the one hub, every
+# other node a spoke with "ConnectTo = einstein", host files exchanged
+# between the hub and each spoke only (the spokes learn each other's keys
+# through einstein).  Most tests that are about one feature rather than
+# about the article's network start from this.  The nodes keep their
+# article numbers, the last byte of their addresses:
+#
+#   einstein  1   newton  2   hawking  3   penrose  4   curie  5   sakharov  6
+#
+#   einstein  198.51.100.1 on the wan                          10.10.0.1
+#   a spoke   198.51.100.N on the wan, or with --nat the K-th   10.10.0.N
+#             spoke is 192.168.K.2 behind natK (198.51.100.1K)
+#
+# star_build [OPTION]... SPOKE...
+#   --nat             each spoke behind a NAT of its own, as the article's
+#                     laptops; without it, spokes are on the wan
+#   --conf NODE LINE  a line for NODE's meshvpn.conf (einstein or a spoke;
+#                     repeat for more lines, kept in order)
+#   --host NODE LINE  a line for NODE's own hosts/NODE, written before the
+#                     file is shared (einstein gets its Address first)
+#   --topo-only       the namespaces only: the test writes configurations
+#                     of its own (tinc's, say) into $MVD_DIR/NODE
+#   --no-topo         the test has built the namespaces itself (netem
+#                     links, say): configurations only, and einstein gets
+#                     no Address but those given with --host
+# Leaves einstein and the spokes, in that order, in STAR_NODES for
+# star_start.
+star_build() {
+	local topo=1 nodes=1 nat=0 node k=0 n
+	local -A num=([einstein]=1 [newton]=2 [hawking]=3 [penrose]=4
+		[curie]=5 [sakharov]=6)
+	local -A conf=() host=()
+	local -a lines
+	while (($#)); do
+		case $1 in
+		--nat) nat=1 ;;
+		--topo-only) nodes=0 ;;
+		--no-topo) topo=0 ;;
+		--conf | --host)
+			(($# >= 3)) || topo__die "$1 needs a node and a line"
+			if [[ $1 == --conf ]]; then
+				conf[$2]+=$3$'\n'
+			else
+				host[$2]+=$3$'\n'
+			fi
+			shift 2
+			;;
+		-*) topo__die "unknown option '$1'" ;;
+		*) break ;;
+		esac
+		shift
+	done
+	(($#)) || topo__die "usage: star_build [OPTION]... SPOKE..."
+	STAR_NODES=(einstein "$@")
+	for node in "${STAR_NODES[@]}"; do
+		[[ -n ${num[$node]:-} ]] ||
+			topo__die "'$node' is not a node of the article (${!num[*]})"
+	done
+	for node in "${!conf[@]}" "${!host[@]}"; do
+		[[ " ${STAR_NODES[*]} " == *" $node "* ]] ||
+			topo__die "--conf/--host for '$node', which is not in the star"
+	done
+
+	if ((topo)); then
+		topo_switch wan
+		topo_node einstein wan 198.51.100.1/24
+		for node; do
+			n=${num[$node]}
+			if ((nat)); then
+				k=$((k + 1))
+				topo_switch "lan$k"
+				topo_nat "nat$k" wan "198.51.100.1$k/24" "lan$k" "192.168.$k.1/24"
+				topo_node "$node" "lan$k" "192.168.$k.2/24" --gw "192.168.$k.1"
+			else
+				topo_node "$node" wan "198.51.100.$n/24"
+			fi
+		done
+	fi
+	((nodes)) || return 0
+
+	for node in "${STAR_NODES[@]}"; do
+		mapfile -t lines < <(printf '%s' "${conf[$node]:-}")
+		if [[ $node == einstein ]]; then
+			mvd_node einstein 10.10.0.1 "${lines[@]}"
+		else
+			mvd_node "$node" "10.10.0.${num[$node]}" "ConnectTo = einstein" "${lines[@]}"
+		fi
+		mapfile -t lines < <(printf '%s' "${host[$node]:-}")
+		if ((topo)) && [[ $node == einstein ]]; then
+			lines=("Address = 198.51.100.1" "${lines[@]}")
+		fi
+		# Not without lines: mvd_host would write an empty one.
+		((${#lines[@]} == 0)) || mvd_host "$node" "${lines[@]}"
+	done
+	mvd_share einstein "$@"
+	for node; do
+		mvd_share "$node" einstein
+	done
+}
+
+# star_start: start every daemon of the star, then wait for each to be
+# ready; all at once, as no node of a star needs another up first.
+star_start() {
+	local node
+	for node in "${STAR_NODES[@]}"; do
+		mvd_start "$node"
+	done
+	for node in "${STAR_NODES[@]}"; do
+		mvd_wait_ready "$node"
+	done
+}

@@ -18,25 +18,13 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
 source "$TOP/selftests/lib/meshvpnd.sh"
+source "$TOP/selftests/lib/seed.sh"
 
 topo_init
 mvd_init
 
-topo_switch wan
-topo_node einstein wan 198.51.100.1/24
-topo_node newton wan 198.51.100.2/24
-topo_node hawking wan 198.51.100.3/24
-topo_node penrose wan 198.51.100.4/24
+star_build --conf einstein "StrictSubnets = yes" hawking penrose newton
 topo_node mallory wan 198.51.100.66/24
-
-mvd_node einstein 10.10.0.1 "StrictSubnets = yes"
-mvd_host einstein "Address = 198.51.100.1"
-mvd_node hawking 10.10.0.3 "ConnectTo = einstein"
-mvd_node penrose 10.10.0.4 "ConnectTo = einstein"
-mvd_node newton 10.10.0.2 "ConnectTo = einstein"
-mvd_share einstein hawking penrose newton
-mvd_share hawking einstein
-mvd_share penrose einstein
 # hawking announces a subnet that einstein's copy of its host file lacks.
 mvd_host hawking "Subnet = 10.99.0.0/24"
 

@@ -9,6 +9,7 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
 source "$TOP/selftests/lib/meshvpnd.sh"
+source "$TOP/selftests/lib/seed.sh"
 
 [[ -d /sys/module/meshvpn ]] || skip_all "meshvpn.ko is not loaded"
 # Each node says its own data plane here.
@@ -16,30 +17,12 @@ unset MVD_DATAPLANE
 
 topo_init
 mvd_init
-topo_switch wan
-topo_node einstein wan 198.51.100.1/24
-topo_switch lan1
-topo_nat nat1 wan 198.51.100.11/24 lan1 192.168.1.1/24
-topo_node hawking lan1 192.168.1.2/24 --gw 192.168.1.1
-topo_switch lan2
-topo_nat nat2 wan 198.51.100.12/24 lan2 192.168.2.1/24
-topo_node penrose lan2 192.168.2.2/24 --gw 192.168.2.1
-
-mvd_node einstein 10.10.0.1 "DataPlane = kernel" "Interface = mv0"
-mvd_host einstein "Address = 198.51.100.1"
-mvd_node hawking 10.10.0.3 "ConnectTo = einstein" "DataPlane = userspace" \
-	"Interface = tun0"
-mvd_node penrose 10.10.0.4 "ConnectTo = einstein" "DataPlane = kernel" \
-	"Interface = mv0"
-mvd_share einstein hawking penrose
-mvd_share hawking einstein
-mvd_share penrose einstein
-for n in einstein hawking penrose; do
-	mvd_start "$n"
-done
-for n in einstein hawking penrose; do
-	mvd_wait_ready "$n"
-done
+star_build --nat \
+	--conf einstein "DataPlane = kernel" --conf einstein "Interface = mv0" \
+	--conf hawking "DataPlane = userspace" --conf hawking "Interface = tun0" \
+	--conf penrose "DataPlane = kernel" --conf penrose "Interface = mv0" \
+	hawking penrose
+star_start
 mvd_wait_field 20 hawking penrose reachable true ||
 	fail "hawking sees penrose" "$(mvd_ctl hawking dump nodes)"
 

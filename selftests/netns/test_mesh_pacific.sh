@@ -10,6 +10,7 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
 source "$TOP/selftests/lib/meshvpnd.sh"
+source "$TOP/selftests/lib/seed.sh"
 
 topo_init
 topo_node einstein
@@ -29,19 +30,10 @@ delay hawking eth1 10ms
 delay penrose eth1 10ms
 
 mvd_init
-mvd_node einstein 10.10.0.1
-mvd_host einstein "Address = 10.1.1.1" "Address = 10.1.2.1"
-mvd_node hawking 10.10.0.3 "ConnectTo = einstein"
-mvd_node penrose 10.10.0.4 "ConnectTo = einstein"
-mvd_share einstein hawking penrose
-mvd_share hawking einstein
-mvd_share penrose einstein
-for n in einstein hawking penrose; do
-	mvd_start "$n"
-done
-for n in einstein hawking penrose; do
-	mvd_wait_ready "$n"
-done
+star_build --no-topo \
+	--host einstein "Address = 10.1.1.1" --host einstein "Address = 10.1.2.1" \
+	hawking penrose
+star_start
 mvd_wait_field 20 hawking penrose reachable true ||
 	fail "hawking sees penrose" "$(mvd_ctl hawking dump nodes)"
 

@@ -13,38 +13,24 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
 source "$TOP/selftests/lib/meshvpnd.sh"
+source "$TOP/selftests/lib/seed.sh"
 
 topo_init
 mvd_init
 
-topo_switch wan
-topo_node einstein wan 198.51.100.1/24
-topo_node newton wan 198.51.100.2/24
-topo_node penrose wan 198.51.100.4/24
-
 # StrictKeys: einstein trusts host files only, so that a host file removed
 # there really locks its node out (no key vouched for by the graph).
-mvd_node einstein 10.10.0.1 "StrictKeys = yes"
-mvd_host einstein "Address = 198.51.100.1"
-mvd_node newton 10.10.0.2 "ConnectTo = einstein"
-mvd_host newton "Address = 198.51.100.2"
-mvd_node penrose 10.10.0.4 "ConnectTo = einstein"
-mvd_host penrose "Address = 198.51.100.4"
-mvd_share einstein newton penrose
-mvd_share newton einstein
-mvd_share penrose einstein
+star_build --conf einstein "StrictKeys = yes" \
+	--host newton "Address = 198.51.100.2" \
+	--host penrose "Address = 198.51.100.4" \
+	newton penrose
 # The subnet newton will announce is outside the VPN's /16: the kernels of
 # the others need a route for it into the VPN.
 for n in einstein penrose; do
 	echo 'ip route add 10.20.0.0/24 dev "$INTERFACE"' >>"$MVD_DIR/$n/meshvpn-up"
 done
 
-for n in einstein newton penrose; do
-	mvd_start "$n"
-done
-for n in einstein newton penrose; do
-	mvd_wait_ready "$n"
-done
+star_start
 assert "penrose sees newton" mvd_wait_field 15 penrose newton reachable true
 assert "newton sees penrose" mvd_wait_field 5 newton penrose reachable true
 assert_ping penrose 10.10.0.2 2 "penrose pings newton"

@@ -15,24 +15,16 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
 source "$TOP/selftests/lib/meshvpnd.sh"
+source "$TOP/selftests/lib/seed.sh"
 
 topo_init
 mvd_init
 
-topo_switch wan
-topo_node einstein wan 198.51.100.1/24
-topo_node newton wan 198.51.100.2/24
-topo_node penrose wan 198.51.100.4/24
-
-mvd_node einstein 10.10.0.1 "Interface = mesh0"
-mvd_host einstein "Address = 198.51.100.1" "Subnet = 10.30.1.0/24#5"
-mvd_node newton 10.10.0.2 "ConnectTo = einstein"
-mvd_host newton "Address = 198.51.100.2" "Subnet = 10.30.2.0/24#5"
-mvd_node penrose 10.10.0.4 "ConnectTo = einstein"
-mvd_host penrose "Address = 198.51.100.4" "Subnet = 10.30.4.0/24#5"
-mvd_share einstein newton penrose
-mvd_share newton einstein
-mvd_share penrose einstein
+star_build --conf einstein "Interface = mesh0" \
+	--host einstein "Subnet = 10.30.1.0/24#5" \
+	--host newton "Address = 198.51.100.2" --host newton "Subnet = 10.30.2.0/24#5" \
+	--host penrose "Address = 198.51.100.4" --host penrose "Subnet = 10.30.4.0/24#5" \
+	newton penrose
 
 # rec_script FILE RECORD [COMMAND...]: a script that appends one line to
 # RECORD: its name (hosts/NAME-up for those) and every variable of tinc's

@@ -12,22 +12,12 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
 source "$TOP/selftests/lib/meshvpnd.sh"
+source "$TOP/selftests/lib/seed.sh"
 
 topo_init
 mvd_init
 
-topo_switch wan
-topo_node einstein wan 198.51.100.1/24
-topo_node newton wan 198.51.100.2/24
-topo_node penrose wan 198.51.100.4/24
-
-mvd_node einstein 10.10.0.1
-mvd_host einstein "Address = 198.51.100.1"
-mvd_node newton 10.10.0.2 "ConnectTo = einstein"
-mvd_node penrose 10.10.0.4 "ConnectTo = einstein"
-mvd_share einstein newton penrose
-mvd_share newton einstein
-mvd_share penrose einstein
+star_build newton penrose
 for n in einstein newton penrose; do
 	printf '#!/bin/sh\necho "down $NAME $INTERFACE" >>%q\n' "$MVD_DIR/$n.down" \
 		>"$MVD_DIR/$n/meshvpn-down"
@@ -45,12 +35,7 @@ logged_after() {
 	mvd_wait_log_since 5 einstein "$1" "meshvpnd\[[0-9]+\]: $2"
 }
 
-for n in einstein newton penrose; do
-	mvd_start "$n"
-done
-for n in einstein newton penrose; do
-	mvd_wait_ready "$n"
-done
+star_start
 assert "einstein sees newton" mvd_wait_field 10 einstein newton reachable true
 assert "einstein sees penrose" mvd_wait_field 10 einstein penrose reachable true
 assert "newton sees penrose" mvd_wait_field 10 newton penrose reachable true

@@ -15,6 +15,7 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
 source "$TOP/selftests/lib/meshvpnd.sh"
+source "$TOP/selftests/lib/seed.sh"
 
 TINCD=${TINCD:-/usr/sbin/tincd}
 [[ -x $TINCD ]] || TINCD=$(command -v tincd) ||
@@ -22,15 +23,7 @@ TINCD=${TINCD:-/usr/sbin/tincd}
 
 topo_init
 mvd_init
-
-topo_switch wan
-topo_node einstein wan 198.51.100.1/24
-topo_switch lan1
-topo_nat nat1 wan 198.51.100.11/24 lan1 192.168.1.1/24
-topo_node hawking lan1 192.168.1.2/24 --gw 192.168.1.1
-topo_switch lan2
-topo_nat nat2 wan 198.51.100.12/24 lan2 192.168.2.1/24
-topo_node penrose lan2 192.168.2.2/24 --gw 192.168.2.1
+star_build --topo-only --nat hawking penrose
 
 # tinc_node NAME VPNADDR [CONFLINE...]: a directory as the article's:
 # tinc.conf, tinc-up, hosts/NAME with Subnet (Address lines go in with
@@ -115,12 +108,7 @@ fingerprint() {
 }
 before=$(fingerprint)
 
-for n in einstein hawking penrose; do
-	mvd_start "$n"
-done
-for n in einstein hawking penrose; do
-	mvd_wait_ready "$n"
-done
+star_start
 
 assert "hawking authenticates einstein and connects" \
 	mvd_wait_log 10 hawking "Connection with einstein \(198\.51\.100\.1 port 655\) activated"
