@@ -19,6 +19,7 @@
 #include "device.h"
 #include "node.h"
 #include "parallel.h"
+#include "receive.h"
 #include "send.h"
 #include "socket.h"
 
@@ -37,16 +38,21 @@ static int meshvpn_dev_init(struct net_device *dev)
 	if (!dev->tstats)
 		return -ENOMEM;
 #endif
-	ret = meshvpn_parallel_dev_init(mv);
+	ret = meshvpn_send_init(mv);
 	if (ret)
 		goto err_stats;
+	ret = meshvpn_receive_init(mv);
+	if (ret)
+		goto err_send;
 	ret = gro_cells_init(&mv->gro_cells, dev);
 	if (ret)
-		goto err_parallel;
+		goto err_receive;
 	return 0;
 
-err_parallel:
-	meshvpn_parallel_dev_uninit(mv);
+err_receive:
+	meshvpn_crypt_ring_uninit(&mv->rx_ring);
+err_send:
+	meshvpn_crypt_ring_uninit(&mv->tx_ring);
 err_stats:
 #ifndef MESHVPN_HAVE_CORE_TSTATS
 	free_percpu(dev->tstats);
@@ -71,7 +77,10 @@ static void meshvpn_dev_uninit(struct net_device *dev)
 /* Runs once the last reference is gone, so no crypto job is in flight. */
 static void meshvpn_dev_destruct(struct net_device *dev)
 {
-	meshvpn_parallel_dev_uninit(netdev_priv(dev));
+	struct meshvpn_device *mv = netdev_priv(dev);
+
+	meshvpn_crypt_ring_uninit(&mv->rx_ring);
+	meshvpn_crypt_ring_uninit(&mv->tx_ring);
 #ifndef MESHVPN_HAVE_CORE_TSTATS
 	free_percpu(dev->tstats);
 #endif

@@ -8,10 +8,10 @@
 #include <linux/types.h>
 #include <net/gro_cells.h>
 
+#include "parallel.h"
 #include "route.h"
 
 struct meshvpn_socket;
-struct padata_shell;
 
 #define MESHVPN_NODE_HASH_BITS 12
 
@@ -30,8 +30,8 @@ struct padata_shell;
  * @generation: bumped on every node change, to flag inconsistent dumps
  * @routes: inner prefixes to nodes
  * @gro_cells: GRO for decrypted packets
- * @tx_shell: padata shell of the encryption jobs
- * @rx_shell: padata shell of the decryption jobs
+ * @tx_ring: encryption jobs, for every CPU
+ * @rx_ring: decryption jobs, for every CPU
  */
 struct meshvpn_device {
 	struct net_device *dev;
@@ -46,8 +46,8 @@ struct meshvpn_device {
 	u32 generation;
 	struct meshvpn_routes routes;
 	struct gro_cells gro_cells;
-	struct padata_shell *tx_shell;
-	struct padata_shell *rx_shell;
+	struct meshvpn_crypt_ring tx_ring;
+	struct meshvpn_crypt_ring rx_ring;
 };
 
 extern struct rtnl_link_ops meshvpn_link_ops;

@@ -18,6 +18,7 @@
 #include "compat.h"
 #include "device.h"
 #include "node.h"
+#include "parallel.h"
 #include "send.h"
 
 static u32 meshvpn_id_hash(u64 id)
@@ -184,6 +185,8 @@ struct meshvpn_node *meshvpn_node_create(struct meshvpn_device *mv, u64 id)
 	spin_lock_init(&node->endpoint_lock);
 	meshvpn_keys_init(&node->keys);
 	skb_queue_head_init(&node->staged);
+	meshvpn_job_queue_init(&node->tx_jobs);
+	meshvpn_job_queue_init(&node->rx_jobs);
 	timer_setup(&node->staged_timer, meshvpn_node_staged_expire, 0);
 	timer_setup(&node->keepalive_timer, meshvpn_node_keepalive_fire, 0);
 	INIT_HLIST_NODE(&node->ep_hnode);

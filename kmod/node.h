@@ -56,6 +56,22 @@ struct meshvpn_node_stats {
 };
 
 /**
+ * struct meshvpn_job_queue - a node's crypto jobs of one direction
+ * @lock: protects @jobs and @len
+ * @jobs: the jobs, in submission order (struct meshvpn_crypt_job)
+ * @len: number of entries in @jobs
+ * @flags: bit 0 is held by the one CPU handing finished jobs on
+ *
+ * See parallel.c.
+ */
+struct meshvpn_job_queue {
+	spinlock_t lock; /* see kernel-doc */
+	struct list_head jobs;
+	unsigned int len;
+	unsigned long flags;
+};
+
+/**
  * struct meshvpn_node - a remote node of the mesh
  * @mv: the device the node belongs to
  * @id: the node's 48-bit id
@@ -78,6 +94,8 @@ struct meshvpn_node_stats {
  * @key_needed_at: jiffies of the last key-needed notification
  * @moved_at: jiffies of the last endpoint-moved notification
  * @stats: per-CPU counters
+ * @tx_jobs: encryption jobs in flight, in order
+ * @rx_jobs: decryption jobs in flight, in order
  * @dead: unlinked from the device, no new work may start
  */
 struct meshvpn_node {
@@ -102,6 +120,8 @@ struct meshvpn_node {
 	unsigned long key_needed_at;
 	unsigned long moved_at;
 	struct meshvpn_node_stats __percpu *stats;
+	struct meshvpn_job_queue tx_jobs;
+	struct meshvpn_job_queue rx_jobs;
 	bool dead;
 };
 

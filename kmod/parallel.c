@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Crypto on every CPU, delivery in order. One TCP flow is one outer UDP
- * flow, so the network stack hands all of its packets to a single CPU; to
- * use more than one core, encryption and decryption run as padata parallel
- * jobs spread round-robin over the CPUs, and padata's serial step hands the
- * results back in submission order, on one CPU per node, so that a node's
- * packets leave and arrive in the order they came.
+ * flow, so the network stack hands all of its packets to a single CPU. To
+ * use more than one core, each direction of a device has one ring of crypto
+ * jobs, drained by a worker on every CPU; submitters kick the workers round
+ * robin. Each node also keeps its jobs of a direction in a list, in the
+ * order they were submitted. Whoever completes a job then hands on the
+ * finished jobs at the head of that list (sends or delivers them), so a
+ * node's packets leave and arrive in the order they came, without a
+ * separate work item per batch and without a lock held across the crypto.
+ * This is WireGuard's queueing model, with the serial step run by the CPU
+ * that completes the head instead of a dedicated worker.
  */
 
 #include <linux/cpumask.h>
@@ -15,7 +20,17 @@
 #include "device.h"
 #include "parallel.h"
 
-static struct padata_instance *meshvpn_padata;
+/*
+ * Jobs a node may have in flight per direction, and jobs a device's ring
+ * holds. A transmit job is up to one GSO packet's segments: this bounds
+ * what a flow can queue ahead of the CPUs while keeping them all busy.
+ */
+#define MESHVPN_MAX_NODE_JOBS	1024
+#define MESHVPN_RING_SIZE	4096
+
+#define MESHVPN_QUEUE_DRAINING	0
+
+static struct workqueue_struct *meshvpn_crypt_wq;
 static struct kmem_cache *meshvpn_job_cache;
 
 int __init meshvpn_parallel_init(void)
@@ -23,8 +38,12 @@ int __init meshvpn_parallel_init(void)
 	meshvpn_job_cache = KMEM_CACHE(meshvpn_crypt_job, 0);
 	if (!meshvpn_job_cache)
 		return -ENOMEM;
-	meshvpn_padata = padata_alloc(KBUILD_MODNAME);
-	if (!meshvpn_padata) {
+	/* Bound per CPU, so that a worker runs where it was kicked; crypto
+	 * is CPU bound and must not hold other work of that CPU back.
+	 */
+	meshvpn_crypt_wq = alloc_workqueue("meshvpn-crypt",
+					   WQ_CPU_INTENSIVE | WQ_MEM_RECLAIM, 0);
+	if (!meshvpn_crypt_wq) {
 		kmem_cache_destroy(meshvpn_job_cache);
 		return -ENOMEM;
 	}
@@ -33,30 +52,142 @@ int __init meshvpn_parallel_init(void)
 
 void meshvpn_parallel_uninit(void)
 {
-	/* Destroys padata's workqueues, which waits for the last jobs. */
-	padata_free(meshvpn_padata);
+	destroy_workqueue(meshvpn_crypt_wq);
 	kmem_cache_destroy(meshvpn_job_cache);
 }
 
-/* Separate shells per direction: a busy receive side never delays sends. */
-int meshvpn_parallel_dev_init(struct meshvpn_device *mv)
+/* Hand on the finished jobs at the head of @queue, in order. */
+static void meshvpn_job_queue_drain(struct meshvpn_job_queue *queue,
+				    struct meshvpn_crypt_ring *ring)
 {
-	mv->tx_shell = padata_alloc_shell(meshvpn_padata);
-	if (!mv->tx_shell)
+	struct meshvpn_crypt_job *job;
+	bool more;
+
+	do {
+		/* One drainer at a time keeps the order. */
+		if (test_and_set_bit_lock(MESHVPN_QUEUE_DRAINING,
+					  &queue->flags))
+			return;
+		for (;;) {
+			spin_lock(&queue->lock);
+			job = list_first_entry_or_null(&queue->jobs,
+						       struct meshvpn_crypt_job,
+						       list);
+			if (!job || atomic_read_acquire(&job->state) ==
+				    MESHVPN_JOB_QUEUED) {
+				spin_unlock(&queue->lock);
+				break;
+			}
+			list_del(&job->list);
+			queue->len--;
+			spin_unlock(&queue->lock);
+			ring->finish(job);
+		}
+		clear_bit_unlock(MESHVPN_QUEUE_DRAINING, &queue->flags);
+		/*
+		 * A job completed while this CPU held the bit found it taken
+		 * and left its job to us: look at the head once more. Pairs
+		 * with the barrier in meshvpn_job_complete().
+		 */
+		smp_mb__after_atomic();
+		spin_lock(&queue->lock);
+		job = list_first_entry_or_null(&queue->jobs,
+					       struct meshvpn_crypt_job, list);
+		more = job && atomic_read_acquire(&job->state) !=
+			      MESHVPN_JOB_QUEUED;
+		spin_unlock(&queue->lock);
+	} while (more);
+}
+
+static void meshvpn_job_complete(struct meshvpn_crypt_job *job,
+				 enum meshvpn_job_state state)
+{
+	struct meshvpn_job_queue *queue = job->queue;
+	struct meshvpn_crypt_ring *ring = job->ring;
+	/* The job, and its reference, may be gone once it is marked. */
+	struct meshvpn_node *node = meshvpn_node_get(job->node);
+
+	atomic_set_release(&job->state, state);
+	/*
+	 * Pairs with the barrier after the drain bit is cleared: either this
+	 * CPU gets the bit, or the CPU that holds it sees the new state.
+	 */
+	smp_mb__before_atomic();
+	local_bh_disable();
+	meshvpn_job_queue_drain(queue, ring);
+	local_bh_enable();
+	meshvpn_node_put(node);
+}
+
+static void meshvpn_crypt_worker(struct work_struct *work)
+{
+	struct meshvpn_crypt_ring *ring =
+		container_of(work, struct meshvpn_crypt_worker, work)->ring;
+	struct meshvpn_crypt_job *job;
+
+	while ((job = ptr_ring_consume_bh(&ring->jobs))) {
+		ring->crypt(job);
+		meshvpn_job_complete(job, MESHVPN_JOB_DONE);
+		cond_resched();
+	}
+}
+
+/**
+ * meshvpn_crypt_ring_init() - set up one direction of a device
+ * @ring: the ring
+ * @crypt: the crypto step, see struct meshvpn_crypt_ring
+ * @finish: the in-order step, see struct meshvpn_crypt_ring
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int meshvpn_crypt_ring_init(struct meshvpn_crypt_ring *ring,
+			    void (*crypt)(struct meshvpn_crypt_job *job),
+			    void (*finish)(struct meshvpn_crypt_job *job))
+{
+	int cpu;
+
+	if (ptr_ring_init(&ring->jobs, MESHVPN_RING_SIZE, GFP_KERNEL))
 		return -ENOMEM;
-	mv->rx_shell = padata_alloc_shell(meshvpn_padata);
-	if (!mv->rx_shell) {
-		padata_free_shell(mv->tx_shell);
+	ring->workers = alloc_percpu(struct meshvpn_crypt_worker);
+	if (!ring->workers) {
+		ptr_ring_cleanup(&ring->jobs, NULL);
 		return -ENOMEM;
 	}
+	for_each_possible_cpu(cpu) {
+		struct meshvpn_crypt_worker *w = per_cpu_ptr(ring->workers, cpu);
+
+		INIT_WORK(&w->work, meshvpn_crypt_worker);
+		w->ring = ring;
+	}
+	ring->crypt = crypt;
+	ring->finish = finish;
+	ring->last_cpu = -1;
 	return 0;
 }
 
-/* Only called once no job holds the device any more. */
-void meshvpn_parallel_dev_uninit(struct meshvpn_device *mv)
+/**
+ * meshvpn_crypt_ring_uninit() - free a ring
+ * @ring: the ring; no job may exist any more (each holds the device)
+ *
+ * Waits for workers that were kicked but found nothing left to do.
+ */
+void meshvpn_crypt_ring_uninit(struct meshvpn_crypt_ring *ring)
 {
-	padata_free_shell(mv->rx_shell);
-	padata_free_shell(mv->tx_shell);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		flush_work(&per_cpu_ptr(ring->workers, cpu)->work);
+	free_percpu(ring->workers);
+	WARN_ON(!__ptr_ring_empty(&ring->jobs));
+	ptr_ring_cleanup(&ring->jobs, NULL);
+}
+
+void meshvpn_job_queue_init(struct meshvpn_job_queue *queue)
+{
+	spin_lock_init(&queue->lock);
+	INIT_LIST_HEAD(&queue->jobs);
+	queue->len = 0;
+	queue->flags = 0;
 }
 
 /**
@@ -107,20 +238,52 @@ void meshvpn_crypt_job_free(struct meshvpn_crypt_job *job)
 	dev_put(dev);
 }
 
+/* The next online CPU after the last one kicked, wrapping around. */
+static int meshvpn_next_cpu(struct meshvpn_crypt_ring *ring)
+{
+	int cpu = cpumask_next(READ_ONCE(ring->last_cpu), cpu_online_mask);
+
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	WRITE_ONCE(ring->last_cpu, cpu);
+	return cpu;
+}
+
 /**
  * meshvpn_crypt_job_submit() - queue a job for parallel crypto
- * @shell: the device's shell for the job's direction
- * @job: the job, with its parallel and serial callbacks set
+ * @ring: the device's ring for the job's direction
+ * @queue: the job's node's queue for that direction
+ * @job: the job
  *
- * Return: 0, or -EBUSY when too many jobs are in flight; then the caller
- * still owns the job.
+ * Return: 0, the job then belongs to the queue and is finished in its
+ * turn (dropped if the ring was full); or -EBUSY when the node has too
+ * many jobs in flight, then the caller still owns the job.
  */
-int meshvpn_crypt_job_submit(struct padata_shell *shell,
+int meshvpn_crypt_job_submit(struct meshvpn_crypt_ring *ring,
+			     struct meshvpn_job_queue *queue,
 			     struct meshvpn_crypt_job *job)
 {
-	/* All of a node's results are handed back on one CPU, in order. */
-	int cb_cpu = cpumask_local_spread(job->node->id % num_online_cpus(),
-					  NUMA_NO_NODE);
+	int cpu;
 
-	return padata_do_parallel(shell, &job->padata, &cb_cpu);
+	job->ring = ring;
+	job->queue = queue;
+	atomic_set(&job->state, MESHVPN_JOB_QUEUED);
+
+	spin_lock_bh(&queue->lock);
+	if (unlikely(queue->len >= MESHVPN_MAX_NODE_JOBS)) {
+		spin_unlock_bh(&queue->lock);
+		return -EBUSY;
+	}
+	list_add_tail(&job->list, &queue->jobs);
+	queue->len++;
+	spin_unlock_bh(&queue->lock);
+
+	if (unlikely(ptr_ring_produce_bh(&ring->jobs, job))) {
+		meshvpn_job_complete(job, MESHVPN_JOB_DEAD);
+		return 0;
+	}
+	cpu = meshvpn_next_cpu(ring);
+	queue_work_on(cpu, meshvpn_crypt_wq,
+		      &per_cpu_ptr(ring->workers, cpu)->work);
+	return 0;
 }

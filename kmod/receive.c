@@ -115,16 +115,15 @@ static void meshvpn_deliver(struct meshvpn_device *mv,
 	}
 }
 
-/* Serial step: in arrival order, on the node's CPU. */
-static void meshvpn_rx_serial(struct padata_priv *padata)
+/* In arrival order, bottom halves disabled: check and deliver. */
+static void meshvpn_rx_finish(struct meshvpn_crypt_job *job)
 {
-	struct meshvpn_crypt_job *job = container_of(padata,
-						     struct meshvpn_crypt_job,
-						     padata);
 	struct meshvpn_node *node = job->node;
 	struct meshvpn_device *mv = node->mv;
 	struct sk_buff *skb = job->skb;
 
+	if (unlikely(atomic_read(&job->state) == MESHVPN_JOB_DEAD))
+		goto drop;
 	if (unlikely(job->err)) {
 		meshvpn_node_count(node, MESHVPN_STAT_RX_DECRYPT_ERRORS, 1);
 		goto drop;
@@ -166,15 +165,22 @@ out:
 	meshvpn_crypt_job_free(job);
 }
 
-/* Parallel step: on any CPU. */
-static void meshvpn_rx_parallel(struct padata_priv *padata)
+/* On any CPU. */
+static void meshvpn_rx_crypt(struct meshvpn_crypt_job *job)
 {
-	struct meshvpn_crypt_job *job = container_of(padata,
-						     struct meshvpn_crypt_job,
-						     padata);
-
 	job->err = meshvpn_key_decrypt(job->key, job->skb, job->counter);
-	padata_do_serial(padata);
+}
+
+/**
+ * meshvpn_receive_init() - set up a device's decryption on every CPU
+ * @mv: the device
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int meshvpn_receive_init(struct meshvpn_device *mv)
+{
+	return meshvpn_crypt_ring_init(&mv->rx_ring, meshvpn_rx_crypt,
+				       meshvpn_rx_finish);
 }
 
 /*
@@ -263,9 +269,8 @@ static void meshvpn_receive_data(struct meshvpn_device *mv,
 	job->ttl = ttl;
 	job->xnet = xnet;
 	job->from = from;
-	job->padata.parallel = meshvpn_rx_parallel;
-	job->padata.serial = meshvpn_rx_serial;
-	if (unlikely(meshvpn_crypt_job_submit(mv->rx_shell, job))) {
+	if (unlikely(meshvpn_crypt_job_submit(&mv->rx_ring, &node->rx_jobs,
+					      job))) {
 		meshvpn_crypt_job_free(job);
 		goto drop;
 	}

@@ -2,9 +2,11 @@
 #ifndef _MESHVPN_RECEIVE_H
 #define _MESHVPN_RECEIVE_H
 
+struct meshvpn_device;
 struct sock;
 struct sk_buff;
 
+int meshvpn_receive_init(struct meshvpn_device *mv);
 int meshvpn_udp_encap_recv(struct sock *sk, struct sk_buff *skb);
 
 #endif /* _MESHVPN_RECEIVE_H */

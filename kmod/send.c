@@ -56,12 +56,21 @@ static struct meshvpn_node *meshvpn_next_hop(struct meshvpn_node *node)
 	return meshvpn_node_lookup(node->mv, next_hop);
 }
 
-/* Serial step: in submission order, on the node's CPU. */
-static void meshvpn_tx_serial(struct padata_priv *padata)
+/* Drop every message of a job that will not be sent. */
+static void meshvpn_tx_drop(struct meshvpn_device *mv, struct sk_buff *list)
 {
-	struct meshvpn_crypt_job *job = container_of(padata,
-						     struct meshvpn_crypt_job,
-						     padata);
+	struct sk_buff *skb, *next;
+
+	skb_list_walk_safe(list, skb, next) {
+		skb_mark_not_on_list(skb);
+		DEV_STATS_INC(mv->dev, tx_dropped);
+		kfree_skb(skb);
+	}
+}
+
+/* In submission order, bottom halves disabled: send what was encrypted. */
+static void meshvpn_tx_finish(struct meshvpn_crypt_job *job)
+{
 	unsigned int tag_len = meshvpn_key_tag_len(job->key);
 	struct meshvpn_node *node = job->node, *via;
 	struct meshvpn_device *mv = node->mv;
@@ -69,6 +78,10 @@ static void meshvpn_tx_serial(struct padata_priv *padata)
 	struct sk_buff *skb, *next;
 	u32 rekey_reason;
 
+	if (unlikely(atomic_read(&job->state) == MESHVPN_JOB_DEAD)) {
+		meshvpn_tx_drop(mv, job->skb);
+		goto out;
+	}
 	if (unlikely(job->err))
 		DEV_STATS_ADD(mv->dev, tx_dropped, job->err);
 	if (unlikely(meshvpn_key_rekey_due(job->key, job->counter,
@@ -78,13 +91,13 @@ static void meshvpn_tx_serial(struct padata_priv *padata)
 
 	rcu_read_lock_bh();
 	via = meshvpn_next_hop(node);
+	if (unlikely(!via)) {
+		rcu_read_unlock_bh();
+		meshvpn_tx_drop(mv, job->skb);
+		goto out;
+	}
 	skb_list_walk_safe(job->skb, skb, next) {
 		skb_mark_not_on_list(skb);
-		if (unlikely(!via)) {
-			DEV_STATS_INC(mv->dev, tx_dropped);
-			kfree_skb(skb);
-			continue;
-		}
 		inner_len = skb->len - MESHVPN_HDR_LEN - tag_len;
 		/* The TTL is not authenticated, so that relays can
 		 * decrement it; it goes in after encryption.
@@ -100,7 +113,6 @@ static void meshvpn_tx_serial(struct padata_priv *padata)
 		}
 	}
 	rcu_read_unlock_bh();
-	job->skb = NULL;
 
 	WRITE_ONCE(node->last_tx, jiffies);
 	if (packets) {
@@ -108,15 +120,14 @@ static void meshvpn_tx_serial(struct padata_priv *padata)
 		meshvpn_node_count(node, MESHVPN_STAT_TX_BYTES, bytes);
 		dev_sw_netstats_tx_add(mv->dev, packets, bytes);
 	}
+out:
+	job->skb = NULL;
 	meshvpn_crypt_job_free(job);
 }
 
-/* Parallel step: on any CPU. Packets that fail are dropped and counted. */
-static void meshvpn_tx_parallel(struct padata_priv *padata)
+/* On any CPU. Packets that fail are dropped and counted. */
+static void meshvpn_tx_crypt(struct meshvpn_crypt_job *job)
 {
-	struct meshvpn_crypt_job *job = container_of(padata,
-						     struct meshvpn_crypt_job,
-						     padata);
 	struct sk_buff *skb, *next, *head = NULL, **tail = &head;
 	struct meshvpn_hdr *hdr;
 
@@ -133,7 +144,18 @@ static void meshvpn_tx_parallel(struct padata_priv *padata)
 	}
 	*tail = NULL;
 	job->skb = head;
-	padata_do_serial(padata);
+}
+
+/**
+ * meshvpn_send_init() - set up a device's encryption on every CPU
+ * @mv: the device
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int meshvpn_send_init(struct meshvpn_device *mv)
+{
+	return meshvpn_crypt_ring_init(&mv->tx_ring, meshvpn_tx_crypt,
+				       meshvpn_tx_finish);
 }
 
 /* Put the header in front of one packet, under a fresh counter. */
@@ -192,9 +214,8 @@ static void meshvpn_send_data(struct meshvpn_node *node,
 	job = meshvpn_crypt_job_new(node, key, head, counter);
 	if (unlikely(!job))
 		goto drop_list;
-	job->padata.parallel = meshvpn_tx_parallel;
-	job->padata.serial = meshvpn_tx_serial;
-	if (unlikely(meshvpn_crypt_job_submit(mv->tx_shell, job))) {
+	if (unlikely(meshvpn_crypt_job_submit(&mv->tx_ring, &node->tx_jobs,
+					      job))) {
 		job->skb = NULL;
 		meshvpn_crypt_job_free(job);
 		key = NULL;
@@ -203,11 +224,7 @@ static void meshvpn_send_data(struct meshvpn_node *node,
 	return;
 
 drop_list:
-	skb_list_walk_safe(head, skb, next) {
-		skb_mark_not_on_list(skb);
-		DEV_STATS_INC(mv->dev, tx_dropped);
-		kfree_skb(skb);
-	}
+	meshvpn_tx_drop(mv, head);
 drop_key:
 	meshvpn_key_put(key);
 }

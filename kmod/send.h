@@ -4,8 +4,10 @@
 
 #include <linux/netdevice.h>
 
+struct meshvpn_device;
 struct meshvpn_node;
 
+int meshvpn_send_init(struct meshvpn_device *mv);
 netdev_tx_t meshvpn_xmit(struct sk_buff *skb, struct net_device *dev);
 void meshvpn_send_staged(struct meshvpn_node *node);
 void meshvpn_send_keepalive(struct meshvpn_node *node);
