@@ -3,6 +3,8 @@
  * Parsers and formatters for the meshvpn tool's arguments. They are strict
  * on purpose: a value that reaches the kernel must mean exactly what the
  * user typed, so nothing is silently truncated, widened or guessed.
+ * The usage helpers at the end serve both families of commands, link.c's
+ * and ctl.c's.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,6 +20,7 @@
 #include <meshvpn/wire.h>
 
 #include "args.h"
+#include "meshvpn_nl.h"
 
 /* Longest key file accepted: the hex digits plus generous white space. */
 #define MV_KEY_FILE_MAX		256
@@ -275,12 +278,6 @@ int mv_format_prefix(const struct mv_prefix *p, char *buf, size_t len)
 	return snprintf(buf, len, "%s/%u", addr, p->len);
 }
 
-static const char *const cipher_names[] = {
-	[MESHVPN_CIPHER_ALG_NONE] = "none",
-	[MESHVPN_CIPHER_ALG_CHACHA20_POLY1305] = "chacha20-poly1305",
-	[MESHVPN_CIPHER_ALG_AES_256_GCM] = "aes-256-gcm",
-};
-
 static const char *const slot_names[] = {
 	[MESHVPN_KEY_SLOT_CURRENT] = "current",
 	[MESHVPN_KEY_SLOT_NEXT] = "next",
@@ -305,19 +302,18 @@ static int lookup(const char *const *names, size_t n, const char *s)
 
 int mv_parse_cipher(const char *s, uint32_t *alg, char *err, size_t errlen)
 {
-	int i = lookup(cipher_names, ARRAY_SIZE(cipher_names), s);
+	const char *name;
+	uint32_t i;
 
-	if (i < 0)
-		return fail(err, errlen,
-			    "unknown cipher \"%.32s\": want chacha20-poly1305, aes-256-gcm or none",
-			    s);
-	*alg = (uint32_t)i;
-	return 0;
-}
-
-const char *mv_cipher_alg_name(uint32_t alg)
-{
-	return alg < ARRAY_SIZE(cipher_names) ? cipher_names[alg] : NULL;
+	for (i = 0; (name = mv_cipher_alg_name(i)); i++) {
+		if (!strcmp(name, s)) {
+			*alg = i;
+			return 0;
+		}
+	}
+	return fail(err, errlen,
+		    "unknown cipher \"%.32s\": want chacha20-poly1305, aes-256-gcm or none",
+		    s);
 }
 
 int mv_parse_slot(const char *s, uint32_t *slot, char *err, size_t errlen)
@@ -417,4 +413,77 @@ int mv_read_key_file(const char *path, uint8_t key[MESHVPN_KEY_LEN],
 		ret = -EINVAL;
 	OPENSSL_cleanse(buf, sizeof(buf));
 	return ret;
+}
+
+/* ---- usage ---- */
+
+const struct mv_usage *mv_find_usage(const struct mv_usage *table, size_t n,
+				     const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(table[i].cmd, cmd))
+			return &table[i];
+	return NULL;
+}
+
+static void print_lines(FILE *f, const char *first, const char *rest,
+			const char *lines)
+{
+	const char *p, *end;
+
+	for (p = lines; *p; p = end + 1) {
+		end = strchr(p, '\n');
+		if (*p == ' ')
+			fprintf(f, "%*s", (int)strlen(rest), "");
+		else
+			fputs(p == lines ? first : rest, f);
+		fprintf(f, "%.*s\n", (int)(end - p), p);
+	}
+}
+
+void mv_print_usage(FILE *f, const struct mv_usage *table, size_t n,
+		    const char *cmd, const char *first, const char *rest)
+{
+	const struct mv_usage *u = mv_find_usage(table, n, cmd);
+
+	if (u)
+		print_lines(f, first, rest, u->lines);
+}
+
+void mv_print_usages(FILE *f, const struct mv_usage *table, size_t n,
+		     const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		print_lines(f, prefix, prefix, table[i].lines);
+}
+
+int mv_usage_error(void (*usage)(FILE *f, const char *cmd), const char *cmd,
+		   const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "meshvpn: %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	usage(stderr, cmd);
+	return 2;
+}
+
+void mv_strip_json(bool *json, int *argc, char **argv)
+{
+	int i, n = 0;
+
+	for (i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			*json = true;
+		else
+			argv[n++] = argv[i];
+	}
+	*argc = n;
 }

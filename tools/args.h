@@ -2,7 +2,8 @@
 /*
  * Command line side of the meshvpn tool: parsers and formatters for the
  * values its commands take (node ids, endpoints, prefixes, ciphers, key
- * files), and the entry points of the commands.
+ * files), the entry points of the commands, and the usage handling they
+ * share.
  *
  * Every parser returns 0, or -EINVAL with a one-line reason in @err (when
  * @err is not NULL) and leaves its output untouched. The reasons quote
@@ -69,9 +70,12 @@ int mv_parse_prefix(const char *s, struct mv_prefix *out,
 		    char *err, size_t errlen);
 int mv_format_prefix(const struct mv_prefix *p, char *buf, size_t len);
 
-/* Names as in Documentation/protocol.md; NULL for an unknown value. */
+/*
+ * Names as in Documentation/protocol.md; NULL for an unknown value. The
+ * cipher names are mv_cipher_alg_name()'s (meshvpn_nl.h), shared with
+ * meshvpnd's configuration.
+ */
 int mv_parse_cipher(const char *s, uint32_t *alg, char *err, size_t errlen);
-const char *mv_cipher_alg_name(uint32_t alg);
 int mv_parse_slot(const char *s, uint32_t *slot, char *err, size_t errlen);
 const char *mv_slot_name(uint32_t slot);
 const char *mv_rekey_reason_name(uint32_t reason);
@@ -130,5 +134,45 @@ bool mv_is_command(const char *cmd);
 /* The same for the meshvpnd commands; NULL prints them as a section. */
 void mv_ctl_usage(FILE *f, const char *cmd);
 bool mv_ctl_is_command(const char *cmd);
+
+/*
+ * ---- what the two families of commands share: usage tables, usage
+ * errors and --json ----
+ */
+
+/*
+ * The usage of a command: one or more lines, each ending in '\n'. A line
+ * starting with a space continues the one before, under the command.
+ */
+struct mv_usage {
+	const char *cmd;
+	const char *lines;
+};
+
+/* The entry of @cmd in @table of @n entries, or NULL. */
+const struct mv_usage *mv_find_usage(const struct mv_usage *table, size_t n,
+				     const char *cmd);
+/*
+ * Print the usage of @cmd in @table: its first line after @first, the
+ * others after @rest (as long as @first). Nothing if @cmd is not there.
+ */
+void mv_print_usage(FILE *f, const struct mv_usage *table, size_t n,
+		    const char *cmd, const char *first, const char *rest);
+/* Print the usage of every command in @table, each line after @prefix. */
+void mv_print_usages(FILE *f, const struct mv_usage *table, size_t n,
+		     const char *prefix);
+/*
+ * Report a usage error of a command: "meshvpn: WHAT: MESSAGE" on stderr,
+ * then the usage of command @cmd, printed by @usage. Returns 2, the exit
+ * status of a usage error.
+ */
+__attribute__((format(printf, 4, 5)))
+int mv_usage_error(void (*usage)(FILE *f, const char *cmd), const char *cmd,
+		   const char *what, const char *fmt, ...);
+/*
+ * Take "--json" and "-j" out of the words of a command, which may have
+ * them anywhere, setting *@json if there was one.
+ */
+void mv_strip_json(bool *json, int *argc, char **argv);
 
 #endif /* MESHVPN_TOOL_ARGS_H */

@@ -7,7 +7,6 @@
  * the answer to the terminal.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -35,10 +34,7 @@
 
 /* ---- usage ---- */
 
-static const struct {
-	const char *cmd;
-	const char *lines;
-} usages[] = {
+static const struct mv_usage usages[] = {
 	{ "dump", "dump nodes|edges|subnets|connections [--json]\n" },
 	{ "info", "info NODE [--json]\n" },
 	{ "debug", "debug LEVEL\n" },
@@ -52,28 +48,19 @@ static const struct {
 
 bool mv_ctl_is_command(const char *cmd)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(usages); i++)
-		if (!strcmp(usages[i].cmd, cmd))
-			return true;
-	return false;
+	return mv_find_usage(usages, ARRAY_SIZE(usages), cmd) != NULL;
 }
 
 void mv_ctl_usage(FILE *f, const char *cmd)
 {
-	size_t i;
-
 	if (cmd) {
-		for (i = 0; i < ARRAY_SIZE(usages); i++)
-			if (!strcmp(usages[i].cmd, cmd))
-				fprintf(f, "Usage: meshvpn " CTL_OPTIONS "%s",
-					usages[i].lines);
+		mv_print_usage(f, usages, ARRAY_SIZE(usages), cmd,
+			       "Usage: meshvpn " CTL_OPTIONS,
+			       "       meshvpn " CTL_OPTIONS);
 		return;
 	}
 	fputs("\nCommands to a running meshvpnd, over its control socket:\n\n", f);
-	for (i = 0; i < ARRAY_SIZE(usages); i++)
-		fprintf(f, "       meshvpn [OPTIONS] %s", usages[i].lines);
+	mv_print_usages(f, usages, ARRAY_SIZE(usages), "       meshvpn [OPTIONS] ");
 	fputs("\nOPTIONS select the daemon. Its socket is --control PATH, or its pid\n"
 	      "file with .pid replaced by .socket: --pidfile FILE, or "
 	      MV_RUNSTATEDIR "/meshvpn.NET.pid\n"
@@ -90,19 +77,9 @@ struct ctl {
 	size_t len;		/* without the '\n' */
 };
 
-__attribute__((format(printf, 2, 3)))
-static int usage_error(const struct ctl *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "meshvpn: %s: ", c->name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	mv_ctl_usage(stderr, c->name);
-	return 2;
-}
+/* Report a usage error of command @c (a struct ctl); returns 2. */
+#define usage_error(c, ...) \
+	mv_usage_error(mv_ctl_usage, (c)->name, (c)->name, __VA_ARGS__)
 
 /* Append a word; false if the line would be too long. */
 static bool add_word(struct ctl *c, const char *word)
@@ -117,20 +94,6 @@ static bool add_word(struct ctl *c, const char *word)
 	memcpy(c->request + c->len, word, n);
 	c->len += n;
 	return true;
-}
-
-/* "--json" and "-j" may also follow the command's words, as for link. */
-static void strip_json(struct ctl *c, int *argc, char **argv)
-{
-	int i, n = 0;
-
-	for (i = 0; i < *argc; i++) {
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			c->json = true;
-		else
-			argv[n++] = argv[i];
-	}
-	*argc = n;
 }
 
 /* tinc's rule for node names, which meshvpnd shares. */
@@ -341,7 +304,7 @@ static int simple(const struct mv_opts *opts, const char *name, int argc,
 {
 	struct ctl c = { .name = name, .json = opts->json };
 
-	strip_json(&c, &argc, argv);
+	mv_strip_json(&c.json, &argc, argv);
 	if (argc)
 		return usage_error(&c, "unexpected argument \"%.64s\"", argv[0]);
 	add_word(&c, name);
@@ -356,7 +319,7 @@ int mv_cmd_dump(const struct mv_opts *opts, int argc, char **argv)
 	struct ctl c = { .name = "dump", .json = opts->json };
 	size_t i;
 
-	strip_json(&c, &argc, argv);
+	mv_strip_json(&c.json, &argc, argv);
 	if (argc != 1)
 		return usage_error(&c, argc ? "too many arguments" :
 				   "what to dump?");
@@ -374,7 +337,7 @@ int mv_cmd_info(const struct mv_opts *opts, int argc, char **argv)
 {
 	struct ctl c = { .name = "info", .json = opts->json };
 
-	strip_json(&c, &argc, argv);
+	mv_strip_json(&c.json, &argc, argv);
 	if (argc != 1)
 		return usage_error(&c, argc ? "too many arguments" :
 				   "missing NODE");
@@ -392,7 +355,7 @@ int mv_cmd_debug(const struct mv_opts *opts, int argc, char **argv)
 	char err[MV_ARG_ERRLEN], word[8];
 	uint64_t level;
 
-	strip_json(&c, &argc, argv);
+	mv_strip_json(&c.json, &argc, argv);
 	if (argc != 1)
 		return usage_error(&c, argc ? "too many arguments" :
 				   "missing LEVEL");

@@ -6,7 +6,8 @@
  *
  * Arguments are checked completely before anything is sent, so a usage
  * error never leaves a half-applied change behind. Replies are checked
- * attribute by attribute (see the policies below) before they are read.
+ * attribute by attribute (see the policies in meshvpn_nl.c) before they
+ * are read.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,7 +30,7 @@
 
 #include "args.h"
 #include "json.h"
-#include "nl.h"
+#include "meshvpn_nl.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -46,10 +47,7 @@
 
 /* ---- usage ---- */
 
-static const struct {
-	const char *cmd;
-	const char *lines;
-} usages[] = {
+static const struct mv_usage usages[] = {
 	{ "link", "link show [DEV] [--json]\n"
 		  "link set DEV [node-id ID] [socket-fd FD | listen-port PORT]\n" },
 	{ "node", "node add|set DEV ID [endpoint ADDR:PORT] [via ID|direct] [keepalive SECS]\n"
@@ -64,49 +62,20 @@ static const struct {
 	{ "monitor", "monitor [DEV] [--json]\n" },
 };
 
-/*
- * Print usage @lines: the first after @first, the others after @rest, and
- * continuation lines (starting with a space) under the command.
- */
-static void print_lines(FILE *f, const char *first, const char *rest,
-			const char *lines)
-{
-	const char *p, *end;
-
-	for (p = lines; *p; p = end + 1) {
-		end = strchr(p, '\n');
-		if (*p == ' ')
-			fprintf(f, "%*s", (int)strlen(rest), "");
-		else
-			fputs(p == lines ? first : rest, f);
-		fprintf(f, "%.*s\n", (int)(end - p), p);
-	}
-}
-
 bool mv_is_command(const char *cmd)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(usages); i++)
-		if (!strcmp(usages[i].cmd, cmd))
-			return true;
-	return false;
+	return mv_find_usage(usages, ARRAY_SIZE(usages), cmd) != NULL;
 }
 
 void mv_usage(FILE *f, const char *cmd)
 {
-	size_t i;
-
 	if (cmd) {
-		for (i = 0; i < ARRAY_SIZE(usages); i++)
-			if (!strcmp(usages[i].cmd, cmd))
-				print_lines(f, "Usage: meshvpn ", "       meshvpn ",
-					    usages[i].lines);
+		mv_print_usage(f, usages, ARRAY_SIZE(usages), cmd,
+			       "Usage: meshvpn ", "       meshvpn ");
 		return;
 	}
 	fputs("Usage: meshvpn [--json] COMMAND [ARGS]\n\n", f);
-	for (i = 0; i < ARRAY_SIZE(usages); i++)
-		print_lines(f, "       meshvpn ", "       meshvpn ", usages[i].lines);
+	mv_print_usages(f, usages, ARRAY_SIZE(usages), "       meshvpn ");
 	fputs("       meshvpn help [COMMAND]\n"
 	      "       meshvpn --version\n\n"
 	      "Node ids are hexadecimal (1 to fffffffffffe). Keys are read from files,\n"
@@ -123,19 +92,9 @@ struct cmd {
 	struct mv_nl nl;
 };
 
-__attribute__((format(printf, 2, 3)))
-static int usage_error(const struct cmd *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "meshvpn: %s: ", c->what);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	mv_usage(stderr, c->name);
-	return 2;
-}
+/* Report a usage error of command @c (a struct cmd); returns 2. */
+#define usage_error(c, ...) \
+	mv_usage_error(mv_usage, (c)->name, (c)->what, __VA_ARGS__)
 
 /* Interface names come from users and the kernel; print them harmlessly. */
 static const char *printable(const char *s, char *buf, size_t len)
@@ -179,13 +138,10 @@ static int kernel_error(struct cmd *c, int err)
 	return 1;
 }
 
-/* A request for c->ifindex; ifindex is the first attribute of every one. */
+/* A request for c->ifindex. */
 static struct nlmsghdr *request(struct cmd *c, uint8_t op, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mv_genl_msg(&c->nl, op, flags);
-
-	mnl_attr_put_u32(nlh, MESHVPN_A_IFINDEX, c->ifindex);
-	return nlh;
+	return mv_meshvpn_msg(&c->nl, op, flags, c->ifindex);
 }
 
 /* Send a request that only expects an ack; returns the exit status. */
@@ -205,83 +161,15 @@ static int parse_id_arg(const struct cmd *c, const char *s, uint64_t *id)
 	return 0;
 }
 
-/* "--json" and "-j" may also follow a show or monitor command's words. */
-static int strip_json(struct cmd *c, int *argc, char **argv)
-{
-	int i, n = 0;
-
-	for (i = 0; i < *argc; i++) {
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			c->json = true;
-		else
-			argv[n++] = argv[i];
-	}
-	*argc = n;
-	return 0;
-}
-
 static bool valid_id(uint64_t id)
 {
 	return id >= 1 && id <= MESHVPN_NODE_ID_MAX;
 }
 
-/* ---- reply policies: what the kernel may send, and how long each is ---- */
-
-static const struct mv_nla_policy top_pol[MESHVPN_A_MAX + 1] = {
-	[MESHVPN_A_IFINDEX] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_DEV] = { MV_NLA_NESTED, 0 },
-	[MESHVPN_A_NODE] = { MV_NLA_NESTED, 0 },
-	[MESHVPN_A_KEYCONF] = { MV_NLA_NESTED, 0 },
-	[MESHVPN_A_ROUTE] = { MV_NLA_NESTED, 0 },
-};
-
-static const struct mv_nla_policy dev_pol[MESHVPN_A_DEVICE_MAX + 1] = {
-	[MESHVPN_A_DEVICE_LOCAL_NODE_ID] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_DEVICE_PORT] = { MV_NLA_U16, 0 },
-	[MESHVPN_A_DEVICE_NODE_COUNT] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_DEVICE_ROUTE_COUNT] = { MV_NLA_U32, 0 },
-};
-
+/* The node counters, which follow each other in the node attributes. */
 #define NODE_CTR_FIRST	MESHVPN_A_NODE_RX_BYTES
 #define NODE_CTR_LAST	MESHVPN_A_NODE_RELAY_BYTES
 #define NODE_CTR_N	(NODE_CTR_LAST - NODE_CTR_FIRST + 1)
-
-static const struct mv_nla_policy node_pol[MESHVPN_A_NODE_MAX + 1] = {
-	[MESHVPN_A_NODE_ID] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_NODE_REMOTE_IPV4] = { MV_NLA_BINARY, 4 },
-	[MESHVPN_A_NODE_REMOTE_IPV6] = { MV_NLA_BINARY, 16 },
-	[MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_NODE_REMOTE_PORT] = { MV_NLA_U16, 0 },
-	[MESHVPN_A_NODE_NEXT_HOP] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_NODE_KEEPALIVE] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_NODE_RX_BYTES] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RX_PACKETS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_TX_BYTES] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_TX_PACKETS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RX_DECRYPT_ERRORS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RX_REPLAY_DROPS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RX_RPF_DROPS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_TX_NO_KEY_DROPS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RELAY_PACKETS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RELAY_BYTES] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_LAST_RX] = { MV_NLA_U64, 0 },
-};
-
-/* Key material (encrypt-dir, decrypt-dir) is never read, whatever comes. */
-static const struct mv_nla_policy keyconf_pol[MESHVPN_A_KEYCONF_MAX + 1] = {
-	[MESHVPN_A_KEYCONF_NODE_ID] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_KEYCONF_SLOT] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_KEYCONF_CIPHER_ALG] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_KEYCONF_PHASE] = { MV_NLA_U8, 0 },
-	[MESHVPN_A_KEYCONF_REKEY_REASON] = { MV_NLA_U32, 0 },
-};
-
-static const struct mv_nla_policy route_pol[MESHVPN_A_ROUTE_MAX + 1] = {
-	[MESHVPN_A_ROUTE_NODE_ID] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_ROUTE_IPV4] = { MV_NLA_BINARY, 4 },
-	[MESHVPN_A_ROUTE_IPV6] = { MV_NLA_BINARY, 16 },
-	[MESHVPN_A_ROUTE_PREFIX_LEN] = { MV_NLA_U8, 0 },
-};
 
 __attribute__((format(printf, 2, 3)))
 static int malformed(struct cmd *c, const char *fmt, ...)
@@ -303,7 +191,8 @@ static int malformed(struct cmd *c, const char *fmt, ...)
 static int parse_top(struct cmd *c, const struct nlmsghdr *nlh, uint8_t op,
 		     const struct nlattr **tb)
 {
-	int ret = mv_genl_parse(&c->nl, nlh, op, top_pol, MESHVPN_A_MAX, tb);
+	int ret = mv_genl_parse(&c->nl, nlh, op, mv_meshvpn_top_pol,
+				MESHVPN_A_MAX, tb);
 
 	if (ret)
 		return ret;
@@ -437,7 +326,8 @@ static int parse_node(struct cmd *c, const struct nlattr *nest,
 	int ret;
 
 	memset(n, 0, sizeof(*n));
-	ret = mv_nla_parse_nested(&c->nl, nest, node_pol, MESHVPN_A_NODE_MAX, tb);
+	ret = mv_nla_parse_nested(&c->nl, nest, mv_meshvpn_node_pol,
+				  MESHVPN_A_NODE_MAX, tb);
 	if (ret)
 		return ret;
 	if (!tb[MESHVPN_A_NODE_ID] || !valid_id(mnl_attr_get_u64(tb[MESHVPN_A_NODE_ID])))
@@ -473,7 +363,8 @@ static int parse_route(struct cmd *c, const struct nlattr *nest,
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	ret = mv_nla_parse_nested(&c->nl, nest, route_pol, MESHVPN_A_ROUTE_MAX, tb);
+	ret = mv_nla_parse_nested(&c->nl, nest, mv_meshvpn_route_pol,
+				  MESHVPN_A_ROUTE_MAX, tb);
 	if (ret)
 		return ret;
 	v4 = tb[MESHVPN_A_ROUTE_IPV4];
@@ -511,7 +402,7 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 		return ret;
 	if (!tb[MESHVPN_A_DEV])
 		return malformed(s->c, "no device attributes");
-	ret = mv_nla_parse_nested(&s->c->nl, tb[MESHVPN_A_DEV], dev_pol,
+	ret = mv_nla_parse_nested(&s->c->nl, tb[MESHVPN_A_DEV], mv_meshvpn_dev_pol,
 				  MESHVPN_A_DEVICE_MAX, dtb);
 	if (ret)
 		return ret;
@@ -605,8 +496,8 @@ static int key_cb(const struct nlmsghdr *nlh, void *data)
 		return ret;
 	if (!tb[MESHVPN_A_KEYCONF])
 		return malformed(s->c, "key reply without keyconf");
-	ret = mv_nla_parse_nested(&s->c->nl, tb[MESHVPN_A_KEYCONF], keyconf_pol,
-				  MESHVPN_A_KEYCONF_MAX, ktb);
+	ret = mv_nla_parse_nested(&s->c->nl, tb[MESHVPN_A_KEYCONF],
+				  mv_meshvpn_keyconf_pol, MESHVPN_A_KEYCONF_MAX, ktb);
 	if (ret)
 		return ret;
 	/* A slot without a cipher holds no key. */
@@ -661,14 +552,10 @@ static int get_key(struct show *s, uint64_t id, uint32_t slot,
 		   struct key_info *key)
 {
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	int ret;
 
 	nlh = request(s->c, MESHVPN_CMD_KEY_GET, 0);
-	nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
-	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, id);
-	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, slot);
-	mnl_attr_nest_end(nlh, nest);
+	mv_meshvpn_put_key_slot(nlh, id, (int)slot);
 	s->key = key;
 	key->state = KEY_UNKNOWN;
 	ret = mv_nl_request(&s->c->nl, nlh, key_cb, s);
@@ -1183,7 +1070,7 @@ static int link_show(struct cmd *c, int argc, char **argv)
 	size_t i, n;
 	struct link_info *links;
 
-	strip_json(c, &argc, argv);
+	mv_strip_json(&c->json, &argc, argv);
 	if (argc > 1)
 		return usage_error(c, "unexpected \"%s\"", argv[1]);
 	if (argc == 1) {
@@ -1276,7 +1163,6 @@ static int link_set(struct cmd *c, int argc, char **argv)
 	int own_fd = -1;
 	char err[MV_ARG_ERRLEN];
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	int i, ret;
 
 	if (argc < 1)
@@ -1328,12 +1214,7 @@ static int link_set(struct cmd *c, int argc, char **argv)
 		return 1;
 	}
 	nlh = request(c, MESHVPN_CMD_DEV_SET, 0);
-	nest = mnl_attr_nest_start(nlh, MESHVPN_A_DEV);
-	if (has_id)
-		mnl_attr_put_u64(nlh, MESHVPN_A_DEVICE_LOCAL_NODE_ID, id);
-	if (has_fd)
-		mnl_attr_put_u32(nlh, MESHVPN_A_DEVICE_SOCKET, (uint32_t)fd);
-	mnl_attr_nest_end(nlh, nest);
+	mv_meshvpn_put_dev(nlh, has_id ? id : 0, has_fd ? (int)fd : -1);
 	ret = simple_request(c, nlh);
 	if (own_fd >= 0)
 		close(own_fd);
@@ -1423,17 +1304,9 @@ static int node_add_set(struct cmd *c, uint8_t op, int argc, char **argv)
 	nlh = request(c, op, 0);
 	nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
 	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, a.id);
-	if (a.has_endpoint) {
-		if (a.ep.family == AF_INET) {
-			mnl_attr_put(nlh, MESHVPN_A_NODE_REMOTE_IPV4, 4, a.ep.addr);
-		} else {
-			mnl_attr_put(nlh, MESHVPN_A_NODE_REMOTE_IPV6, 16, a.ep.addr);
-			if (a.ep.scope_id)
-				mnl_attr_put_u32(nlh, MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID,
-						 a.ep.scope_id);
-		}
-		mnl_attr_put_u16(nlh, MESHVPN_A_NODE_REMOTE_PORT, htons(a.ep.port));
-	}
+	if (a.has_endpoint)
+		mv_meshvpn_put_endpoint(nlh, a.ep.family, a.ep.addr,
+					htons(a.ep.port), a.ep.scope_id);
 	if (a.has_via)
 		mnl_attr_put_u64(nlh, MESHVPN_A_NODE_NEXT_HOP, a.via);
 	if (a.has_keepalive)
@@ -1447,7 +1320,6 @@ static int node_add_set(struct cmd *c, uint8_t op, int argc, char **argv)
 static int node_del(struct cmd *c, int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	uint64_t id;
 	int ret;
 
@@ -1458,9 +1330,7 @@ static int node_del(struct cmd *c, int argc, char **argv)
 	if (resolve_dev(c, argv[0]) || open_genl(c))
 		return 1;
 	nlh = request(c, MESHVPN_CMD_NODE_DEL, 0);
-	nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
-	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, id);
-	mnl_attr_nest_end(nlh, nest);
+	mv_meshvpn_put_node_id(nlh, id);
 	ret = simple_request(c, nlh);
 	mv_nl_close(&c->nl);
 	return ret;
@@ -1533,21 +1403,12 @@ static int parse_key_args(struct cmd *c, int argc, char **argv,
 	return 0;
 }
 
-static void put_keydir(struct nlmsghdr *nlh, uint16_t type, const uint8_t *key)
-{
-	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
-
-	mnl_attr_put(nlh, MESHVPN_A_KEYDIR_CIPHER_KEY, MESHVPN_KEY_LEN, key);
-	mnl_attr_nest_end(nlh, nest);
-}
-
 static int key_add(struct cmd *c, int argc, char **argv)
 {
 	uint8_t tx[MESHVPN_KEY_LEN], rx[MESHVPN_KEY_LEN];
 	struct key_args a = { 0 };
 	char err[MV_ARG_ERRLEN];
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	bool keyed;
 	int ret;
 
@@ -1582,17 +1443,7 @@ static int key_add(struct cmd *c, int argc, char **argv)
 		ret = 1;
 	if (!ret) {
 		nlh = request(c, MESHVPN_CMD_KEY_NEW, 0);
-		nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
-		mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, a.node);
-		mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, a.slot);
-		mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_CIPHER_ALG, a.cipher);
-		mnl_attr_put_u8(nlh, MESHVPN_A_KEYCONF_PHASE, a.phase);
-		/* Cipher none has no key material, not even empty nests. */
-		if (keyed) {
-			put_keydir(nlh, MESHVPN_A_KEYCONF_ENCRYPT_DIR, tx);
-			put_keydir(nlh, MESHVPN_A_KEYCONF_DECRYPT_DIR, rx);
-		}
-		mnl_attr_nest_end(nlh, nest);
+		mv_meshvpn_put_key(nlh, a.node, a.slot, a.cipher, a.phase, tx, rx);
 		ret = simple_request(c, nlh);
 	}
 	/* The request buffer held the keys too: closing wipes it. */
@@ -1606,7 +1457,6 @@ static int key_swap_del(struct cmd *c, uint8_t op, int argc, char **argv)
 {
 	struct key_args a = { 0 };
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	int ret;
 
 	if (argc < 2)
@@ -1625,11 +1475,8 @@ static int key_swap_del(struct cmd *c, uint8_t op, int argc, char **argv)
 	if (resolve_dev(c, argv[0]) || open_genl(c))
 		return 1;
 	nlh = request(c, op, 0);
-	nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
-	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, a.node);
-	if (op == MESHVPN_CMD_KEY_DEL)
-		mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, a.slot);
-	mnl_attr_nest_end(nlh, nest);
+	mv_meshvpn_put_key_slot(nlh, a.node,
+				op == MESHVPN_CMD_KEY_DEL ? (int)a.slot : -1);
 	ret = simple_request(c, nlh);
 	mv_nl_close(&c->nl);
 	return ret;
@@ -1663,7 +1510,6 @@ static int route_add_del(struct cmd *c, uint8_t op, int argc, char **argv)
 	char err[MV_ARG_ERRLEN];
 	struct mv_prefix p;
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	uint64_t node = 0;
 	int ret;
 
@@ -1682,15 +1528,7 @@ static int route_add_del(struct cmd *c, uint8_t op, int argc, char **argv)
 	if (resolve_dev(c, argv[0]) || open_genl(c))
 		return 1;
 	nlh = request(c, op, 0);
-	nest = mnl_attr_nest_start(nlh, MESHVPN_A_ROUTE);
-	if (node)
-		mnl_attr_put_u64(nlh, MESHVPN_A_ROUTE_NODE_ID, node);
-	if (p.family == AF_INET)
-		mnl_attr_put(nlh, MESHVPN_A_ROUTE_IPV4, 4, p.addr);
-	else
-		mnl_attr_put(nlh, MESHVPN_A_ROUTE_IPV6, 16, p.addr);
-	mnl_attr_put_u8(nlh, MESHVPN_A_ROUTE_PREFIX_LEN, (uint8_t)p.len);
-	mnl_attr_nest_end(nlh, nest);
+	mv_meshvpn_put_route(nlh, node, p.family, p.addr, (uint8_t)p.len);
 	ret = simple_request(c, nlh);
 	mv_nl_close(&c->nl);
 	return ret;
@@ -1705,7 +1543,7 @@ static int route_show(struct cmd *c, int argc, char **argv)
 	size_t i;
 	int ret;
 
-	strip_json(c, &argc, argv);
+	mv_strip_json(&c->json, &argc, argv);
 	if (argc != 1)
 		return usage_error(c, argc ? "too many arguments" : "missing DEV");
 	if (resolve_dev(c, argv[0]) || open_genl(c))
@@ -1804,8 +1642,8 @@ static int parse_event(struct cmd *c, uint8_t op, const struct nlattr **tb,
 	ev->name = op == MESHVPN_CMD_KEY_NEEDED_NTF ? "key-needed" : "rekey-due";
 	if (!tb[MESHVPN_A_KEYCONF])
 		return malformed(c, "%s without keyconf", ev->name);
-	ret = mv_nla_parse_nested(&c->nl, tb[MESHVPN_A_KEYCONF], keyconf_pol,
-				  MESHVPN_A_KEYCONF_MAX, ktb);
+	ret = mv_nla_parse_nested(&c->nl, tb[MESHVPN_A_KEYCONF],
+				  mv_meshvpn_keyconf_pol, MESHVPN_A_KEYCONF_MAX, ktb);
 	if (ret)
 		return ret;
 	if (!ktb[MESHVPN_A_KEYCONF_NODE_ID] ||
@@ -1913,7 +1751,7 @@ int mv_cmd_monitor(const struct mv_opts *opts, int argc, char **argv)
 	struct pollfd pfd;
 	int ret = 0, status = 0;
 
-	strip_json(&c, &argc, argv);
+	mv_strip_json(&c.json, &argc, argv);
 	if (argc > 1)
 		return usage_error(&c, "unexpected \"%s\"", argv[1]);
 	if (argc == 1 && resolve_dev(&c, argv[0]))

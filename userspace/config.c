@@ -24,7 +24,10 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include <linux/meshvpn.h>
+
 #include "config.h"
+#include "meshvpn_nl.h"
 
 /* ---- small helpers ---- */
 
@@ -827,17 +830,23 @@ const char *mv_data_plane_name(enum mv_data_plane dp)
 	return "auto";
 }
 
+static const uint32_t cipher_algs[] = {
+	[MV_CIPHER_CHACHA20_POLY1305] = MESHVPN_CIPHER_ALG_CHACHA20_POLY1305,
+	[MV_CIPHER_AES_256_GCM] = MESHVPN_CIPHER_ALG_AES_256_GCM,
+	[MV_CIPHER_NONE] = MESHVPN_CIPHER_ALG_NONE,
+};
+
+uint32_t mv_cipher_alg(enum mv_cipher cipher)
+{
+	/* Anything else is the default cipher, so that every value has a name. */
+	if ((size_t)cipher >= ARRAY_SIZE(cipher_algs))
+		cipher = MV_CIPHER_CHACHA20_POLY1305;
+	return cipher_algs[cipher];
+}
+
 const char *mv_cipher_name(enum mv_cipher cipher)
 {
-	switch (cipher) {
-	case MV_CIPHER_AES_256_GCM:
-		return "aes-256-gcm";
-	case MV_CIPHER_NONE:
-		return "none";
-	case MV_CIPHER_CHACHA20_POLY1305:
-		break;
-	}
-	return "chacha20-poly1305";
+	return mv_cipher_alg_name(mv_cipher_alg(cipher));
 }
 
 /* Case-insensitive lookup of @s among @n names; index or -1. */
@@ -1061,18 +1070,14 @@ static int apply_bool(struct apply_ctx *ctx, const struct where *w,
 static int apply_cipher(struct apply_ctx *ctx, const struct where *w,
 			const char *value)
 {
-	static const char *const names[] = {
-		[MV_CIPHER_CHACHA20_POLY1305] = "chacha20-poly1305",
-		[MV_CIPHER_AES_256_GCM] = "aes-256-gcm",
-		[MV_CIPHER_NONE] = "none",
-	};
-	int i = pick(value, names, (int)ARRAY_SIZE(names));
-	size_t k;
+	size_t i, k;
 
-	if (i >= 0) {
-		ctx->host->cipher = (enum mv_cipher)i;
-		ctx->host->cipher_set = true;
-		return 0;
+	for (i = 0; i < ARRAY_SIZE(cipher_algs); i++) {
+		if (!strcasecmp(value, mv_cipher_name((enum mv_cipher)i))) {
+			ctx->host->cipher = (enum mv_cipher)i;
+			ctx->host->cipher_set = true;
+			return 0;
+		}
 	}
 	for (k = 0; k < ARRAY_SIZE(tinc_cipher_prefixes); k++) {
 		const char *p = tinc_cipher_prefixes[k];

@@ -132,6 +132,11 @@ const char *mv_address_family_name(enum mv_address_family af);
 const char *mv_mode_name(enum mv_mode mode);
 const char *mv_data_plane_name(enum mv_data_plane dp);
 const char *mv_cipher_name(enum mv_cipher cipher);
+/*
+ * The same cipher as meshvpn.ko's enum meshvpn_cipher_alg numbers it,
+ * which also gives it its name (mv_cipher_alg_name(), meshvpn_nl.h).
+ */
+uint32_t mv_cipher_alg(enum mv_cipher cipher);
 
 /* "host [port]" of Address and BindToAddress. */
 struct mv_endpoint {

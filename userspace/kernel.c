@@ -23,13 +23,16 @@
 #include "daemon.h"
 #include "kernel.h"
 #include "log.h"
-#include "nl.h"
+#include "meshvpn_nl.h"
 
 /*
  * Nodes a previous meshvpnd left behind keep forwarding with their old keys
  * this long, while the mesh reconnects and the graph fills again.
  */
 #define ADOPT_GRACE	60000	/* ms */
+
+/* key-new hands the kernel the session keys as they are. */
+_Static_assert(MV_KEY_LEN == MESHVPN_KEY_LEN, "session keys of the kernel's length");
 
 struct mv_kernel {
 	uint64_t adopted_at;	/* monotonic ms, 0 if nothing was adopted */
@@ -68,10 +71,7 @@ static int request(struct mv_kernel *k, struct nlmsghdr *nlh, const char *what)
 
 static struct nlmsghdr *genl(struct mv_kernel *k, uint8_t cmd)
 {
-	struct nlmsghdr *nlh = mv_genl_msg(&k->nl, cmd, 0);
-
-	mnl_attr_put_u32(nlh, MESHVPN_A_IFINDEX, k->ifindex);
-	return nlh;
+	return mv_meshvpn_msg(&k->nl, cmd, 0, k->ifindex);
 }
 
 /* ---- the link ---- */
@@ -125,36 +125,6 @@ static void link_delete(struct mv_kernel *k)
 
 /* ---- notifications ---- */
 
-static const struct mv_nla_policy top_policy[MESHVPN_A_MAX + 1] = {
-	[MESHVPN_A_IFINDEX] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_NODE] = { MV_NLA_NESTED, 0 },
-	[MESHVPN_A_KEYCONF] = { MV_NLA_NESTED, 0 },
-};
-
-static const struct mv_nla_policy node_policy[MESHVPN_A_NODE_MAX + 1] = {
-	[MESHVPN_A_NODE_ID] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_NODE_REMOTE_IPV4] = { MV_NLA_BINARY, 4 },
-	[MESHVPN_A_NODE_REMOTE_IPV6] = { MV_NLA_BINARY, 16 },
-	[MESHVPN_A_NODE_REMOTE_PORT] = { MV_NLA_U16, 0 },
-	[MESHVPN_A_NODE_NEXT_HOP] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_NODE_RX_BYTES] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RX_PACKETS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_TX_BYTES] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_TX_PACKETS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RX_DECRYPT_ERRORS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RX_REPLAY_DROPS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RX_RPF_DROPS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_TX_NO_KEY_DROPS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RELAY_PACKETS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RELAY_BYTES] = { MV_NLA_UINT, 0 },
-};
-
-static const struct mv_nla_policy keyconf_policy[MESHVPN_A_KEYCONF_MAX + 1] = {
-	[MESHVPN_A_KEYCONF_NODE_ID] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_KEYCONF_SLOT] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_KEYCONF_REKEY_REASON] = { MV_NLA_U32, 0 },
-};
-
 static struct mv_node *event_node(struct mv_daemon *d, const struct nlattr *id)
 {
 	struct mv_node *n = id ? mv_node_find_id(d, mnl_attr_get_u64(id)) : NULL;
@@ -169,7 +139,8 @@ static void endpoint_moved(struct mv_daemon *d, const struct nlattr *nest)
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
 	struct mv_node *n;
 
-	if (mv_nla_parse_nested(&k->ev, nest, node_policy, MESHVPN_A_NODE_MAX, tb))
+	if (mv_nla_parse_nested(&k->ev, nest, mv_meshvpn_node_pol,
+				MESHVPN_A_NODE_MAX, tb))
 		return;
 	n = event_node(d, tb[MESHVPN_A_NODE_ID]);
 	if (!n || !tb[MESHVPN_A_NODE_REMOTE_PORT])
@@ -204,7 +175,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (mv_nla_parse(&k->ev, (const char *)g + GENL_HDRLEN,
 			 mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
-			 top_policy, MESHVPN_A_MAX, tb) ||
+			 mv_meshvpn_top_pol, MESHVPN_A_MAX, tb) ||
 	    !tb[MESHVPN_A_IFINDEX] ||
 	    mnl_attr_get_u32(tb[MESHVPN_A_IFINDEX]) != (uint32_t)k->ifindex)
 		return 0;
@@ -217,7 +188,8 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	case MESHVPN_CMD_REKEY_DUE_NTF:
 		if (!tb[MESHVPN_A_KEYCONF] ||
 		    mv_nla_parse_nested(&k->ev, tb[MESHVPN_A_KEYCONF],
-					keyconf_policy, MESHVPN_A_KEYCONF_MAX, kt))
+					mv_meshvpn_keyconf_pol,
+					MESHVPN_A_KEYCONF_MAX, kt))
 			break;
 		n = event_node(d, kt[MESHVPN_A_KEYCONF_NODE_ID]);
 		if (!n)
@@ -250,7 +222,6 @@ int mv_kernel_open(struct mv_daemon *d, const char *ifname)
 {
 	struct mv_kernel *k = calloc(1, sizeof(*k));
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	bool existed = false;
 	int err;
 
@@ -275,10 +246,7 @@ int mv_kernel_open(struct mv_daemon *d, const char *ifname)
 		mv_notice("Taking over %s: the kernel kept forwarding while no "
 			  "meshvpnd ran", ifname);
 	nlh = genl(k, MESHVPN_CMD_DEV_SET);
-	nest = mnl_attr_nest_start(nlh, MESHVPN_A_DEV);
-	mnl_attr_put_u64(nlh, MESHVPN_A_DEVICE_LOCAL_NODE_ID, d->self->id);
-	mnl_attr_put_u32(nlh, MESHVPN_A_DEVICE_SOCKET, d->udp_fd);
-	mnl_attr_nest_end(nlh, nest);
+	mv_meshvpn_put_dev(nlh, d->self->id, d->udp_fd);
 	err = request(k, nlh, "attaching the UDP socket");
 	if (err)
 		goto fail_link;
@@ -331,11 +299,11 @@ void mv_kernel_close(struct mv_daemon *d, bool keep)
 static void put_endpoint(struct nlmsghdr *nlh, const struct sockaddr_in6 *sa)
 {
 	if (IN6_IS_ADDR_V4MAPPED(&sa->sin6_addr))
-		mnl_attr_put(nlh, MESHVPN_A_NODE_REMOTE_IPV4, 4,
-			     &sa->sin6_addr.s6_addr[12]);
+		mv_meshvpn_put_endpoint(nlh, AF_INET, &sa->sin6_addr.s6_addr[12],
+					sa->sin6_port, 0);
 	else
-		mnl_attr_put(nlh, MESHVPN_A_NODE_REMOTE_IPV6, 16, &sa->sin6_addr);
-	mnl_attr_put_u16(nlh, MESHVPN_A_NODE_REMOTE_PORT, sa->sin6_port);
+		mv_meshvpn_put_endpoint(nlh, AF_INET6, &sa->sin6_addr,
+					sa->sin6_port, 0);
 }
 
 static bool wanted(const struct mv_node *n)
@@ -388,30 +356,12 @@ static void sync_node(struct mv_daemon *d, struct mv_node *n)
 static int key_new(struct mv_daemon *d, struct mv_node *n, uint32_t slot,
 		   const struct mv_keyslot *ks)
 {
-	static const uint32_t alg[] = {
-		[MV_CIPHER_CHACHA20_POLY1305] = MESHVPN_CIPHER_ALG_CHACHA20_POLY1305,
-		[MV_CIPHER_AES_256_GCM] = MESHVPN_CIPHER_ALG_AES_256_GCM,
-		[MV_CIPHER_NONE] = MESHVPN_CIPHER_ALG_NONE,
-	};
 	struct mv_kernel *k = d->kernel;
 	struct nlmsghdr *nlh = genl(k, MESHVPN_CMD_KEY_NEW);
-	struct nlattr *nest, *dir;
 	int err;
 
-	nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
-	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, n->id);
-	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, slot);
-	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_CIPHER_ALG, alg[ks->cipher]);
-	mnl_attr_put_u8(nlh, MESHVPN_A_KEYCONF_PHASE, ks->generation & 1);
-	dir = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF_ENCRYPT_DIR);
-	if (ks->cipher != MV_CIPHER_NONE)
-		mnl_attr_put(nlh, MESHVPN_A_KEYDIR_CIPHER_KEY, MV_KEY_LEN, ks->tx_key);
-	mnl_attr_nest_end(nlh, dir);
-	dir = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF_DECRYPT_DIR);
-	if (ks->cipher != MV_CIPHER_NONE)
-		mnl_attr_put(nlh, MESHVPN_A_KEYDIR_CIPHER_KEY, MV_KEY_LEN, ks->rx_key);
-	mnl_attr_nest_end(nlh, dir);
-	mnl_attr_nest_end(nlh, nest);
+	mv_meshvpn_put_key(nlh, n->id, slot, mv_cipher_alg(ks->cipher),
+			   ks->generation & 1, ks->tx_key, ks->rx_key);
 	err = request(k, nlh, "key-new");
 	/* The request held key material. */
 	mv_wipe(k->nl.req, MV_NL_REQ_SIZE);
@@ -423,12 +373,8 @@ static int key_op(struct mv_daemon *d, struct mv_node *n, uint8_t cmd,
 {
 	struct mv_kernel *k = d->kernel;
 	struct nlmsghdr *nlh = genl(k, cmd);
-	struct nlattr *nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
 
-	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, n->id);
-	if (slot >= 0)
-		mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, slot);
-	mnl_attr_nest_end(nlh, nest);
+	mv_meshvpn_put_key_slot(nlh, n->id, slot);
 	return request(k, nlh, cmd == MESHVPN_CMD_KEY_SWAP ? "key-swap" : "key-del");
 }
 
@@ -505,7 +451,6 @@ void mv_kernel_sync(struct mv_daemon *d)
 			sync_keys(d, n);
 	for (n = d->nodes; n; n = n->next) {
 		struct nlmsghdr *nlh;
-		struct nlattr *nest;
 
 		if (wanted(n) || !n->kstate.exists || n == d->self)
 			continue;
@@ -516,9 +461,7 @@ void mv_kernel_sync(struct mv_daemon *d)
 			continue;
 		}
 		nlh = genl(d->kernel, MESHVPN_CMD_NODE_DEL);
-		nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
-		mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, n->id);
-		mnl_attr_nest_end(nlh, nest);
+		mv_meshvpn_put_node_id(nlh, n->id);
 		if (!request(d->kernel, nlh, "node-del"))
 			mv_kernel_forget(n);
 	}
@@ -534,7 +477,6 @@ int mv_kernel_route(struct mv_daemon *d, struct mv_node *n,
 {
 	struct mv_kernel *k = d->kernel;
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	int err;
 
 	if (!k || n == d->self || s->type == MV_SUBNET_MAC)
@@ -543,14 +485,9 @@ int mv_kernel_route(struct mv_daemon *d, struct mv_node *n,
 	if (add && !n->kstate.exists)
 		sync_node(d, n);
 	nlh = genl(k, add ? MESHVPN_CMD_ROUTE_NEW : MESHVPN_CMD_ROUTE_DEL);
-	nest = mnl_attr_nest_start(nlh, MESHVPN_A_ROUTE);
-	mnl_attr_put_u64(nlh, MESHVPN_A_ROUTE_NODE_ID, n->id);
-	if (s->type == MV_SUBNET_IPV4)
-		mnl_attr_put(nlh, MESHVPN_A_ROUTE_IPV4, 4, s->addr);
-	else
-		mnl_attr_put(nlh, MESHVPN_A_ROUTE_IPV6, 16, s->addr);
-	mnl_attr_put_u8(nlh, MESHVPN_A_ROUTE_PREFIX_LEN, s->prefixlen);
-	mnl_attr_nest_end(nlh, nest);
+	mv_meshvpn_put_route(nlh, n->id,
+			     s->type == MV_SUBNET_IPV4 ? AF_INET : AF_INET6,
+			     s->addr, (uint8_t)s->prefixlen);
 	err = mv_nl_request(&k->nl, nlh, NULL, NULL);
 	/* A route left by an earlier meshvpnd, or gone with its node. */
 	if (err == (add ? -EEXIST : -ENOENT))
@@ -583,11 +520,11 @@ static int node_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *nt[MESHVPN_A_NODE_MAX + 1];
 	int err;
 
-	err = mv_genl_parse(&k->nl, nlh, MESHVPN_CMD_NODE_GET, top_policy,
-			    MESHVPN_A_MAX, tb);
+	err = mv_genl_parse(&k->nl, nlh, MESHVPN_CMD_NODE_GET,
+			    mv_meshvpn_top_pol, MESHVPN_A_MAX, tb);
 	if (err || !tb[MESHVPN_A_NODE])
 		return err;
-	err = mv_nla_parse_nested(&k->nl, tb[MESHVPN_A_NODE], node_policy,
+	err = mv_nla_parse_nested(&k->nl, tb[MESHVPN_A_NODE], mv_meshvpn_node_pol,
 				  MESHVPN_A_NODE_MAX, nt);
 	if (err || !nt[MESHVPN_A_NODE_ID])
 		return err;
@@ -613,14 +550,11 @@ int mv_kernel_stats(struct mv_daemon *d, struct mv_node *n,
 {
 	struct stats_ctx c = { .d = d, .out = out };
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 
 	if (!d->kernel || !n->kstate.exists)
 		return -ENOENT;
 	nlh = genl(d->kernel, MESHVPN_CMD_NODE_GET);
-	nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
-	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, n->id);
-	mnl_attr_nest_end(nlh, nest);
+	mv_meshvpn_put_node_id(nlh, n->id);
 	return mv_nl_request(&d->kernel->nl, nlh, node_cb, &c);
 }
 
@@ -630,17 +564,14 @@ static int phase_cb(const struct nlmsghdr *nlh, void *data)
 	struct mv_kernel *k = c->d->kernel;
 	const struct nlattr *tb[MESHVPN_A_MAX + 1];
 	const struct nlattr *kt[MESHVPN_A_KEYCONF_MAX + 1];
-	static const struct mv_nla_policy pol[MESHVPN_A_KEYCONF_MAX + 1] = {
-		[MESHVPN_A_KEYCONF_PHASE] = { MV_NLA_U8, 0 },
-	};
 	int err;
 
-	err = mv_genl_parse(&k->nl, nlh, MESHVPN_CMD_KEY_GET, top_policy,
-			    MESHVPN_A_MAX, tb);
+	err = mv_genl_parse(&k->nl, nlh, MESHVPN_CMD_KEY_GET,
+			    mv_meshvpn_top_pol, MESHVPN_A_MAX, tb);
 	if (err || !tb[MESHVPN_A_KEYCONF])
 		return err;
-	err = mv_nla_parse_nested(&k->nl, tb[MESHVPN_A_KEYCONF], pol,
-				  MESHVPN_A_KEYCONF_MAX, kt);
+	err = mv_nla_parse_nested(&k->nl, tb[MESHVPN_A_KEYCONF],
+				  mv_meshvpn_keyconf_pol, MESHVPN_A_KEYCONF_MAX, kt);
 	if (!err && kt[MESHVPN_A_KEYCONF_PHASE])
 		c->phase = mnl_attr_get_u8(kt[MESHVPN_A_KEYCONF_PHASE]) & 1;
 	return err;
@@ -651,11 +582,8 @@ static uint32_t current_phase(struct mv_daemon *d, struct mv_node *n)
 {
 	struct stats_ctx c = { .d = d, .phase = 1 };
 	struct nlmsghdr *nlh = genl(d->kernel, MESHVPN_CMD_KEY_GET);
-	struct nlattr *nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
 
-	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, n->id);
-	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, MESHVPN_KEY_SLOT_CURRENT);
-	mnl_attr_nest_end(nlh, nest);
+	mv_meshvpn_put_key_slot(nlh, n->id, MESHVPN_KEY_SLOT_CURRENT);
 	mv_nl_request(&d->kernel->nl, nlh, phase_cb, &c);
 	return c.phase;
 }
@@ -699,8 +627,8 @@ void mv_kernel_adopt(struct mv_daemon *d)
 	mv_timer_init(&d->kernel->regrace, regrace, d);
 
 	do {
-		nlh = mv_genl_msg(&d->kernel->nl, MESHVPN_CMD_NODE_GET, NLM_F_DUMP);
-		mnl_attr_put_u32(nlh, MESHVPN_A_IFINDEX, d->kernel->ifindex);
+		nlh = mv_meshvpn_msg(&d->kernel->nl, MESHVPN_CMD_NODE_GET,
+				     NLM_F_DUMP, d->kernel->ifindex);
 		err = mv_nl_request(&d->kernel->nl, nlh, node_cb, &c);
 	} while (err == -EINTR && --tries);
 	if (err)

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/meshvpn.h>
+
 #include "config.h"
 
 #include "test.h"
@@ -633,6 +635,13 @@ TEST(server_enum_values)
 	EXPECT_STREQ(mv_cipher_name(MV_CIPHER_AES_256_GCM), "aes-256-gcm");
 	EXPECT_STREQ(mv_cipher_name(MV_CIPHER_CHACHA20_POLY1305),
 		     "chacha20-poly1305");
+	EXPECT_STREQ(mv_cipher_name(MV_CIPHER_NONE), "none");
+	/* meshvpn.ko numbers the same ciphers in another order. */
+	EXPECT_EQ(mv_cipher_alg(MV_CIPHER_CHACHA20_POLY1305),
+		  MESHVPN_CIPHER_ALG_CHACHA20_POLY1305);
+	EXPECT_EQ(mv_cipher_alg(MV_CIPHER_AES_256_GCM),
+		  MESHVPN_CIPHER_ALG_AES_256_GCM);
+	EXPECT_EQ(mv_cipher_alg(MV_CIPHER_NONE), MESHVPN_CIPHER_ALG_NONE);
 }
 
 TEST(server_mode_switch_and_hub_not_supported_yet)

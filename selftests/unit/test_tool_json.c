@@ -15,6 +15,7 @@
 
 #include "args.h"
 #include "json.h"
+#include "meshvpn_nl.h"
 
 #include "test.h"
 
