@@ -307,21 +307,39 @@ static int load_private_key(struct mv_daemon *d)
 
 /*
  * DataPlane = auto takes meshvpn.ko when it is loaded, else the TUN path;
- * kernel insists on the module.
+ * kernel insists on the module. meshvpn.ko carries UDP only, so a node
+ * whose own host file says TCPOnly = yes stays on the TUN path, where its
+ * packets can go over the meta connections.
  */
 static int start_data_plane(struct mv_daemon *d)
 {
 	const char *name = d->conf.interface ? d->conf.interface :
 			   d->netname[0] ? d->netname : "meshvpn0";
-	bool kernel = d->conf.data_plane == MV_DATA_PLANE_KERNEL ||
-		      (d->conf.data_plane == MV_DATA_PLANE_AUTO &&
-		       mv_kernel_available());
+	bool tcp_only = d->conf.self.tcp_only;
 	int err;
 
-	if (!kernel) {
-		if (d->conf.data_plane == MV_DATA_PLANE_AUTO)
-			mv_info(1, "meshvpn.ko is not loaded: using the userspace data path");
+	switch (d->conf.data_plane) {
+	case MV_DATA_PLANE_USERSPACE:
 		return mv_tun_start(d);
+	case MV_DATA_PLANE_AUTO:
+		if (!mv_kernel_available()) {
+			mv_info(1, "meshvpn.ko is not loaded: using the userspace data path");
+			return mv_tun_start(d);
+		}
+		if (tcp_only) {
+			mv_info(1, "TCPOnly = yes: using the userspace data path "
+				"(meshvpn.ko carries packets over UDP only)");
+			return mv_tun_start(d);
+		}
+		break;
+	default:
+		if (tcp_only) {
+			mv_err("TCPOnly = yes needs the userspace data path: "
+			       "meshvpn.ko carries packets over UDP only (use "
+			       "DataPlane = auto or userspace)");
+			return -ENOTSUP;
+		}
+		break;
 	}
 	err = mv_kernel_open(d, name);
 	if (err)

@@ -163,6 +163,7 @@ struct mv_node {
 	size_t queue_len;
 	struct mv_counters stats;
 	struct mv_kstate kstate;
+	bool told_tcp_only;		/* kernel path: "cannot reach" logged */
 };
 
 /* ---- meta connections (meta.c) ---- */

@@ -332,6 +332,11 @@ static void sync_node(struct mv_daemon *d, struct mv_node *n)
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 
+	if (mv_node_tcp_only(n) && !n->told_tcp_only) {
+		n->told_tcp_only = true;
+		mv_warn("%s has TCPOnly = yes: meshvpn.ko carries packets over "
+			"UDP only, so %s cannot reach it", n->name, d->self->name);
+	}
 	if (ks->exists && !ep && ks->next_hop == hop)
 		return;
 	nlh = genl(k, ks->exists ? MESHVPN_CMD_NODE_SET : MESHVPN_CMD_NODE_NEW);

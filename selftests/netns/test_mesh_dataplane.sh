@@ -4,7 +4,9 @@
 # Choosing the data plane: without meshvpn.ko, DataPlane = auto falls back
 # to the userspace path and says so, DataPlane = kernel refuses to start
 # with a clear message, and DataPlane = bpf is refused as not there yet.
-# With the module loaded (the VM), auto takes the kernel.
+# With the module loaded (the VM), auto takes the kernel, but not for a
+# node with TCPOnly (meshvpn.ko carries UDP only), which DataPlane = kernel
+# refuses.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
@@ -32,6 +34,17 @@ if [[ -d /sys/module/meshvpn ]]; then
 	start_with auto
 	assert "auto takes meshvpn.ko when it is loaded" \
 		grep -q "kernel data path" "$MVD_DIR/a.log"
+	# meshvpn.ko carries UDP only.
+	mvd_host a "TCPOnly = yes"
+	start_with auto
+	assert "with TCPOnly, auto keeps to the userspace data path" \
+		grep -q "TCPOnly = yes: using the userspace data path" "$MVD_DIR/a.log"
+	start_with kernel
+	rc=$?
+	assert "DataPlane = kernel refuses TCPOnly ($rc)" test "$rc" = 1
+	assert "... and says why" \
+		grep -q "TCPOnly = yes needs the userspace data path" "$MVD_DIR/a.log"
+	sed -i '/^TCPOnly/d' "$MVD_DIR/a/hosts/a"
 else
 	start_with auto
 	assert "auto runs without meshvpn.ko (timeout 124: still running)" \

@@ -29,6 +29,8 @@ mvd_node alice 10.10.0.2 "ConnectTo = hub"
 mvd_node bob 10.10.0.3 "ConnectTo = hub"
 mvd_node carol 10.10.0.4 "ConnectTo = hub"
 mvd_host carol "TCPOnly = yes"
+# meshvpn.ko carries UDP only: with TCPOnly, auto keeps carol on the TUN path.
+sed -i 's/^DataPlane = .*/DataPlane = auto/' "$MVD_DIR/carol/meshvpn.conf"
 mvd_node dave 10.10.0.5 "ConnectTo = hub"
 mvd_node erin 10.10.0.6 "ConnectTo = hub"
 mvd_host erin "IndirectData = yes"
@@ -82,7 +84,11 @@ else
 fi
 
 if [[ ${MVD_DATAPLANE:-} == kernel ]]; then
-	skip "TCPOnly" "meshvpn.ko sends UDP only"
+	assert "carol (TCPOnly) chose the userspace data path" \
+		mvd_logged carol "TCPOnly = yes: using the userspace data path"
+	assert "... and alice, on meshvpn.ko, says she cannot reach her" \
+		mvd_wait_log 10 alice "carol has TCPOnly = yes"
+	skip "TCPOnly from a meshvpn.ko node" "meshvpn.ko sends UDP only"
 else
 	# TCPOnly at carol: nobody sends her UDP, although UDP would work.
 	assert_ping alice 10.10.0.4 3 "alice pings carol (TCPOnly)"
