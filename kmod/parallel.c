@@ -28,6 +28,9 @@
 #define MESHVPN_MAX_NODE_JOBS	1024
 #define MESHVPN_RING_SIZE	4096
 
+/* Jobs a worker does before it lets softirqs and other tasks run. */
+#define MESHVPN_CRYPT_BATCH	32
+
 #define MESHVPN_QUEUE_DRAINING	0
 
 static struct workqueue_struct *meshvpn_crypt_wq;
@@ -99,6 +102,7 @@ static void meshvpn_job_queue_drain(struct meshvpn_job_queue *queue,
 	} while (more);
 }
 
+/* Called with bottom halves disabled. */
 static void meshvpn_job_complete(struct meshvpn_crypt_job *job,
 				 enum meshvpn_job_state state)
 {
@@ -113,23 +117,36 @@ static void meshvpn_job_complete(struct meshvpn_crypt_job *job,
 	 * CPU gets the bit, or the CPU that holds it sees the new state.
 	 */
 	smp_mb__before_atomic();
-	local_bh_disable();
 	meshvpn_job_queue_drain(queue, ring);
-	local_bh_enable();
 	meshvpn_node_put(node);
 }
 
+/*
+ * Bottom halves stay disabled over a batch of jobs: what the batch sends or
+ * delivers then waits in the softirq queues until the batch ends, and GRO
+ * merges the segments of a flow instead of passing each up the stack alone.
+ * The batch ends early when the ring runs dry, so a lone packet (a ping)
+ * does not wait.
+ */
 static void meshvpn_crypt_worker(struct work_struct *work)
 {
 	struct meshvpn_crypt_ring *ring =
 		container_of(work, struct meshvpn_crypt_worker, work)->ring;
 	struct meshvpn_crypt_job *job;
+	unsigned int batch = 0;
 
-	while ((job = ptr_ring_consume_bh(&ring->jobs))) {
+	local_bh_disable();
+	while ((job = ptr_ring_consume(&ring->jobs))) {
 		ring->crypt(job);
 		meshvpn_job_complete(job, MESHVPN_JOB_DONE);
-		cond_resched();
+		if (++batch == MESHVPN_CRYPT_BATCH) {
+			batch = 0;
+			local_bh_enable();
+			cond_resched();
+			local_bh_disable();
+		}
 	}
+	local_bh_enable();
 }
 
 /**
@@ -279,7 +296,9 @@ int meshvpn_crypt_job_submit(struct meshvpn_crypt_ring *ring,
 	spin_unlock_bh(&queue->lock);
 
 	if (unlikely(ptr_ring_produce_bh(&ring->jobs, job))) {
+		local_bh_disable();
 		meshvpn_job_complete(job, MESHVPN_JOB_DEAD);
+		local_bh_enable();
 		return 0;
 	}
 	cpu = meshvpn_next_cpu(ring);
