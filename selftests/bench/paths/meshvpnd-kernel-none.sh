@@ -1,0 +1,12 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Path plug-in "meshvpnd-kernel-none": meshvpnd-kernel.sh with Cipher = none.
+# Compare with meshvpn-ko-none (the module configured by hand).
+
+# shellcheck disable=SC2034 # read by the framework and meshvpnd.sh
+MESHVPND_CIPHER=none
+# shellcheck source-path=SCRIPTDIR source=meshvpnd-kernel.sh
+source "$BENCH_DIR/paths/meshvpnd-kernel.sh"
+# shellcheck disable=SC2034
+DESC="meshvpnd + meshvpn.ko (DataPlane = kernel), none"
