@@ -133,7 +133,14 @@ static void meshvpn_tx_crypt(struct meshvpn_crypt_job *job)
 
 	skb_list_walk_safe(job->skb, skb, next) {
 		hdr = (struct meshvpn_hdr *)skb->data;
-		if (unlikely(meshvpn_key_encrypt(job->key, skb,
+		/*
+		 * The inner checksum is finished here rather than when the
+		 * packet is framed: it is a pass over the whole payload, and
+		 * here it runs on every CPU, next to the cipher's own.
+		 */
+		if (unlikely((skb->ip_summed == CHECKSUM_PARTIAL &&
+			      skb_checksum_help(skb)) ||
+			     meshvpn_key_encrypt(job->key, skb,
 						 get_unaligned_be64(&hdr->counter)))) {
 			kfree_skb(skb);
 			job->err++;
@@ -164,8 +171,6 @@ static int meshvpn_frame(struct meshvpn_node *node, struct meshvpn_key *key,
 {
 	struct meshvpn_hdr *hdr;
 
-	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
-		return -EINVAL;
 	if (skb_cow_head(skb, MESHVPN_HDR_LEN))
 		return -ENOMEM;
 
