@@ -38,17 +38,6 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int mv_parse_node_id(const char *s, uint64_t *out, char *err, size_t errlen)
 {
 	const char *p = s;
@@ -60,7 +49,7 @@ int mv_parse_node_id(const char *s, uint64_t *out, char *err, size_t errlen)
 	if (!*p)
 		return fail(err, errlen, "invalid node id \"%.64s\": want 1 to 12 hex digits", s);
 	for (; *p; p++) {
-		d = hex_value(*p);
+		d = OPENSSL_hexchar2int((unsigned char)*p);
 		if (d < 0)
 			return fail(err, errlen,
 				    "invalid node id \"%.64s\": not a hex number", s);
@@ -360,8 +349,8 @@ int mv_parse_key_hex(const char *text, size_t len,
 		return fail(err, errlen, "key must be %d hex digits, got %zu characters",
 			    2 * MESHVPN_KEY_LEN, len);
 	for (i = 0; i < MESHVPN_KEY_LEN; i++) {
-		hi = hex_value(text[2 * i]);
-		lo = hex_value(text[2 * i + 1]);
+		hi = OPENSSL_hexchar2int((unsigned char)text[2 * i]);
+		lo = OPENSSL_hexchar2int((unsigned char)text[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			OPENSSL_cleanse(tmp, sizeof(tmp));
 			return fail(err, errlen, "key is not hexadecimal (character %zu)",

@@ -173,6 +173,9 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	struct mv_node *n;
 
+	/* A message too short for its generic netlink header is ignored. */
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return 0;
 	if (mv_nla_parse(&k->ev, (const char *)g + GENL_HDRLEN,
 			 mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
 			 mv_meshvpn_top_pol, MESHVPN_A_MAX, tb) ||

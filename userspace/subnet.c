@@ -17,6 +17,8 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "subnet.h"
 
 /* Longer input cannot be valid; the bound keeps parsing on the stack. */
@@ -122,17 +124,6 @@ static bool parse_decimal(const char *s, bool allow_neg, long long min,
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Six groups of one or two hex digits. Six groups without "::" can never
  * be IPv6, so trying MAC first is unambiguous.
@@ -142,11 +133,11 @@ static bool parse_mac(const char *s, uint8_t mac[6])
 	int i;
 
 	for (i = 0; i < 6; i++) {
-		int hi = hexval(s[0]), lo;
+		int hi = OPENSSL_hexchar2int((unsigned char)s[0]), lo;
 
 		if (hi < 0)
 			return false;
-		lo = hexval(s[1]);
+		lo = OPENSSL_hexchar2int((unsigned char)s[1]);
 		if (lo >= 0) {
 			mac[i] = (uint8_t)(hi << 4 | lo);
 			s += 2;
