@@ -462,8 +462,7 @@ void mv_kernel_sync(struct mv_daemon *d)
 
 		if (wanted(n) || !n->kstate.exists || n == d->self)
 			continue;
-		if (n->kstate.key[0] && n->kstate.gen[0] == MV_KGEN_UNKNOWN &&
-		    mv_loop_now(d->loop) - d->kernel->adopted_at < ADOPT_GRACE) {
+		if (mv_kernel_holds(n)) {
 			/* Adopted, and not known to be gone: check again. */
 			mv_timer_arm(d->loop, &d->kernel->regrace, ADOPT_GRACE);
 			continue;
@@ -613,11 +612,26 @@ static void adopt_one(struct mv_daemon *d, uint64_t id, struct stats_ctx *c)
 	mv_info(1, "meshvpn.ko: %s kept its keys while no meshvpnd ran", n->name);
 }
 
+/*
+ * @n still runs on keys a previous meshvpnd left in the kernel, and is
+ * within the grace period in which its new session may arrive: it keeps
+ * its node and routes as a direct node would.
+ */
+bool mv_kernel_holds(const struct mv_node *n)
+{
+	const struct mv_kernel *k = n->d->kernel;
+
+	return k && n->kstate.key[0] && n->kstate.gen[0] == MV_KGEN_UNKNOWN &&
+	       mv_loop_now(n->d->loop) - k->adopted_at < ADOPT_GRACE;
+}
+
+/* At the end of the grace period: drop what nobody claimed. */
 static void regrace(void *ctx)
 {
 	struct mv_daemon *d = ctx;
 
 	d->kernel_dirty = true;
+	d->graph_dirty = true;
 }
 
 /*

@@ -18,6 +18,7 @@ struct mv_counters;
 
 /* Is the generic netlink family there (meshvpn.ko loaded)? */
 bool mv_kernel_available(void);
+bool mv_kernel_holds(const struct mv_node *n);
 
 /*
  * Create the link @ifname, or take over an existing one left by an

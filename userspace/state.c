@@ -517,7 +517,8 @@ static size_t wanted_subnets(struct mv_daemon *d, struct mv_node *n,
 	 * Subnets come up with the node (after host-up), and stay while only
 	 * a direct path is left of it.
 	 */
-	if (!(n->reachable || (n->direct && n->n_subnets)) || !n->have_state ||
+	if (!(n->reachable || ((n->direct || mv_kernel_holds(n)) && n->n_subnets)) ||
+	    !n->have_state ||
 	    !s->n_subnets ||
 	    (s->flags & MV_STATE_F_GONE))
 		return 0;
@@ -621,7 +622,7 @@ static void recompute(struct mv_daemon *d)
 			mv_info(1, "Node %s became reachable", n->name);
 			n->unreachable_since = 0;
 			mv_run_script(d, "host-up", n, NULL);
-		} else if (n->direct && !(n->have_state &&
+		} else if ((n->direct || mv_kernel_holds(n)) && !(n->have_state &&
 					   (n->state.flags & MV_STATE_F_GONE))) {
 			/*
 			 * A working direct path needs no graph: traffic goes
