@@ -60,6 +60,22 @@ os.execv(mv, [mv, "link", "set", "mv0", "node-id", node,
               "socket-fd", str(s.fileno())])' "$MV" "$port" "$id"
 }
 
+# mesh_pair: the two-node setup most tests start from: namespaces a and b
+# on one veth (10.0.0.1, 10.0.0.2), node ids 1 and 2 on port 655, VPN
+# addresses 10.10.0.1 and 10.10.0.2, each the other's node with endpoint
+# and route. No keys yet (mesh_keys).
+mesh_pair() {
+	mesh_ns a
+	mesh_ns b
+	mesh_veth a b 10.0.0.1/24 10.0.0.2/24
+	mesh_link a 1 655 10.10.0.1/24
+	mesh_link b 2 655 10.10.0.2/24
+	mvx a node add mv0 2 endpoint 10.0.0.2:655
+	mvx b node add mv0 1 endpoint 10.0.0.1:655
+	mvx a route add mv0 10.10.0.2/32 node 2
+	mvx b route add mv0 10.10.0.1/32 node 1
+}
+
 mesh_random_key() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 
 # mesh_keys NS1 ID1 NS2 ID2 CIPHER [SLOT [PHASE]]: a fresh session between

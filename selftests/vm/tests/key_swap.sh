@@ -20,15 +20,7 @@ CIPHER=chacha20-poly1305
 SECONDS_IPERF=20
 RATE=4M
 
-mesh_ns a
-mesh_ns b
-mesh_veth a b 10.0.0.1/24 10.0.0.2/24
-mesh_link a 1 655 10.10.0.1/24
-mesh_link b 2 655 10.10.0.2/24
-mvx a node add mv0 2 endpoint 10.0.0.2:655
-mvx b node add mv0 1 endpoint 10.0.0.1:655
-mvx a route add mv0 10.10.0.2/32 node 2
-mvx b route add mv0 10.10.0.1/32 node 1
+mesh_pair
 mesh_keys a 1 b 2 $CIPHER current 0
 expect_eq "ping before the rekey" "$(mesh_ping a 3 10.10.0.2)" 3
 
