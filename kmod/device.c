@@ -104,7 +104,8 @@ static void meshvpn_setup(struct net_device *dev)
 	dev->netdev_ops = &meshvpn_netdev_ops;
 	dev->header_ops = NULL;
 	dev->type = ARPHRD_NONE;
-	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	/* Multicast like tinc's TUN: the daemon floods it along the mesh. */
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST;
 	dev->priv_flags |= IFF_NO_QUEUE;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;

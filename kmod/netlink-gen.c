@@ -97,9 +97,15 @@ const struct nla_policy meshvpn_node_nl_policy[MESHVPN_A_NODE_MAX + 1] = {
 	[MESHVPN_A_NODE_RELAY_PACKETS] = { .type = NLA_REJECT, },
 	[MESHVPN_A_NODE_RELAY_BYTES] = { .type = NLA_REJECT, },
 	[MESHVPN_A_NODE_LAST_RX] = { .type = NLA_U64, },
+	[MESHVPN_A_NODE_DAEMON_PACKETS] = { .type = NLA_REJECT, },
+	[MESHVPN_A_NODE_DAEMON_DROPS] = { .type = NLA_REJECT, },
 };
 
 const struct nla_policy meshvpn_node_del_input_nl_policy[MESHVPN_A_NODE_MAX + 1] = {
+	[MESHVPN_A_NODE_ID] = NLA_POLICY_FULL_RANGE(NLA_U64, &meshvpn_a_node_id_range),
+};
+
+const struct nla_policy meshvpn_node_get_input_nl_policy[MESHVPN_A_NODE_MAX + 1] = {
 	[MESHVPN_A_NODE_ID] = NLA_POLICY_FULL_RANGE(NLA_U64, &meshvpn_a_node_id_range),
 };
 
@@ -213,6 +219,19 @@ static const struct nla_policy meshvpn_route_get_nl_policy[MESHVPN_A_MAX + 1] = 
 	[MESHVPN_A_IFINDEX] = { .type = NLA_U32, },
 };
 
+/* MESHVPN_CMD_MSG_INJECT - do */
+static const struct nla_policy meshvpn_msg_inject_nl_policy[MESHVPN_A_MAX + 1] = {
+	[MESHVPN_A_IFINDEX] = { .type = NLA_U32, },
+	[MESHVPN_A_MSG] = NLA_POLICY_MIN_LEN(MESHVPN_MSG_LEN_MIN),
+};
+
+/* MESHVPN_CMD_PACKET_SEND - do */
+static const struct nla_policy meshvpn_packet_send_nl_policy[MESHVPN_A_MAX + 1] = {
+	[MESHVPN_A_IFINDEX] = { .type = NLA_U32, },
+	[MESHVPN_A_NODE] = NLA_POLICY_NESTED(meshvpn_node_get_input_nl_policy),
+	[MESHVPN_A_PACKET] = NLA_POLICY_MIN_LEN(MESHVPN_PACKET_LEN_MIN),
+};
+
 /* Ops table for meshvpn */
 const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 	{
@@ -307,6 +326,20 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.maxattr	= MESHVPN_A_MAX,
 		.flags		= GENL_ADMIN_PERM,
 	},
+	{
+		.cmd		= MESHVPN_CMD_MSG_INJECT,
+		.doit		= meshvpn_nl_msg_inject_doit,
+		.policy		= meshvpn_msg_inject_nl_policy,
+		.maxattr	= MESHVPN_A_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= MESHVPN_CMD_PACKET_SEND,
+		.doit		= meshvpn_nl_packet_send_doit,
+		.policy		= meshvpn_packet_send_nl_policy,
+		.maxattr	= MESHVPN_A_MAX,
+		.flags		= GENL_ADMIN_PERM,
+	},
 };
 
 /*
@@ -322,6 +355,10 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 const struct genl_multicast_group meshvpn_nl_mcgrps[MESHVPN_NL_N_MCGRPS] = {
 	[MESHVPN_NLGRP_EVENTS] = {
 		.name	= MESHVPN_MCGRP_EVENTS,
+		.flags	= MESHVPN_NL_MCGRP_ADMIN_PERM,
+	},
+	[MESHVPN_NLGRP_PACKETS] = {
+		.name	= MESHVPN_MCGRP_PACKETS,
 		.flags	= MESHVPN_NL_MCGRP_ADMIN_PERM,
 	},
 };

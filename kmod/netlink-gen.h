@@ -27,6 +27,7 @@ extern const struct nla_policy meshvpn_keyconf_swap_input_nl_policy[MESHVPN_A_KE
 extern const struct nla_policy meshvpn_keydir_nl_policy[MESHVPN_A_KEYDIR_MAX + 1];
 extern const struct nla_policy meshvpn_node_nl_policy[MESHVPN_A_NODE_MAX + 1];
 extern const struct nla_policy meshvpn_node_del_input_nl_policy[MESHVPN_A_NODE_MAX + 1];
+extern const struct nla_policy meshvpn_node_get_input_nl_policy[MESHVPN_A_NODE_MAX + 1];
 extern const struct nla_policy meshvpn_node_new_input_nl_policy[MESHVPN_A_NODE_MAX + 1];
 extern const struct nla_policy meshvpn_node_set_input_nl_policy[MESHVPN_A_NODE_MAX + 1];
 extern const struct nla_policy meshvpn_route_del_input_nl_policy[MESHVPN_A_ROUTE_MAX + 1];
@@ -193,12 +194,40 @@ int meshvpn_nl_route_del_doit(struct sk_buff *skb, struct genl_info *info);
  */
 int meshvpn_nl_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
+/**
+ * meshvpn_nl_msg_inject_doit() - MESHVPN_CMD_MSG_INJECT do: A message the
+ * daemon received over a meta connection, for the kernel to take as if it had
+ * arrived on the UDP socket from a known node: DATA for this node is decrypted,
+ * checked and delivered. It never moves an endpoint, and messages for other
+ * nodes are refused (the daemon relays those itself).
+ * @skb: the request
+ * @info: request attributes in @info->attrs, validated against the policy of
+ *	MESHVPN_CMD_MSG_INJECT
+ *
+ * Return: 0 or a negative errno, with an extack message.
+ */
+int meshvpn_nl_msg_inject_doit(struct sk_buff *skb, struct genl_info *info);
+
+/**
+ * meshvpn_nl_packet_send_doit() - MESHVPN_CMD_PACKET_SEND do: Encrypt an inner
+ * packet for a node and send it there, like a packet routed to the node:
+ * through its next hop, or staged until it has a key. The packet must be a
+ * plausible IPv4 or IPv6 packet no longer than the link's MTU.
+ * @skb: the request
+ * @info: request attributes in @info->attrs, validated against the policy of
+ *	MESHVPN_CMD_PACKET_SEND
+ *
+ * Return: 0 or a negative errno, with an extack message.
+ */
+int meshvpn_nl_packet_send_doit(struct sk_buff *skb, struct genl_info *info);
+
 enum {
 	MESHVPN_NLGRP_EVENTS,
+	MESHVPN_NLGRP_PACKETS,
 };
 
-#define MESHVPN_NL_N_OPS		13
-#define MESHVPN_NL_N_MCGRPS	1
+#define MESHVPN_NL_N_OPS		15
+#define MESHVPN_NL_N_MCGRPS	2
 
 /*
  * For the family: .ops = meshvpn_nl_ops, .n_ops = ARRAY_SIZE(meshvpn_nl_ops),

@@ -350,3 +350,17 @@ void meshvpn_node_stats_read(struct meshvpn_node *node,
 			sum[i] += v[i];
 	}
 }
+
+/**
+ * meshvpn_node_via_daemon() - messages for @node go through the daemon
+ * @node: the node
+ *
+ * A next hop of this node's own id hands the node's messages to the daemon,
+ * which carries them over a meta connection (TCP fallback, TCPOnly nodes).
+ *
+ * Return: true if they do.
+ */
+bool meshvpn_node_via_daemon(const struct meshvpn_node *node)
+{
+	return READ_ONCE(node->next_hop) == READ_ONCE(node->mv->local_node_id);
+}

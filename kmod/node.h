@@ -30,7 +30,10 @@ struct meshvpn_endpoint {
 	} addr;
 };
 
-/* Per-node counters, in the order of their netlink attributes. */
+/*
+ * Per-node counters, in the order of their netlink attributes (the daemon's
+ * two came later and follow the node's pad attribute).
+ */
 enum meshvpn_node_stat {
 	MESHVPN_STAT_RX_BYTES,		/* inner bytes received */
 	MESHVPN_STAT_RX_PACKETS,	/* inner packets received */
@@ -42,6 +45,8 @@ enum meshvpn_node_stat {
 	MESHVPN_STAT_TX_NO_KEY_DROPS,	/* no key came in time */
 	MESHVPN_STAT_RELAY_PACKETS,	/* messages relayed towards the node */
 	MESHVPN_STAT_RELAY_BYTES,	/* bytes relayed towards the node */
+	MESHVPN_STAT_DAEMON_PACKETS,	/* messages handed to the daemon */
+	MESHVPN_STAT_DAEMON_DROPS,	/* ... that it could not take */
 	MESHVPN_STAT_COUNT
 };
 
@@ -149,6 +154,7 @@ bool meshvpn_endpoint_from_skb(struct meshvpn_endpoint *ep,
 bool meshvpn_endpoint_eq(const struct meshvpn_endpoint *a,
 			 const struct meshvpn_endpoint *b);
 void meshvpn_node_set_keepalive(struct meshvpn_node *node, u32 seconds);
+bool meshvpn_node_via_daemon(const struct meshvpn_node *node);
 
 void meshvpn_node_stats_read(struct meshvpn_node *node,
 			     u64 sum[MESHVPN_STAT_COUNT]);

@@ -34,8 +34,16 @@ static struct meshvpn_hdr *meshvpn_rx_hdr(struct sk_buff *skb)
 				      sizeof(struct udphdr));
 }
 
-/* The inner packet is plausible and its own length fits what arrived. */
-static bool meshvpn_inner_ok(struct sk_buff *skb)
+/**
+ * meshvpn_inner_packet_ok() - check an inner packet and set its protocol
+ * @skb: the packet, at its IP header
+ *
+ * The packet must be plausible IPv4 or IPv6, its own length must fit what
+ * there is, and anything past it is trimmed.
+ *
+ * Return: true if it is fit to be delivered or sent.
+ */
+bool meshvpn_inner_packet_ok(struct sk_buff *skb)
 {
 	unsigned int len;
 
@@ -73,6 +81,9 @@ static void meshvpn_maybe_moved(struct meshvpn_node *node,
 {
 	struct meshvpn_endpoint cur;
 
+	/* From the daemon (a meta connection): no endpoint to learn. */
+	if (from->addr.sa.sa_family == AF_UNSPEC)
+		return;
 	if (key->alg == MESHVPN_CIPHER_ALG_NONE || ttl != MESHVPN_DEFAULT_TTL ||
 	    READ_ONCE(node->next_hop) != node->id)
 		return;
@@ -118,9 +129,10 @@ static void meshvpn_deliver(struct meshvpn_device *mv,
 /* In arrival order, bottom halves disabled: check and deliver. */
 static void meshvpn_rx_finish(struct meshvpn_crypt_job *job)
 {
-	struct meshvpn_node *node = job->node;
+	struct meshvpn_node *node = job->node, *owner;
 	struct meshvpn_device *mv = node->mv;
 	struct sk_buff *skb = job->skb;
+	bool broadcast;
 
 	if (unlikely(atomic_read(&job->state) == MESHVPN_JOB_DEAD))
 		goto drop;
@@ -143,17 +155,25 @@ static void meshvpn_rx_finish(struct meshvpn_crypt_job *job)
 		consume_skb(skb);
 		goto out;
 	}
-	if (unlikely(!meshvpn_inner_ok(skb))) {
+	if (unlikely(!meshvpn_inner_packet_ok(skb))) {
 		DEV_STATS_INC(mv->dev, rx_errors);
 		goto drop;
 	}
+	/*
+	 * A broadcast comes along the spanning tree, from any node but the
+	 * one it started at: its source must belong to some other node.
+	 */
+	broadcast = meshvpn_inner_is_broadcast(skb);
 	rcu_read_lock_bh();
-	if (unlikely(meshvpn_routes_lookup_src(&mv->routes, skb) != node)) {
-		rcu_read_unlock_bh();
+	owner = meshvpn_routes_lookup_src(&mv->routes, skb);
+	rcu_read_unlock_bh();
+	if (unlikely(owner != node && !(broadcast && owner))) {
 		meshvpn_node_count(node, MESHVPN_STAT_RX_RPF_DROPS, 1);
 		goto drop;
 	}
-	rcu_read_unlock_bh();
+	/* Delivered here, and sent on by the daemon. */
+	if (unlikely(broadcast))
+		meshvpn_nl_packet_to_daemon(mv, node, skb);
 	meshvpn_deliver(mv, node, skb,
 			job->key->alg != MESHVPN_CIPHER_ALG_NONE, job->xnet);
 	goto out;
@@ -207,11 +227,17 @@ static bool meshvpn_none_from_path(struct meshvpn_node *node,
 	return meshvpn_endpoint_eq(&ep, from);
 }
 
-/* A DATA message for this node: cheap checks, then queue it for decryption. */
-static void meshvpn_receive_data(struct meshvpn_device *mv,
-				 struct sk_buff *skb, bool xnet)
+/*
+ * A DATA message for this node: cheap checks, then queue it for decryption.
+ * @from is the outer source, or NULL for a message the daemon received over
+ * a meta connection (authenticated there, and no endpoint to learn).
+ *
+ * Return: 0, or -ENOENT when no node has the message's source id.
+ */
+static int meshvpn_receive_data(struct meshvpn_device *mv,
+				struct sk_buff *skb,
+				const struct meshvpn_endpoint *from, bool xnet)
 {
-	struct meshvpn_endpoint from;
 	struct meshvpn_crypt_job *job;
 	struct meshvpn_node *node;
 	struct meshvpn_key *key;
@@ -223,10 +249,11 @@ static void meshvpn_receive_data(struct meshvpn_device *mv,
 	if (unlikely((hdr->flags & ~MESHVPN_FLAGS_KNOWN) || hdr->reserved))
 		goto drop_error;
 	node = meshvpn_node_lookup(mv, meshvpn_node_id_get(hdr->src));
-	if (unlikely(!node))
-		goto drop_error;
-	if (!meshvpn_endpoint_from_skb(&from, skb))
-		goto drop_error;
+	if (unlikely(!node)) {
+		DEV_STATS_INC(mv->dev, rx_errors);
+		kfree_skb(skb);
+		return -ENOENT;
+	}
 
 	key = meshvpn_keys_get_phase(&node->keys,
 				     hdr->flags & MESHVPN_FLAG_KEY_PHASE);
@@ -243,8 +270,8 @@ static void meshvpn_receive_data(struct meshvpn_device *mv,
 		meshvpn_node_count(node, MESHVPN_STAT_RX_DECRYPT_ERRORS, 1);
 		goto drop_key;
 	}
-	if (key->alg == MESHVPN_CIPHER_ALG_NONE &&
-	    !meshvpn_none_from_path(node, &from)) {
+	if (key->alg == MESHVPN_CIPHER_ALG_NONE && from &&
+	    !meshvpn_none_from_path(node, from)) {
 		meshvpn_node_count(node, MESHVPN_STAT_RX_DECRYPT_ERRORS, 1);
 		goto drop_key;
 	}
@@ -268,23 +295,50 @@ static void meshvpn_receive_data(struct meshvpn_device *mv,
 		goto drop_key;
 	job->ttl = ttl;
 	job->xnet = xnet;
-	job->from = from;
+	if (from)
+		job->from = *from;
 	if (unlikely(meshvpn_crypt_job_submit(&mv->rx_ring, &node->rx_jobs,
 					      job))) {
 		meshvpn_crypt_job_free(job);
 		goto drop;
 	}
-	return;
+	return 0;
 
 drop_key:
 	meshvpn_key_put(key);
 drop:
 	DEV_STATS_INC(mv->dev, rx_dropped);
 	kfree_skb(skb);
-	return;
+	return 0;
 drop_error:
 	DEV_STATS_INC(mv->dev, rx_errors);
 	kfree_skb(skb);
+	return 0;
+}
+
+/**
+ * meshvpn_receive_from_daemon() - take a DATA message from a meta connection
+ * @mv: the device
+ * @skb: the message for this node, at a UDP header as the socket passes it;
+ *	consumed
+ *
+ * The daemon received it over TCP (the fallback, or a TCPOnly node). It is
+ * decrypted, checked and delivered like one from the socket, in process
+ * context here instead of softirq.
+ *
+ * Return: 0 (queued, or dropped and counted), or -ENOENT when no node has
+ * its source id.
+ */
+int meshvpn_receive_from_daemon(struct meshvpn_device *mv, struct sk_buff *skb)
+{
+	int ret;
+
+	local_bh_disable();
+	rcu_read_lock();
+	ret = meshvpn_receive_data(mv, skb, NULL, false);
+	rcu_read_unlock();
+	local_bh_enable();
+	return ret;
 }
 
 /*
@@ -296,10 +350,11 @@ drop_error:
 static void meshvpn_relay(struct meshvpn_device *mv, struct sk_buff *skb,
 			  u64 dst_id)
 {
-	struct meshvpn_node *from, *dst, *via;
+	struct meshvpn_node *from, *dst, *via = NULL;
 	struct meshvpn_hdr *hdr = meshvpn_rx_hdr(skb);
 	u64 src_id = meshvpn_node_id_get(hdr->src);
 	u8 ttl = hdr->ttl;
+	bool to_daemon;
 
 	from = meshvpn_node_lookup_endpoint(mv, skb);
 	if (!from)
@@ -308,10 +363,13 @@ static void meshvpn_relay(struct meshvpn_device *mv, struct sk_buff *skb,
 	if (!dst || src_id == mv->local_node_id || src_id == dst_id ||
 	    ttl <= 1)
 		goto drop;
-	via = READ_ONCE(dst->next_hop) == dst->id ?
-	      dst : meshvpn_node_lookup(mv, READ_ONCE(dst->next_hop));
-	if (!via || via == from || via->id == mv->local_node_id)
-		goto drop;
+	to_daemon = meshvpn_node_via_daemon(dst);
+	if (!to_daemon) {
+		via = READ_ONCE(dst->next_hop) == dst->id ?
+		      dst : meshvpn_node_lookup(mv, READ_ONCE(dst->next_hop));
+		if (!via || via == from)
+			goto drop;
+	}
 
 	__skb_pull(skb, sizeof(struct udphdr));
 	if (skb_ensure_writable(skb, MESHVPN_HDR_LEN))
@@ -321,7 +379,9 @@ static void meshvpn_relay(struct meshvpn_device *mv, struct sk_buff *skb,
 
 	meshvpn_node_count(dst, MESHVPN_STAT_RELAY_PACKETS, 1);
 	meshvpn_node_count(dst, MESHVPN_STAT_RELAY_BYTES, skb->len);
-	if (meshvpn_socket_send(mv, via, skb))
+	if (to_daemon)
+		meshvpn_nl_send_to_daemon(dst, skb);
+	else if (meshvpn_socket_send(mv, via, skb))
 		DEV_STATS_INC(mv->dev, tx_errors);
 	return;
 
@@ -340,6 +400,7 @@ drop:
 int meshvpn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct meshvpn_socket *ms = rcu_dereference_sk_user_data(sk);
+	struct meshvpn_endpoint from;
 	struct meshvpn_device *mv;
 	struct meshvpn_hdr *hdr;
 	u64 local_id, dst_id;
@@ -361,7 +422,12 @@ int meshvpn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (hdr->type != MESHVPN_MSG_DATA)
 		return 1;
-	meshvpn_receive_data(mv, skb,
+	if (!meshvpn_endpoint_from_skb(&from, skb)) {
+		DEV_STATS_INC(mv->dev, rx_errors);
+		kfree_skb(skb);
+		return 0;
+	}
+	meshvpn_receive_data(mv, skb, &from,
 			     !net_eq(sock_net(sk), dev_net(mv->dev)));
 	return 0;
 }

@@ -45,6 +45,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
+#include <net/ipv6.h>
 
 #include "route.h"
 
@@ -708,6 +709,28 @@ struct meshvpn_node *meshvpn_routes_lookup_src(struct meshvpn_routes *routes,
 					     &ipv6_hdr(skb)->saddr);
 	}
 	return NULL;
+}
+
+/**
+ * meshvpn_inner_is_broadcast() - is an inner packet for every node?
+ * @skb: the packet, network header and skb->protocol set
+ *
+ * IPv4 multicast and the limited broadcast, IPv6 multicast: the packets
+ * the daemon floods along the mesh's spanning tree, as tinc does with
+ * Broadcast = mst.
+ *
+ * Return: true if it is one of them.
+ */
+bool meshvpn_inner_is_broadcast(const struct sk_buff *skb)
+{
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		return ipv4_is_multicast(ip_hdr(skb)->daddr) ||
+		       ipv4_is_lbcast(ip_hdr(skb)->daddr);
+	case htons(ETH_P_IPV6):
+		return ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr);
+	}
+	return false;
 }
 
 static void meshvpn_route_info_fill(struct meshvpn_route_info *info,

@@ -102,6 +102,7 @@ struct meshvpn_node *meshvpn_routes_lookup_dst(struct meshvpn_routes *routes,
 					       const struct sk_buff *skb);
 struct meshvpn_node *meshvpn_routes_lookup_src(struct meshvpn_routes *routes,
 					       const struct sk_buff *skb);
+bool meshvpn_inner_is_broadcast(const struct sk_buff *skb);
 
 bool meshvpn_routes_next(struct meshvpn_routes *routes, u64 *pos,
 			 struct meshvpn_route_info *info, struct mutex *lock);

@@ -12,6 +12,7 @@
 #include <linux/ipv6.h>
 #include <net/icmp.h>
 #include <net/ip_tunnels.h>
+#include <net/ipv6.h>
 
 #include <meshvpn/wire.h>
 
@@ -77,6 +78,8 @@ static void meshvpn_tx_finish(struct meshvpn_crypt_job *job)
 	unsigned int inner_len, packets = 0, bytes = 0;
 	struct sk_buff *skb, *next;
 	u32 rekey_reason;
+	bool to_daemon;
+	int err;
 
 	if (unlikely(atomic_read(&job->state) == MESHVPN_JOB_DEAD)) {
 		meshvpn_tx_drop(mv, job->skb);
@@ -90,8 +93,9 @@ static void meshvpn_tx_finish(struct meshvpn_crypt_job *job)
 					    rekey_reason);
 
 	rcu_read_lock_bh();
-	via = meshvpn_next_hop(node);
-	if (unlikely(!via)) {
+	to_daemon = meshvpn_node_via_daemon(node);
+	via = to_daemon ? NULL : meshvpn_next_hop(node);
+	if (unlikely(!via && !to_daemon)) {
 		rcu_read_unlock_bh();
 		meshvpn_tx_drop(mv, job->skb);
 		goto out;
@@ -103,7 +107,11 @@ static void meshvpn_tx_finish(struct meshvpn_crypt_job *job)
 		 * decrement it; it goes in after encryption.
 		 */
 		skb->data[MESHVPN_HDR_TTL_OFFSET] = MESHVPN_DEFAULT_TTL;
-		if (meshvpn_socket_send(mv, via, skb)) {
+		if (unlikely(to_daemon))
+			err = meshvpn_nl_send_to_daemon(node, skb);
+		else
+			err = meshvpn_socket_send(mv, via, skb);
+		if (err) {
 			DEV_STATS_INC(mv->dev, tx_errors);
 			continue;
 		}
@@ -316,19 +324,72 @@ void meshvpn_send_keepalive(struct meshvpn_node *node)
 		return;
 	if (meshvpn_key_expired(key))
 		goto out;
-	skb = alloc_skb(LL_MAX_HEADER + sizeof(struct ipv6hdr) +
-			sizeof(struct udphdr) + MESHVPN_HDR_LEN +
-			MESHVPN_AEAD_TAG_LEN, GFP_ATOMIC);
+	skb = alloc_skb(MESHVPN_TX_HEADROOM + MESHVPN_AEAD_TAG_LEN, GFP_ATOMIC);
 	if (!skb)
 		goto out;
-	skb_reserve(skb, LL_MAX_HEADER + sizeof(struct ipv6hdr) +
-		    sizeof(struct udphdr) + MESHVPN_HDR_LEN);
+	skb_reserve(skb, MESHVPN_TX_HEADROOM);
 	local_bh_disable();
 	meshvpn_send_data(node, key, skb);
 	local_bh_enable();
 	return;
 out:
 	meshvpn_key_put(key);
+}
+
+/**
+ * meshvpn_send_packet() - encrypt one inner packet for a node and send it
+ * @node: the node
+ * @skb: the packet, its protocol set; consumed
+ *
+ * For packets that no route chose: the broadcasts the daemon sends on
+ * along the spanning tree (packet-send).
+ */
+void meshvpn_send_packet(struct meshvpn_node *node, struct sk_buff *skb)
+{
+	local_bh_disable();
+	meshvpn_send_list(node, skb);
+	local_bh_enable();
+}
+
+/*
+ * A broadcast or multicast packet that no route claims: the daemon sends
+ * it along the mesh's spanning tree (packet-ntf, then packet-send for each
+ * tree neighbour). It gets the packets as they are, checksums complete.
+ */
+static void meshvpn_send_broadcast(struct meshvpn_device *mv,
+				   struct sk_buff *skb)
+{
+	struct sk_buff *segs, *next;
+	unsigned int len;
+
+	if (skb_is_gso(skb)) {
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs)) {
+			DEV_STATS_INC(mv->dev, tx_dropped);
+			kfree_skb(skb);
+			return;
+		}
+		consume_skb(skb);
+		skb = segs;
+	}
+	skb_list_walk_safe(skb, skb, next) {
+		skb_mark_not_on_list(skb);
+		len = skb->len;
+		/*
+		 * MLD reports of a link without an IPv6 address come from ::,
+		 * which no node owns: every receiver would drop them.
+		 */
+		if ((skb->protocol == htons(ETH_P_IPV6) &&
+		     ipv6_addr_any(&ipv6_hdr(skb)->saddr)) ||
+		    (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) ||
+		    meshvpn_nl_packet_to_daemon(mv, NULL, skb)) {
+			DEV_STATS_INC(mv->dev, tx_dropped);
+			kfree_skb(skb);
+			continue;
+		}
+		dev_sw_netstats_tx_add(mv->dev, 1, len);
+		consume_skb(skb);
+	}
 }
 
 /**
@@ -352,6 +413,10 @@ netdev_tx_t meshvpn_xmit(struct sk_buff *skb, struct net_device *dev)
 	node = meshvpn_node_get(meshvpn_routes_lookup_dst(&mv->routes, skb));
 	rcu_read_unlock_bh();
 	if (unlikely(!node)) {
+		if (meshvpn_inner_is_broadcast(skb)) {
+			meshvpn_send_broadcast(mv, skb);
+			return NETDEV_TX_OK;
+		}
 		meshvpn_unreachable(skb);
 		goto drop;
 	}

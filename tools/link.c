@@ -166,9 +166,12 @@ static bool valid_id(uint64_t id)
 	return id >= 1 && id <= MESHVPN_NODE_ID_MAX;
 }
 
-/* The node counters, which follow each other in the node attributes. */
+/*
+ * The node counters' attributes: they follow each other but for last-rx and
+ * pad between relay-bytes and daemon-packets, whose slots stay unnamed.
+ */
 #define NODE_CTR_FIRST	MESHVPN_A_NODE_RX_BYTES
-#define NODE_CTR_LAST	MESHVPN_A_NODE_RELAY_BYTES
+#define NODE_CTR_LAST	MESHVPN_A_NODE_DAEMON_DROPS
 #define NODE_CTR_N	(NODE_CTR_LAST - NODE_CTR_FIRST + 1)
 
 __attribute__((format(printf, 2, 3)))
@@ -262,6 +265,8 @@ static const struct {
 	[MESHVPN_A_NODE_TX_NO_KEY_DROPS - NODE_CTR_FIRST] = { "tx_no_key_drops" },
 	[MESHVPN_A_NODE_RELAY_PACKETS - NODE_CTR_FIRST] = { "relay_packets" },
 	[MESHVPN_A_NODE_RELAY_BYTES - NODE_CTR_FIRST] = { "relay_bytes" },
+	[MESHVPN_A_NODE_DAEMON_PACKETS - NODE_CTR_FIRST] = { "daemon_packets" },
+	[MESHVPN_A_NODE_DAEMON_DROPS - NODE_CTR_FIRST] = { "daemon_drops" },
 };
 
 #define CTR(n, attr)	((n)->ctr[(attr) - NODE_CTR_FIRST])
@@ -350,7 +355,7 @@ static int parse_node(struct cmd *c, const struct nlattr *nest,
 		n->last_rx = mnl_attr_get_u64(tb[MESHVPN_A_NODE_LAST_RX]);
 	}
 	for (a = NODE_CTR_FIRST; a <= NODE_CTR_LAST; a++)
-		if (tb[a])
+		if (tb[a] && ctr_names[a - NODE_CTR_FIRST].json)
 			CTR(n, a) = mv_nla_get_uint(tb[a]);
 	return 0;
 }
@@ -834,6 +839,8 @@ static void print_node(const struct link_info *li, const struct node_info *n,
 	label(2, "next hop");
 	if (!n->next_hop || n->next_hop == n->id) {
 		printf("direct\n");
+	} else if (li->has_local_id && n->next_hop == li->local_id) {
+		printf("the daemon (meta connections)\n");
 	} else {
 		mv_format_node_id(n->next_hop, id);
 		printf("via %s\n", id);
@@ -876,6 +883,12 @@ static void print_node(const struct link_info *li, const struct node_info *n,
 	label(2, "relayed");
 	print_bytes(stdout, CTR(n, MESHVPN_A_NODE_RELAY_BYTES));
 	printf(" (%" PRIu64 " packets)\n", CTR(n, MESHVPN_A_NODE_RELAY_PACKETS));
+	if (CTR(n, MESHVPN_A_NODE_DAEMON_PACKETS) || CTR(n, MESHVPN_A_NODE_DAEMON_DROPS)) {
+		label(2, "to the daemon");
+		printf("%" PRIu64 " packets, %" PRIu64 " dropped\n",
+		       CTR(n, MESHVPN_A_NODE_DAEMON_PACKETS),
+		       CTR(n, MESHVPN_A_NODE_DAEMON_DROPS));
+	}
 	if (li->have_keys) {
 		format_key(&n->key[MESHVPN_KEY_SLOT_CURRENT], buf, sizeof(buf));
 		label(2, "current key");
@@ -999,7 +1012,9 @@ static void json_node(struct mv_json *j, const struct link_info *li,
 	if (n->has_last_rx)
 		mv_json_kv_u64(j, "last_rx", n->last_rx);
 	for (a = NODE_CTR_FIRST; a <= NODE_CTR_LAST; a++)
-		mv_json_kv_u64(j, ctr_names[a - NODE_CTR_FIRST].json, CTR(n, a));
+		if (ctr_names[a - NODE_CTR_FIRST].json)
+			mv_json_kv_u64(j, ctr_names[a - NODE_CTR_FIRST].json,
+				       CTR(n, a));
 	if (li->have_keys) {
 		mv_json_key(j, "keys");
 		mv_json_begin_object(j);

@@ -307,9 +307,10 @@ static int load_private_key(struct mv_daemon *d)
 
 /*
  * DataPlane = auto takes meshvpn.ko when it is loaded, else the TUN path;
- * kernel insists on the module. meshvpn.ko carries UDP only, so a node
- * whose own host file says TCPOnly = yes stays on the TUN path, where its
- * packets can go over the meta connections.
+ * kernel insists on the module. A node whose own host file says TCPOnly =
+ * yes sends every packet over the meta connections, so with auto it stays
+ * on the TUN path: through the kernel its packets would only make a detour
+ * (kernel, netlink, daemon) to reach the same TCP connections.
  */
 static int start_data_plane(struct mv_daemon *d)
 {
@@ -328,17 +329,11 @@ static int start_data_plane(struct mv_daemon *d)
 		}
 		if (tcp_only) {
 			mv_info(1, "TCPOnly = yes: using the userspace data path "
-				"(meshvpn.ko carries packets over UDP only)");
+				"(every packet goes over the meta connections)");
 			return mv_tun_start(d);
 		}
 		break;
 	default:
-		if (tcp_only) {
-			mv_err("TCPOnly = yes needs the userspace data path: "
-			       "meshvpn.ko carries packets over UDP only (use "
-			       "DataPlane = auto or userspace)");
-			return -ENOTSUP;
-		}
 		break;
 	}
 	err = mv_kernel_open(d, name);

@@ -163,7 +163,6 @@ struct mv_node {
 	size_t queue_len;
 	struct mv_counters stats;
 	struct mv_kstate kstate;
-	bool told_tcp_only;		/* kernel path: "cannot reach" logged */
 };
 
 /* ---- meta connections (meta.c) ---- */
@@ -363,6 +362,17 @@ void mv_udp_free(struct mv_daemon *d);
 void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from);
 void mv_udp_from_meta(struct mv_daemon *d, struct mv_conn *c,
 		      const uint8_t *msg, size_t len);
+/*
+ * A message meshvpn.ko handed over because its next hop is this daemon:
+ * carry it towards its destination (over the meta connections).
+ */
+void mv_udp_from_kernel(struct mv_daemon *d, const uint8_t *msg, size_t len);
+/*
+ * A broadcast meshvpn.ko handed over, sent here (@from NULL) or received
+ * from @from: send it on along the spanning tree.
+ */
+void mv_udp_broadcast_from_kernel(struct mv_daemon *d, const uint8_t *pkt,
+				  size_t len, const struct mv_node *from);
 
 /* control.c */
 int mv_control_open(struct mv_daemon *d);

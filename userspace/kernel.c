@@ -4,6 +4,12 @@
  * source of truth: it records what it programmed into each node
  * (struct mv_kstate) and mv_kernel_sync() sends only the differences, once
  * per event-loop iteration in which something changed.
+ *
+ * Nodes the kernel cannot reach over UDP (TCPOnly, or no direct path nor
+ * relay yet) get this node's own id as next hop: the kernel then hands
+ * their encrypted messages to the daemon on the "packets" group, and the
+ * daemon carries them over its meta connections; DATA that arrives that
+ * way goes back into the kernel with msg-inject.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,6 +45,9 @@ struct mv_kernel {
 	struct mv_nl nl;	/* requests */
 	struct mv_nl ev;	/* notifications */
 	struct mv_io ev_io;
+	struct mv_nl pk;	/* messages to and from the meta connections */
+	struct mv_io pk_io;
+	uint8_t *inject;	/* msg-inject request being built */
 	struct mv_timer regrace;
 	int ifindex;
 	char ifname[IF_NAMESIZE];
@@ -219,7 +228,163 @@ static void events_readable(void *ctx, uint32_t events)
 	}
 }
 
+/* ---- messages carried over the meta connections ---- */
+
+/*
+ * msg-inject and packet-send: the message or packet, the ifindex, a node
+ * nest with its id, and the headers around them.
+ */
+#define INJECT_SIZE	(MNL_NLMSG_HDRLEN + GENL_HDRLEN + 4 * MNL_ATTR_HDRLEN + \
+			 sizeof(uint32_t) + sizeof(uint64_t) + MV_PKT_MAX + 4)
+/* Room for bursts of messages the kernel hands over. */
+#define PACKETS_RCVBUF	(4 << 20)
+/* Messages read per wakeup, so that nothing else waits too long. */
+#define PACKETS_BUDGET	64
+
+/* A broadcast: sent here, or from the node in the packet-ntf's node nest. */
+static void broadcast_ntf(struct mv_daemon *d, const struct nlattr **tb)
+{
+	struct mv_kernel *k = d->kernel;
+	const struct nlattr *nt[MESHVPN_A_NODE_MAX + 1];
+	const struct mv_node *from = NULL;
+
+	if (tb[MESHVPN_A_NODE]) {
+		if (mv_nla_parse_nested(&k->pk, tb[MESHVPN_A_NODE],
+					mv_meshvpn_node_pol, MESHVPN_A_NODE_MAX, nt))
+			return;
+		from = event_node(d, nt[MESHVPN_A_NODE_ID]);
+		if (!from)
+			return;
+	}
+	mv_udp_broadcast_from_kernel(d, mnl_attr_get_payload(tb[MESHVPN_A_PACKET]),
+				     mnl_attr_get_payload_len(tb[MESHVPN_A_PACKET]),
+				     from);
+}
+
+static int packet_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct mv_daemon *d = data;
+	struct mv_kernel *k = d->kernel;
+	const struct nlattr *tb[MESHVPN_A_MAX + 1];
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return 0;
+	if (mv_nla_parse(&k->pk, (const char *)g + GENL_HDRLEN,
+			 mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
+			 mv_meshvpn_top_pol, MESHVPN_A_MAX, tb) ||
+	    !tb[MESHVPN_A_IFINDEX] ||
+	    mnl_attr_get_u32(tb[MESHVPN_A_IFINDEX]) != (uint32_t)k->ifindex)
+		return 0;
+	if (g->cmd == MESHVPN_CMD_MSG_NTF && tb[MESHVPN_A_MSG])
+		mv_udp_from_kernel(d, mnl_attr_get_payload(tb[MESHVPN_A_MSG]),
+				   mnl_attr_get_payload_len(tb[MESHVPN_A_MSG]));
+	else if (g->cmd == MESHVPN_CMD_PACKET_NTF && tb[MESHVPN_A_PACKET])
+		broadcast_ntf(d, tb);
+	return 0;
+}
+
+static void packets_readable(void *ctx, uint32_t events)
+{
+	struct mv_daemon *d = ctx;
+	int budget = PACKETS_BUDGET, err = 0;
+
+	(void)events;
+	while (budget-- && !err)
+		err = mv_nl_recv_events(&d->kernel->pk, packet_cb, d);
+	/* Lost ones were counted by the kernel (daemon-drops). */
+	if (err && err != -ENOBUFS)
+		mv_info(3, "meshvpn.ko: reading messages: %s", strerror(-err));
+}
+
+/*
+ * Start msg-inject or packet-send in k->inject. No ack is asked for: a
+ * refusal comes back as an error message, read and dropped with the
+ * notifications, and the kernel counts what it drops on the way.
+ */
+static struct nlmsghdr *packet_request(struct mv_kernel *k, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(k->inject);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = k->pk.family;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = ++k->pk.seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = 1;
+	mnl_attr_put_u32(nlh, MESHVPN_A_IFINDEX, (uint32_t)k->ifindex);
+	return nlh;
+}
+
+static void packet_send(struct mv_kernel *k, struct nlmsghdr *nlh,
+			const char *what)
+{
+	if (mnl_socket_sendto(k->pk.sock, nlh, nlh->nlmsg_len) < 0)
+		mv_info(5, "meshvpn.ko: %s: %s", what, strerror(errno));
+}
+
+void mv_kernel_inject(struct mv_daemon *d, const uint8_t *msg, size_t len)
+{
+	struct mv_kernel *k = d->kernel;
+	struct nlmsghdr *nlh;
+
+	if (len > MV_PKT_MAX)
+		return;
+	nlh = packet_request(k, MESHVPN_CMD_MSG_INJECT);
+	mnl_attr_put(nlh, MESHVPN_A_MSG, len, msg);
+	packet_send(k, nlh, "msg-inject");
+}
+
+void mv_kernel_send_packet(struct mv_daemon *d, struct mv_node *n,
+			   const uint8_t *pkt, size_t len)
+{
+	struct mv_kernel *k = d->kernel;
+	struct nlmsghdr *nlh;
+
+	if (len > MV_PKT_MAX || !n->kstate.exists)
+		return;
+	nlh = packet_request(k, MESHVPN_CMD_PACKET_SEND);
+	mv_meshvpn_put_node_id(nlh, n->id);
+	mnl_attr_put(nlh, MESHVPN_A_PACKET, len, pkt);
+	packet_send(k, nlh, "packet-send");
+}
+
+static int packets_open(struct mv_daemon *d)
+{
+	struct mv_kernel *k = d->kernel;
+	int bufsize = PACKETS_RCVBUF;
+	int err;
+
+	k->inject = malloc(INJECT_SIZE);
+	if (!k->inject)
+		return -ENOMEM;
+	err = mv_genl_open(&k->pk, MESHVPN_FAMILY_NAME, MESHVPN_MCGRP_PACKETS);
+	err = err ?: mv_nl_subscribe(&k->pk, k->pk.events_group);
+	if (err)
+		return err;
+	setsockopt(mnl_socket_get_fd(k->pk.sock), SOL_SOCKET, SO_RCVBUF,
+		   &bufsize, sizeof(bufsize));
+	return mv_io_add(d->loop, &k->pk_io, mnl_socket_get_fd(k->pk.sock),
+			 EPOLLIN, packets_readable, d);
+}
+
 /* ---- open and close ---- */
+
+/* Close the sockets and free what mv_kernel_open() set up, link aside. */
+static void kernel_release(struct mv_daemon *d)
+{
+	struct mv_kernel *k = d->kernel;
+
+	mv_io_del(d->loop, &k->ev_io);
+	mv_io_del(d->loop, &k->pk_io);
+	mv_nl_close(&k->ev);
+	mv_nl_close(&k->pk);
+	mv_nl_close(&k->nl);
+	free(k->inject);
+	free(k);
+	d->kernel = NULL;
+}
 
 int mv_kernel_open(struct mv_daemon *d, const char *ifname)
 {
@@ -243,7 +408,7 @@ int mv_kernel_open(struct mv_daemon *d, const char *ifname)
 	err = link_create(k, ifname, &existed);
 	if (err) {
 		mv_err("Cannot create the meshvpn link %s: %s", ifname, strerror(-err));
-		goto fail_nl;
+		goto fail;
 	}
 	if (existed)
 		mv_notice("Taking over %s: the kernel kept forwarding while no "
@@ -257,8 +422,9 @@ int mv_kernel_open(struct mv_daemon *d, const char *ifname)
 	err = err ?: mv_nl_subscribe(&k->ev, k->ev.events_group);
 	err = err ?: mv_io_add(d->loop, &k->ev_io, mnl_socket_get_fd(k->ev.sock),
 			       EPOLLIN, events_readable, d);
+	err = err ?: packets_open(d);
 	if (err) {
-		mv_err("meshvpn.ko: cannot subscribe to notifications: %s",
+		mv_err("meshvpn.ko: cannot subscribe to its notifications: %s",
 		       strerror(-err));
 		goto fail_link;
 	}
@@ -269,11 +435,8 @@ int mv_kernel_open(struct mv_daemon *d, const char *ifname)
 fail_link:
 	if (!existed)
 		link_delete(k);
-fail_nl:
-	mv_nl_close(&k->nl);
 fail:
-	free(k);
-	d->kernel = NULL;
+	kernel_release(d);
 	return err;
 }
 
@@ -283,18 +446,14 @@ void mv_kernel_close(struct mv_daemon *d, bool keep)
 
 	if (!k)
 		return;
-	mv_io_del(d->loop, &k->ev_io);
 	if (k->adopted_at)
 		mv_timer_cancel(d->loop, &k->regrace);
-	mv_nl_close(&k->ev);
 	if (keep)
 		mv_notice("Leaving %s to the kernel with its keys (--keep-state)",
 			  k->ifname);
 	else
 		link_delete(k);
-	mv_nl_close(&k->nl);
-	free(k);
-	d->kernel = NULL;
+	kernel_release(d);
 }
 
 /* ---- nodes ---- */
@@ -314,15 +473,40 @@ static bool wanted(const struct mv_node *n)
 	return n != n->d->self && (n->reachable || n->direct);
 }
 
-/* Where the kernel sends @n's packets: itself, a direct relay, or 0. */
+/*
+ * Where the kernel sends @n's packets: to itself, to a direct relay, or to
+ * this daemon (our own id), which carries them over the meta connections,
+ * as udp.c's transmit() does on the userspace path.
+ */
 static uint64_t wanted_next_hop(const struct mv_node *n)
 {
-	if (n->direct || mv_node_tcp_only(n))
+	switch (mv_node_path(n)) {
+	case MV_PATH_DIRECT:
 		return n->id;
-	if (n->nexthop && n->nexthop != n && n->nexthop->direct &&
-	    n->nexthop->kstate.exists)
-		return n->nexthop->id;
-	return n->id;
+	case MV_PATH_RELAY:
+		if (n->nexthop->kstate.exists)
+			return n->nexthop->id;
+		break;
+	default:
+		/*
+		 * Adopted from an earlier meshvpnd, and not known to be
+		 * unreachable over UDP: the kernel keeps sending directly
+		 * until probes tell.
+		 */
+		if (mv_kernel_holds(n) && !mv_node_tcp_only(n))
+			return n->id;
+		break;
+	}
+	return n->d->self->id;
+}
+
+static const char *next_hop_name(const struct mv_node *n, uint64_t hop)
+{
+	if (hop == n->id)
+		return "itself";
+	if (hop == n->d->self->id)
+		return "meshvpnd (meta connections)";
+	return n->nexthop->name;
 }
 
 static void sync_node(struct mv_daemon *d, struct mv_node *n)
@@ -335,11 +519,6 @@ static void sync_node(struct mv_daemon *d, struct mv_node *n)
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 
-	if (mv_node_tcp_only(n) && !n->told_tcp_only) {
-		n->told_tcp_only = true;
-		mv_warn("%s has TCPOnly = yes: meshvpn.ko carries packets over "
-			"UDP only, so %s cannot reach it", n->name, d->self->name);
-	}
 	if (ks->exists && !ep && ks->next_hop == hop)
 		return;
 	nlh = genl(k, ks->exists ? MESHVPN_CMD_NODE_SET : MESHVPN_CMD_NODE_NEW);
@@ -352,7 +531,7 @@ static void sync_node(struct mv_daemon *d, struct mv_node *n)
 	if (request(k, nlh, ks->exists ? "node-set" : "node-new"))
 		return;
 	mv_info(3, "meshvpn.ko: %s %s, next hop %s", ks->exists ? "updated" :
-		"added", n->name, hop == n->id ? "itself" : n->nexthop->name);
+		"added", n->name, next_hop_name(n, hop));
 	ks->exists = true;
 	ks->next_hop = hop;
 	if (ep) {

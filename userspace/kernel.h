@@ -10,6 +10,8 @@
 #define MESHVPN_KERNEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct mv_daemon;
 struct mv_node;
@@ -37,6 +39,14 @@ void mv_kernel_sync(struct mv_daemon *d);
 void mv_kernel_forget(struct mv_node *n);
 int mv_kernel_route(struct mv_daemon *d, struct mv_node *n,
 		    const struct mv_subnet *s, bool add);
+/*
+ * Hand the kernel a DATA message for this node that came over a meta
+ * connection (msg-inject); it decrypts and delivers it.
+ */
+void mv_kernel_inject(struct mv_daemon *d, const uint8_t *msg, size_t len);
+/* Have the kernel encrypt inner packet @pkt for @n and send it (a broadcast). */
+void mv_kernel_send_packet(struct mv_daemon *d, struct mv_node *n,
+			   const uint8_t *pkt, size_t len);
 /* The kernel's counters of @n, for dumps. */
 int mv_kernel_stats(struct mv_daemon *d, struct mv_node *n,
 		    struct mv_counters *out);

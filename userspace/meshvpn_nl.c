@@ -18,6 +18,8 @@ const struct mv_nla_policy mv_meshvpn_top_pol[MESHVPN_A_MAX + 1] = {
 	[MESHVPN_A_NODE] = { MV_NLA_NESTED, 0 },
 	[MESHVPN_A_KEYCONF] = { MV_NLA_NESTED, 0 },
 	[MESHVPN_A_ROUTE] = { MV_NLA_NESTED, 0 },
+	[MESHVPN_A_MSG] = { MV_NLA_BYTES, MESHVPN_MSG_LEN_MIN },
+	[MESHVPN_A_PACKET] = { MV_NLA_BYTES, MESHVPN_PACKET_LEN_MIN },
 };
 
 const struct mv_nla_policy mv_meshvpn_dev_pol[MESHVPN_A_DEVICE_MAX + 1] = {
@@ -46,6 +48,8 @@ const struct mv_nla_policy mv_meshvpn_node_pol[MESHVPN_A_NODE_MAX + 1] = {
 	[MESHVPN_A_NODE_RELAY_PACKETS] = { MV_NLA_UINT, 0 },
 	[MESHVPN_A_NODE_RELAY_BYTES] = { MV_NLA_UINT, 0 },
 	[MESHVPN_A_NODE_LAST_RX] = { MV_NLA_U64, 0 },
+	[MESHVPN_A_NODE_DAEMON_PACKETS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_DAEMON_DROPS] = { MV_NLA_UINT, 0 },
 };
 
 const struct mv_nla_policy mv_meshvpn_keyconf_pol[MESHVPN_A_KEYCONF_MAX + 1] = {

@@ -140,6 +140,8 @@ static bool attr_ok(const struct mv_nla_policy *p, const struct nlattr *attr)
 		return len == 4 || len == 8;
 	case MV_NLA_BINARY:
 		return len == p->len;
+	case MV_NLA_BYTES:
+		return len >= p->len;
 	case MV_NLA_STRING:
 		return len > 0 && s[len - 1] == '\0' &&
 		       (!p->len || len <= p->len);

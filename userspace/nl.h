@@ -99,6 +99,7 @@ enum mv_nla_kind {
 	MV_NLA_U64,
 	MV_NLA_UINT,		/* 4 or 8 bytes (the spec's "uint") */
 	MV_NLA_BINARY,		/* exactly .len bytes */
+	MV_NLA_BYTES,		/* at least .len bytes */
 	MV_NLA_STRING,		/* NUL-terminated, at most .len bytes with it */
 	MV_NLA_NESTED,		/* attributes, parsed by the reader */
 };

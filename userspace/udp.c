@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "kernel.h"
 #include "log.h"
 #include "tun.h"
 
@@ -651,9 +652,23 @@ static void broadcast(struct mv_daemon *d, const uint8_t *pkt, size_t len,
 		if (other < 0 || other >= d->n_by_vertex)
 			continue;
 		n = d->by_vertex[other];
-		if (n && n != from && n->reachable)
+		if (!n || n == from || !n->reachable)
+			continue;
+		if (d->kernel)
+			mv_kernel_send_packet(d, n, pkt, len);
+		else
 			send_packet(d, n, pkt, len);
 	}
+}
+
+void mv_udp_broadcast_from_kernel(struct mv_daemon *d, const uint8_t *pkt,
+				  size_t len, const struct mv_node *from)
+{
+	if (!is_broadcast(pkt, len)) {
+		d->udp_stats.malformed++;
+		return;
+	}
+	broadcast(d, pkt, len, from);
 }
 
 static bool from_next_hop(const struct mv_node *n, const struct sockaddr_in6 *from)
@@ -795,7 +810,11 @@ static void receive_message(struct mv_daemon *d, uint8_t *msg, size_t len,
 	}
 	switch (h->type) {
 	case MESHVPN_MSG_DATA:
-		receive_data(d, n, msg, len, from);
+		/* Over TCP to a node whose data meshvpn.ko handles. */
+		if (d->kernel && !from)
+			mv_kernel_inject(d, msg, len);
+		else
+			receive_data(d, n, msg, len, from);
 		break;
 	case MESHVPN_MSG_PROBE:
 		if (from)
@@ -853,6 +872,29 @@ void mv_udp_from_meta(struct mv_daemon *d, struct mv_conn *c,
 		return;
 	memcpy(d->pkt, msg, mlen);
 	receive_message(d, d->pkt, mlen, NULL);
+}
+
+void mv_udp_from_kernel(struct mv_daemon *d, const uint8_t *msg, size_t len)
+{
+	const struct meshvpn_hdr *h = (const struct meshvpn_hdr *)msg;
+	struct mv_node *dst, *src;
+
+	if (len < MESHVPN_HDR_LEN) {
+		d->udp_stats.malformed++;
+		return;
+	}
+	dst = mv_node_find_id(d, meshvpn_node_id_get(h->dst));
+	if (!dst || dst == d->self) {
+		d->udp_stats.malformed++;
+		return;
+	}
+	/* The kernel relayed it: counted as the daemon's relaying. */
+	src = mv_node_find_id(d, meshvpn_node_id_get(h->src));
+	if (src != d->self) {
+		dst->stats.relayed_packets++;
+		dst->stats.relayed_bytes += len;
+	}
+	transmit(d, dst, msg, len);
 }
 
 /* ---- the TUN side ---- */

@@ -29,7 +29,7 @@ mvd_node alice 10.10.0.2 "ConnectTo = hub"
 mvd_node bob 10.10.0.3 "ConnectTo = hub"
 mvd_node carol 10.10.0.4 "ConnectTo = hub"
 mvd_host carol "TCPOnly = yes"
-# meshvpn.ko carries UDP only: with TCPOnly, auto keeps carol on the TUN path.
+# With TCPOnly, auto keeps carol on the TUN path (every packet goes over TCP).
 sed -i 's/^DataPlane = .*/DataPlane = auto/' "$MVD_DIR/carol/meshvpn.conf"
 mvd_node dave 10.10.0.5 "ConnectTo = hub"
 mvd_node erin 10.10.0.6 "ConnectTo = hub"
@@ -70,32 +70,28 @@ fi
 assert "over bob's LAN address" \
 	test "$(mvd_field alice bob endpoint)" = "192.168.1.3:655"
 
-if [[ ${MVD_DATAPLANE:-} == kernel ]]; then
-	skip "the TCP fallback" "meshvpn.ko sends UDP only"
-else
-	# No UDP at dave: alice still uses UDP to the hub, which relays over its
-	# meta connection to dave (the TCP fallback).
-	assert_ping alice 10.10.0.5 3 "alice pings dave, who has no UDP"
-	assert "alice sends to dave through the hub" \
-		test "$(mvd_field alice dave path)" = relay
-	assert "the hub's path to dave is tcp" test "$(mvd_field hub dave path)" = tcp
-	tcp=$(mvd_field hub dave tcp_packets)
-	assert "the hub sent dave's packets over TCP ($tcp)" test "${tcp:-0}" -ge 3
-fi
+# No UDP at dave: alice still uses UDP to the hub, which relays over its
+# meta connection to dave (the TCP fallback). On meshvpn.ko the hub's kernel
+# hands dave's messages to its daemon, and dave's daemon hands them to its
+# kernel.
+assert_ping alice 10.10.0.5 3 "alice pings dave, who has no UDP"
+assert "alice sends to dave through the hub" \
+	test "$(mvd_field alice dave path)" = relay
+assert "the hub's path to dave is tcp" test "$(mvd_field hub dave path)" = tcp
+tcp=$(mvd_field hub dave tcp_packets)
+assert "the hub sent dave's packets over TCP ($tcp)" test "${tcp:-0}" -ge 3
 
+# TCPOnly at carol: nobody sends her UDP, although UDP would work.
 if [[ ${MVD_DATAPLANE:-} == kernel ]]; then
 	assert "carol (TCPOnly) chose the userspace data path" \
 		mvd_logged carol "TCPOnly = yes: using the userspace data path"
-	assert "... and alice, on meshvpn.ko, says she cannot reach her" \
-		mvd_wait_log 10 alice "carol has TCPOnly = yes"
-	skip "TCPOnly from a meshvpn.ko node" "meshvpn.ko sends UDP only"
-else
-	# TCPOnly at carol: nobody sends her UDP, although UDP would work.
-	assert_ping alice 10.10.0.4 3 "alice pings carol (TCPOnly)"
-	assert "alice's path to carol is tcp" test "$(mvd_field alice carol path)" = tcp
-	assert "alice never probed carol directly" \
-		test "$(mvd_field alice carol direct)" = false
+	assert "alice's kernel hands carol's packets to alice's meshvpnd" \
+		mvd_logged alice "meshvpn.ko: (added|updated) carol, next hop meshvpnd"
 fi
+assert_ping alice 10.10.0.4 3 "alice pings carol (TCPOnly)"
+assert "alice's path to carol is tcp" test "$(mvd_field alice carol path)" = tcp
+assert "alice never probed carol directly" \
+	test "$(mvd_field alice carol direct)" = false
 
 # IndirectData at erin: only her neighbour (the hub) sends to her directly.
 assert_ping alice 10.10.0.6 3 "alice pings erin (IndirectData)"
@@ -104,13 +100,9 @@ assert "alice reaches erin through the hub" \
 assert "the hub talks to erin directly" \
 	mvd_wait_field 10 hub erin path direct
 
-if [[ ${MVD_DATAPLANE:-} == kernel ]]; then
-	skip "broadcasts" "meshvpn.ko routes unicast only"
-	summary
-	exit
-fi
-
-# A broadcast from alice reaches every other node once.
+# A broadcast from alice reaches every other node once. On meshvpn.ko the
+# kernels hand broadcasts to their daemons, which send them on along the
+# spanning tree through the kernels again.
 listen() {
 	topo_bg "$1" "$MVD_PY" -c '
 import socket, sys

@@ -261,6 +261,37 @@ TEST(reply_policies_hold_the_kernel_to_the_spec)
 	free(nl.req);
 }
 
+/* msg-ntf and packet-ntf carry a whole message or packet: at least a header. */
+TEST(messages_and_packets_are_at_least_a_header)
+{
+	const struct nlattr *tb[MESHVPN_A_MAX + 1];
+	uint8_t buf[MESHVPN_MSG_LEN_MIN] = { 0 };
+	struct mv_nl nl;
+	struct nlmsghdr *nlh;
+
+	open_fake(&nl);
+	nlh = mv_meshvpn_msg(&nl, MESHVPN_CMD_MSG_NTF, 0, 7);
+	mnl_attr_put(nlh, MESHVPN_A_MSG, MESHVPN_MSG_LEN_MIN, buf);
+	EXPECT_EQ(mv_genl_parse(&nl, nlh, MESHVPN_CMD_MSG_NTF, mv_meshvpn_top_pol,
+				MESHVPN_A_MAX, tb), 0);
+	EXPECT_EQ(mnl_attr_get_payload_len(tb[MESHVPN_A_MSG]), MESHVPN_MSG_LEN_MIN);
+
+	nlh = mv_meshvpn_msg(&nl, MESHVPN_CMD_MSG_NTF, 0, 7);
+	mnl_attr_put(nlh, MESHVPN_A_MSG, MESHVPN_MSG_LEN_MIN - 1, buf);
+	EXPECT_EQ(mv_genl_parse(&nl, nlh, MESHVPN_CMD_MSG_NTF, mv_meshvpn_top_pol,
+				MESHVPN_A_MAX, tb), -EBADMSG);
+
+	nlh = mv_meshvpn_msg(&nl, MESHVPN_CMD_PACKET_NTF, 0, 7);
+	mnl_attr_put(nlh, MESHVPN_A_PACKET, MESHVPN_PACKET_LEN_MIN - 1, buf);
+	EXPECT_EQ(mv_genl_parse(&nl, nlh, MESHVPN_CMD_PACKET_NTF, mv_meshvpn_top_pol,
+				MESHVPN_A_MAX, tb), -EBADMSG);
+	nlh = mv_meshvpn_msg(&nl, MESHVPN_CMD_PACKET_NTF, 0, 7);
+	mnl_attr_put(nlh, MESHVPN_A_PACKET, MESHVPN_PACKET_LEN_MIN, buf);
+	EXPECT_EQ(mv_genl_parse(&nl, nlh, MESHVPN_CMD_PACKET_NTF, mv_meshvpn_top_pol,
+				MESHVPN_A_MAX, tb), 0);
+	free(nl.req);
+}
+
 TEST(cipher_alg_names_are_the_specs)
 {
 	EXPECT_STREQ(mv_cipher_alg_name(MESHVPN_CIPHER_ALG_NONE), "none");

@@ -23,6 +23,17 @@
  */
 #define MESHVPN_KEY_LEN	32
 
+/*
+ * Length of the message header (MESHVPN_HDR_LEN in include/meshvpn/wire.h), the
+ * shortest message.
+ */
+#define MESHVPN_MSG_LEN_MIN	24
+
+/*
+ * Length of an IPv4 header, the shortest inner packet.
+ */
+#define MESHVPN_PACKET_LEN_MIN	20
+
 /**
  * enum meshvpn_cipher_alg - AEAD used by a session key.
  * @MESHVPN_CIPHER_ALG_NONE: No encryption nor authentication: IP in UDP, for
@@ -106,7 +117,11 @@ enum {
  * @MESHVPN_A_NODE_NEXT_HOP: (u64, 1..MESHVPN_NODE_ID_MAX) Node id packets for
  *	this node are sent to: the node's own id means direct to its endpoint,
  *	another id means relayed through that node (end-to-end encrypted, the
- *	relay cannot read them).
+ *	relay cannot read them), and the device's local-node-id means through
+ *	the daemon: the kernel encrypts the messages and hands them to the
+ *	daemon with msg-ntf, which carries them over its meta connections (TCP
+ *	fallback, TCPOnly nodes). Relayed messages for the node take the same
+ *	way.
  * @MESHVPN_A_NODE_KEEPALIVE: (u32, <= 3600) Seconds of transmit silence after
  *	which an empty keepalive message is sent to the node; 0 disables
  *	keepalives.
@@ -137,6 +152,12 @@ enum {
  *	the node, in seconds since boot (CLOCK_BOOTTIME); 0 if none yet. Output
  *	only.
  * @MESHVPN_A_NODE_PAD: (pad) Padding for 64-bit attributes, ignore.
+ * @MESHVPN_A_NODE_DAEMON_PACKETS: (uint) Messages for this node, its own or
+ *	relayed, handed to the daemon with msg-ntf because its next hop is the
+ *	daemon. Output only.
+ * @MESHVPN_A_NODE_DAEMON_DROPS: (uint) Messages for this node that should have
+ *	gone to the daemon but could not (no daemon listening, or its socket
+ *	full). Output only.
  */
 enum {
 	MESHVPN_A_NODE_ID = 1,
@@ -158,6 +179,8 @@ enum {
 	MESHVPN_A_NODE_RELAY_BYTES,
 	MESHVPN_A_NODE_LAST_RX,
 	MESHVPN_A_NODE_PAD,
+	MESHVPN_A_NODE_DAEMON_PACKETS,
+	MESHVPN_A_NODE_DAEMON_DROPS,
 
 	__MESHVPN_A_NODE_MAX,
 	MESHVPN_A_NODE_MAX = (__MESHVPN_A_NODE_MAX - 1)
@@ -244,6 +267,12 @@ enum {
  * @MESHVPN_A_NODE: (nest, MESHVPN_A_NODE_*) One remote node.
  * @MESHVPN_A_KEYCONF: (nest, MESHVPN_A_KEYCONF_*) One session key of a node.
  * @MESHVPN_A_ROUTE: (nest, MESHVPN_A_ROUTE_*) One route.
+ * @MESHVPN_A_MSG: (binary, min-len MESHVPN_MSG_LEN_MIN) One whole message as it
+ *	goes on the wire after the UDP header (Documentation/protocol.md,
+ *	section 3): header, then ciphertext.
+ * @MESHVPN_A_PACKET: (binary, min-len MESHVPN_PACKET_LEN_MIN) One inner IPv4 or
+ *	IPv6 packet, in the clear: a broadcast or multicast packet on its way
+ *	along the mesh's spanning tree.
  */
 enum {
 	MESHVPN_A_IFINDEX = 1,
@@ -251,6 +280,8 @@ enum {
 	MESHVPN_A_NODE,
 	MESHVPN_A_KEYCONF,
 	MESHVPN_A_ROUTE,
+	MESHVPN_A_MSG,
+	MESHVPN_A_PACKET,
 
 	__MESHVPN_A_MAX,
 	MESHVPN_A_MAX = (__MESHVPN_A_MAX - 1)
@@ -258,7 +289,8 @@ enum {
 
 /*
  * Commands. All do/dump commands need CAP_NET_ADMIN and carry
- * MESHVPN_A_IFINDEX. Notifications are sent to the "events" multicast group.
+ * MESHVPN_A_IFINDEX. Notifications are sent to the "events", "packets"
+ * multicast groups.
  *
  * @MESHVPN_CMD_DEV_GET: Get the device: local node id, bound port, node and
  *	route counts.
@@ -325,6 +357,28 @@ enum {
  *	count or age); it keeps working until the hard limits. Sent once per key
  *	and reason.
  *	notification: ifindex, keyconf(node-id, slot, rekey-reason)
+ * @MESHVPN_CMD_MSG_NTF: A message whose next hop is the daemon (see next-hop):
+ *	encrypted by the kernel for a node, or relayed for another node, for the
+ *	daemon to carry over a meta connection. Messages the daemon does not
+ *	take in time are dropped and counted in the node's daemon-drops.
+ *	notification: ifindex, msg
+ * @MESHVPN_CMD_MSG_INJECT: A message the daemon received over a meta
+ *	connection, for the kernel to take as if it had arrived on the UDP
+ *	socket from a known node: DATA for this node is decrypted, checked and
+ *	delivered. It never moves an endpoint, and messages for other nodes are
+ *	refused (the daemon relays those itself).
+ *	do request: ifindex, msg
+ * @MESHVPN_CMD_PACKET_NTF: A broadcast or multicast packet (IPv4 224.0.0.0/4 or
+ *	255.255.255.255, IPv6 ff00::/8) for the daemon to send along the
+ *	spanning tree with packet-send: sent by this host (no route matched its
+ *	destination; no node attribute), or received from the node given, after
+ *	it was delivered here.
+ *	notification: ifindex, node(id), packet
+ * @MESHVPN_CMD_PACKET_SEND: Encrypt an inner packet for a node and send it
+ *	there, like a packet routed to the node: through its next hop, or staged
+ *	until it has a key. The packet must be a plausible IPv4 or IPv6 packet
+ *	no longer than the link's MTU.
+ *	do request: ifindex, node(id), packet
  */
 enum {
 	MESHVPN_CMD_DEV_GET = 1,
@@ -343,11 +397,16 @@ enum {
 	MESHVPN_CMD_KEY_NEEDED_NTF,
 	MESHVPN_CMD_ENDPOINT_MOVED_NTF,
 	MESHVPN_CMD_REKEY_DUE_NTF,
+	MESHVPN_CMD_MSG_NTF,
+	MESHVPN_CMD_MSG_INJECT,
+	MESHVPN_CMD_PACKET_NTF,
+	MESHVPN_CMD_PACKET_SEND,
 
 	__MESHVPN_CMD_MAX,
 	MESHVPN_CMD_MAX = (__MESHVPN_CMD_MAX - 1)
 };
 
 #define MESHVPN_MCGRP_EVENTS	"events"
+#define MESHVPN_MCGRP_PACKETS	"packets"
 
 #endif /* _UAPI_LINUX_MESHVPN_H */

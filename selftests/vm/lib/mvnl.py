@@ -62,6 +62,10 @@ CMD_ROUTE_GET = 13
 CMD_KEY_NEEDED_NTF = 14
 CMD_ENDPOINT_MOVED_NTF = 15
 CMD_REKEY_DUE_NTF = 16
+CMD_MSG_NTF = 17
+CMD_MSG_INJECT = 18
+CMD_PACKET_NTF = 19
+CMD_PACKET_SEND = 20
 
 # Top level
 A_IFINDEX = 1
@@ -69,6 +73,8 @@ A_DEV = 2
 A_NODE = 3
 A_KEYCONF = 4
 A_ROUTE = 5
+A_MSG = 6
+A_PACKET = 7
 # device
 A_DEVICE_LOCAL_NODE_ID = 1
 A_DEVICE_SOCKET = 2
@@ -88,6 +94,8 @@ NODE_COUNTERS = ["rx_bytes", "rx_packets", "tx_bytes", "tx_packets",
                  "tx_no_key_drops", "relay_packets", "relay_bytes"]
 A_NODE_RX_BYTES = 8
 A_NODE_LAST_RX = 18
+A_NODE_DAEMON_PACKETS = 20
+A_NODE_DAEMON_DROPS = 21
 # keyconf
 A_KEYCONF_NODE_ID = 1
 A_KEYCONF_SLOT = 2
@@ -370,6 +378,10 @@ def node_info(tb):
     for i, name in enumerate(NODE_COUNTERS):
         if A_NODE_RX_BYTES + i in n:
             d[name] = get_uint(n[A_NODE_RX_BYTES + i])
+    for a, name in ((A_NODE_DAEMON_PACKETS, "daemon_packets"),
+                    (A_NODE_DAEMON_DROPS, "daemon_drops")):
+        if a in n:
+            d[name] = get_uint(n[a])
     return d
 
 

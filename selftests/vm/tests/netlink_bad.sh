@@ -38,7 +38,7 @@ tool_expect() {
 printf '%064x\n' 1 >/tmp/nlbad.key
 tool_expect '^meshvpn: node set: no node with this id \(No such file or directory\)$' \
 	node set mv0 7 keepalive 5
-tool_expect '^meshvpn: node set: next hop is not a known node \(No such file or directory\)$' \
+tool_expect '^meshvpn: node set: next hop is neither a known node nor this node \(No such file or directory\)$' \
 	node set mv0 2 via 8
 tool_expect '^meshvpn: node del: no node with this id \(No such file or directory\)$' node del mv0 7
 tool_expect '^meshvpn: node del: node is the next hop of another node \(Device or resource busy\)$' \
