@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # meshvpnd driving meshvpn.ko: the netns tests of the daemon run again
 # with DataPlane = kernel, so that every data packet is encrypted,
-# decrypted and relayed in the kernel (the daemons only see probes and
-# handshakes). The same scripts as on the host; those parts that need the
-# userspace data path (TCP fallback, broadcasts) say so and skip.
+# decrypted and relayed in the kernel (the daemons see probes and
+# handshakes, and the packets the kernel hands them for the TCP fallback,
+# TCPOnly nodes and broadcasts). The same scripts as on the host.
 # vm-timeout: 1200
 set -uo pipefail
 
