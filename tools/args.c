@@ -20,6 +20,7 @@
 #include <meshvpn/wire.h>
 
 #include "args.h"
+#include "array.h"
 #include "meshvpn_nl.h"
 
 /* Longest key file accepted: the hex digits plus generous white space. */
@@ -276,8 +277,6 @@ static const char *const reason_names[] = {
 	[MESHVPN_REKEY_REASON_MESSAGES] = "messages",
 	[MESHVPN_REKEY_REASON_TIME] = "time",
 };
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static int lookup(const char *const *names, size_t n, const char *s)
 {

@@ -15,8 +15,7 @@
 #include <unistd.h>
 
 #include "args.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "array.h"
 
 /* Where the default pid file, and so the socket, lives. */
 #ifndef MV_RUNSTATEDIR
@@ -35,7 +34,7 @@
 /* ---- usage ---- */
 
 static const struct mv_usage usages[] = {
-	{ "dump", "dump nodes|edges|subnets|connections [--json]\n" },
+	{ "dump", "dump nodes|edges|subnets|connections|stats [--json]\n" },
 	{ "info", "info NODE [--json]\n" },
 	{ "debug", "debug LEVEL\n" },
 	{ "reload", "reload\n" },
@@ -314,7 +313,7 @@ static int simple(const struct mv_opts *opts, const char *name, int argc,
 int mv_cmd_dump(const struct mv_opts *opts, int argc, char **argv)
 {
 	static const char *const what[] = {
-		"nodes", "edges", "subnets", "connections",
+		"nodes", "edges", "subnets", "connections", "stats",
 	};
 	struct ctl c = { .name = "dump", .json = opts->json };
 	size_t i;

@@ -29,10 +29,9 @@
 #include <openssl/crypto.h>
 
 #include "args.h"
+#include "array.h"
 #include "json.h"
 #include "meshvpn_nl.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A dump that keeps racing with changes is retried this often. */
 #define DUMP_ATTEMPTS	5

@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include "args.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "array.h"
 
 #ifndef MESHVPN_VERSION
 #define MESHVPN_VERSION "0.1.0"

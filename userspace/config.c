@@ -26,6 +26,7 @@
 
 #include <linux/meshvpn.h>
 
+#include "array.h"
 #include "config.h"
 #include "meshvpn_nl.h"
 
@@ -766,8 +767,6 @@ static const char *const tinc_cipher_prefixes[] = {
 	"aes", "aria", "bf", "blowfish", "camellia", "cast", "des", "idea",
 	"rc2", "rc4", "rc5", "seed", "sm4",
 };
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct var_def *find_var(const char *name)
 {

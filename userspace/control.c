@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "daemon.h"
 #include "json.h"
 #include "kernel.h"
@@ -348,6 +349,41 @@ static int dump_connections(struct mv_daemon *d, FILE *f, bool json)
 	return 0;
 }
 
+/*
+ * What the daemon refused or dropped that belongs to no node: the UDP
+ * messages it could not use. Per-node drops are in the node dumps.
+ */
+static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
+{
+	const struct {
+		const char *name;
+		uint64_t value;
+	} udp[] = {
+		{ "malformed", d->udp_stats.malformed },
+		{ "unknown_source", d->udp_stats.unknown_src },
+		{ "relay_refused", d->udp_stats.relay_refused },
+		{ "no_route", d->udp_stats.no_route },
+		{ "probe_errors", d->udp_stats.probe_errors },
+	};
+	struct mv_json j;
+	size_t i;
+
+	if (!json) {
+		for (i = 0; i < ARRAY_SIZE(udp); i++)
+			fprintf(f, "udp %s %" PRIu64 "\n", udp[i].name, udp[i].value);
+		return 0;
+	}
+	mv_json_init(&j, f, true);
+	mv_json_begin_object(&j);
+	mv_json_key(&j, "udp");
+	mv_json_begin_object(&j);
+	for (i = 0; i < ARRAY_SIZE(udp); i++)
+		mv_json_kv_u64(&j, udp[i].name, udp[i].value);
+	mv_json_end_object(&j);
+	mv_json_end_object(&j);
+	return mv_json_finish(&j);
+}
+
 static int info_node(struct mv_daemon *d, const char *name, FILE *f, bool json,
 		     char *err, size_t errlen)
 {
@@ -414,6 +450,8 @@ static int execute(struct mv_daemon *d, char *line, FILE *f, char *err,
 			return dump_subnets(d, f, json);
 		if (!strcmp(words[1], "connections"))
 			return dump_connections(d, f, json);
+		if (!strcmp(words[1], "stats"))
+			return dump_stats(d, f, json);
 	} else if (!strcmp(words[0], "info") && n == 2) {
 		return info_node(d, words[1], f, json, err, errlen);
 	} else if (!strcmp(words[0], "stop") && n == 1) {

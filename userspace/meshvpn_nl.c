@@ -6,9 +6,8 @@
  */
 #include <sys/socket.h>
 
+#include "array.h"
 #include "meshvpn_nl.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- reply policies ---- */
 

@@ -247,7 +247,16 @@ assert "penrose, without StrictSubnets, accepts 10.99.0.0/24 from hawking" \
 id_of() {
 	mvd_field einstein "$1" id
 }
+# udp_stat NAME: einstein's count of dropped UDP messages of kind NAME.
+udp_stat() {
+	mvd_ctl einstein dump stats --json | "$MVD_PY" -c '
+import json, sys
+print(json.load(sys.stdin)["udp"][sys.argv[1]])' "$1"
+}
 phase=$(($(mvd_field einstein penrose session_generation) & 1))
+malformed0=$(udp_stat malformed)
+probe0=$(udp_stat probe_errors)
+refused0=$(udp_stat relay_refused)
 dec0=$(mvd_field einstein penrose decrypt_errors)
 rx0=$(mvd_field einstein penrose rx_packets)
 rel0=$(mvd_sum einstein relayed_packets hawking penrose)
@@ -266,6 +275,18 @@ assert "nothing was received from penrose" \
 	test "$(mvd_field einstein penrose rx_packets)" = "$rx0"
 assert "nothing was relayed" \
 	test "$(mvd_sum einstein relayed_packets hawking penrose)" = "$rel0"
+# The short one reaches the daemon on both data paths; meshvpn.ko drops the
+# junk and the relay request itself (it counts them in its link statistics).
+assert "dump stats counts the malformed messages" \
+	test "$(udp_stat malformed)" -ge $((malformed0 + 1))
+assert "... and the probe that did not authenticate" \
+	test "$(udp_stat probe_errors)" = $((probe0 + 1))
+if [[ ${MVD_DATAPLANE:-} != kernel ]]; then
+	assert "... both malformed ones (junk and short)" \
+		test "$(udp_stat malformed)" = $((malformed0 + 2))
+	assert "... and the refused relay request" \
+		test "$(udp_stat relay_refused)" = $((refused0 + 1))
+fi
 assert "penrose's path at einstein is still direct, same endpoint" \
 	test "$(mvd_field einstein penrose path) $(mvd_field einstein penrose endpoint)" = "direct $endpoint"
 assert_ping einstein 10.10.0.4 3 "einstein still pings penrose"

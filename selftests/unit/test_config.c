@@ -21,11 +21,10 @@
 
 #include <linux/meshvpn.h>
 
+#include "array.h"
 #include "config.h"
 
 #include "test.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- helpers ---- */
 

@@ -13,11 +13,11 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include "array.h"
 #include "crypto.h"
 
 #include "test.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define TAG_LEN 16
 
 /* Decode @hex, which must fit @max bytes; returns the length. */

@@ -10,11 +10,10 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "array.h"
 #include "graph.h"
 
 #include "test.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* An undirected pair as its two ends announce it; weight 0: not at all. */
 struct tedge {

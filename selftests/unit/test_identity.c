@@ -33,13 +33,12 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "array.h"
 #include "config.h"
 #include "crypto.h"
 #include "identity.h"
 
 #include "test.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A key made by tinc 1.1 (NixOS's tinc test, nixos/tests/tinc.nix). */
 #define TINC11_PUB	"WFPS09g/Sxv0mUffBez+d5fQsPjgGTafynmO9BlHuQJ"

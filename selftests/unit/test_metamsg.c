@@ -11,11 +11,10 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "array.h"
 #include "metamsg.h"
 
 #include "test.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- helpers ---- */
 

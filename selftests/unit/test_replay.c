@@ -8,12 +8,12 @@
  */
 #include <stdlib.h>
 
+#include "array.h"
 #include "replay.h"
 
 #include "test.h"
 
 #define W	MESHVPN_REPLAY_WINDOW
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Both calls agree: check() predicts what update() then does. */
 static bool accept(struct mv_replay *r, uint64_t counter)

@@ -9,11 +9,10 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "array.h"
 #include "subnet.h"
 
 #include "test.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct mv_subnet P(const char *s)
 {

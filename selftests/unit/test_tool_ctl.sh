@@ -131,6 +131,7 @@ dump_nodes|dump nodes|dump nodes
 dump_edges|dump edges|dump edges
 dump_subnets|dump subnets|dump subnets
 dump_connections|dump connections|dump connections
+dump_stats|dump stats|dump stats
 info|info alice_1|info alice_1
 stop|stop|stop
 reload|reload|reload
