@@ -2,7 +2,8 @@
 /*
  * The control socket (Documentation/control.md): a UNIX stream socket,
  * mode 0600 and checked peer credentials, one request line per connection,
- * answered with "OK" or "ERROR reason" and a text or JSON body. Also the
+ * answered with "OK" or "ERROR reason" and a text or JSON body, several
+ * clients at a time without blocking the event loop. Also the
  * node and connection dumps that SIGUSR1 and SIGUSR2 write to the log.
  */
 #include <errno.h>
@@ -483,80 +484,197 @@ bad:
 	return -EINVAL;
 }
 
-static void write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
+/*
+ * Clients are served side by side on the event loop, never with a blocking
+ * read or write: the loop also moves the userspace path's packets, and a
+ * client that stops reading (a dump piped into a pager) must not stall
+ * them. More clients than this wait in the listen backlog.
+ */
+#define CLIENTS_MAX		16
+/* A client has this long to send its request, and then to take the answer. */
+#define REQUEST_TIMEOUT		1000	/* ms */
+#define ANSWER_TIMEOUT		10000	/* ms */
 
-		if (n <= 0)
-			return;
-		p += n;
-		len -= n;
+struct mv_ctl_client {
+	struct mv_daemon *d;
+	struct mv_ctl_client *next;
+	int fd;
+	struct mv_io io;
+	struct mv_timer timer;
+	char line[REQUEST_MAX + 1];
+	size_t len;
+	char *out;		/* the answer, status line first; NULL while reading */
+	size_t out_len, out_off;
+};
+
+static void client_free(struct mv_ctl_client *c)
+{
+	struct mv_daemon *d = c->d;
+	struct mv_ctl_client **pp;
+
+	for (pp = &d->ctl_clients; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
 	}
+	mv_io_del(d->loop, &c->io);
+	mv_timer_cancel(d->loop, &c->timer);
+	close(c->fd);
+	free(c->out);
+	free(c);
+	/* Room again: take the connections waiting in the backlog. */
+	if (d->n_ctl_clients-- == CLIENTS_MAX && d->ctl_fd >= 0)
+		mv_io_set(d->loop, &d->ctl_io, EPOLLIN);
+}
+
+static void client_timeout(void *ctx)
+{
+	struct mv_ctl_client *c = ctx;
+
+	mv_info(2, "Control client %s in time; closing it",
+		c->out ? "did not take its answer" : "sent no request");
+	if (!c->out)
+		send(c->fd, "ERROR request incomplete\n", 25,
+		     MSG_NOSIGNAL | MSG_DONTWAIT);
+	client_free(c);
+}
+
+/* Write what the socket takes; done, or wait for room. */
+static void client_write(struct mv_ctl_client *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			mv_io_set(c->d->loop, &c->io, EPOLLOUT);
+			return;
+		}
+		if (n <= 0)
+			break;
+		c->out_off += n;
+	}
+	client_free(c);
+}
+
+/* Answer with @status ("OK" or "ERROR reason") and @body. */
+static void client_answer(struct mv_ctl_client *c, const char *status,
+			  const char *body, size_t body_len)
+{
+	size_t head = strlen(status) + 1;
+
+	c->out = malloc(head + body_len);
+	if (!c->out) {
+		client_free(c);
+		return;
+	}
+	memcpy(c->out, status, head - 1);
+	c->out[head - 1] = '\n';
+	if (body_len)
+		memcpy(c->out + head, body, body_len);
+	c->out_len = head + body_len;
+	mv_timer_arm(c->d->loop, &c->timer, ANSWER_TIMEOUT);
+	client_write(c);
+}
+
+static void client_execute(struct mv_ctl_client *c)
+{
+	char err[160] = "", head[200];
+	char *body = NULL;
+	size_t body_len = 0;
+	FILE *f;
+	int rc;
+
+	*strchr(c->line, '\n') = 0;
+	mv_info(2, "Control request: %s", c->line);
+	f = open_memstream(&body, &body_len);
+	if (!f) {
+		client_free(c);
+		return;
+	}
+	rc = execute(c->d, c->line, f, err, sizeof(err));
+	fclose(f);
+	if (rc) {
+		snprintf(head, sizeof(head), "ERROR %s", err[0] ? err : strerror(-rc));
+		client_answer(c, head, NULL, 0);
+	} else {
+		client_answer(c, "OK", body, body_len);
+	}
+	free(body);
+}
+
+static void client_io(void *ctx, uint32_t events)
+{
+	struct mv_ctl_client *c = ctx;
+	ssize_t n;
+
+	(void)events;
+	if (c->out) {
+		client_write(c);
+		return;
+	}
+	/* The request is one line; whatever follows it is ignored. */
+	n = recv(c->fd, c->line + c->len, REQUEST_MAX - c->len, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0) {
+		c->len += n;
+		c->line[c->len] = 0;
+		if (memchr(c->line, '\n', c->len)) {
+			client_execute(c);
+			return;
+		}
+		if (c->len < REQUEST_MAX)
+			return;
+	}
+	/* Closed, failed or too long before the end of the line. */
+	client_answer(c, "ERROR request too long or incomplete", NULL, 0);
+}
+
+static void client_accept(struct mv_daemon *d, int fd)
+{
+	struct mv_ctl_client *c;
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+
+	/* Only root, or the user the daemon runs as, may steer it. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) ||
+	    (cred.uid != 0 && cred.uid != geteuid())) {
+		send(fd, "ERROR permission denied\n", 24, MSG_NOSIGNAL | MSG_DONTWAIT);
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c || mv_io_add(d->loop, &c->io, fd, EPOLLIN, client_io, c)) {
+		free(c);
+		close(fd);
+		return;
+	}
+	c->d = d;
+	c->fd = fd;
+	mv_timer_init(&c->timer, client_timeout, c);
+	mv_timer_arm(d->loop, &c->timer, REQUEST_TIMEOUT);
+	c->next = d->ctl_clients;
+	d->ctl_clients = c;
+	if (++d->n_ctl_clients == CLIENTS_MAX)
+		mv_io_set(d->loop, &d->ctl_io, 0);
 }
 
 static void serve(void *ctx, uint32_t events)
 {
 	struct mv_daemon *d = ctx;
-	struct timeval tv = { .tv_sec = 1 };
-	char line[REQUEST_MAX + 1], err[160] = "";
-	struct ucred cred;
-	socklen_t clen = sizeof(cred);
-	char *body = NULL;
-	size_t body_len = 0, len = 0;
-	FILE *f;
-	int fd, rc;
+	int fd;
 
 	(void)events;
-	fd = accept4(d->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	/* Only root, or the user the daemon runs as, may steer it. */
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) ||
-	    (cred.uid != 0 && cred.uid != geteuid())) {
-		write_all(fd, "ERROR permission denied\n", 24);
-		close(fd);
-		return;
+	while (d->n_ctl_clients < CLIENTS_MAX) {
+		fd = accept4(d->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		client_accept(d, fd);
 	}
-	/* The client sends its line at once; a silent one is cut off. */
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	while (len < REQUEST_MAX) {
-		ssize_t n = read(fd, line + len, REQUEST_MAX - len);
-
-		if (n <= 0)
-			break;
-		len += n;
-		if (memchr(line, '\n', len))
-			break;
-	}
-	line[len] = 0;
-	if (!strchr(line, '\n')) {
-		write_all(fd, "ERROR request too long or incomplete\n", 37);
-		close(fd);
-		return;
-	}
-	*strchr(line, '\n') = 0;
-	mv_info(2, "Control request: %s", line);
-	f = open_memstream(&body, &body_len);
-	if (!f) {
-		close(fd);
-		return;
-	}
-	rc = execute(d, line, f, err, sizeof(err));
-	fclose(f);
-	if (rc) {
-		char head[200];
-		int n = snprintf(head, sizeof(head), "ERROR %s\n",
-				 err[0] ? err : strerror(-rc));
-
-		write_all(fd, head, n);
-	} else {
-		write_all(fd, "OK\n", 3);
-		write_all(fd, body, body_len);
-	}
-	free(body);
-	close(fd);
 }
 
 int mv_control_open(struct mv_daemon *d)
@@ -597,6 +715,8 @@ void mv_control_close(struct mv_daemon *d)
 	close(d->ctl_fd);
 	unlink(d->ctlpath);
 	d->ctl_fd = -1;
+	while (d->ctl_clients)
+		client_free(d->ctl_clients);
 }
 
 /* SIGUSR1 (connections) and SIGUSR2 (nodes, edges, subnets) into the log. */

@@ -47,6 +47,7 @@
 
 struct mv_daemon;
 struct mv_node;
+struct mv_ctl_client;
 
 /* ---- sessions (session.c) ---- */
 
@@ -279,6 +280,8 @@ struct mv_daemon {
 
 	int ctl_fd;
 	struct mv_io ctl_io;
+	struct mv_ctl_client *ctl_clients;	/* control.c */
+	unsigned int n_ctl_clients;
 	char *pidfile, *ctlpath;
 
 	char *overrides;		/* "-o" lines, for reloads */

@@ -163,6 +163,9 @@ static void endpoint_moved(struct mv_daemon *d, const struct nlattr *nest)
 	} else if (tb[MESHVPN_A_NODE_REMOTE_IPV6]) {
 		memcpy(&sa.sin6_addr,
 		       mnl_attr_get_payload(tb[MESHVPN_A_NODE_REMOTE_IPV6]), 16);
+		if (tb[MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID])
+			sa.sin6_scope_id =
+				mnl_attr_get_u32(tb[MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID]);
 	} else {
 		return;
 	}
@@ -464,8 +467,9 @@ static void put_endpoint(struct nlmsghdr *nlh, const struct sockaddr_in6 *sa)
 		mv_meshvpn_put_endpoint(nlh, AF_INET, &sa->sin6_addr.s6_addr[12],
 					sa->sin6_port, 0);
 	else
+		/* A link-local endpoint needs its interface. */
 		mv_meshvpn_put_endpoint(nlh, AF_INET6, &sa->sin6_addr,
-					sa->sin6_port, 0);
+					sa->sin6_port, sa->sin6_scope_id);
 }
 
 static bool wanted(const struct mv_node *n)

@@ -90,6 +90,37 @@ mvd_ctl einstein dump nodes >/dev/null
 assert "at level 3 it is" logged_after "$mark" "Control request: dump nodes"
 assert "meshvpn debug refuses 11" eval '! mvd_ctl einstein debug 11 2>/dev/null'
 
+# ---- control clients side by side ----
+
+# Five clients connect and send half a request each; a sixth is served at
+# once all the same, and the five are told after a second that their
+# request is incomplete (the daemon never waits on one client).
+"$MVD_PY" -c '
+import socket, sys
+socks = []
+for i in range(5):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    s.sendall(b"dump no")
+    socks.append(s)
+open(sys.argv[2], "w").write("connected\n")
+answers = []
+for s in socks:
+    s.settimeout(5)
+    try:
+        answers.append(s.recv(100).decode().strip())
+    except socket.timeout:
+        answers.append("no answer")
+open(sys.argv[2], "a").write("\n".join(answers) + "\n")
+' "$MVD_DIR/einstein.socket" "$MVD_DIR/silent.out" &
+silent=$!
+wait_for 5 grep -q connected "$MVD_DIR/silent.out"
+assert "a request is served while five clients hold the socket" \
+	timeout 2 "$MESHVPN_TOOL" --pidfile "$MVD_DIR/einstein.pid" dump nodes
+wait "$silent"
+assert "the five are told their request is incomplete" \
+	test "$(grep -c '^ERROR request incomplete$' "$MVD_DIR/silent.out")" = 5
+
 # ---- reload and retry ----
 
 mark=$(mvd_log_mark einstein)
