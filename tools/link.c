@@ -1817,7 +1817,7 @@ int mv_cmd_monitor(const struct mv_opts *opts, int argc, char **argv)
 			fprintf(stderr, "meshvpn: monitor: events lost (receive buffer full)\n");
 			continue;
 		}
-		if (ret && ret != -EINTR) {
+		if (ret && ret != -EINTR && ret != -EAGAIN) {
 			mv_nl_perror(&c.nl, c.what, ret);
 			status = 1;
 			break;

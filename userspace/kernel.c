@@ -176,25 +176,37 @@ static void endpoint_moved(struct mv_daemon *d, const struct nlattr *nest)
 	n->kstate.has_endpoint = true;
 }
 
+/*
+ * The command of a notification about our link, its attributes in @tb;
+ * -1 for anything else. A message too short for its generic netlink
+ * header, or malformed, is ignored.
+ */
+static int link_ntf(struct mv_kernel *k, struct mv_nl *nl,
+		    const struct nlmsghdr *nlh, const struct nlattr **tb)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return -1;
+	if (mv_nla_parse(nl, (const char *)g + GENL_HDRLEN,
+			 mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
+			 mv_meshvpn_top_pol, MESHVPN_A_MAX, tb) ||
+	    !tb[MESHVPN_A_IFINDEX] ||
+	    mnl_attr_get_u32(tb[MESHVPN_A_IFINDEX]) != (uint32_t)k->ifindex)
+		return -1;
+	return g->cmd;
+}
+
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct mv_daemon *d = data;
 	struct mv_kernel *k = d->kernel;
 	const struct nlattr *tb[MESHVPN_A_MAX + 1];
 	const struct nlattr *kt[MESHVPN_A_KEYCONF_MAX + 1];
-	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	int cmd = link_ntf(k, &k->ev, nlh, tb);
 	struct mv_node *n;
 
-	/* A message too short for its generic netlink header is ignored. */
-	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
-		return 0;
-	if (mv_nla_parse(&k->ev, (const char *)g + GENL_HDRLEN,
-			 mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
-			 mv_meshvpn_top_pol, MESHVPN_A_MAX, tb) ||
-	    !tb[MESHVPN_A_IFINDEX] ||
-	    mnl_attr_get_u32(tb[MESHVPN_A_IFINDEX]) != (uint32_t)k->ifindex)
-		return 0;
-	switch (g->cmd) {
+	switch (cmd) {
 	case MESHVPN_CMD_ENDPOINT_MOVED_NTF:
 		if (tb[MESHVPN_A_NODE])
 			endpoint_moved(d, tb[MESHVPN_A_NODE]);
@@ -209,7 +221,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		n = event_node(d, kt[MESHVPN_A_KEYCONF_NODE_ID]);
 		if (!n)
 			break;
-		mv_info(3, "meshvpn.ko: %s for %s", g->cmd == MESHVPN_CMD_KEY_NEEDED_NTF ?
+		mv_info(3, "meshvpn.ko: %s for %s", cmd == MESHVPN_CMD_KEY_NEEDED_NTF ?
 			"key needed" : "rekey due", n->name);
 		mv_session_start(n);
 		break;
@@ -269,20 +281,12 @@ static int packet_cb(const struct nlmsghdr *nlh, void *data)
 	struct mv_daemon *d = data;
 	struct mv_kernel *k = d->kernel;
 	const struct nlattr *tb[MESHVPN_A_MAX + 1];
-	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	int cmd = link_ntf(k, &k->pk, nlh, tb);
 
-	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
-		return 0;
-	if (mv_nla_parse(&k->pk, (const char *)g + GENL_HDRLEN,
-			 mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
-			 mv_meshvpn_top_pol, MESHVPN_A_MAX, tb) ||
-	    !tb[MESHVPN_A_IFINDEX] ||
-	    mnl_attr_get_u32(tb[MESHVPN_A_IFINDEX]) != (uint32_t)k->ifindex)
-		return 0;
-	if (g->cmd == MESHVPN_CMD_MSG_NTF && tb[MESHVPN_A_MSG])
+	if (cmd == MESHVPN_CMD_MSG_NTF && tb[MESHVPN_A_MSG])
 		mv_udp_from_kernel(d, mnl_attr_get_payload(tb[MESHVPN_A_MSG]),
 				   mnl_attr_get_payload_len(tb[MESHVPN_A_MSG]));
-	else if (g->cmd == MESHVPN_CMD_PACKET_NTF && tb[MESHVPN_A_PACKET])
+	else if (cmd == MESHVPN_CMD_PACKET_NTF && tb[MESHVPN_A_PACKET])
 		broadcast_ntf(d, tb);
 	return 0;
 }
@@ -296,7 +300,7 @@ static void packets_readable(void *ctx, uint32_t events)
 	while (budget-- && !err)
 		err = mv_nl_recv_events(&d->kernel->pk, packet_cb, d);
 	/* Lost ones were counted by the kernel (daemon-drops). */
-	if (err && err != -ENOBUFS)
+	if (err && err != -EAGAIN && err != -ENOBUFS)
 		mv_info(3, "meshvpn.ko: reading messages: %s", strerror(-err));
 }
 

@@ -556,8 +556,8 @@ int mv_nl_recv_events(struct mv_nl *nl, mv_nl_cb cb, void *data)
 
 	nl->msg[0] = '\0';
 	n = recv_one(nl, MSG_DONTWAIT);
-	if (n == -EAGAIN || n == -EWOULDBLOCK)
-		return 0;
+	if (n == -EWOULDBLOCK)
+		return -EAGAIN;
 	if (n < 0)
 		return (int)n;
 	len = (int)n;

@@ -78,8 +78,9 @@ int mv_nl_request(struct mv_nl *nl, struct nlmsghdr *nlh, mv_nl_cb cb,
 /* Join multicast group @group. */
 int mv_nl_subscribe(struct mv_nl *nl, uint32_t group);
 /*
- * Wait for one datagram of notifications and pass each message to @cb.
- * -EINTR: a signal arrived; -ENOBUFS: notifications were lost.
+ * Read one datagram of notifications, if one is queued, and pass each
+ * message to @cb. -EAGAIN: none was queued; -EINTR: a signal arrived;
+ * -ENOBUFS: notifications were lost.
  */
 int mv_nl_recv_events(struct mv_nl *nl, mv_nl_cb cb, void *data);
 

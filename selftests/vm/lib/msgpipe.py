@@ -21,40 +21,35 @@ import sys
 import mvnl
 
 
-def out(dev, dst=None):
+def link_ntfs(dev, cmd):
+    """Attributes of every notification @cmd about link @dev, as they come."""
     g = mvnl.Genl()
     g.subscribe("packets")
     ifindex = socket.if_nametoindex(dev)
     print("ready", file=sys.stderr, flush=True)
     while True:
         for m in g._recv():
-            if m[0] != g.fam_id or m[3][0] != mvnl.CMD_MSG_NTF:
+            if m[0] != g.fam_id or m[3][0] != cmd:
                 continue
             tb = mvnl.parse(m[3][4:])
-            msg = tb[mvnl.A_MSG]
-            if mvnl.get_uint(tb[mvnl.A_IFINDEX]) != ifindex:
-                continue
-            if dst is None or int.from_bytes(msg[2:8], "big") == int(dst, 16):
-                print(msg.hex(), flush=True)
+            if mvnl.get_uint(tb[mvnl.A_IFINDEX]) == ifindex:
+                yield tb
+
+
+def out(dev, dst=None):
+    for tb in link_ntfs(dev, mvnl.CMD_MSG_NTF):
+        msg = tb[mvnl.A_MSG]
+        if dst is None or int.from_bytes(msg[2:8], "big") == int(dst, 16):
+            print(msg.hex(), flush=True)
 
 
 def packets(dev):
-    g = mvnl.Genl()
-    g.subscribe("packets")
-    ifindex = socket.if_nametoindex(dev)
-    print("ready", file=sys.stderr, flush=True)
-    while True:
-        for m in g._recv():
-            if m[0] != g.fam_id or m[3][0] != mvnl.CMD_PACKET_NTF:
-                continue
-            tb = mvnl.parse(m[3][4:])
-            if mvnl.get_uint(tb[mvnl.A_IFINDEX]) != ifindex:
-                continue
-            node = "-"
-            if mvnl.A_NODE in tb:
-                nid = mvnl.parse(tb[mvnl.A_NODE])[mvnl.A_NODE_ID]
-                node = "%012x" % mvnl.get_uint(nid)
-            print(node, tb[mvnl.A_PACKET].hex(), flush=True)
+    for tb in link_ntfs(dev, mvnl.CMD_PACKET_NTF):
+        node = "-"
+        if mvnl.A_NODE in tb:
+            nid = mvnl.parse(tb[mvnl.A_NODE])[mvnl.A_NODE_ID]
+            node = "%012x" % mvnl.get_uint(nid)
+        print(node, tb[mvnl.A_PACKET].hex(), flush=True)
 
 
 def inject(dev):

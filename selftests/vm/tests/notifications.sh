@@ -13,17 +13,9 @@ source "$TOP/selftests/vm/lib/mesh.sh"
 MON=/tmp/notifications.mon
 CIPHER=chacha20-poly1305
 
-mesh_ns a
-mesh_ns b
-mesh_veth a b 10.0.0.1/24 10.0.0.2/24
-mesh_link a 1 655 10.10.0.1/24
-mesh_link b 2 655 10.10.0.2/24
-mvx a node add mv0 2 endpoint 10.0.0.2:655
+mesh_pair
 mvx a node add mv0 3 endpoint 10.0.0.3:655
-mvx a route add mv0 10.10.0.2/32 node 2
 mvx a route add mv0 10.10.0.3/32 node 3
-mvx b node add mv0 1 endpoint 10.0.0.1:655
-mvx b route add mv0 10.10.0.1/32 node 1
 K12=$(mesh_random_key)
 K21=$(mesh_random_key)
 echo "$K12" >/tmp/notif.k12
