@@ -14,6 +14,7 @@
 #   the daemon sends it to B (packet-send), B delivers it and hands it to
 #   its daemon too, saying it came from A. packet-send's rules, and the
 #   reverse-path check for broadcasts (the source must be some node's).
+#   Multicast (IPv4 and IPv6) takes the same way, but not from ::.
 # - With no daemon listening, messages are dropped and counted.
 # vm-timeout: 300
 source "$TOP/selftests/vm/lib/mesh.sh"
@@ -183,6 +184,33 @@ PY
 sleep 0.5
 check_eq "B: RPF drops from A (the broadcast from nobody's address)" \
 	"$(mesh_counter b 1 rx_rpf_drops)" 1
+
+mesh_step "multicast: sent on the link, handed to the daemon; none from ::"
+check_true "the link is multicast capable" \
+	eval 'ip -n a link show mv0 | grep -q "[<,]MULTICAST[,>]"'
+ip netns exec a "$PY" -S -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("10.10.0.1"))
+s.sendto(b"mdns-ish", ("224.0.0.251", 5353))'
+# IPv6 multicast written straight to the link: one from fd10::1, one from ::
+# (an MLD report of a link without addresses), which no node could vouch for.
+ip netns exec a "$PY" -S -c '
+import socket, struct
+def v6(src):
+    payload = b"x" * 8
+    return (struct.pack(">IHBB", 6 << 28, len(payload), 59, 1) +
+            socket.inet_pton(socket.AF_INET6, src) +
+            socket.inet_pton(socket.AF_INET6, "ff02::16") + payload)
+s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x86dd))
+for src in ("fd10::1", "::"):
+    s.sendto(v6(src), ("mv0", 0x86dd))'
+mesh_wait_file /tmp/via_daemon.a.bcast "^- 45[0-9a-f]\{30\}e00000fb" 10 ||
+	mesh_fail "A's link handed its IPv4 multicast to the daemon"
+mesh_wait_file /tmp/via_daemon.a.bcast "^- 6[0-9a-f]\{15\}fd10" 10 ||
+	mesh_fail "A's link handed its IPv6 multicast to the daemon"
+check_eq "IPv6 multicasts from :: handed to the daemon" \
+	"$(grep -Ec '^- 6[0-9a-f]{15}0{32}' /tmp/via_daemon.a.bcast)" 0
 
 mesh_step "no daemon listening: dropped and counted"
 stop_pipes
