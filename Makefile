@@ -31,7 +31,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 # Userspace: every module but a program's main goes into one library.
-LIB_SRCS := $(filter-out %/meshvpnd.c,$(wildcard $(TOP)/userspace/*.c))
+LIB_SRCS := $(filter-out %/meshvpnd.c,$(wildcard $(TOP)/userspace/*/*.c))
 LIB_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libmeshvpn.a
 # The tool: every tools/*.c but its main goes into a second library, which
@@ -39,7 +39,7 @@ LIB := $(BUILD)/libmeshvpn.a
 TOOL_SRCS := $(filter-out %/meshvpn.c,$(wildcard $(TOP)/tools/*.c))
 TOOL_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(TOOL_SRCS))
 TOOL_LIB := $(BUILD)/libmeshvpn-tool.a
-PROGS := $(if $(wildcard $(TOP)/userspace/meshvpnd.c),$(BUILD)/meshvpnd) \
+PROGS := $(if $(wildcard $(TOP)/userspace/daemon/meshvpnd.c),$(BUILD)/meshvpnd) \
 	 $(if $(wildcard $(TOP)/tools/meshvpn.c),$(BUILD)/meshvpn)
 
 UNIT_SRCS := $(wildcard $(TOP)/selftests/unit/test_*.c)
@@ -78,7 +78,7 @@ $(TOOL_LIB): $(TOOL_OBJS)
 	rm -f $@
 	$(if $^,ar rcs $@ $^,ar rcs $@)
 
-$(BUILD)/meshvpnd: $(BUILD)/userspace/meshvpnd.o $(LIB)
+$(BUILD)/meshvpnd: $(BUILD)/userspace/daemon/meshvpnd.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/meshvpn: $(BUILD)/tools/meshvpn.o $(TOOL_LIB) $(LIB)

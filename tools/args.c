@@ -20,8 +20,8 @@
 #include <meshvpn/wire.h>
 
 #include "args.h"
-#include "array.h"
-#include "meshvpn_nl.h"
+#include "lib/array.h"
+#include "netlink/meshvpn_nl.h"
 
 /* Longest key file accepted: the hex digits plus generous white space. */
 #define MV_KEY_FILE_MAX		256

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "args.h"
-#include "array.h"
+#include "lib/array.h"
 
 /* Where the default pid file, and so the socket, lives. */
 #ifndef MV_RUNSTATEDIR

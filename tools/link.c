@@ -29,9 +29,9 @@
 #include <openssl/crypto.h>
 
 #include "args.h"
-#include "array.h"
-#include "json.h"
-#include "meshvpn_nl.h"
+#include "lib/array.h"
+#include "lib/json.h"
+#include "netlink/meshvpn_nl.h"
 
 /* A dump that keeps racing with changes is retried this often. */
 #define DUMP_ATTEMPTS	5

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "args.h"
-#include "array.h"
+#include "lib/array.h"
 
 #ifndef MESHVPN_VERSION
 #define MESHVPN_VERSION "0.1.0"

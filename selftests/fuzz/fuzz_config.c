@@ -7,7 +7,7 @@
  * parsed subnets survive a format/parse round trip.
  *
  * clang -fsanitize=fuzzer,address,undefined -Iuserspace \
- *	selftests/fuzz/fuzz_config.c userspace/config.c userspace/subnet.c
+ *	selftests/fuzz/fuzz_config.c userspace/config/config.c userspace/lib/subnet.c
  */
 #include <errno.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "config/config.h"
 
 #define CHECK(cond)				\
 	do {					\

@@ -9,15 +9,15 @@
  * matches its origin's signature, and no two byte strings mean the same.
  *
  * clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclude/uapi \
- *	-Iuserspace selftests/fuzz/fuzz_metamsg.c userspace/metamsg.c \
- *	userspace/config.c userspace/subnet.c
+ *	-Iuserspace selftests/fuzz/fuzz_metamsg.c userspace/proto/metamsg.c \
+ *	userspace/config/config.c userspace/lib/subnet.c
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "metamsg.h"
+#include "proto/metamsg.h"
 
 #define CHECK(cond)				\
 	do {					\

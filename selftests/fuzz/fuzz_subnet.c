@@ -7,7 +7,7 @@
  * difference traps.
  *
  * clang -fsanitize=fuzzer,address,undefined -Iuserspace \
- *	selftests/fuzz/fuzz_subnet.c userspace/subnet.c
+ *	selftests/fuzz/fuzz_subnet.c userspace/lib/subnet.c
  */
 #include <errno.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "subnet.h"
+#include "lib/subnet.h"
 
 #define CHECK(cond)				\
 	do {					\

@@ -21,8 +21,8 @@
 
 #include <linux/meshvpn.h>
 
-#include "array.h"
-#include "config.h"
+#include "lib/array.h"
+#include "config/config.h"
 
 #include "test.h"
 

@@ -13,8 +13,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include "array.h"
-#include "crypto.h"
+#include "lib/array.h"
+#include "crypto/crypto.h"
 
 #include "test.h"
 

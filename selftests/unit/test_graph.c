@@ -10,8 +10,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "array.h"
-#include "graph.h"
+#include "lib/array.h"
+#include "mesh/graph.h"
 
 #include "test.h"
 

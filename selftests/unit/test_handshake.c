@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "handshake.h"
+#include "crypto/handshake.h"
 #include "test.h"
 
 static void unhex(const char *hex, uint8_t *out, size_t n)

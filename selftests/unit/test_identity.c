@@ -33,10 +33,10 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include "array.h"
-#include "config.h"
-#include "crypto.h"
-#include "identity.h"
+#include "lib/array.h"
+#include "config/config.h"
+#include "crypto/crypto.h"
+#include "crypto/identity.h"
 
 #include "test.h"
 

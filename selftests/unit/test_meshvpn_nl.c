@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The meshvpn family's requests and reply policies (userspace/meshvpn_nl.c),
+ * The meshvpn family's requests and reply policies (userspace/netlink/meshvpn_nl.c),
  * which meshvpnd and the tool share: the attributes each builder puts, as
  * kmod/netlink.c takes them, and the sizes the policies hold replies to.
  * Nothing here needs meshvpn.ko: messages are built in memory and read back.
@@ -12,7 +12,7 @@
 
 #include <linux/genetlink.h>
 
-#include "meshvpn_nl.h"
+#include "netlink/meshvpn_nl.h"
 
 #include "test.h"
 

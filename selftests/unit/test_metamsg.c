@@ -11,8 +11,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "array.h"
-#include "metamsg.h"
+#include "lib/array.h"
+#include "proto/metamsg.h"
 
 #include "test.h"
 

@@ -8,8 +8,8 @@
  */
 #include <stdlib.h>
 
-#include "array.h"
-#include "replay.h"
+#include "lib/array.h"
+#include "crypto/replay.h"
 
 #include "test.h"
 

@@ -18,9 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "array.h"
-#include "log.h"
-#include "script.h"
+#include "lib/array.h"
+#include "lib/log.h"
+#include "daemon/script.h"
 
 #include "test.h"
 

@@ -9,8 +9,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "array.h"
-#include "subnet.h"
+#include "lib/array.h"
+#include "lib/subnet.h"
 
 #include "test.h"
 

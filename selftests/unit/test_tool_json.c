@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "args.h"
-#include "json.h"
-#include "meshvpn_nl.h"
+#include "lib/json.h"
+#include "netlink/meshvpn_nl.h"
 
 #include "test.h"
 

@@ -16,7 +16,7 @@
 
 #include <linux/if_tun.h>
 
-#include "tun.h"
+#include "dataplane/tun.h"
 
 #include "test.h"
 

@@ -1,0 +1,747 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control socket (Documentation/control.md): a UNIX stream socket,
+ * mode 0600 and checked peer credentials, one request line per connection,
+ * answered with "OK" or "ERROR reason" and a text or JSON body, several
+ * clients at a time without blocking the event loop. Also the
+ * node and connection dumps that SIGUSR1 and SIGUSR2 write to the log.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "lib/array.h"
+#include "daemon/daemon.h"
+#include "lib/json.h"
+#include "dataplane/kernel.h"
+#include "lib/log.h"
+
+#define REQUEST_MAX	1024
+
+static const char *key_source(const struct mv_node *n)
+{
+	if (n->host_key)
+		return "hostfile";
+	if (n->vouched_key)
+		return "graph";
+	return NULL;
+}
+
+static const char *node_cipher(const struct mv_node *n)
+{
+	const struct mv_session *s = &n->session;
+
+	if (s->tx_phase < 0 || !s->slot[s->tx_phase].valid)
+		return NULL;
+	return mv_cipher_name(s->slot[s->tx_phase].cipher);
+}
+
+/* The relay a packet to @n goes through, when not direct. */
+static const struct mv_node *node_via(const struct mv_node *n)
+{
+	enum mv_path_kind p = mv_node_path(n);
+
+	return p == MV_PATH_RELAY || p == MV_PATH_TCP ?
+	       (n->nexthop && n->nexthop != n ? n->nexthop : NULL) : NULL;
+}
+
+/* The kernel counts what it forwards; the daemon what it handled. */
+static const struct mv_counters *counters(const struct mv_node *n,
+					  struct mv_counters *buf)
+{
+	if (!n->d->kernel)
+		return &n->stats;
+	*buf = n->stats;
+	mv_kernel_stats(n->d, (struct mv_node *)n, buf);
+	return buf;
+}
+
+static void node_json(struct mv_json *j, const struct mv_node *n)
+{
+	struct mv_counters kbuf;
+	const struct mv_counters *c = counters(n, &kbuf);
+	const struct mv_node *via = node_via(n);
+	char ep[80], id[16];
+	size_t i;
+
+	snprintf(id, sizeof(id), "%012" PRIx64, n->id);
+	mv_json_begin_object(j);
+	mv_json_kv_string(j, "name", n->name);
+	mv_json_kv_string(j, "id", id);
+	mv_json_kv_bool(j, "self", n == n->d->self);
+	mv_json_kv_bool(j, "reachable", n->reachable || n == n->d->self);
+	mv_json_kv_string(j, "path", mv_path_name(mv_node_path(n)));
+	mv_json_key(j, "via");
+	if (via)
+		mv_json_string(j, via->name);
+	else
+		mv_json_null(j);
+	mv_json_key(j, "nexthop");
+	if (n->nexthop)
+		mv_json_string(j, n->nexthop->name);
+	else
+		mv_json_null(j);
+	mv_json_kv_u64(j, "distance", n->path.distance);
+	mv_json_kv_u64(j, "hops", n->path.hops);
+	mv_json_key(j, "endpoint");
+	if (n->endpoint.sin6_family) {
+		mv_sockaddr_format(&n->endpoint, ep, sizeof(ep));
+		mv_json_string(j, ep);
+	} else {
+		mv_json_null(j);
+	}
+	mv_json_kv_bool(j, "direct", n->direct);
+	mv_json_key(j, "rtt_us");
+	if (n->direct)
+		mv_json_u64(j, n->rtt_us);
+	else
+		mv_json_null(j);
+	mv_json_kv_string(j, "dataplane", n->d->kernel ? "kernel" : "userspace");
+	mv_json_key(j, "cipher");
+	if (node_cipher(n))
+		mv_json_string(j, node_cipher(n));
+	else
+		mv_json_null(j);
+	mv_json_kv_u64(j, "session_generation", n->session.last_generation);
+	mv_json_key(j, "key_source");
+	if (key_source(n))
+		mv_json_string(j, key_source(n));
+	else
+		mv_json_null(j);
+	mv_json_kv_bool(j, "connected", n->conn && n->conn->state == MV_CONN_ACTIVE);
+	mv_json_key(j, "subnets");
+	mv_json_begin_array(j);
+	for (i = 0; i < n->n_subnets; i++) {
+		char text[MV_SUBNET_STRLEN];
+
+		mv_subnet_format(&n->subnets[i], text, sizeof(text), 0);
+		mv_json_string(j, text);
+	}
+	mv_json_end_array(j);
+	mv_json_kv_u64(j, "tx_packets", c->tx_packets);
+	mv_json_kv_u64(j, "tx_bytes", c->tx_bytes);
+	mv_json_kv_u64(j, "rx_packets", c->rx_packets);
+	mv_json_kv_u64(j, "rx_bytes", c->rx_bytes);
+	mv_json_kv_u64(j, "relayed_packets", c->relayed_packets);
+	mv_json_kv_u64(j, "relayed_bytes", c->relayed_bytes);
+	/* With meshvpn.ko, what the daemon itself relayed: nothing, normally. */
+	mv_json_kv_u64(j, "daemon_relayed_packets", n->stats.relayed_packets);
+	mv_json_kv_u64(j, "tcp_packets", c->tcp_packets);
+	mv_json_kv_u64(j, "decrypt_errors", c->decrypt_errors);
+	mv_json_kv_u64(j, "replay_drops", c->replay_drops);
+	mv_json_kv_u64(j, "rpf_drops", c->rpf_drops);
+	mv_json_kv_u64(j, "nokey_drops", c->nokey_drops);
+	mv_json_end_object(j);
+}
+
+static void node_text(FILE *f, const struct mv_node *n)
+{
+	struct mv_counters kbuf;
+	const struct mv_counters *c = counters(n, &kbuf);
+	const struct mv_node *via = node_via(n);
+	char ep[80] = "-", path[96];
+
+	if (n->endpoint.sin6_family)
+		mv_sockaddr_format(&n->endpoint, ep, sizeof(ep));
+	if (via)
+		snprintf(path, sizeof(path), "%s via %s",
+			 mv_path_name(mv_node_path(n)), via->name);
+	else
+		snprintf(path, sizeof(path), "%s", mv_path_name(mv_node_path(n)));
+	fprintf(f, "%-16s %012" PRIx64 " %-24s %-24s", n->name, n->id, path, ep);
+	if (n->direct)
+		fprintf(f, " %6.2fms", n->rtt_us / 1000.0);
+	else
+		fprintf(f, " %8s", "-");
+	fprintf(f, " tx %" PRIu64 "/%" PRIu64 " rx %" PRIu64 "/%" PRIu64
+		" relayed %" PRIu64 "\n", c->tx_packets, c->tx_bytes,
+		c->rx_packets, c->rx_bytes, c->relayed_packets);
+}
+
+/* Nodes sorted by name, for stable output. */
+static int cmp_node(const void *a, const void *b)
+{
+	return strcmp((*(struct mv_node *const *)a)->name,
+		      (*(struct mv_node *const *)b)->name);
+}
+
+static struct mv_node **sorted_nodes(struct mv_daemon *d, size_t *count)
+{
+	struct mv_node **v = calloc(d->n_nodes + 1, sizeof(*v)), *n;
+	size_t k = 0;
+
+	if (!v)
+		return NULL;
+	for (n = d->nodes; n; n = n->next)
+		if (n == d->self || n->have_state || n->host || n->conn)
+			v[k++] = n;
+	qsort(v, k, sizeof(*v), cmp_node);
+	*count = k;
+	return v;
+}
+
+static int dump_nodes(struct mv_daemon *d, FILE *f, bool json)
+{
+	struct mv_node **v;
+	struct mv_json j;
+	size_t k, i;
+
+	v = sorted_nodes(d, &k);
+	if (!v)
+		return -ENOMEM;
+	if (json) {
+		mv_json_init(&j, f, true);
+		mv_json_begin_array(&j);
+		for (i = 0; i < k; i++)
+			node_json(&j, v[i]);
+		mv_json_end_array(&j);
+		free(v);
+		return mv_json_finish(&j);
+	}
+	fprintf(f, "%-16s %-12s %-24s %-24s %9s counters (packets/bytes)\n",
+		"NODE", "ID", "PATH", "ENDPOINT", "RTT");
+	for (i = 0; i < k; i++)
+		node_text(f, v[i]);
+	free(v);
+	return 0;
+}
+
+static int dump_edges(struct mv_daemon *d, FILE *f, bool json)
+{
+	struct mv_node **v;
+	struct mv_json j;
+	size_t k, i, e;
+
+	v = sorted_nodes(d, &k);
+	if (!v)
+		return -ENOMEM;
+	if (json) {
+		mv_json_init(&j, f, true);
+		mv_json_begin_array(&j);
+	}
+	for (i = 0; i < k; i++) {
+		const struct mv_meta_state *s = &v[i]->state;
+
+		for (e = 0; v[i]->have_state && e < s->n_edges; e++) {
+			struct sockaddr_in6 sa;
+			char addr[80];
+			struct mv_node *to = mv_node_find(d, s->edges[e].peer);
+			bool used = to && v[i]->vertex >= 0 && to->vertex >= 0 &&
+				    mv_graph_has_edge(d->graph, v[i]->vertex,
+						      to->vertex);
+
+			mv_wire_to_sockaddr(&s->edges[e].address, &sa);
+			mv_sockaddr_format(&sa, addr, sizeof(addr));
+			if (!json) {
+				fprintf(f, "%s to %s at %s weight %u%s\n",
+					v[i]->name, s->edges[e].peer, addr,
+					s->edges[e].weight,
+					used ? "" : " (unconfirmed)");
+				continue;
+			}
+			mv_json_begin_object(&j);
+			mv_json_kv_string(&j, "from", v[i]->name);
+			mv_json_kv_string(&j, "to", s->edges[e].peer);
+			mv_json_kv_string(&j, "address", addr);
+			mv_json_kv_u64(&j, "weight", s->edges[e].weight);
+			mv_json_kv_bool(&j, "confirmed", used);
+			mv_json_end_object(&j);
+		}
+	}
+	free(v);
+	if (json) {
+		mv_json_end_array(&j);
+		return mv_json_finish(&j);
+	}
+	return 0;
+}
+
+struct subnet_walk {
+	FILE *f;
+	struct mv_json *j;
+};
+
+static int subnet_one(const struct mv_subnet_route *r, void *ctx)
+{
+	struct subnet_walk *w = ctx;
+	const struct mv_node *n = r->owner;
+	char text[MV_SUBNET_STRLEN];
+
+	mv_subnet_format(&r->subnet, text, sizeof(text), 0);
+	if (!w->j) {
+		fprintf(w->f, "%s owner %s\n", text, n->name);
+		return 0;
+	}
+	mv_json_begin_object(w->j);
+	mv_json_kv_string(w->j, "subnet", text);
+	mv_json_kv_string(w->j, "owner", n->name);
+	mv_json_kv_u64(w->j, "weight", r->subnet.weight);
+	mv_json_end_object(w->j);
+	return 0;
+}
+
+static int dump_subnets(struct mv_daemon *d, FILE *f, bool json)
+{
+	struct mv_json j;
+	struct subnet_walk w = { f, json ? &j : NULL };
+	int err;
+
+	if (json) {
+		mv_json_init(&j, f, true);
+		mv_json_begin_array(&j);
+	}
+	err = mv_subnet_table_foreach(d->subnets, subnet_one, &w);
+	if (json) {
+		mv_json_end_array(&j);
+		return err ?: mv_json_finish(&j);
+	}
+	return err;
+}
+
+static const char *conn_state_name(enum mv_conn_state s)
+{
+	static const char *const names[] = {
+		"connecting", "hello", "auth", "active", "closed",
+	};
+
+	return names[s];
+}
+
+static int dump_connections(struct mv_daemon *d, FILE *f, bool json)
+{
+	struct mv_conn *c;
+	struct mv_json j;
+	char addr[80];
+
+	if (json) {
+		mv_json_init(&j, f, true);
+		mv_json_begin_array(&j);
+	}
+	for (c = d->conns; c; c = c->next) {
+		if (c->state == MV_CONN_CLOSED)
+			continue;
+		mv_sockaddr_format(&c->addr, addr, sizeof(addr));
+		if (!json) {
+			fprintf(f, "%s at %s %s %s rtt %ums\n",
+				c->name[0] ? c->name : "<unknown>", addr,
+				c->outgoing ? "outgoing" : "incoming",
+				conn_state_name(c->state), c->rtt_ms);
+			continue;
+		}
+		mv_json_begin_object(&j);
+		mv_json_kv_string(&j, "name", c->name);
+		mv_json_kv_string(&j, "address", addr);
+		mv_json_kv_bool(&j, "outgoing", c->outgoing != NULL);
+		mv_json_kv_string(&j, "state", conn_state_name(c->state));
+		mv_json_kv_u64(&j, "rtt_ms", c->rtt_ms);
+		mv_json_end_object(&j);
+	}
+	if (json) {
+		mv_json_end_array(&j);
+		return mv_json_finish(&j);
+	}
+	return 0;
+}
+
+/*
+ * What the daemon refused or dropped that belongs to no node: the UDP
+ * messages it could not use. Per-node drops are in the node dumps.
+ */
+static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
+{
+	const struct {
+		const char *name;
+		uint64_t value;
+	} udp[] = {
+		{ "malformed", d->udp_stats.malformed },
+		{ "unknown_source", d->udp_stats.unknown_src },
+		{ "relay_refused", d->udp_stats.relay_refused },
+		{ "no_route", d->udp_stats.no_route },
+		{ "probe_errors", d->udp_stats.probe_errors },
+	};
+	struct mv_json j;
+	size_t i;
+
+	if (!json) {
+		for (i = 0; i < ARRAY_SIZE(udp); i++)
+			fprintf(f, "udp %s %" PRIu64 "\n", udp[i].name, udp[i].value);
+		return 0;
+	}
+	mv_json_init(&j, f, true);
+	mv_json_begin_object(&j);
+	mv_json_key(&j, "udp");
+	mv_json_begin_object(&j);
+	for (i = 0; i < ARRAY_SIZE(udp); i++)
+		mv_json_kv_u64(&j, udp[i].name, udp[i].value);
+	mv_json_end_object(&j);
+	mv_json_end_object(&j);
+	return mv_json_finish(&j);
+}
+
+static int info_node(struct mv_daemon *d, const char *name, FILE *f, bool json,
+		     char *err, size_t errlen)
+{
+	struct mv_node *n = mv_node_find(d, name);
+	struct mv_json j;
+	size_t i;
+
+	if (!n || (!n->have_state && !n->host && n != d->self)) {
+		snprintf(err, errlen, "unknown node %s", name);
+		return -ENOENT;
+	}
+	if (json) {
+		mv_json_init(&j, f, true);
+		node_json(&j, n);
+		return mv_json_finish(&j);
+	}
+	node_text(f, n);
+	for (i = 0; n->have_state && i < n->state.n_candidates; i++) {
+		struct sockaddr_in6 sa;
+		char addr[80];
+
+		mv_wire_to_sockaddr(&n->state.candidates[i].address, &sa);
+		mv_sockaddr_format(&sa, addr, sizeof(addr));
+		fprintf(f, "candidate %s (%s)\n", addr,
+			n->state.candidates[i].kind == MV_CAND_REFLEXIVE ?
+			"reflexive" : n->state.candidates[i].kind == MV_CAND_LOCAL ?
+			"local" : "configured");
+	}
+	return 0;
+}
+
+static void purge(struct mv_daemon *d)
+{
+	struct mv_node *n;
+
+	for (n = d->nodes; n; n = n->next)
+		if (n != d->self && !n->reachable && !n->direct && n->have_state)
+			mv_state_forget(n);
+}
+
+/* Execute one request; the body goes to @f, a failure reason to @err. */
+static int execute(struct mv_daemon *d, char *line, FILE *f, char *err,
+		   size_t errlen)
+{
+	char *words[4] = { 0 };
+	bool json = false;
+	int n = 0;
+	char *save, *w;
+
+	for (w = strtok_r(line, " ", &save); w && n < 4; w = strtok_r(NULL, " ", &save))
+		words[n++] = w;
+	if (n > 1 && !strcmp(words[n - 1], "json")) {
+		json = true;
+		words[--n] = NULL;
+	}
+	if (!n)
+		goto bad;
+	if (!strcmp(words[0], "dump") && n == 2) {
+		if (!strcmp(words[1], "nodes"))
+			return dump_nodes(d, f, json);
+		if (!strcmp(words[1], "edges"))
+			return dump_edges(d, f, json);
+		if (!strcmp(words[1], "subnets"))
+			return dump_subnets(d, f, json);
+		if (!strcmp(words[1], "connections"))
+			return dump_connections(d, f, json);
+		if (!strcmp(words[1], "stats"))
+			return dump_stats(d, f, json);
+	} else if (!strcmp(words[0], "info") && n == 2) {
+		return info_node(d, words[1], f, json, err, errlen);
+	} else if (!strcmp(words[0], "stop") && n == 1) {
+		mv_daemon_stop(d);
+		return 0;
+	} else if (!strcmp(words[0], "reload") && n == 1) {
+		mv_daemon_reload(d);
+		return 0;
+	} else if (!strcmp(words[0], "retry") && n == 1) {
+		mv_meta_retry_now(d);
+		return 0;
+	} else if (!strcmp(words[0], "purge") && n == 1) {
+		purge(d);
+		return 0;
+	} else if (!strcmp(words[0], "debug") && n == 2) {
+		char *end;
+		long level = strtol(words[1], &end, 10);
+
+		if (*end || level < -1 || level > 10) {
+			snprintf(err, errlen, "debug level must be 0 to 10");
+			return -EINVAL;
+		}
+		fprintf(f, "%d\n", mv_log_get_level());
+		mv_log_set_level(level);
+		return 0;
+	}
+bad:
+	snprintf(err, errlen, "unknown request");
+	return -EINVAL;
+}
+
+/*
+ * Clients are served side by side on the event loop, never with a blocking
+ * read or write: the loop also moves the userspace path's packets, and a
+ * client that stops reading (a dump piped into a pager) must not stall
+ * them. More clients than this wait in the listen backlog.
+ */
+#define CLIENTS_MAX		16
+/* A client has this long to send its request, and then to take the answer. */
+#define REQUEST_TIMEOUT		1000	/* ms */
+#define ANSWER_TIMEOUT		10000	/* ms */
+
+struct mv_ctl_client {
+	struct mv_daemon *d;
+	struct mv_ctl_client *next;
+	int fd;
+	struct mv_io io;
+	struct mv_timer timer;
+	char line[REQUEST_MAX + 1];
+	size_t len;
+	char *out;		/* the answer, status line first; NULL while reading */
+	size_t out_len, out_off;
+};
+
+static void client_free(struct mv_ctl_client *c)
+{
+	struct mv_daemon *d = c->d;
+	struct mv_ctl_client **pp;
+
+	for (pp = &d->ctl_clients; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	mv_io_del(d->loop, &c->io);
+	mv_timer_cancel(d->loop, &c->timer);
+	close(c->fd);
+	free(c->out);
+	free(c);
+	/* Room again: take the connections waiting in the backlog. */
+	if (d->n_ctl_clients-- == CLIENTS_MAX && d->ctl_fd >= 0)
+		mv_io_set(d->loop, &d->ctl_io, EPOLLIN);
+}
+
+static void client_timeout(void *ctx)
+{
+	struct mv_ctl_client *c = ctx;
+
+	mv_info(2, "Control client %s in time; closing it",
+		c->out ? "did not take its answer" : "sent no request");
+	if (!c->out)
+		send(c->fd, "ERROR request incomplete\n", 25,
+		     MSG_NOSIGNAL | MSG_DONTWAIT);
+	client_free(c);
+}
+
+/* Write what the socket takes; done, or wait for room. */
+static void client_write(struct mv_ctl_client *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			mv_io_set(c->d->loop, &c->io, EPOLLOUT);
+			return;
+		}
+		if (n <= 0)
+			break;
+		c->out_off += n;
+	}
+	client_free(c);
+}
+
+/* Answer with @status ("OK" or "ERROR reason") and @body. */
+static void client_answer(struct mv_ctl_client *c, const char *status,
+			  const char *body, size_t body_len)
+{
+	size_t head = strlen(status) + 1;
+
+	c->out = malloc(head + body_len);
+	if (!c->out) {
+		client_free(c);
+		return;
+	}
+	memcpy(c->out, status, head - 1);
+	c->out[head - 1] = '\n';
+	if (body_len)
+		memcpy(c->out + head, body, body_len);
+	c->out_len = head + body_len;
+	mv_timer_arm(c->d->loop, &c->timer, ANSWER_TIMEOUT);
+	client_write(c);
+}
+
+static void client_execute(struct mv_ctl_client *c)
+{
+	char err[160] = "", head[200];
+	char *body = NULL;
+	size_t body_len = 0;
+	FILE *f;
+	int rc;
+
+	*strchr(c->line, '\n') = 0;
+	mv_info(2, "Control request: %s", c->line);
+	f = open_memstream(&body, &body_len);
+	if (!f) {
+		client_free(c);
+		return;
+	}
+	rc = execute(c->d, c->line, f, err, sizeof(err));
+	fclose(f);
+	if (rc) {
+		snprintf(head, sizeof(head), "ERROR %s", err[0] ? err : strerror(-rc));
+		client_answer(c, head, NULL, 0);
+	} else {
+		client_answer(c, "OK", body, body_len);
+	}
+	free(body);
+}
+
+static void client_io(void *ctx, uint32_t events)
+{
+	struct mv_ctl_client *c = ctx;
+	ssize_t n;
+
+	(void)events;
+	if (c->out) {
+		client_write(c);
+		return;
+	}
+	/* The request is one line; whatever follows it is ignored. */
+	n = recv(c->fd, c->line + c->len, REQUEST_MAX - c->len, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0) {
+		c->len += n;
+		c->line[c->len] = 0;
+		if (memchr(c->line, '\n', c->len)) {
+			client_execute(c);
+			return;
+		}
+		if (c->len < REQUEST_MAX)
+			return;
+	}
+	/* Closed, failed or too long before the end of the line. */
+	client_answer(c, "ERROR request too long or incomplete", NULL, 0);
+}
+
+static void client_accept(struct mv_daemon *d, int fd)
+{
+	struct mv_ctl_client *c;
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+
+	/* Only root, or the user the daemon runs as, may steer it. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) ||
+	    (cred.uid != 0 && cred.uid != geteuid())) {
+		send(fd, "ERROR permission denied\n", 24, MSG_NOSIGNAL | MSG_DONTWAIT);
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c || mv_io_add(d->loop, &c->io, fd, EPOLLIN, client_io, c)) {
+		free(c);
+		close(fd);
+		return;
+	}
+	c->d = d;
+	c->fd = fd;
+	mv_timer_init(&c->timer, client_timeout, c);
+	mv_timer_arm(d->loop, &c->timer, REQUEST_TIMEOUT);
+	c->next = d->ctl_clients;
+	d->ctl_clients = c;
+	if (++d->n_ctl_clients == CLIENTS_MAX)
+		mv_io_set(d->loop, &d->ctl_io, 0);
+}
+
+static void serve(void *ctx, uint32_t events)
+{
+	struct mv_daemon *d = ctx;
+	int fd;
+
+	(void)events;
+	while (d->n_ctl_clients < CLIENTS_MAX) {
+		fd = accept4(d->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		client_accept(d, fd);
+	}
+}
+
+int mv_control_open(struct mv_daemon *d)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	mode_t old;
+	int fd;
+
+	if (strlen(d->ctlpath) >= sizeof(sa.sun_path)) {
+		mv_err("Control socket path too long: %s", d->ctlpath);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, d->ctlpath);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(d->ctlpath);
+	old = umask(0077);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
+		int err = -errno;
+
+		umask(old);
+		mv_err("Cannot create the control socket %s: %s", d->ctlpath,
+		       strerror(-err));
+		close(fd);
+		return err;
+	}
+	umask(old);
+	d->ctl_fd = fd;
+	return mv_io_add(d->loop, &d->ctl_io, fd, EPOLLIN, serve, d);
+}
+
+void mv_control_close(struct mv_daemon *d)
+{
+	if (d->ctl_fd < 0)
+		return;
+	mv_io_del(d->loop, &d->ctl_io);
+	close(d->ctl_fd);
+	unlink(d->ctlpath);
+	d->ctl_fd = -1;
+	while (d->ctl_clients)
+		client_free(d->ctl_clients);
+}
+
+/* SIGUSR1 (connections) and SIGUSR2 (nodes, edges, subnets) into the log. */
+void mv_dump_log(struct mv_daemon *d, bool nodes)
+{
+	char *body = NULL, *line, *save;
+	size_t len = 0;
+	FILE *f = open_memstream(&body, &len);
+
+	if (!f)
+		return;
+	if (nodes) {
+		fprintf(f, "Nodes:\n");
+		dump_nodes(d, f, false);
+		fprintf(f, "Edges:\n");
+		dump_edges(d, f, false);
+		fprintf(f, "Subnets:\n");
+		dump_subnets(d, f, false);
+	} else {
+		fprintf(f, "Connections:\n");
+		dump_connections(d, f, false);
+	}
+	fclose(f);
+	for (line = strtok_r(body, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		mv_notice("%s", line);
+	free(body);
+}

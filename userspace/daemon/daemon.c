@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The daemon's lifecycle: configuration loading and reloading, start-up,
+ * signals, scripts, and shutdown. meshvpnd.c holds only the command line.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "daemon/daemon.h"
+#include "dataplane/kernel.h"
+#include "lib/log.h"
+
+#define SCRIPT_SYNC_TIMEOUT	30000	/* ms for up and down scripts */
+
+static void log_diag(const struct mv_diag *diag)
+{
+	size_t i;
+
+	for (i = 0; i < diag->n_warnings; i++)
+		mv_warn("%s", diag->warnings[i]);
+	if (diag->error)
+		mv_err("%s", diag->error);
+}
+
+int mv_daemon_load_config(struct mv_daemon *d, struct mv_config *conf)
+{
+	struct mv_diag diag;
+	size_t i;
+	int err;
+
+	mv_diag_init(&diag);
+	err = mv_config_load_server_opts(d->confdir, d->overrides,
+					 d->overrides_len, conf, &diag);
+	for (i = 0; i < diag.n_warnings; i++)
+		mv_warn("%s", diag.warnings[i]);
+	if (err)
+		mv_err("%s", diag.error ? diag.error : strerror(-err));
+	mv_diag_free(&diag);
+	return err;
+}
+
+static void remote_address(struct mv_node *n, char *addr, size_t alen,
+			   char *port, size_t plen)
+{
+	struct sockaddr_in6 sa = n->endpoint;
+	char text[80], *sp;
+
+	if (!sa.sin6_family && n->have_state && n->state.n_candidates)
+		mv_wire_to_sockaddr(&n->state.candidates[0].address, &sa);
+	if (!sa.sin6_family) {
+		addr[0] = port[0] = 0;
+		return;
+	}
+	mv_sockaddr_tinc(&sa, text, sizeof(text));
+	sp = strstr(text, " port ");
+	snprintf(port, plen, "%s", sp ? sp + 6 : "");
+	if (sp)
+		*sp = 0;
+	snprintf(addr, alen, "%s", text);
+}
+
+void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,
+		   const struct mv_subnet *subnet)
+{
+	char netname[256], name[128], iface[64], device[300], node[96];
+	char raddr[96], rport[32], sub[96], weight[32], host_script[128];
+	char text[MV_SUBNET_STRLEN], a[80] = "", p[16] = "";
+	const char *env[12];
+	struct mv_diag diag;
+	char *path = NULL;
+	int k = 0, found;
+
+	mv_diag_init(&diag);
+	found = mv_config_find_script(d->confdir, script, &path, &diag);
+	log_diag(&diag);
+	mv_diag_free(&diag);
+	snprintf(netname, sizeof(netname), "NETNAME=%s", d->netname);
+	snprintf(name, sizeof(name), "NAME=%s", d->self->name);
+	snprintf(iface, sizeof(iface), "INTERFACE=%s", d->ifname);
+	snprintf(device, sizeof(device), "DEVICE=%s",
+		 d->conf.device ? d->conf.device : "/dev/net/tun");
+	env[k++] = netname;
+	env[k++] = name;
+	env[k++] = iface;
+	env[k++] = device;
+	if (n) {
+		snprintf(node, sizeof(node), "NODE=%s", n->name);
+		env[k++] = node;
+	}
+	if (n && n != d->self) {
+		remote_address(n, a, sizeof(a), p, sizeof(p));
+		if (a[0]) {
+			snprintf(raddr, sizeof(raddr), "REMOTEADDRESS=%s", a);
+			snprintf(rport, sizeof(rport), "REMOTEPORT=%s", p);
+			env[k++] = raddr;
+			env[k++] = rport;
+		}
+	}
+	if (subnet) {
+		/* tinc writes the prefix length always, the weight apart. */
+		mv_subnet_format(subnet, text, sizeof(text),
+				 MV_SUBNET_FMT_FULL | MV_SUBNET_FMT_NO_WEIGHT);
+		snprintf(sub, sizeof(sub), "SUBNET=%s", text);
+		snprintf(weight, sizeof(weight), "WEIGHT=%d", subnet->weight);
+		env[k++] = sub;
+		env[k++] = weight;
+	}
+	env[k] = NULL;
+	/* Scripts of one node run in order; the packet path never waits. */
+	if (found == 1) {
+		mv_info(2, "Executing script %s", script);
+		mv_scripts_run(d->scripts, path, env, n ? n->name : "");
+	}
+	free(path);
+	if (n && n != d->self && (!strcmp(script, "host-up") ||
+				  !strcmp(script, "host-down"))) {
+		snprintf(host_script, sizeof(host_script), "hosts/%s-%s", n->name,
+			 script + 5);
+		mv_diag_init(&diag);
+		path = NULL;
+		int found_host = mv_config_find_script(d->confdir, host_script,
+						       &path, &diag);
+
+		log_diag(&diag);
+		if (found_host == 1) {
+			mv_info(2, "Executing script %s", host_script);
+			mv_scripts_run(d->scripts, path, env, n->name);
+		}
+		free(path);
+		mv_diag_free(&diag);
+	}
+}
+
+int mv_run_sync_script(struct mv_daemon *d, const char *script)
+{
+	char netname[256], name[128], iface[64], device[300];
+	const char *env[] = { netname, name, iface, device, NULL };
+	struct mv_diag diag;
+	char *path = NULL;
+	int rc = 0;
+
+	mv_diag_init(&diag);
+	rc = mv_config_find_script(d->confdir, script, &path, &diag);
+	log_diag(&diag);
+	if (rc == 1) {
+		snprintf(netname, sizeof(netname), "NETNAME=%s", d->netname);
+		snprintf(name, sizeof(name), "NAME=%s", d->self->name);
+		snprintf(iface, sizeof(iface), "INTERFACE=%s", d->ifname);
+		snprintf(device, sizeof(device), "DEVICE=%s",
+			 d->conf.device ? d->conf.device : "/dev/net/tun");
+		rc = mv_scripts_run_sync(path, env, SCRIPT_SYNC_TIMEOUT);
+		if (rc)
+			mv_err("Script %s failed (%d)", path, rc);
+	}
+	mv_diag_free(&diag);
+	free(path);
+	return rc;
+}
+
+void mv_daemon_stop(struct mv_daemon *d)
+{
+	mv_loop_stop(d->loop);
+}
+
+void mv_daemon_reload(struct mv_daemon *d)
+{
+	struct mv_config conf;
+
+	mv_info(0, "Got SIGHUP, reloading the configuration");
+	if (mv_daemon_load_config(d, &conf)) {
+		mv_err("Keeping the old configuration");
+		mv_config_free(&conf);
+		return;
+	}
+	if (strcmp(conf.name, d->conf.name)) {
+		mv_err("Name changed: that needs a restart; keeping the old configuration");
+		mv_config_free(&conf);
+		return;
+	}
+	if (conf.port != d->conf.port)
+		mv_warn("A new Port needs a restart; still using %u", d->conf.port);
+	conf.port = d->conf.port;
+	conf.self.port = d->conf.port;
+	mv_config_free(&d->conf);
+	d->conf = conf;
+	mv_nodes_load_hosts(d);
+	mv_meta_start_outgoing(d);
+	d->graph_dirty = true;
+	mv_state_changed(d);
+}
+
+static void on_signal(void *ctx, uint32_t events)
+{
+	struct mv_daemon *d = ctx;
+	struct signalfd_siginfo si;
+	static int saved_level = -2;
+
+	(void)events;
+	while (read(d->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			mv_log_reopen();
+			mv_daemon_reload(d);
+			break;
+		case SIGTERM:
+		case SIGQUIT:
+			mv_notice("Got %s signal", strsignal(si.ssi_signo));
+			mv_daemon_stop(d);
+			break;
+		case SIGINT:
+			/* tinc: toggle between debug level 5 and the old one. */
+			if (saved_level == -2) {
+				saved_level = mv_log_get_level();
+				mv_log_set_level(5);
+				mv_notice("Temporarily setting debug level to 5");
+			} else {
+				mv_notice("Reverting to old debug level (%d)",
+					  saved_level);
+				mv_log_set_level(saved_level);
+				saved_level = -2;
+			}
+			break;
+		case SIGALRM:
+			mv_notice("Got ALRM signal, retrying connections now");
+			mv_meta_retry_now(d);
+			break;
+		case SIGUSR1:
+			mv_dump_log(d, false);
+			break;
+		case SIGUSR2:
+			mv_dump_log(d, true);
+			break;
+		case SIGCHLD:
+			mv_scripts_reap(d->scripts);
+			break;
+		}
+	}
+}
+
+static int setup_signals(struct mv_daemon *d)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGALRM);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	d->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->sig_fd < 0)
+		return -errno;
+	return mv_io_add(d->loop, &d->sig_io, d->sig_fd, EPOLLIN, on_signal, d);
+}
+
+void mv_daemon_after_events(void *ctx)
+{
+	struct mv_daemon *d = ctx;
+
+	mv_state_after_events(d);
+	if (d->kernel_dirty)
+		mv_kernel_sync(d);
+	mv_meta_reap(d);
+}
+
+/*
+ * Ed25519PrivateKeyFile first, then PrivateKeyFile (RSA, as tinc 1.0).
+ * A tinc 1.1 Ed25519 key cannot be used (-ENOTSUP): fall back to RSA.
+ */
+static int load_private_key(struct mv_daemon *d)
+{
+	const char *files[] = { d->conf.ed25519_private_key_file,
+				d->conf.private_key_file };
+	int err = -ENOENT;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		struct mv_diag diag;
+
+		if (!files[i] || access(files[i], F_OK))
+			continue;
+		mv_diag_init(&diag);
+		err = mv_identity_load_private(files[i], &d->key, &diag);
+		log_diag(&diag);
+		mv_diag_free(&diag);
+		if (err != -ENOTSUP)
+			break;
+	}
+	if (err == -ENOENT)
+		mv_err("No private key in %s (looked for %s and %s): generate "
+		       "one with \"meshvpnd -c %s -K\"", d->confdir, files[0],
+		       files[1], d->confdir);
+	return err;
+}
+
+/*
+ * DataPlane = auto takes meshvpn.ko when it is loaded, else the TUN path;
+ * kernel insists on the module. A node whose own host file says TCPOnly =
+ * yes sends every packet over the meta connections, so with auto it stays
+ * on the TUN path: through the kernel its packets would only make a detour
+ * (kernel, netlink, daemon) to reach the same TCP connections.
+ */
+static int start_data_plane(struct mv_daemon *d)
+{
+	const char *name = d->conf.interface ? d->conf.interface :
+			   d->netname[0] ? d->netname : "meshvpn0";
+	bool tcp_only = d->conf.self.tcp_only;
+	int err;
+
+	switch (d->conf.data_plane) {
+	case MV_DATA_PLANE_USERSPACE:
+		return mv_tun_start(d);
+	case MV_DATA_PLANE_AUTO:
+		if (!mv_kernel_available()) {
+			mv_info(1, "meshvpn.ko is not loaded: using the userspace data path");
+			return mv_tun_start(d);
+		}
+		if (tcp_only) {
+			mv_info(1, "TCPOnly = yes: using the userspace data path "
+				"(every packet goes over the meta connections)");
+			return mv_tun_start(d);
+		}
+		break;
+	default:
+		break;
+	}
+	err = mv_kernel_open(d, name);
+	if (err)
+		return err;
+	mv_notice("%s is a meshvpn link: packets are encrypted and relayed by "
+		  "meshvpn.ko (kernel data path)", d->ifname);
+	return 0;
+}
+
+int mv_daemon_start(struct mv_daemon *d)
+{
+	int err;
+
+	if (d->conf.mode != MV_MODE_ROUTER) {
+		mv_err("Mode = %s is not supported yet; only router", mv_mode_name(d->conf.mode));
+		return -ENOTSUP;
+	}
+	if (d->conf.data_plane == MV_DATA_PLANE_BPF) {
+		mv_err("DataPlane = bpf is not available in this meshvpnd yet; "
+		       "use auto, kernel or userspace");
+		return -ENOTSUP;
+	}
+	err = load_private_key(d);
+	if (err)
+		return err;
+	d->self = mv_node_get(d, d->conf.name);
+	if (!d->self)
+		return -EINVAL;
+	d->self->reachable = true;
+	d->graph = mv_graph_new();
+	d->subnets = mv_subnet_table_new();
+	d->scripts = mv_scripts_new();
+	if (!d->graph || !d->subnets || !d->scripts)
+		return -ENOMEM;
+	err = mv_nodes_load_hosts(d);
+	if (err)
+		return err;
+	if (d->self->host_key && !mv_identity_equal(d->self->host_key, d->key))
+		mv_warn("The public key in hosts/%s does not match our private key; "
+			"other nodes will refuse us", d->self->name);
+	err = mv_udp_open(d);
+	err = err ?: mv_meta_listen(d);
+	err = err ?: start_data_plane(d);
+	err = err ?: setup_signals(d);
+	if (err) {
+		mv_err("Setting up the network failed: %s", strerror(-err));
+		return err;
+	}
+	mv_info(1, "Listening on port %u (TCP and UDP)", d->conf.port);
+	return 0;
+}
+
+/* As tinc does on exit: every node and subnet goes down, scripts and all. */
+static void all_down(struct mv_daemon *d)
+{
+	struct mv_node *n;
+	size_t i;
+
+	/* tinc's order: every node down, then its subnets, ours last. */
+	for (n = d->nodes; n; n = n->next) {
+		if (n == d->self || (!n->reachable && !n->direct))
+			continue;
+		mv_run_script(d, "host-down", n, NULL);
+		for (i = 0; i < n->n_subnets; i++)
+			mv_run_script(d, "subnet-down", n, &n->subnets[i]);
+		n->reachable = n->direct = false;
+	}
+	for (i = 0; i < d->self->n_subnets; i++)
+		mv_run_script(d, "subnet-down", d->self, &d->self->subnets[i]);
+}
+
+void mv_daemon_shutdown(struct mv_daemon *d)
+{
+	d->stopping = true;
+	/*
+	 * With --keep-state the kernel goes on forwarding with the keys it
+	 * has: the mesh must not be told that we are gone, and the
+	 * interface stays configured.
+	 */
+	if (d->self && d->graph && d->self->vertex >= 0 && !d->keep_state)
+		mv_state_announce_gone(d);
+	mv_meta_start_outgoing(d);	/* removes them all while stopping */
+	mv_meta_close_all(d);
+	mv_meta_reap(d);
+	if (!d->keep_state)
+		all_down(d);
+	/* The down script comes last, after every queued one. */
+	if (d->scripts)
+		mv_scripts_wait(d->scripts, SCRIPT_SYNC_TIMEOUT);
+	if ((d->tun_fd >= 0 || d->kernel) && !d->keep_state)
+		mv_run_sync_script(d, "down");
+	mv_kernel_close(d, d->keep_state);
+	mv_control_close(d);
+}
+
+void mv_daemon_free(struct mv_daemon *d)
+{
+	mv_scripts_free(d->scripts);
+	mv_nodes_free(d);
+	mv_graph_free(d->graph);
+	mv_subnet_table_free(d->subnets);
+	mv_identity_free(d->key);
+	mv_config_free(&d->conf);
+	if (d->tun_fd >= 0)
+		close(d->tun_fd);
+	if (d->udp_fd >= 0)
+		close(d->udp_fd);
+	if (d->tcp_fd >= 0)
+		close(d->tcp_fd);
+	if (d->sig_fd >= 0)
+		close(d->sig_fd);
+	free(d->by_vertex);
+	free(d->mst);
+	free(d->pkt);
+	free(d->pkt2);
+	mv_udp_free(d);
+	free(d->confdir);
+	free(d->netname);
+	free(d->pidfile);
+	free(d->ctlpath);
+	free(d->overrides);
+	mv_loop_free(d->loop);
+}
+

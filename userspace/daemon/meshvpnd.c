@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * meshvpnd: the mesh controller. Command line and signals as tinc 1.0's
+ * tincd, start-up, reload and shutdown; everything else lives in the
+ * modules listed in daemon.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/epoll.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "daemon/daemon.h"
+#include "lib/log.h"
+
+#ifndef MESHVPN_VERSION
+#define MESHVPN_VERSION "0.1.0"
+#endif
+
+
+struct options {
+	const char *confdir;
+	const char *netname;
+	bool foreground;
+	int debug;		/* -1: the configuration's LogLevel, else 0 */
+	bool generate;
+	unsigned int bits;	/* 0: Ed25519 */
+	int kill_signal;	/* 0: not -k */
+	const char *pidfile;
+	const char *logfile;
+	bool use_logfile;
+	bool mlock;
+	bool keep_state;
+	char *overrides;	/* "-o" lines */
+	size_t overrides_len;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: meshvpnd [option]...\n"
+"\n"
+"  -c, --config=DIR          Read configuration options from DIR.\n"
+"  -D, --no-detach           Don't fork and detach.\n"
+"  -d, --debug[=LEVEL]       Increase debug level or set it to LEVEL.\n"
+"  -k, --kill[=SIGNAL]       Attempt to kill a running meshvpnd and exit.\n"
+"  -n, --net=NETNAME         Connect to net NETNAME.\n"
+"  -K, --generate-keys[=BITS]\n"
+"                            Generate a key pair (Ed25519; RSA of BITS bits).\n"
+"  -L, --mlock               Lock meshvpnd into main memory.\n"
+"      --logfile[=FILENAME]  Write log entries to a logfile.\n"
+"      --pidfile=FILENAME    Write PID and control socket next to FILENAME.\n"
+"      --keep-state          On exit, leave meshvpn.ko forwarding with its keys.\n"
+"  -o, --option=KEY=VALUE    Set a configuration option (before the files).\n"
+"      --help                Display this help and exit.\n"
+"      --version             Output version information and exit.\n"
+"\n"
+"Signals: HUP reload, INT toggle debug level 5, TERM/QUIT exit, ALRM retry\n"
+"connections now, USR1 dump connections, USR2 dump nodes, edges and subnets.\n");
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signal_names[] = {
+	{ "HUP", SIGHUP }, { "TERM", SIGTERM }, { "KILL", SIGKILL },
+	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
+	{ "INT", SIGINT }, { "ALRM", SIGALRM }, { "QUIT", SIGQUIT },
+};
+
+static int parse_signal(const char *s)
+{
+	size_t i;
+
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++)
+		if (!strcasecmp(s, signal_names[i].name))
+			return signal_names[i].sig;
+	return atoi(s) > 0 && atoi(s) < NSIG ? atoi(s) : -1;
+}
+
+static int add_override(struct options *o, const char *arg)
+{
+	size_t len = strlen(arg);
+	char *grown;
+
+	if (!strchr(arg, '=') && !strchr(arg, ' ')) {
+		fprintf(stderr, "meshvpnd: -o needs VARIABLE=VALUE, got \"%s\"\n", arg);
+		return -1;
+	}
+	grown = realloc(o->overrides, o->overrides_len + len + 2);
+	if (!grown)
+		return -1;
+	memcpy(grown + o->overrides_len, arg, len);
+	grown[o->overrides_len + len] = '\n';
+	o->overrides = grown;
+	o->overrides_len += len + 1;
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_PIDFILE = 256, OPT_LOGFILE, OPT_KEEP_STATE, OPT_HELP,
+	       OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "net", required_argument, NULL, 'n' },
+		{ "no-detach", no_argument, NULL, 'D' },
+		{ "debug", optional_argument, NULL, 'd' },
+		{ "kill", optional_argument, NULL, 'k' },
+		{ "generate-keys", optional_argument, NULL, 'K' },
+		{ "mlock", no_argument, NULL, 'L' },
+		{ "option", required_argument, NULL, 'o' },
+		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+		{ "logfile", optional_argument, NULL, OPT_LOGFILE },
+		{ "keep-state", no_argument, NULL, OPT_KEEP_STATE },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ 0 }
+	};
+	int c;
+
+	o->debug = -1;
+	while ((c = getopt_long(argc, argv, "c:n:Dd::k::K::Lo:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->confdir = optarg;
+			break;
+		case 'n':
+			o->netname = optarg;
+			break;
+		case 'D':
+			o->foreground = true;
+			break;
+		case 'd':
+			if (optarg)
+				o->debug = atoi(optarg);
+			else
+				o->debug = o->debug < 0 ? 1 : o->debug + 1;
+			break;
+		case 'k':
+			o->kill_signal = optarg ? parse_signal(optarg) : SIGTERM;
+			if (o->kill_signal < 0) {
+				fprintf(stderr, "meshvpnd: unknown signal %s\n", optarg);
+				return 1;
+			}
+			break;
+		case 'K':
+			o->generate = true;
+			o->bits = optarg ? strtoul(optarg, NULL, 10) : 0;
+			if (optarg && (o->bits < MV_RSA_MIN_BITS ||
+				       o->bits > MV_RSA_MAX_BITS)) {
+				fprintf(stderr, "meshvpnd: RSA keys must have %d to %d bits\n",
+					MV_RSA_MIN_BITS, MV_RSA_MAX_BITS);
+				return 1;
+			}
+			break;
+		case 'L':
+			o->mlock = true;
+			break;
+		case 'o':
+			if (add_override(o, optarg))
+				return 1;
+			break;
+		case OPT_PIDFILE:
+			o->pidfile = optarg;
+			break;
+		case OPT_LOGFILE:
+			o->use_logfile = true;
+			o->logfile = optarg;
+			break;
+		case OPT_KEEP_STATE:
+			o->keep_state = true;
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			exit(0);
+		case OPT_VERSION:
+			printf("meshvpnd %s (protocol %d.%d)\n", MESHVPN_VERSION,
+			       MV_META_VERSION_MAJOR, MV_META_VERSION_MINOR);
+			exit(0);
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "meshvpnd: unexpected argument %s\n", argv[optind]);
+		usage(stderr);
+		return 1;
+	}
+	return 0;
+}
+
+static char *default_pidfile(const char *netname)
+{
+	char *p;
+
+	if (netname && *netname && asprintf(&p, "/run/meshvpn.%s.pid", netname) >= 0)
+		return p;
+	return strdup("/run/meshvpn.pid");
+}
+
+static char *control_path(const char *pidfile)
+{
+	size_t len = strlen(pidfile);
+	char *p;
+
+	if (len > 4 && !strcmp(pidfile + len - 4, ".pid")) {
+		if (asprintf(&p, "%.*s.socket", (int)(len - 4), pidfile) < 0)
+			return NULL;
+	} else if (asprintf(&p, "%s.socket", pidfile) < 0) {
+		return NULL;
+	}
+	return p;
+}
+
+/* ---- -K and -k ---- */
+
+static int generate_keys(struct mv_daemon *d, const struct options *o)
+{
+	enum mv_key_type type = o->bits ? MV_KEY_RSA : MV_KEY_ED25519;
+	const char *file = o->bits ? d->conf.private_key_file :
+			   d->conf.ed25519_private_key_file;
+	struct mv_identity *id = NULL;
+	struct mv_diag diag;
+	char *host = NULL;
+	int err;
+
+	fprintf(stderr, "Generating %s key pair%s...\n", mv_key_type_name(type),
+		o->bits ? "" : "");
+	err = mv_identity_generate(type, o->bits, &id);
+	if (err) {
+		fprintf(stderr, "meshvpnd: key generation failed: %s\n", strerror(-err));
+		return 1;
+	}
+	mv_diag_init(&diag);
+	if (asprintf(&host, "%s/hosts/%s", d->confdir, d->conf.name) < 0)
+		host = NULL;
+	mkdir(host ? d->confdir : "/", 0755);
+	if (host) {
+		char *dir = NULL;
+
+		if (asprintf(&dir, "%s/hosts", d->confdir) >= 0) {
+			mkdir(dir, 0755);
+			free(dir);
+		}
+	}
+	err = host ? mv_identity_save_private(id, file, &diag) : -ENOMEM;
+	if (!err)
+		err = mv_identity_append_public(id, host, &diag);
+	for (size_t i = 0; i < diag.n_warnings; i++)
+		fprintf(stderr, "meshvpnd: %s\n", diag.warnings[i]);
+	if (err)
+		fprintf(stderr, "meshvpnd: %s\n", diag.error ? diag.error : strerror(-err));
+	else
+		fprintf(stderr, "Private key written to %s\nPublic key appended to %s\n",
+			file, host);
+	mv_diag_free(&diag);
+	mv_identity_free(id);
+	free(host);
+	return err ? 1 : 0;
+}
+
+static int read_pid(const char *pidfile)
+{
+	FILE *f = fopen(pidfile, "r");
+	int pid = 0;
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	return pid > 0 ? pid : -EINVAL;
+}
+
+static int kill_daemon(const char *pidfile, int sig)
+{
+	int pid = read_pid(pidfile);
+
+	if (pid < 0) {
+		fprintf(stderr, "meshvpnd: cannot read %s: %s (is meshvpnd running?)\n",
+			pidfile, strerror(-pid));
+		return 1;
+	}
+	if (kill(pid, sig) < 0) {
+		fprintf(stderr, "meshvpnd: cannot signal process %d: %s\n", pid,
+			strerror(errno));
+		if (errno == ESRCH)
+			unlink(pidfile);
+		return 1;
+	}
+	return 0;
+}
+
+static int write_pidfile(const char *path)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "%d\n", getpid());
+	if (fclose(f) || rename(tmp, path)) {
+		unlink(tmp);
+		return -errno;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct mv_daemon d = {
+		.tcp_fd = -1, .udp_fd = -1, .tun_fd = -1, .ctl_fd = -1,
+		.sig_fd = -1,
+	};
+	struct mv_diag diag;
+	char *dir = NULL;
+	int err, status = 1;
+
+	if (parse_options(argc, argv, &o))
+		return 1;
+	/* tinc 1.1: NETNAME stands in for -n; "" and "." mean no netname. */
+	if (!o.netname)
+		o.netname = getenv("NETNAME");
+	if (o.netname && (!o.netname[0] || !strcmp(o.netname, ".")))
+		o.netname = NULL;
+	mv_diag_init(&diag);
+	err = mv_config_resolve_dir(NULL, o.netname, o.confdir, &dir, &diag);
+	if (err) {
+		fprintf(stderr, "meshvpnd: %s\n", diag.error ? diag.error : strerror(-err));
+		mv_diag_free(&diag);
+		return 1;
+	}
+	mv_diag_free(&diag);
+	d.confdir = realpath(dir, NULL);
+	if (!d.confdir)
+		d.confdir = dir;
+	else
+		free(dir);
+	d.netname = strdup(o.netname ? o.netname : "");
+	d.pidfile = o.pidfile ? strdup(o.pidfile) : default_pidfile(o.netname);
+	d.ctlpath = d.pidfile ? control_path(d.pidfile) : NULL;
+	d.overrides = o.overrides;
+	d.keep_state = o.keep_state;
+	d.overrides_len = o.overrides_len;
+	if (!d.netname || !d.pidfile || !d.ctlpath)
+		goto out_early;
+	if (o.kill_signal) {
+		status = kill_daemon(d.pidfile, o.kill_signal);
+		goto out_early;
+	}
+
+	/*
+	 * Until it detaches, a daemon's start-up errors belong on the
+	 * terminal that started it; syslog takes over afterwards.
+	 */
+	if (mv_log_open("meshvpnd", o.use_logfile ? MV_LOG_FILE : MV_LOG_STDERR,
+			o.logfile ? o.logfile : "/var/log/meshvpn.log")) {
+		fprintf(stderr, "meshvpnd: cannot open the log: %s\n", strerror(errno));
+		return 1;
+	}
+	d.loop = mv_loop_new();
+	if (!d.loop || mv_daemon_load_config(&d, &d.conf))
+		goto out;
+	mv_log_set_level(o.debug >= 0 ? o.debug :
+			 d.conf.log_level >= 0 ? d.conf.log_level : 0);
+	if (o.generate) {
+		status = generate_keys(&d, &o);
+		goto out;
+	}
+	if (o.mlock && mlockall(MCL_CURRENT | MCL_FUTURE))
+		mv_warn("mlockall: %s", strerror(errno));
+	mv_info(0, "meshvpnd %s starting, debug level %d", MESHVPN_VERSION,
+		mv_log_get_level());
+	mv_loop_set_hook(d.loop, mv_daemon_after_events, &d);
+	mv_state_init(&d);
+	if (mv_daemon_start(&d))
+		goto out;
+	if (!o.foreground) {
+		if (daemon(0, 0) < 0) {
+			mv_err("Cannot detach: %s", strerror(errno));
+			goto out;
+		}
+		if (!o.use_logfile &&
+		    mv_log_open("meshvpnd", MV_LOG_SYSLOG, NULL))
+			mv_warn("No syslog: logging to nowhere");
+	}
+	if (write_pidfile(d.pidfile))
+		mv_warn("Cannot write %s: %s", d.pidfile, strerror(errno));
+	if (mv_control_open(&d))
+		goto out_pid;
+	if (mv_run_sync_script(&d, "up"))
+		mv_warn("The up script failed; carrying on, as tinc does");
+	mv_meta_start_outgoing(&d);
+	mv_state_changed(&d);
+	mv_notice("Ready");
+	err = mv_loop_run(d.loop);
+	if (err)
+		mv_err("Event loop failed: %s", strerror(-err));
+	else
+		status = 0;
+	mv_notice("Terminating");
+	mv_daemon_shutdown(&d);
+out_pid:
+	unlink(d.pidfile);
+out:
+	mv_daemon_free(&d);
+	mv_log_close();
+	return status;
+out_early:
+	mv_daemon_free(&d);
+	return status;
+}

@@ -1,0 +1,1048 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * UDP: the socket shared by probes and data, NAT traversal (probes to
+ * every candidate address of a peer from both ends at once), relaying of
+ * other nodes' ciphertext (protocol.md, section 7), the TCP fallback, and
+ * the userspace data path between the TUN device and the wire.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <netinet/ip_icmp.h>
+#include <netinet/icmp6.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "daemon/daemon.h"
+#include "dataplane/kernel.h"
+#include "lib/log.h"
+#include "dataplane/tun.h"
+
+#define TUN_MTU			1412	/* 1500 - IPv6 (40) - UDP (8) - ours (40) */
+#define HEADROOM		64
+#define PROBE_FAST		250	/* ms between the first probes */
+#define PROBE_SLOW		1000
+#define PROBE_IDLE		10000	/* a peer that never answered */
+#define PROBE_FAST_TRIES	8
+#define PROBE_SLOW_TRIES	60
+#define PROBE_LOST		3	/* unanswered keepalives: path gone */
+#define PROBE_PATH		1
+#define PROBE_PLAIN_LEN		(1 + 8 + 8)
+#define REPLY_PLAIN_LEN		(PROBE_PLAIN_LEN + 1 + 2 + 16)
+#define TCP_QUEUE_LIMIT		(256u << 10)	/* fallback: drop beyond */
+
+static void probe_timer(void *ctx);
+
+/*
+ * IndirectData: only its meta neighbours send to it directly (tinc's
+ * rule); everyone else goes through the graph.
+ */
+static bool may_probe(const struct mv_node *n)
+{
+	if (mv_node_tcp_only(n))
+		return false;
+	return !(n->have_state && (n->state.flags & MV_STATE_F_INDIRECT)) ||
+	       (n->conn && n->conn->state == MV_CONN_ACTIVE);
+}
+
+static void put_header(struct meshvpn_hdr *h, uint8_t type, int phase,
+		       uint64_t dst, uint64_t src, uint64_t counter)
+{
+	h->type = type;
+	h->flags = phase & MESHVPN_FLAG_KEY_PHASE;
+	meshvpn_node_id_put(h->dst, dst);
+	meshvpn_node_id_put(h->src, src);
+	h->ttl = MESHVPN_DEFAULT_TTL;
+	h->reserved = 0;
+	h->counter = htobe64(counter);
+}
+
+/* The associated data: the header with the TTL taken as zero. */
+static void header_ad(const uint8_t *msg, uint8_t ad[MESHVPN_HDR_LEN])
+{
+	memcpy(ad, msg, MESHVPN_HDR_LEN);
+	ad[MESHVPN_HDR_TTL_OFFSET] = 0;
+}
+
+static uint64_t header_counter(const uint8_t *msg)
+{
+	uint64_t v;
+
+	memcpy(&v, msg + 16, sizeof(v));
+	return be64toh(v);
+}
+
+/* ---- sending ---- */
+
+/*
+ * Up to MV_BATCH messages go out in one sendmmsg() and come in with one
+ * recvmmsg(): on a busy tunnel the system calls, not the crypto, are what
+ * a userspace data path pays most for.
+ */
+#define MV_BATCH	32
+#define SLOT_SIZE	(HEADROOM + MV_PKT_MAX + MESHVPN_AEAD_TAG_LEN)
+
+struct mv_udp_batch {
+	unsigned int n;
+	struct mmsghdr msg[MV_BATCH];
+	struct iovec iov[MV_BATCH];
+	struct sockaddr_in6 addr[MV_BATCH];
+	uint8_t *buf[MV_BATCH];
+};
+
+static struct mv_udp_batch *batch_new(void)
+{
+	struct mv_udp_batch *b = calloc(1, sizeof(*b));
+	unsigned int i;
+
+	if (!b)
+		return NULL;
+	for (i = 0; i < MV_BATCH; i++) {
+		b->buf[i] = malloc(SLOT_SIZE);
+		if (!b->buf[i])
+			return b;	/* freed by the caller with the rest */
+		b->iov[i].iov_base = b->buf[i];
+		b->iov[i].iov_len = SLOT_SIZE;
+		b->msg[i].msg_hdr.msg_iov = &b->iov[i];
+		b->msg[i].msg_hdr.msg_iovlen = 1;
+		b->msg[i].msg_hdr.msg_name = &b->addr[i];
+		b->msg[i].msg_hdr.msg_namelen = sizeof(b->addr[i]);
+	}
+	return b;
+}
+
+void mv_udp_free(struct mv_daemon *d)
+{
+	struct mv_udp_batch *b[2] = { d->tx, d->rx };
+	unsigned int i, j;
+
+	for (j = 0; j < 2; j++) {
+		for (i = 0; b[j] && i < MV_BATCH; i++)
+			free(b[j]->buf[i]);
+		free(b[j]);
+	}
+	d->tx = d->rx = NULL;
+}
+
+/* Where the next batched message is built. */
+static uint8_t *tx_slot(struct mv_daemon *d)
+{
+	return d->tx->buf[d->tx->n] + HEADROOM;
+}
+
+void mv_udp_flush(struct mv_daemon *d)
+{
+	struct mv_udp_batch *b = d->tx;
+	unsigned int done = 0;
+
+	while (done < b->n) {
+		int sent = sendmmsg(d->udp_fd, b->msg + done, b->n - done, 0);
+
+		if (sent <= 0) {
+			/* A full socket buffer drops, as a router would. */
+			mv_info(5, "sendmmsg: %s", strerror(errno));
+			break;
+		}
+		done += sent;
+	}
+	b->n = 0;
+}
+
+/* Queue the message built in tx_slot() for @to. */
+static void udp_send_slot(struct mv_daemon *d, const struct sockaddr_in6 *to,
+			  size_t len)
+{
+	struct mv_udp_batch *b = d->tx;
+
+	b->addr[b->n] = *to;
+	b->iov[b->n].iov_base = b->buf[b->n] + HEADROOM;
+	b->iov[b->n].iov_len = len;
+	b->msg[b->n].msg_hdr.msg_namelen = sizeof(*to);
+	if (++b->n == MV_BATCH)
+		mv_udp_flush(d);
+}
+
+static void udp_send(struct mv_daemon *d, const struct sockaddr_in6 *to,
+		     const void *msg, size_t len)
+{
+	if (sendto(d->udp_fd, msg, len, 0, (const struct sockaddr *)to,
+		   sizeof(*to)) < 0 && errno != EAGAIN) {
+		char addr[80];
+
+		mv_sockaddr_format(to, addr, sizeof(addr));
+		mv_info(5, "Sending to %s failed: %s", addr, strerror(errno));
+	}
+}
+
+/*
+ * Send a whole UDP message towards @n along the best path: directly, to
+ * the next hop (which relays it), or over the meta connections.
+ */
+static void transmit(struct mv_daemon *d, struct mv_node *n, const uint8_t *msg,
+		     size_t len)
+{
+	bool in_slot = msg == tx_slot(d);
+	struct mv_node *hop = n->nexthop;
+	struct mv_conn *c;
+	struct mv_buf b;
+
+	if (mv_node_tcp_only(n))
+		goto tcp;
+	if (n->direct) {
+		if (in_slot)
+			udp_send_slot(d, &n->endpoint, len);
+		else
+			udp_send(d, &n->endpoint, msg, len);
+		return;
+	}
+	if (hop && hop != n && hop->direct && !mv_node_tcp_only(hop)) {
+		if (in_slot)
+			udp_send_slot(d, &hop->endpoint, len);
+		else
+			udp_send(d, &hop->endpoint, msg, len);
+		return;
+	}
+tcp:
+	c = n->conn && n->conn->state == MV_CONN_ACTIVE ? n->conn :
+	    hop ? hop->conn : NULL;
+	if (!c || c->state != MV_CONN_ACTIVE)
+		return;
+	/* Random early drop would be kinder; a bounded backlog must do. */
+	if (c->out.len - c->out_off > TCP_QUEUE_LIMIT)
+		return;
+	mv_buf_init(&b);
+	if (!mv_meta_udp_encode(&b, msg, len)) {
+		mv_meta_send(c, b.data, b.len);
+		n->stats.tcp_packets++;
+	}
+	mv_buf_free(&b);
+}
+
+static void queue_packet(struct mv_node *n, const uint8_t *pkt, size_t len)
+{
+	uint64_t now = mv_loop_now(n->d->loop);
+	struct mv_queued *q;
+
+	while (n->queue && (n->queue_len >= MV_QUEUE_MAX ||
+			    now - n->queue->since > MV_QUEUE_TIMEOUT)) {
+		q = n->queue;
+		n->queue = q->next;
+		if (!n->queue)
+			n->queue_tail = &n->queue;
+		n->queue_len--;
+		n->stats.nokey_drops++;
+		free(q);
+	}
+	q = malloc(sizeof(*q) + len);
+	if (!q)
+		return;
+	q->next = NULL;
+	q->since = now;
+	q->len = len;
+	memcpy(q->data, pkt, len);
+	*n->queue_tail = q;
+	n->queue_tail = &q->next;
+	n->queue_len++;
+}
+
+/* Encrypt one inner packet for @n and send it; queue it without a key. */
+static void send_packet(struct mv_daemon *d, struct mv_node *n,
+			const uint8_t *pkt, size_t len)
+{
+	struct mv_keyslot *k = mv_session_tx(n);
+	uint8_t *msg = tx_slot(d);
+	uint8_t ad[MESHVPN_HDR_LEN];
+	int out;
+
+	if (len > MV_PKT_MAX - MESHVPN_HDR_LEN)
+		return;
+	if (!k) {
+		queue_packet(n, pkt, len);
+		mv_session_start(n);
+		return;
+	}
+	put_header((struct meshvpn_hdr *)msg, MESHVPN_MSG_DATA,
+		   n->session.tx_phase, n->id, d->self->id, k->tx_counter++);
+	header_ad(msg, ad);
+	out = mv_aead_seal(k->tx, header_counter(msg), ad, sizeof(ad), pkt, len,
+			   msg + MESHVPN_HDR_LEN);
+	if (out < 0)
+		return;
+	n->stats.tx_packets++;
+	n->stats.tx_bytes += len;
+	transmit(d, n, msg, MESHVPN_HDR_LEN + out);
+}
+
+void mv_udp_flush_queue(struct mv_node *n)
+{
+	struct mv_queued *q;
+
+	while ((q = n->queue) && mv_session_tx(n)) {
+		n->queue = q->next;
+		if (!n->queue)
+			n->queue_tail = &n->queue;
+		n->queue_len--;
+		if (mv_loop_now(n->d->loop) - q->since <= MV_QUEUE_TIMEOUT)
+			send_packet(n->d, n, q->data, q->len);
+		else
+			n->stats.nokey_drops++;
+		free(q);
+	}
+	mv_udp_flush(n->d);
+}
+
+int mv_udp_send_session(struct mv_daemon *d, struct mv_node *to,
+			const void *pt, size_t len)
+{
+	uint8_t *msg = d->pkt2 + HEADROOM;
+
+	if (len > MV_PKT_MAX - MESHVPN_HDR_LEN)
+		return -EMSGSIZE;
+	put_header((struct meshvpn_hdr *)msg, MESHVPN_MSG_SESSION, 0, to->id,
+		   d->self->id, 0);
+	memcpy(msg + MESHVPN_HDR_LEN, pt, len);
+	udp_send(d, &to->endpoint, msg, MESHVPN_HDR_LEN + len);
+	return 0;
+}
+
+/* ---- probes ---- */
+
+static int candidate_addrs(struct mv_daemon *d, struct mv_node *n,
+			   struct sockaddr_in6 *out, int max)
+{
+	struct mv_node *m;
+	int k = 0, i;
+	size_t j;
+
+#define ADD(sa) do {							\
+		for (i = 0; i < k; i++)					\
+			if (mv_sockaddr_equal(&out[i], (sa)))		\
+				break;					\
+		if (i == k && k < max)					\
+			out[k++] = *(sa);				\
+	} while (0)
+
+	if (n->endpoint.sin6_family)
+		ADD(&n->endpoint);
+	for (j = 0; n->have_state && j < n->state.n_candidates; j++) {
+		struct sockaddr_in6 sa;
+
+		mv_wire_to_sockaddr(&n->state.candidates[j].address, &sa);
+		ADD(&sa);
+	}
+	/* Where its neighbours see it (its TCP address, its UDP port). */
+	for (m = d->nodes; m; m = m->next) {
+		for (j = 0; m->have_state && j < m->state.n_edges; j++) {
+			struct sockaddr_in6 sa;
+
+			if (strcmp(m->state.edges[j].peer, n->name))
+				continue;
+			mv_wire_to_sockaddr(&m->state.edges[j].address, &sa);
+			ADD(&sa);
+		}
+	}
+	if (n->conn) {
+		struct sockaddr_in6 sa = n->conn->addr;
+
+		sa.sin6_port = htons(n->have_state ? n->state.port :
+				     MV_CONFIG_DEFAULT_PORT);
+		ADD(&sa);
+	}
+#undef ADD
+	return k;
+}
+
+static void send_probe(struct mv_daemon *d, struct mv_node *n,
+		       const struct sockaddr_in6 *to)
+{
+	struct mv_keyslot *k = mv_session_tx(n);
+	uint8_t plain[PROBE_PLAIN_LEN], ad[MESHVPN_HDR_LEN];
+	uint8_t msg[MESHVPN_HDR_LEN + PROBE_PLAIN_LEN + MESHVPN_AEAD_TAG_LEN];
+	uint64_t id = mv_random_u64(), now = mv_clock_ns();
+	int out;
+
+	if (!k)
+		return;
+	plain[0] = PROBE_PATH;
+	id = htobe64(id);
+	memcpy(plain + 1, &id, 8);
+	now = htobe64(now);
+	memcpy(plain + 9, &now, 8);
+	put_header((struct meshvpn_hdr *)msg, MESHVPN_MSG_PROBE,
+		   n->session.tx_phase, n->id, d->self->id, k->probe_tx_counter++);
+	header_ad(msg, ad);
+	out = mv_aead_seal(k->probe_tx, header_counter(msg), ad, sizeof(ad),
+			   plain, sizeof(plain), msg + MESHVPN_HDR_LEN);
+	if (out > 0)
+		udp_send(d, to, msg, MESHVPN_HDR_LEN + out);
+}
+
+static void probe_all(struct mv_daemon *d, struct mv_node *n)
+{
+	struct sockaddr_in6 addrs[MV_META_MAX_CANDIDATES + 16];
+	int k = candidate_addrs(d, n, addrs, MV_META_MAX_CANDIDATES + 16), i;
+
+	for (i = 0; i < k; i++)
+		send_probe(d, n, &addrs[i]);
+}
+
+static void probe_timer(void *ctx)
+{
+	struct mv_node *n = ctx;
+	struct mv_daemon *d = n->d;
+	unsigned int next;
+
+	if ((!n->reachable && !n->conn && !n->direct) || !mv_session_tx(n) ||
+	    !may_probe(n))
+		return;
+	if (n->direct) {
+		if (n->probes_unanswered >= PROBE_LOST) {
+			char addr[80];
+
+			mv_sockaddr_tinc(&n->endpoint, addr, sizeof(addr));
+			mv_info(1, "Lost the direct path to %s (%s)", n->name, addr);
+			n->direct = false;
+			d->kernel_dirty = true;
+			n->probes_unanswered = 0;
+			if (!n->reachable) {
+				/* It was kept only for this path. */
+				mv_info(1, "Node %s became unreachable", n->name);
+				mv_udp_node_down(n);
+				mv_session_clear(n);
+				mv_run_script(d, "host-down", n, NULL);
+				d->graph_dirty = true;
+				return;
+			}
+		} else {
+			n->probes_unanswered++;
+			send_probe(d, n, &n->endpoint);
+			mv_timer_arm(d->loop, &n->probe_timer,
+				     d->conf.ping_interval * 1000ull / PROBE_LOST);
+			return;
+		}
+	}
+	n->probes_unanswered++;
+	probe_all(d, n);
+	next = n->probes_unanswered < PROBE_FAST_TRIES ? PROBE_FAST :
+	       n->probes_unanswered < PROBE_SLOW_TRIES ? PROBE_SLOW : PROBE_IDLE;
+	mv_timer_arm(d->loop, &n->probe_timer, next);
+}
+
+void mv_udp_session_ready(struct mv_node *n)
+{
+	if (!n->probe_timer.fn)
+		mv_timer_init(&n->probe_timer, probe_timer, n);
+	mv_udp_flush_queue(n);
+	if (!n->direct) {
+		n->probes_unanswered = 0;
+		probe_timer(n);
+	} else if (!mv_timer_pending(&n->probe_timer)) {
+		probe_timer(n);
+	}
+}
+
+void mv_udp_node_down(struct mv_node *n)
+{
+	struct mv_queued *q;
+
+	n->direct = false;
+	n->d->kernel_dirty = true;
+	if (n->probe_timer.fn)
+		mv_timer_cancel(n->d->loop, &n->probe_timer);
+	while ((q = n->queue)) {
+		n->queue = q->next;
+		n->stats.nokey_drops++;
+		free(q);
+	}
+	n->queue_tail = &n->queue;
+	n->queue_len = 0;
+}
+
+static void add_reflexive(struct mv_daemon *d, const struct mv_wire_addr *w)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_reflexive; i++)
+		if (!memcmp(&d->reflexive[i], w, sizeof(*w)))
+			return;
+	/* Newest first; the oldest falls off. */
+	if (d->n_reflexive == sizeof(d->reflexive) / sizeof(d->reflexive[0]))
+		d->n_reflexive--;
+	memmove(&d->reflexive[1], &d->reflexive[0],
+		d->n_reflexive * sizeof(*w));
+	d->reflexive[0] = *w;
+	d->n_reflexive++;
+	mv_state_changed(d);
+}
+
+void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from)
+{
+	uint64_t now = mv_loop_now(n->d->loop);
+
+	if (!n->direct || !mv_sockaddr_equal(&n->endpoint, from)) {
+		char addr[80];
+
+		mv_sockaddr_tinc(from, addr, sizeof(addr));
+		mv_info(1, "Direct path to %s via %s", n->name, addr);
+		n->direct_since = now;
+	}
+	n->endpoint = *from;
+	n->direct = true;
+	n->last_direct_rx = now;
+	n->probes_unanswered = 0;
+	n->d->kernel_dirty = true;
+}
+
+/* Decrypt a probe or reply for us in place; returns the plaintext length. */
+static int open_probe(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
+		      size_t len, struct mv_keyslot **slot)
+{
+	struct mv_keyslot *k = &n->session.slot[msg[1] & MESHVPN_FLAG_KEY_PHASE];
+	uint64_t counter = header_counter(msg);
+	uint8_t ad[MESHVPN_HDR_LEN];
+	int plain;
+
+	if (!k->valid || !mv_replay_check(&k->probe_replay, counter)) {
+		d->udp_stats.probe_errors++;
+		return -EBADMSG;
+	}
+	header_ad(msg, ad);
+	plain = mv_aead_open(k->probe_rx, counter, ad, sizeof(ad),
+			     msg + MESHVPN_HDR_LEN, len - MESHVPN_HDR_LEN,
+			     msg + MESHVPN_HDR_LEN);
+	if (plain < 0 || !mv_replay_update(&k->probe_replay, counter)) {
+		d->udp_stats.probe_errors++;
+		return -EBADMSG;
+	}
+	*slot = k;
+	return plain;
+}
+
+static void receive_probe(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
+			  size_t len, const struct sockaddr_in6 *from)
+{
+	uint8_t reply[MESHVPN_HDR_LEN + REPLY_PLAIN_LEN + MESHVPN_AEAD_TAG_LEN];
+	uint8_t plain[REPLY_PLAIN_LEN], ad[MESHVPN_HDR_LEN];
+	struct mv_keyslot *k, *tx = mv_session_tx(n);
+	struct mv_wire_addr w;
+	int p = open_probe(d, n, msg, len, &k), out;
+
+	if (p < PROBE_PLAIN_LEN || !tx)
+		return;
+	/* A responder sends with new keys once the peer uses them. */
+	mv_session_rx_phase(n, msg[1] & MESHVPN_FLAG_KEY_PHASE);
+	tx = mv_session_tx(n);
+	if (!tx)
+		return;
+	memcpy(plain, msg + MESHVPN_HDR_LEN, PROBE_PLAIN_LEN);
+	mv_sockaddr_to_wire(from, &w);
+	plain[PROBE_PLAIN_LEN] = w.family;
+	plain[PROBE_PLAIN_LEN + 1] = w.port >> 8;
+	plain[PROBE_PLAIN_LEN + 2] = w.port & 0xff;
+	memcpy(plain + PROBE_PLAIN_LEN + 3, w.addr, 16);
+	put_header((struct meshvpn_hdr *)reply, MESHVPN_MSG_PROBE_REPLY,
+		   n->session.tx_phase, n->id, d->self->id,
+		   tx->probe_tx_counter++);
+	header_ad(reply, ad);
+	out = mv_aead_seal(tx->probe_tx, header_counter(reply), ad, sizeof(ad),
+			   plain, sizeof(plain), reply + MESHVPN_HDR_LEN);
+	if (out > 0)
+		udp_send(d, from, reply, MESHVPN_HDR_LEN + out);
+	/*
+	 * Its probe got through to us, so our answer to that address
+	 * passes its NAT now: probe back at once rather than on our timer.
+	 */
+	if (!n->direct && msg[MESHVPN_HDR_TTL_OFFSET] == MESHVPN_DEFAULT_TTL)
+		send_probe(d, n, from);
+}
+
+static void receive_reply(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
+			  size_t len, const struct sockaddr_in6 *from)
+{
+	const uint8_t *plain = msg + MESHVPN_HDR_LEN;
+	struct mv_keyslot *k;
+	struct mv_wire_addr w = { 0 };
+	uint64_t sent;
+	int p = open_probe(d, n, msg, len, &k);
+
+	if (p < REPLY_PLAIN_LEN || msg[MESHVPN_HDR_TTL_OFFSET] != MESHVPN_DEFAULT_TTL)
+		return;
+	memcpy(&sent, plain + 9, 8);
+	sent = be64toh(sent);
+	n->rtt_us = (mv_clock_ns() - sent) / 1000;
+	mv_session_rx_phase(n, msg[1] & MESHVPN_FLAG_KEY_PHASE);
+	mv_udp_set_direct(n, from);
+	w.family = plain[PROBE_PLAIN_LEN];
+	w.port = plain[PROBE_PLAIN_LEN + 1] << 8 | plain[PROBE_PLAIN_LEN + 2];
+	memcpy(w.addr, plain + PROBE_PLAIN_LEN + 3, 16);
+	if ((w.family == 4 || w.family == 6) && w.port)
+		add_reflexive(d, &w);
+	mv_timer_arm(d->loop, &n->probe_timer,
+		     d->conf.ping_interval * 1000ull / PROBE_LOST);
+}
+
+/* ---- receiving ---- */
+
+static bool inner_dst(const uint8_t *pkt, size_t len, enum mv_subnet_type *type,
+		      const uint8_t **addr, bool src)
+{
+	if (len >= 20 && pkt[0] >> 4 == 4) {
+		*type = MV_SUBNET_IPV4;
+		*addr = pkt + (src ? 12 : 16);
+		return true;
+	}
+	if (len >= 40 && pkt[0] >> 4 == 6) {
+		*type = MV_SUBNET_IPV6;
+		*addr = pkt + (src ? 8 : 24);
+		return true;
+	}
+	return false;
+}
+
+static bool owner_usable(void *owner, void *ctx)
+{
+	struct mv_node *n = owner;
+
+	(void)ctx;
+	return n->reachable || n->direct || n == n->d->self;
+}
+
+static struct mv_node *route_of(struct mv_daemon *d, const uint8_t *pkt,
+				size_t len, bool src)
+{
+	const struct mv_subnet_route *r;
+	enum mv_subnet_type type;
+	const uint8_t *addr;
+
+	if (!inner_dst(pkt, len, &type, &addr, src))
+		return NULL;
+	r = mv_subnet_table_lookup(d->subnets, type, addr, owner_usable, NULL);
+	return r ? r->owner : NULL;
+}
+
+/* Broadcast and multicast destinations, which router mode floods. */
+static bool is_broadcast(const uint8_t *pkt, size_t len)
+{
+	if (len >= 20 && pkt[0] >> 4 == 4)
+		return (pkt[16] & 0xf0) == 0xe0 ||
+		       !memcmp(pkt + 16, "\xff\xff\xff\xff", 4);
+	return len >= 40 && pkt[0] >> 4 == 6 && pkt[24] == 0xff;
+}
+
+/*
+ * Send a broadcast along the spanning tree: to every tree neighbour but
+ * the one it came from. Every node computes the same tree, so each node
+ * gets one copy.
+ */
+static void broadcast(struct mv_daemon *d, const uint8_t *pkt, size_t len,
+		      const struct mv_node *from)
+{
+	int self = d->self->vertex;
+	size_t i;
+
+	for (i = 0; i < d->n_mst; i++) {
+		int other = d->mst[i][0] == self ? d->mst[i][1] :
+			    d->mst[i][1] == self ? d->mst[i][0] : -1;
+		struct mv_node *n;
+
+		if (other < 0 || other >= d->n_by_vertex)
+			continue;
+		n = d->by_vertex[other];
+		if (!n || n == from || !n->reachable)
+			continue;
+		if (d->kernel)
+			mv_kernel_send_packet(d, n, pkt, len);
+		else
+			send_packet(d, n, pkt, len);
+	}
+}
+
+void mv_udp_broadcast_from_kernel(struct mv_daemon *d, const uint8_t *pkt,
+				  size_t len, const struct mv_node *from)
+{
+	if (!is_broadcast(pkt, len)) {
+		d->udp_stats.malformed++;
+		return;
+	}
+	broadcast(d, pkt, len, from);
+}
+
+static bool from_next_hop(const struct mv_node *n, const struct sockaddr_in6 *from)
+{
+	const struct mv_node *hop = n->direct ? n : n->nexthop;
+
+	return hop && hop->direct && mv_sockaddr_equal(&hop->endpoint, from);
+}
+
+static void receive_data(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
+			 size_t len, const struct sockaddr_in6 *from)
+{
+	int phase = msg[1] & MESHVPN_FLAG_KEY_PHASE;
+	struct mv_keyslot *k = &n->session.slot[phase];
+	uint64_t counter = header_counter(msg);
+	uint8_t ad[MESHVPN_HDR_LEN], *plain = msg + MESHVPN_HDR_LEN;
+	int p;
+
+	if (!k->valid) {
+		n->stats.nokey_drops++;
+		/* The peer has keys we lost (a restart): agree on new ones. */
+		mv_session_start(n);
+		return;
+	}
+	if (!mv_replay_check(&k->replay, counter)) {
+		n->stats.replay_drops++;
+		return;
+	}
+	/*
+	 * Nothing authenticates cipher none: accept it only from where the
+	 * sender's packets come, its own endpoint or its relay's.
+	 */
+	if (k->cipher == MV_CIPHER_NONE && from && !from_next_hop(n, from)) {
+		n->stats.decrypt_errors++;
+		return;
+	}
+	header_ad(msg, ad);
+	p = mv_aead_open(k->rx, counter, ad, sizeof(ad), plain,
+			 len - MESHVPN_HDR_LEN, plain);
+	if (p < 0) {
+		n->stats.decrypt_errors++;
+		return;
+	}
+	if (!mv_replay_update(&k->replay, counter)) {
+		n->stats.replay_drops++;
+		return;
+	}
+	mv_session_rx_phase(n, phase);
+	if (from && k->cipher != MV_CIPHER_NONE &&
+	    msg[MESHVPN_HDR_TTL_OFFSET] == MESHVPN_DEFAULT_TTL)
+		mv_udp_set_direct(n, from);
+	if (!p)
+		return;	/* keepalive */
+	if (is_broadcast(plain, p)) {
+		struct mv_node *origin = route_of(d, plain, p, true);
+
+		/* Forwarded along the tree: it comes from any other node. */
+		if (!origin || origin == d->self) {
+			n->stats.rpf_drops++;
+			return;
+		}
+		n->stats.rx_packets++;
+		n->stats.rx_bytes += p;
+		if (write(d->tun_fd, plain, p) < 0)
+			mv_info(5, "Writing to %s: %s", d->ifname, strerror(errno));
+		/* send_packet() reuses pkt2, never d->pkt, where plain is. */
+		broadcast(d, plain, p, n);
+		return;
+	}
+	if (route_of(d, plain, p, true) != n) {
+		n->stats.rpf_drops++;
+		return;
+	}
+	n->stats.rx_packets++;
+	n->stats.rx_bytes += p;
+	if (write(d->tun_fd, plain, p) < 0)
+		mv_info(5, "Writing to %s: %s", d->ifname, strerror(errno));
+}
+
+static bool is_endpoint_of_known(struct mv_daemon *d, struct mv_node *src,
+				 const struct sockaddr_in6 *from)
+{
+	struct mv_node *m;
+
+	if (src && src->direct && mv_sockaddr_equal(&src->endpoint, from))
+		return true;
+	for (m = d->nodes; m; m = m->next)
+		if (m->direct && mv_sockaddr_equal(&m->endpoint, from))
+			return true;
+	return false;
+}
+
+/* Section 7: forward a message for another node, unchanged but its TTL. */
+static void relay(struct mv_daemon *d, struct mv_node *src, uint64_t dst_id,
+		  uint8_t *msg, size_t len, const struct sockaddr_in6 *from)
+{
+	struct mv_node *dst = mv_node_find_id(d, dst_id);
+
+	if ((from && !is_endpoint_of_known(d, src, from)) || !dst ||
+	    !(dst->reachable || dst->direct) || !src || src == d->self ||
+	    src == dst ||
+	    msg[MESHVPN_HDR_TTL_OFFSET] <= 1) {
+		d->udp_stats.relay_refused++;
+		return;
+	}
+	msg[MESHVPN_HDR_TTL_OFFSET]--;
+	if (from && dst->direct && mv_sockaddr_equal(&dst->endpoint, from)) {
+		d->udp_stats.relay_refused++;
+		return;
+	}
+	dst->stats.relayed_packets++;
+	dst->stats.relayed_bytes += len;
+	transmit(d, dst, msg, len);
+}
+
+/* One UDP message, from @from (UDP) or from a meta connection (NULL). */
+static void receive_message(struct mv_daemon *d, uint8_t *msg, size_t len,
+			    const struct sockaddr_in6 *from)
+{
+	const struct meshvpn_hdr *h = (const struct meshvpn_hdr *)msg;
+	uint64_t dst, src;
+	struct mv_node *n;
+
+	if (len < MESHVPN_HDR_LEN || !h->type || h->type > MESHVPN_MSG_SESSION ||
+	    (h->flags & ~MESHVPN_FLAGS_KNOWN) || h->reserved) {
+		d->udp_stats.malformed++;
+		return;
+	}
+	dst = meshvpn_node_id_get(h->dst);
+	src = meshvpn_node_id_get(h->src);
+	n = mv_node_find_id(d, src);
+	if (dst != d->self->id) {
+		relay(d, n, dst, msg, len, from);
+		return;
+	}
+	if (!n || n == d->self) {
+		d->udp_stats.unknown_src++;
+		return;
+	}
+	switch (h->type) {
+	case MESHVPN_MSG_DATA:
+		/* Over TCP to a node whose data meshvpn.ko handles. */
+		if (d->kernel && !from)
+			mv_kernel_inject(d, msg, len);
+		else
+			receive_data(d, n, msg, len, from);
+		break;
+	case MESHVPN_MSG_PROBE:
+		if (from)
+			receive_probe(d, n, msg, len, from);
+		break;
+	case MESHVPN_MSG_PROBE_REPLY:
+		if (from)
+			receive_reply(d, n, msg, len, from);
+		break;
+	case MESHVPN_MSG_SESSION:
+		/* The handshake inside is signed end to end. */
+		mv_session_receive(d, msg + MESHVPN_HDR_LEN, len - MESHVPN_HDR_LEN);
+		break;
+	default:
+		d->udp_stats.malformed++;
+	}
+}
+
+static void udp_readable(void *ctx, uint32_t events)
+{
+	struct mv_daemon *d = ctx;
+	struct mv_udp_batch *b = d->rx;
+	int budget = 8, got, i;
+
+	(void)events;
+	while (budget--) {
+		for (i = 0; i < MV_BATCH; i++) {
+			b->iov[i].iov_len = MV_PKT_MAX;
+			b->msg[i].msg_hdr.msg_namelen = sizeof(b->addr[i]);
+		}
+		got = recvmmsg(d->udp_fd, b->msg, MV_BATCH, MSG_DONTWAIT, NULL);
+		if (got <= 0)
+			break;
+		for (i = 0; i < got; i++)
+			receive_message(d, b->buf[i], b->msg[i].msg_len,
+					&b->addr[i]);
+		if (got < MV_BATCH)
+			break;
+	}
+	mv_udp_flush(d);
+}
+
+void mv_udp_from_meta(struct mv_daemon *d, struct mv_conn *c,
+		      const uint8_t *pt, size_t len)
+{
+	char err[MV_META_ERRLEN];
+	const uint8_t *msg;
+	size_t mlen;
+
+	if (mv_meta_udp_decode(pt, len, &msg, &mlen, err)) {
+		mv_meta_close(c, err);
+		return;
+	}
+	if (mlen > MV_PKT_MAX)
+		return;
+	memcpy(d->pkt, msg, mlen);
+	receive_message(d, d->pkt, mlen, NULL);
+}
+
+void mv_udp_from_kernel(struct mv_daemon *d, const uint8_t *msg, size_t len)
+{
+	const struct meshvpn_hdr *h = (const struct meshvpn_hdr *)msg;
+	struct mv_node *dst, *src;
+
+	if (len < MESHVPN_HDR_LEN) {
+		d->udp_stats.malformed++;
+		return;
+	}
+	dst = mv_node_find_id(d, meshvpn_node_id_get(h->dst));
+	if (!dst || dst == d->self) {
+		d->udp_stats.malformed++;
+		return;
+	}
+	/* The kernel relayed it: counted as the daemon's relaying. */
+	src = mv_node_find_id(d, meshvpn_node_id_get(h->src));
+	if (src != d->self) {
+		dst->stats.relayed_packets++;
+		dst->stats.relayed_bytes += len;
+	}
+	transmit(d, dst, msg, len);
+}
+
+/* ---- the TUN side ---- */
+
+static uint16_t checksum(const void *p, size_t len, uint32_t sum)
+{
+	const uint8_t *b = p;
+
+	while (len > 1) {
+		sum += b[0] << 8 | b[1];
+		b += 2;
+		len -= 2;
+	}
+	if (len)
+		sum += b[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+/*
+ * "Network unreachable" back into the TUN, as a router would answer a
+ * packet for which no Subnet exists.
+ */
+static void icmp_unreachable(struct mv_daemon *d, const uint8_t *pkt, size_t len)
+{
+	uint8_t out[576];
+	size_t quote;
+
+	if (pkt[0] >> 4 == 4) {
+		struct iphdr *ip = (struct iphdr *)out;
+		struct icmphdr *icmp = (struct icmphdr *)(out + 20);
+
+		if (pkt[9] == IPPROTO_ICMP && len > 20 && pkt[20] != ICMP_ECHO)
+			return;	/* never answer an error with an error */
+		quote = len < sizeof(out) - 28 ? len : sizeof(out) - 28;
+		memset(out, 0, 28);
+		ip->version = 4;
+		ip->ihl = 5;
+		ip->tot_len = htons(28 + quote);
+		ip->ttl = 64;
+		ip->protocol = IPPROTO_ICMP;
+		memcpy(&ip->saddr, pkt + 16, 4);	/* as if from the destination */
+		memcpy(&ip->daddr, pkt + 12, 4);
+		ip->check = htons(checksum(out, 20, 0));
+		icmp->type = ICMP_DEST_UNREACH;
+		icmp->code = ICMP_NET_UNREACH;
+		memcpy(out + 28, pkt, quote);
+		icmp->checksum = htons(checksum(out + 20, 8 + quote, 0));
+		if (write(d->tun_fd, out, 28 + quote) < 0)
+			return;
+	} else {
+		struct ip6_hdr *ip6 = (struct ip6_hdr *)out;
+		struct icmp6_hdr *icmp = (struct icmp6_hdr *)(out + 40);
+		uint32_t sum = 0;
+		size_t i;
+
+		if (pkt[6] == IPPROTO_ICMPV6 && len > 40 && pkt[40] < 128)
+			return;
+		quote = len < sizeof(out) - 48 ? len : sizeof(out) - 48;
+		memset(out, 0, 48);
+		ip6->ip6_flow = htonl(6u << 28);
+		ip6->ip6_plen = htons(8 + quote);
+		ip6->ip6_nxt = IPPROTO_ICMPV6;
+		ip6->ip6_hlim = 64;
+		memcpy(&ip6->ip6_src, pkt + 24, 16);
+		memcpy(&ip6->ip6_dst, pkt + 8, 16);
+		icmp->icmp6_type = ICMP6_DST_UNREACH;
+		icmp->icmp6_code = ICMP6_DST_UNREACH_NOROUTE;
+		memcpy(out + 48, pkt, quote);
+		for (i = 8; i < 40; i += 2)
+			sum += out[i] << 8 | out[i + 1];
+		sum += 8 + quote + IPPROTO_ICMPV6;
+		icmp->icmp6_cksum = htons(checksum(out + 40, 8 + quote, sum));
+		if (write(d->tun_fd, out, 48 + quote) < 0)
+			return;
+	}
+}
+
+static void tun_readable(void *ctx, uint32_t events)
+{
+	struct mv_daemon *d = ctx;
+	int budget = 256;
+
+	(void)events;
+	while (budget--) {
+		uint8_t *pkt = d->pkt + HEADROOM;
+		ssize_t len = read(d->tun_fd, pkt, MV_PKT_MAX - HEADROOM);
+		struct mv_node *n;
+
+		if (len <= 0)
+			break;
+		if (is_broadcast(pkt, len)) {
+			broadcast(d, pkt, len, NULL);
+			continue;
+		}
+		n = route_of(d, pkt, len, false);
+		if (!n) {
+			d->udp_stats.no_route++;
+			if (len >= 40 || (len >= 20 && pkt[0] >> 4 == 4))
+				icmp_unreachable(d, pkt, len);
+			continue;
+		}
+		if (n == d->self) {
+			mv_info(5, "Dropping a packet for ourselves");
+			continue;
+		}
+		send_packet(d, n, pkt, len);
+	}
+	mv_udp_flush(d);
+}
+
+int mv_udp_open(struct mv_daemon *d)
+{
+	int bufsize = 4 << 20, err;
+
+	d->pkt = malloc(MV_PKT_MAX + HEADROOM + MESHVPN_AEAD_TAG_LEN);
+	d->pkt2 = malloc(MV_PKT_MAX + HEADROOM + MESHVPN_AEAD_TAG_LEN +
+			 MESHVPN_HDR_LEN);
+	d->tx = batch_new();
+	d->rx = batch_new();
+	if (!d->pkt || !d->pkt2 || !d->tx || !d->rx ||
+	    !d->tx->buf[MV_BATCH - 1] || !d->rx->buf[MV_BATCH - 1])
+		return -ENOMEM;
+	err = mv_meta_bind_socket(d, SOCK_DGRAM, &d->udp_fd);
+	if (err)
+		return err;
+	setsockopt(d->udp_fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize));
+	setsockopt(d->udp_fd, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof(bufsize));
+	return mv_io_add(d->loop, &d->udp_io, d->udp_fd, EPOLLIN, udp_readable, d);
+}
+
+int mv_tun_start(struct mv_daemon *d)
+{
+	const char *want = d->conf.interface ? d->conf.interface :
+			   d->netname[0] ? d->netname : NULL;
+	struct mv_diag diag;
+	int fd;
+
+	mv_diag_init(&diag);
+	fd = mv_tun_open(d->conf.device, want, TUN_MTU, d->ifname, &diag);
+	if (fd < 0) {
+		mv_err("%s", diag.error ? diag.error : "cannot open the TUN device");
+		mv_diag_free(&diag);
+		return fd;
+	}
+	mv_diag_free(&diag);
+	d->tun_fd = fd;
+	mv_info(0, "%s is a TUN device (userspace data path)", d->ifname);
+	return mv_io_add(d->loop, &d->tun_io, fd, EPOLLIN, tun_readable, d);
+}

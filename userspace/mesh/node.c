@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The node table: every node the daemon knows of, from host files and from
+ * the graph, found by name or by wire id, and the trust in their keys.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/daemon.h"
+#include "lib/log.h"
+
+uint64_t mv_node_id_of(const char *name)
+{
+	struct mv_iov part = { name, strlen(name) };
+	uint8_t hash[MV_HASH_LEN];
+
+	if (mv_sha256(&part, 1, hash))
+		return MESHVPN_NODE_ID_NONE;
+	return meshvpn_node_id_get(hash);
+}
+
+static size_t hash_name(const char *name, size_t buckets)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*name)
+		h = (h ^ (unsigned char)*name++) * 1099511628211ull;
+	return h % buckets;
+}
+
+static size_t hash_id(uint64_t id, size_t buckets)
+{
+	/* Ids are SHA-256 output: already uniform. */
+	return id % buckets;
+}
+
+struct mv_node *mv_node_find(struct mv_daemon *d, const char *name)
+{
+	struct mv_node *n;
+
+	for (n = d->by_name[hash_name(name, d->n_buckets)]; n;
+	     n = n->next_by_name)
+		if (!strcmp(n->name, name))
+			return n;
+	return NULL;
+}
+
+struct mv_node *mv_node_find_id(struct mv_daemon *d, uint64_t id)
+{
+	struct mv_node *n;
+
+	for (n = d->by_id[hash_id(id, d->n_buckets)]; n; n = n->next_by_id)
+		if (n->id == id)
+			return n;
+	return NULL;
+}
+
+static int grow(struct mv_daemon *d)
+{
+	size_t buckets = d->n_buckets ? 4 * d->n_buckets : 256;
+	struct mv_node **by_name = calloc(buckets, sizeof(*by_name));
+	struct mv_node **by_id = calloc(buckets, sizeof(*by_id));
+	struct mv_node *n;
+
+	if (!by_name || !by_id) {
+		free(by_name);
+		free(by_id);
+		return -ENOMEM;
+	}
+	for (n = d->nodes; n; n = n->next) {
+		size_t a = hash_name(n->name, buckets), b = hash_id(n->id, buckets);
+
+		n->next_by_name = by_name[a];
+		by_name[a] = n;
+		n->next_by_id = by_id[b];
+		by_id[b] = n;
+	}
+	free(d->by_name);
+	free(d->by_id);
+	d->by_name = by_name;
+	d->by_id = by_id;
+	d->n_buckets = buckets;
+	return 0;
+}
+
+struct mv_node *mv_node_get(struct mv_daemon *d, const char *name)
+{
+	struct mv_node *n = d->n_buckets ? mv_node_find(d, name) : NULL;
+	struct mv_node *other;
+	uint64_t id;
+	size_t a, b;
+
+	if (n)
+		return n;
+	if (!mv_config_valid_name(name) || strlen(name) > MV_NAME_MAX)
+		return NULL;
+	id = mv_node_id_of(name);
+	if (id == MESHVPN_NODE_ID_NONE || id == MESHVPN_NODE_ID_RESERVED) {
+		mv_err("Node name %s maps to a reserved id; rename it", name);
+		return NULL;
+	}
+	other = d->n_buckets ? mv_node_find_id(d, id) : NULL;
+	if (other) {
+		mv_err("node id collision: %s and %s both map to %012llx; rename one",
+		       other->name, name, (unsigned long long)id);
+		return NULL;
+	}
+	if (d->n_nodes >= d->n_buckets && grow(d))
+		return NULL;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->d = d;
+	strcpy(n->name, name);
+	n->id = id;
+	n->vertex = -1;
+	n->nexthop = n->via = NULL;
+	n->queue_tail = &n->queue;
+	mv_buf_init(&n->state_raw);
+	mv_session_init(n);
+	a = hash_name(name, d->n_buckets);
+	b = hash_id(id, d->n_buckets);
+	n->next_by_name = d->by_name[a];
+	d->by_name[a] = n;
+	n->next_by_id = d->by_id[b];
+	d->by_id[b] = n;
+	n->next = d->nodes;
+	d->nodes = n;
+	d->n_nodes++;
+	return n;
+}
+
+struct mv_identity *mv_node_trusted_key(struct mv_node *n)
+{
+	if (n->host_key)
+		return n->host_key;
+	if (n->d->conf.strict_keys)
+		return NULL;
+	return n->vouched_key;
+}
+
+/*
+ * (Re)load every hosts/NAME: their keys are the ones trusted first. On a
+ * reload, the connection of a node whose key changed or whose host file
+ * went away is closed, since it was authenticated with a key we no longer
+ * trust.
+ */
+int mv_nodes_load_hosts(struct mv_daemon *d)
+{
+	struct mv_node *n;
+	char **names;
+	size_t count, i;
+	int err;
+
+	err = mv_config_list_hosts(d->confdir, &names, &count, NULL);
+	if (err)
+		return err;
+	for (n = d->nodes; n; n = n->next)
+		n->in_hosts = false;
+	for (i = 0; i < count; i++) {
+		struct mv_identity *key = NULL;
+		struct mv_host_config *h;
+		struct mv_diag diag;
+
+		n = mv_node_get(d, names[i]);
+		h = n ? calloc(1, sizeof(*h)) : NULL;
+		if (!h)
+			continue;
+		mv_diag_init(&diag);
+		if (mv_config_load_host(d->confdir, names[i], h, &diag)) {
+			mv_err("%s", diag.error ? diag.error : "cannot read host file");
+			mv_host_config_free(h);
+			free(h);
+			mv_diag_free(&diag);
+			continue;
+		}
+		if (mv_identity_from_host(h, &key, &diag) && n != d->self)
+			mv_info(2, "No public key for %s in its host file: %s",
+				n->name, diag.error ? diag.error : "none");
+		for (size_t w = 0; w < diag.n_warnings; w++)
+			mv_warn("%s", diag.warnings[w]);
+		mv_diag_free(&diag);
+		n->in_hosts = true;
+		if (n->host) {
+			mv_host_config_free(n->host);
+			free(n->host);
+		}
+		n->host = h;
+		if (n->host_key && (!key || !mv_identity_equal(n->host_key, key)) &&
+		    n->conn)
+			mv_meta_close(n->conn, "its host file changed");
+		mv_identity_free(n->host_key);
+		n->host_key = key;
+	}
+	for (n = d->nodes; n; n = n->next) {
+		if (n->in_hosts || (!n->host && !n->host_key))
+			continue;
+		if (n->conn)
+			mv_meta_close(n->conn, "its host file was removed");
+		if (n->host) {
+			mv_host_config_free(n->host);
+			free(n->host);
+			n->host = NULL;
+		}
+		mv_identity_free(n->host_key);
+		n->host_key = NULL;
+	}
+	mv_config_free_names(names, count);
+	return 0;
+}
+
+void mv_nodes_free(struct mv_daemon *d)
+{
+	struct mv_node *n, *next;
+
+	for (n = d->nodes; n; n = next) {
+		next = n->next;
+		mv_session_clear(n);
+		mv_buf_free(&n->session.init_blob);
+		mv_identity_free(n->host_key);
+		mv_identity_free(n->vouched_key);
+		if (n->host) {
+			mv_host_config_free(n->host);
+			free(n->host);
+		}
+		mv_meta_state_free(&n->state);
+		mv_buf_free(&n->state_raw);
+		free(n->subnets);
+		free(n->refused);
+		while (n->queue) {
+			struct mv_queued *q = n->queue;
+
+			n->queue = q->next;
+			free(q);
+		}
+		free(n);
+	}
+	free(d->by_name);
+	free(d->by_id);
+	d->nodes = NULL;
+	d->by_name = d->by_id = NULL;
+	d->n_buckets = d->n_nodes = 0;
+}
+
+const char *mv_path_name(enum mv_path_kind kind)
+{
+	switch (kind) {
+	case MV_PATH_SELF:
+		return "self";
+	case MV_PATH_DIRECT:
+		return "direct";
+	case MV_PATH_RELAY:
+		return "relay";
+	case MV_PATH_TCP:
+		return "tcp";
+	default:
+		return "unreachable";
+	}
+}
+
+bool mv_node_tcp_only(const struct mv_node *n)
+{
+	return n->d->conf.self.tcp_only ||
+	       (n->have_state && (n->state.flags & MV_STATE_F_TCPONLY));
+}
+
+/* How a packet for @n leaves this node now (udp.c sends the same way). */
+enum mv_path_kind mv_node_path(const struct mv_node *n)
+{
+	if (n == n->d->self)
+		return MV_PATH_SELF;
+	if (!n->reachable && !n->direct)
+		return MV_PATH_NONE;
+	if (mv_node_tcp_only(n))
+		return MV_PATH_TCP;
+	if (n->direct)
+		return MV_PATH_DIRECT;
+	if (n->nexthop && n->nexthop != n && n->nexthop->direct &&
+	    !mv_node_tcp_only(n->nexthop))
+		return MV_PATH_RELAY;
+	return MV_PATH_TCP;
+}
+
+static const struct in6_addr *v4mapped(const struct sockaddr_in6 *sa)
+{
+	return IN6_IS_ADDR_V4MAPPED(&sa->sin6_addr) ? &sa->sin6_addr : NULL;
+}
+
+void mv_sockaddr_format(const struct sockaddr_in6 *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (v4mapped(sa)) {
+		inet_ntop(AF_INET, &sa->sin6_addr.s6_addr[12], host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(sa->sin6_port));
+	} else {
+		inet_ntop(AF_INET6, &sa->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(sa->sin6_port));
+	}
+}
+
+void mv_sockaddr_tinc(const struct sockaddr_in6 *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (v4mapped(sa))
+		inet_ntop(AF_INET, &sa->sin6_addr.s6_addr[12], host, sizeof(host));
+	else
+		inet_ntop(AF_INET6, &sa->sin6_addr, host, sizeof(host));
+	snprintf(buf, len, "%s port %u", host, ntohs(sa->sin6_port));
+}
+
+void mv_sockaddr_to_wire(const struct sockaddr_in6 *sa, struct mv_wire_addr *w)
+{
+	memset(w, 0, sizeof(*w));
+	if (v4mapped(sa)) {
+		w->family = 4;
+		memcpy(w->addr, &sa->sin6_addr.s6_addr[12], 4);
+	} else {
+		w->family = 6;
+		memcpy(w->addr, &sa->sin6_addr, 16);
+	}
+	w->port = ntohs(sa->sin6_port);
+}
+
+void mv_wire_to_sockaddr(const struct mv_wire_addr *w, struct sockaddr_in6 *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sin6_family = AF_INET6;
+	sa->sin6_port = htons(w->port);
+	if (w->family == 4) {
+		sa->sin6_addr.s6_addr[10] = 0xff;
+		sa->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&sa->sin6_addr.s6_addr[12], w->addr, 4);
+	} else {
+		memcpy(&sa->sin6_addr, w->addr, 16);
+	}
+}
+
+bool mv_sockaddr_equal(const struct sockaddr_in6 *a, const struct sockaddr_in6 *b)
+{
+	return a->sin6_port == b->sin6_port &&
+	       !memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr));
+}

@@ -1,0 +1,866 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Meta connections (Documentation/protocol.md, section 9): the TCP listener,
+ * outgoing ConnectTo attempts with backoff, the HELLO/AUTH handshake, the
+ * encrypted record layer, pings and duplicate resolution. What the records
+ * carry is handled by state.c, session.c and udp.c.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "daemon/daemon.h"
+#include "crypto/handshake.h"
+#include "lib/log.h"
+
+#define RECORD_MAX	(MV_META_MAX_PLAINTEXT + MESHVPN_AEAD_TAG_LEN)
+#define OUT_MAX		(4u << 20)	/* a peer this far behind is dead */
+
+static void conn_io(void *ctx, uint32_t events);
+static void conn_timer(void *ctx);
+static void outgoing_try(struct mv_outgoing *o);
+
+static void conn_label(const struct mv_conn *c, char *buf, size_t len)
+{
+	char addr[80];
+
+	mv_sockaddr_tinc(&c->addr, addr, sizeof(addr));
+	snprintf(buf, len, "%s (%s)", c->name[0] ? c->name : "<unknown>", addr);
+}
+
+static struct mv_conn *conn_new(struct mv_daemon *d, int fd,
+				const struct sockaddr_in6 *addr)
+{
+	struct mv_conn *c = calloc(1, sizeof(*c));
+	int one = 1;
+
+	if (!c)
+		return NULL;
+	c->in = malloc(2 + RECORD_MAX);
+	if (!c->in) {
+		free(c);
+		return NULL;
+	}
+	c->d = d;
+	c->fd = fd;
+	c->addr = *addr;
+	mv_buf_init(&c->out);
+	mv_buf_init(&c->hello_ours);
+	mv_buf_init(&c->hello_theirs);
+	mv_timer_init(&c->timer, conn_timer, c);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->next = d->conns;
+	d->conns = c;
+	return c;
+}
+
+static void conn_wipe(struct mv_conn *c)
+{
+	mv_wipe(&c->eph, sizeof(c->eph));
+	mv_aead_free(c->tx);
+	mv_aead_free(c->rx);
+	c->tx = c->rx = NULL;
+}
+
+void mv_meta_close(struct mv_conn *c, const char *why)
+{
+	struct mv_daemon *d = c->d;
+	char label[160];
+
+	if (c->state == MV_CONN_CLOSED)
+		return;
+	conn_label(c, label, sizeof(label));
+	if (c->state == MV_CONN_ACTIVE)
+		mv_info(1, "Closing connection with %s: %s", label, why);
+	else
+		mv_info(1, "Connection with %s failed: %s", label, why);
+	mv_io_del(d->loop, &c->io);
+	mv_timer_cancel(d->loop, &c->timer);
+	close(c->fd);
+	c->fd = -1;
+	conn_wipe(c);
+	if (c->node && c->node->conn == c) {
+		c->node->conn = NULL;
+		mv_state_changed(d);
+	}
+	if (c->outgoing && c->outgoing->conn == c) {
+		struct mv_outgoing *o = c->outgoing;
+
+		o->conn = NULL;
+		/*
+		 * A connection that worked is retried after a second, from
+		 * fresh addresses; a failed attempt moves on to the next
+		 * address, then backs off like tinc (outgoing_try).
+		 */
+		if (d->stopping)
+			;
+		else if (c->state == MV_CONN_ACTIVE)
+			mv_timer_arm(d->loop, &o->retry, 1000);
+		else
+			outgoing_try(o);
+	}
+	c->state = MV_CONN_CLOSED;
+}
+
+/* Free closed connections: only between event batches (event.c). */
+void mv_meta_reap(struct mv_daemon *d)
+{
+	struct mv_conn **pp = &d->conns, *c;
+
+	while ((c = *pp)) {
+		if (c->state != MV_CONN_CLOSED) {
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		mv_buf_free(&c->out);
+		mv_buf_free(&c->hello_ours);
+		mv_buf_free(&c->hello_theirs);
+		free(c->in);
+		free(c);
+	}
+}
+
+void mv_meta_close_all(struct mv_daemon *d)
+{
+	struct mv_conn *c;
+
+	for (c = d->conns; c; c = c->next)
+		mv_meta_close(c, "shutting down");
+}
+
+/* ---- output ---- */
+
+static void conn_flush(struct mv_conn *c)
+{
+	while (c->out_off < c->out.len) {
+		ssize_t n = write(c->fd, c->out.data + c->out_off,
+				  c->out.len - c->out_off);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			mv_meta_close(c, strerror(errno));
+			return;
+		}
+		c->out_off += n;
+	}
+	if (c->out_off == c->out.len) {
+		mv_buf_reset(&c->out);
+		c->out_off = 0;
+	}
+	mv_io_set(c->d->loop, &c->io, EPOLLIN |
+		  (c->out.len ? EPOLLOUT : 0));
+}
+
+static int send_record(struct mv_conn *c, const void *body, size_t len)
+{
+	if (c->state == MV_CONN_CLOSED)
+		return -EPIPE;
+	if (c->out.len - c->out_off > OUT_MAX) {
+		mv_meta_close(c, "peer does not read its data");
+		return -EPIPE;
+	}
+	if (mv_buf_put_u16(&c->out, len) || mv_buf_put(&c->out, body, len))
+		return -ENOMEM;
+	return 0;
+}
+
+int mv_meta_send(struct mv_conn *c, const void *pt, size_t len)
+{
+	size_t rlen = len + MESHVPN_AEAD_TAG_LEN;
+	uint8_t lenbytes[2] = { rlen >> 8, rlen & 0xff };
+	static const uint8_t zero_tag[MESHVPN_AEAD_TAG_LEN];
+	size_t at;
+	int n;
+
+	if (c->state == MV_CONN_CLOSED || !c->tx)
+		return -ENOTCONN;
+	if (len > MV_META_MAX_PLAINTEXT)
+		return -EMSGSIZE;
+	if (c->out.len - c->out_off > OUT_MAX) {
+		mv_meta_close(c, "peer does not read its data");
+		return -EPIPE;
+	}
+	if (mv_buf_put(&c->out, lenbytes, 2))
+		return -ENOMEM;
+	at = c->out.len;
+	/* The plaintext, then room for the tag; sealed in place. */
+	if (mv_buf_put(&c->out, pt, len) ||
+	    mv_buf_put(&c->out, zero_tag, sizeof(zero_tag)))
+		return -ENOMEM;
+	n = mv_aead_seal(c->tx, c->tx_counter++, lenbytes, 2,
+			 c->out.data + at, len, c->out.data + at);
+	if (n < 0) {
+		mv_meta_close(c, "encryption failed");
+		return n;
+	}
+	c->out.len = at + n;
+	conn_flush(c);
+	return 0;
+}
+
+void mv_meta_broadcast(struct mv_daemon *d, const void *pt, size_t len,
+		       struct mv_conn *except)
+{
+	struct mv_conn *c;
+
+	for (c = d->conns; c; c = c->next)
+		if (c != except && c->state == MV_CONN_ACTIVE)
+			mv_meta_send(c, pt, len);
+}
+
+/* ---- handshake ---- */
+
+static int send_hello(struct mv_conn *c)
+{
+	struct mv_daemon *d = c->d;
+	struct mv_meta_hello h = {
+		.major = MV_META_VERSION_MAJOR,
+		.minor = MV_META_VERSION_MINOR,
+	};
+
+	strcpy(h.name, d->self->name);
+	if (mv_x25519_generate(&c->eph) || mv_random(h.random, sizeof(h.random)))
+		return -EIO;
+	memcpy(h.ephemeral, c->eph.pub, sizeof(h.ephemeral));
+	if (mv_meta_hello_encode(&c->hello_ours, &h))
+		return -ENOMEM;
+	c->hello_sent = mv_loop_now(d->loop);
+	c->state = MV_CONN_HELLO;
+	mv_timer_arm(d->loop, &c->timer, MV_AUTH_TIMEOUT * 1000);
+	if (send_record(c, c->hello_ours.data, c->hello_ours.len))
+		return -ENOMEM;
+	conn_flush(c);
+	return 0;
+}
+
+static void build_auth_message(const struct mv_conn *c, bool initiator_signs,
+			       uint8_t *msg, size_t *len)
+{
+	size_t n = strlen(MV_META_AUTH_CONTEXT);
+
+	memcpy(msg, MV_META_AUTH_CONTEXT, n);
+	msg[n++] = initiator_signs ? 0 : 1;
+	memcpy(msg + n, c->th, sizeof(c->th));
+	*len = n + sizeof(c->th);
+}
+
+static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
+{
+	struct mv_daemon *d = c->d;
+	bool initiator = c->outgoing != NULL;
+	uint8_t k_i2r[MV_KEY_LEN], k_r2i[MV_KEY_LEN];
+	uint8_t msg[64 + MV_HASH_LEN];
+	char err[MV_META_ERRLEN], label[160];
+	struct mv_meta_hello h;
+	struct mv_identity *key;
+	struct mv_buf auth;
+	uint8_t *sig = NULL;
+	size_t sig_len, mlen;
+	struct mv_node *n;
+	int rc;
+
+	if (mv_meta_hello_decode(body, len, &h, err)) {
+		mv_meta_close(c, err);
+		return;
+	}
+	if (initiator && strcmp(h.name, c->name)) {
+		snprintf(err, sizeof(err), "peer says it is %s", h.name);
+		mv_meta_close(c, err);
+		return;
+	}
+	strcpy(c->name, h.name);
+	conn_label(c, label, sizeof(label));
+	if (!strcmp(h.name, d->self->name)) {
+		mv_meta_close(c, "peer uses our own name");
+		return;
+	}
+	/* Only a node we already trust gets a table entry. */
+	n = mv_node_find(d, h.name);
+	key = n ? mv_node_trusted_key(n) : NULL;
+	if (!key) {
+		mv_warn("Peer %s had unknown identity (no trusted key for %s)",
+			label, h.name);
+		mv_meta_close(c, "unknown node");
+		return;
+	}
+	if (mv_buf_put(&c->hello_theirs, body, len))
+		goto nomem;
+	if (initiator)
+		rc = mv_transcript_hash(c->hello_ours.data, c->hello_ours.len,
+					body, len, c->th);
+	else
+		rc = mv_transcript_hash(body, len, c->hello_ours.data,
+					c->hello_ours.len, c->th);
+	rc = rc ?: mv_meta_derive(c->eph.priv, h.ephemeral, c->th, k_i2r, k_r2i);
+	mv_wipe(&c->eph, sizeof(c->eph));
+	if (!rc) {
+		c->tx = mv_aead_new(MV_CIPHER_CHACHA20_POLY1305,
+				    initiator ? k_i2r : k_r2i);
+		c->rx = mv_aead_new(MV_CIPHER_CHACHA20_POLY1305,
+				    initiator ? k_r2i : k_i2r);
+	}
+	mv_wipe(k_i2r, sizeof(k_i2r));
+	mv_wipe(k_r2i, sizeof(k_r2i));
+	if (rc || !c->tx || !c->rx) {
+		mv_meta_close(c, "key agreement failed");
+		return;
+	}
+	c->node = n;
+	c->state = MV_CONN_AUTH;
+
+	build_auth_message(c, initiator, msg, &mlen);
+	if (mv_identity_sign(d->key, msg, mlen, &sig, &sig_len)) {
+		mv_meta_close(c, "cannot sign");
+		return;
+	}
+	mv_buf_init(&auth);
+	rc = mv_meta_auth_encode(&auth, mv_identity_type(d->key), sig, sig_len);
+	free(sig);
+	if (!rc)
+		mv_meta_send(c, auth.data, auth.len);
+	mv_buf_free(&auth);
+	if (rc)
+		goto nomem;
+	return;
+nomem:
+	mv_meta_close(c, "out of memory");
+}
+
+static void activate(struct mv_conn *c)
+{
+	struct mv_daemon *d = c->d;
+	struct mv_node *n = c->node;
+	struct mv_conn *old = n->conn;
+	char label[160];
+	uint64_t now = mv_loop_now(d->loop);
+
+	if (old && old != c && old->state == MV_CONN_ACTIVE) {
+		/*
+		 * Both sides connected at once: keep the connection
+		 * initiated by the node whose name sorts first, so both
+		 * ends close the same one.
+		 */
+		const char *init_new = c->outgoing ? d->self->name : n->name;
+		const char *init_old = old->outgoing ? d->self->name : n->name;
+
+		if (strcmp(init_new, init_old) > 0) {
+			mv_meta_close(c, "duplicate connection");
+			return;
+		}
+		old->node = NULL;
+		mv_meta_close(old, "duplicate connection");
+	}
+	c->state = MV_CONN_ACTIVE;
+	n->conn = c;
+	c->rtt_ms = now > c->hello_sent ? now - c->hello_sent : 1;
+	c->last_rx = now;
+	if (c->outgoing) {
+		c->outgoing->timeout = 0;
+		c->outgoing->next_addr = 0;
+	}
+	conn_label(c, label, sizeof(label));
+	mv_info(1, "Connection with %s activated", label);
+	mv_timer_arm(d->loop, &c->timer, d->conf.ping_interval * 1000ull);
+	mv_state_sync(c);
+	mv_state_changed(d);
+	/* Neighbours talk UDP too: one of them starts the session. */
+	if (strcmp(d->self->name, n->name) < 0)
+		mv_session_start(n);
+}
+
+static void receive_auth(struct mv_conn *c, const uint8_t *pt, size_t len)
+{
+	bool initiator = c->outgoing != NULL;
+	struct mv_identity *key = mv_node_trusted_key(c->node);
+	char err[MV_META_ERRLEN];
+	uint8_t msg[64 + MV_HASH_LEN];
+	struct mv_meta_auth a;
+	size_t mlen;
+
+	if (mv_meta_auth_decode(pt, len, &a, err)) {
+		mv_meta_close(c, err);
+		return;
+	}
+	if (!key || a.key_type != mv_identity_type(key)) {
+		mv_meta_close(c, "peer uses another type of key");
+		return;
+	}
+	build_auth_message(c, !initiator, msg, &mlen);
+	if (mv_identity_verify(key, msg, mlen, a.sig, a.sig_len)) {
+		char label[160];
+
+		conn_label(c, label, sizeof(label));
+		mv_warn("Peer %s failed authentication: wrong key", label);
+		mv_meta_close(c, "authentication failed");
+		return;
+	}
+	activate(c);
+}
+
+static void receive_ping(struct mv_conn *c, const uint8_t *pt, size_t len)
+{
+	char err[MV_META_ERRLEN];
+	uint64_t token;
+	struct mv_buf b;
+
+	if (mv_meta_ping_decode(pt, len, &token, err)) {
+		mv_meta_close(c, err);
+		return;
+	}
+	if (pt[0] == MV_META_PING) {
+		mv_buf_init(&b);
+		if (!mv_meta_ping_encode(&b, MV_META_PONG, token))
+			mv_meta_send(c, b.data, b.len);
+		mv_buf_free(&b);
+		return;
+	}
+	if (c->ping_sent && token == c->ping_token) {
+		uint64_t now = mv_loop_now(c->d->loop);
+		uint32_t rtt = now > c->ping_sent ? now - c->ping_sent : 1;
+		uint32_t old = c->rtt_ms;
+
+		c->ping_sent = 0;
+		c->rtt_ms = rtt;
+		mv_timer_arm(c->d->loop, &c->timer,
+			     c->d->conf.ping_interval * 1000ull);
+		/* Re-announce only for a change that moves paths. */
+		if (rtt > old + old / 4 + 2 || rtt + rtt / 4 + 2 < old)
+			mv_state_changed(c->d);
+	}
+}
+
+static void receive_record(struct mv_conn *c, uint8_t *body, size_t len)
+{
+	uint8_t lenbytes[2] = { len >> 8, len & 0xff };
+	char err[64];
+	int n, type;
+
+	if (c->state == MV_CONN_HELLO) {
+		receive_hello(c, body, len);
+		return;
+	}
+	n = mv_aead_open(c->rx, c->rx_counter++, lenbytes, 2, body, len, body);
+	if (n < 0) {
+		mv_meta_close(c, "record failed authentication");
+		return;
+	}
+	type = mv_meta_type(body, n);
+	c->last_rx = mv_loop_now(c->d->loop);
+	if (c->state == MV_CONN_AUTH) {
+		if (type != MV_META_AUTH) {
+			mv_meta_close(c, "expected AUTH");
+			return;
+		}
+		receive_auth(c, body, n);
+		return;
+	}
+	mv_info(4, "Got message type %d (%d bytes) from %s", type, n, c->name);
+	switch (type) {
+	case MV_META_PING:
+	case MV_META_PONG:
+		receive_ping(c, body, n);
+		break;
+	case MV_META_STATE:
+		mv_state_receive(c, body, n);
+		break;
+	case MV_META_SESSION:
+		mv_session_receive(c->d, body, n);
+		break;
+	case MV_META_UDP:
+		mv_udp_from_meta(c->d, c, body, n);
+		break;
+	default:
+		snprintf(err, sizeof(err), "unexpected message type %d", type);
+		mv_meta_close(c, err);
+	}
+}
+
+static void conn_read(struct mv_conn *c)
+{
+	for (;;) {
+		size_t want, rlen;
+		ssize_t n;
+
+		want = c->in_len < 2 ? 2 : 2 + ((size_t)c->in[0] << 8 | c->in[1]);
+		n = read(c->fd, c->in + c->in_len, want - c->in_len);
+		if (n == 0) {
+			mv_meta_close(c, "closed by peer");
+			return;
+		}
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				mv_meta_close(c, strerror(errno));
+			return;
+		}
+		c->in_len += n;
+		if (c->in_len < 2)
+			continue;
+		rlen = (size_t)c->in[0] << 8 | c->in[1];
+		if (!rlen || rlen > RECORD_MAX) {
+			mv_meta_close(c, "bad record length");
+			return;
+		}
+		if (c->in_len < 2 + rlen)
+			continue;
+		c->in_len = 0;
+		receive_record(c, c->in + 2, rlen);
+		if (c->state == MV_CONN_CLOSED)
+			return;
+	}
+}
+
+static void connect_done(struct mv_conn *c)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	if (err) {
+		mv_meta_close(c, strerror(err));
+		return;
+	}
+	if (send_hello(c))
+		mv_meta_close(c, "cannot start the handshake");
+}
+
+static void conn_io(void *ctx, uint32_t events)
+{
+	struct mv_conn *c = ctx;
+
+	if (c->state == MV_CONN_CONNECTING) {
+		if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+			connect_done(c);
+		return;
+	}
+	if (events & EPOLLOUT)
+		conn_flush(c);
+	if (c->state != MV_CONN_CLOSED && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		conn_read(c);
+}
+
+static void conn_timer(void *ctx)
+{
+	struct mv_conn *c = ctx;
+	struct mv_daemon *d = c->d;
+	uint64_t now = mv_loop_now(d->loop);
+	struct mv_buf b;
+
+	if (c->state != MV_CONN_ACTIVE) {
+		mv_meta_close(c, c->state == MV_CONN_CONNECTING ?
+			      "timed out connecting" : "timed out during authentication");
+		return;
+	}
+	if (c->ping_sent) {
+		mv_meta_close(c, "timed out (no PONG)");
+		return;
+	}
+	mv_buf_init(&b);
+	c->ping_token = mv_random_u64();
+	c->ping_sent = now;
+	if (!mv_meta_ping_encode(&b, MV_META_PING, c->ping_token))
+		mv_meta_send(c, b.data, b.len);
+	mv_buf_free(&b);
+	if (c->state == MV_CONN_ACTIVE) {
+		/* The PONG must come within PingTimeout; then PingInterval. */
+		mv_timer_arm(d->loop, &c->timer, d->conf.ping_timeout * 1000ull);
+	}
+}
+
+/* ---- listening ---- */
+
+static void accept_one(void *ctx, uint32_t events)
+{
+	struct mv_daemon *d = ctx;
+	struct sockaddr_in6 addr;
+	socklen_t len = sizeof(addr);
+	struct mv_conn *c;
+	char label[80];
+	int fd;
+
+	(void)events;
+	fd = accept4(d->tcp_fd, (struct sockaddr *)&addr, &len,
+		     SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	c = conn_new(d, fd, &addr);
+	if (!c) {
+		close(fd);
+		return;
+	}
+	mv_sockaddr_tinc(&addr, label, sizeof(label));
+	mv_info(1, "Connection from %s", label);
+	if (mv_io_add(d->loop, &c->io, fd, EPOLLIN, conn_io, c) || send_hello(c))
+		mv_meta_close(c, "cannot set up the connection");
+}
+
+static int bind_address(struct mv_daemon *d, struct sockaddr_in6 *sa)
+{
+	struct addrinfo hints = { .ai_family = AF_INET6, .ai_flags = AI_V4MAPPED |
+				  AI_NUMERICHOST };
+	struct addrinfo *res;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sin6_family = AF_INET6;
+	sa->sin6_port = htons(d->conf.port);
+	sa->sin6_addr = in6addr_any;
+	if (!d->conf.n_bind_to || !d->conf.bind_to[0].host)
+		return 0;
+	if (d->conf.n_bind_to > 1)
+		mv_warn("Only the first BindToAddress is used");
+	if (getaddrinfo(d->conf.bind_to[0].host, NULL, &hints, &res)) {
+		mv_err("BindToAddress %s is not a numeric address",
+		       d->conf.bind_to[0].host);
+		return -EINVAL;
+	}
+	sa->sin6_addr = ((struct sockaddr_in6 *)res->ai_addr)->sin6_addr;
+	if (d->conf.bind_to[0].port_given)
+		sa->sin6_port = htons(d->conf.bind_to[0].port);
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* One dual-stack socket (IPv4 as mapped addresses), or IPv6 only. */
+int mv_meta_bind_socket(struct mv_daemon *d, int type, int *out)
+{
+	int one = 1, v6only = d->conf.address_family == MV_AF_IPV6;
+	struct sockaddr_in6 sa;
+	char label[80];
+	int fd, err;
+
+	err = bind_address(d, &sa);
+	if (err)
+		return err;
+	fd = socket(AF_INET6, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+		mv_sockaddr_tinc(&sa, label, sizeof(label));
+		mv_err("Can't bind to %s/%s: %s", label,
+		       type == SOCK_STREAM ? "tcp" : "udp", strerror(errno));
+		close(fd);
+		return err;
+	}
+	*out = fd;
+	return 0;
+}
+
+int mv_meta_listen(struct mv_daemon *d)
+{
+	int err = mv_meta_bind_socket(d, SOCK_STREAM, &d->tcp_fd);
+
+	if (err)
+		return err;
+	if (listen(d->tcp_fd, 64) < 0)
+		return -errno;
+	return mv_io_add(d->loop, &d->tcp_io, d->tcp_fd, EPOLLIN, accept_one, d);
+}
+
+/* ---- outgoing ---- */
+
+static bool family_allowed(const struct mv_daemon *d, const struct sockaddr_in6 *sa)
+{
+	bool v4 = IN6_IS_ADDR_V4MAPPED(&sa->sin6_addr);
+
+	return d->conf.address_family == MV_AF_ANY ||
+	       (d->conf.address_family == MV_AF_IPV4) == v4;
+}
+
+static void add_addr(struct mv_outgoing *o, const struct sockaddr_in6 *sa)
+{
+	struct sockaddr_in6 *grown;
+	size_t i;
+
+	if (!family_allowed(o->d, sa))
+		return;
+	for (i = 0; i < o->n_addrs; i++)
+		if (mv_sockaddr_equal(&o->addrs[i], sa))
+			return;
+	grown = realloc(o->addrs, (o->n_addrs + 1) * sizeof(*grown));
+	if (!grown)
+		return;
+	o->addrs = grown;
+	o->addrs[o->n_addrs++] = *sa;
+}
+
+/*
+ * Addresses for @o: its host file's Address lines (names resolved here,
+ * blocking, as tinc does), then where its neighbours see it in the graph.
+ */
+static void resolve(struct mv_outgoing *o)
+{
+	struct mv_daemon *d = o->d;
+	struct mv_node *n = mv_node_find(d, o->name), *m;
+	size_t i, j;
+
+	free(o->addrs);
+	o->addrs = NULL;
+	o->n_addrs = o->next_addr = 0;
+	if (!n)
+		return;
+	for (i = 0; n->host && i < n->host->n_addresses; i++) {
+		const struct mv_endpoint *e = &n->host->addresses[i];
+		struct addrinfo hints = { .ai_family = AF_INET6,
+					  .ai_socktype = SOCK_STREAM,
+					  .ai_flags = AI_V4MAPPED | AI_ALL };
+		struct addrinfo *res, *ai;
+		char port[8];
+
+		if (!e->host)
+			continue;
+		snprintf(port, sizeof(port), "%u",
+			 e->port_given ? e->port : n->host->port);
+		if (getaddrinfo(e->host, port, &hints, &res)) {
+			mv_warn("Cannot resolve %s for %s", e->host, n->name);
+			continue;
+		}
+		for (ai = res; ai; ai = ai->ai_next)
+			add_addr(o, (struct sockaddr_in6 *)ai->ai_addr);
+		freeaddrinfo(res);
+	}
+	for (m = d->nodes; m; m = m->next) {
+		if (!m->have_state || m == n)
+			continue;
+		for (j = 0; j < m->state.n_edges; j++) {
+			struct sockaddr_in6 sa;
+
+			if (strcmp(m->state.edges[j].peer, n->name))
+				continue;
+			mv_wire_to_sockaddr(&m->state.edges[j].address, &sa);
+			add_addr(o, &sa);
+		}
+	}
+}
+
+static void outgoing_retry(void *ctx)
+{
+	struct mv_outgoing *o = ctx;
+
+	resolve(o);
+	outgoing_try(o);
+}
+
+static void outgoing_try(struct mv_outgoing *o)
+{
+	struct mv_daemon *d = o->d;
+	struct mv_node *n = mv_node_find(d, o->name);
+	struct mv_conn *c;
+	char label[80];
+	int fd;
+
+	if (o->conn || d->stopping)
+		return;
+	if (n && n->conn && n->conn->state == MV_CONN_ACTIVE)
+		return;	/* it connected to us */
+	while (o->next_addr < o->n_addrs) {
+		const struct sockaddr_in6 *sa = &o->addrs[o->next_addr++];
+
+		mv_sockaddr_tinc(sa, label, sizeof(label));
+		mv_info(0, "Trying to connect to %s (%s)", o->name, label);
+		fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0 &&
+		    errno != EINPROGRESS) {
+			mv_info(1, "Could not connect to %s (%s): %s", o->name,
+				label, strerror(errno));
+			close(fd);
+			continue;
+		}
+		c = conn_new(d, fd, sa);
+		if (!c) {
+			close(fd);
+			break;
+		}
+		strcpy(c->name, o->name);
+		c->outgoing = o;
+		o->conn = c;
+		c->state = MV_CONN_CONNECTING;
+		mv_timer_arm(d->loop, &c->timer, MV_AUTH_TIMEOUT * 1000);
+		if (mv_io_add(d->loop, &c->io, fd, EPOLLOUT, conn_io, c))
+			mv_meta_close(c, "cannot watch the socket");
+		return;
+	}
+	if (!o->n_addrs)
+		mv_err("Could not set up a meta connection to %s: no known address",
+		       o->name);
+	else
+		mv_err("Could not set up a meta connection to %s", o->name);
+	o->timeout = o->timeout + 5 > MV_MAX_RETRY ? MV_MAX_RETRY : o->timeout + 5;
+	mv_info(0, "Trying to re-establish outgoing connection in %u seconds",
+		o->timeout);
+	mv_timer_arm(d->loop, &o->retry, o->timeout * 1000ull);
+}
+
+static void outgoing_free(struct mv_outgoing *o)
+{
+	mv_timer_cancel(o->d->loop, &o->retry);
+	if (o->conn) {
+		o->conn->outgoing = NULL;
+		mv_meta_close(o->conn, "no longer in ConnectTo");
+	}
+	free(o->addrs);
+	free(o);
+}
+
+/* Make the outgoing list match ConnectTo: new ones start, removed ones go. */
+void mv_meta_start_outgoing(struct mv_daemon *d)
+{
+	struct mv_outgoing **pp = &d->outgoing, *o;
+	size_t i;
+
+	while ((o = *pp)) {
+		bool wanted = false;
+
+		for (i = 0; i < d->conf.n_connect_to; i++)
+			wanted |= !strcmp(d->conf.connect_to[i], o->name);
+		if (wanted && !d->stopping) {
+			pp = &o->next;
+			continue;
+		}
+		*pp = o->next;
+		outgoing_free(o);
+	}
+	for (i = 0; i < d->conf.n_connect_to && !d->stopping; i++) {
+		const char *name = d->conf.connect_to[i];
+
+		for (o = d->outgoing; o; o = o->next)
+			if (!strcmp(o->name, name))
+				break;
+		if (o)
+			continue;
+		o = calloc(1, sizeof(*o));
+		if (!o)
+			continue;
+		o->d = d;
+		strcpy(o->name, name);
+		mv_timer_init(&o->retry, outgoing_retry, o);
+		o->next = d->outgoing;
+		d->outgoing = o;
+		outgoing_retry(o);
+	}
+}
+
+/* SIGALRM: every waiting outgoing connection is tried at once. */
+void mv_meta_retry_now(struct mv_daemon *d)
+{
+	struct mv_outgoing *o;
+
+	for (o = d->outgoing; o; o = o->next) {
+		if (o->conn)
+			continue;
+		o->timeout = 0;
+		mv_timer_cancel(d->loop, &o->retry);
+		outgoing_retry(o);
+	}
+}

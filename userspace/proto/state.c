@@ -1,0 +1,661 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mesh's shared view (protocol.md, 9.3 and 9.4): each node's signed
+ * STATE record, flooded with duplicate suppression, aged out, and turned
+ * into the graph, reachability, subnets and scripts. Work triggered by
+ * messages is batched into mv_state_after_events(), once per loop
+ * iteration.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon/daemon.h"
+#include "dataplane/kernel.h"
+#include "lib/log.h"
+
+#define STATE_MIN_GAP	100	/* ms between our own announcements */
+#define AGE_PERIOD	10000	/* ms */
+
+static void state_timer(void *ctx);
+static void age_timer(void *ctx);
+
+static uint8_t wire_cipher(enum mv_cipher c)
+{
+	switch (c) {
+	case MV_CIPHER_NONE:
+		return 0;
+	case MV_CIPHER_AES_256_GCM:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+void mv_state_init(struct mv_daemon *d)
+{
+	mv_timer_init(&d->state_timer, state_timer, d);
+	mv_timer_init(&d->age_timer, age_timer, d);
+	mv_timer_arm(d->loop, &d->age_timer, AGE_PERIOD);
+}
+
+void mv_state_changed(struct mv_daemon *d)
+{
+	d->state_dirty = true;
+}
+
+static int set_vertex(struct mv_daemon *d, struct mv_node *n)
+{
+	int v;
+
+	if (n->vertex >= 0)
+		return 0;
+	v = mv_graph_add_node(d->graph, n->name);
+	if (v < 0)
+		return v;
+	if (v >= d->n_by_vertex) {
+		int cap = v + 64;
+		struct mv_node **grown = realloc(d->by_vertex, cap * sizeof(*grown));
+
+		if (!grown) {
+			mv_graph_remove_node(d->graph, v);
+			return -ENOMEM;
+		}
+		memset(grown + d->n_by_vertex, 0,
+		       (cap - d->n_by_vertex) * sizeof(*grown));
+		d->by_vertex = grown;
+		d->n_by_vertex = cap;
+	}
+	d->by_vertex[v] = n;
+	n->vertex = v;
+	return 0;
+}
+
+/* Put a node's stored STATE into the graph. */
+static void apply_edges(struct mv_daemon *d, struct mv_node *n)
+{
+	const struct mv_meta_state *s = &n->state;
+	struct mv_graph_edge *edges;
+	size_t i, k = 0;
+
+	if (set_vertex(d, n))
+		return;
+	edges = calloc(s->n_edges + 1, sizeof(*edges));
+	if (!edges)
+		return;
+	for (i = 0; i < s->n_edges && !(s->flags & MV_STATE_F_GONE); i++) {
+		struct mv_node *peer = mv_node_get(d, s->edges[i].peer);
+
+		if (!peer || peer == n || set_vertex(d, peer))
+			continue;
+		edges[k].to = peer->vertex;
+		edges[k].weight = s->edges[i].weight ? s->edges[i].weight : 1;
+		k++;
+	}
+	if (mv_graph_set_edges(d->graph, n->vertex, edges, k))
+		mv_warn("Ignoring the edges of %s: repeated or invalid", n->name);
+	mv_graph_set_indirect(d->graph, n->vertex,
+			      s->flags & (MV_STATE_F_INDIRECT | MV_STATE_F_TCPONLY));
+	free(edges);
+	d->graph_dirty = true;
+}
+
+/* ---- our own STATE ---- */
+
+static void add_candidate(struct mv_meta_state *s, uint8_t kind,
+			  const struct mv_wire_addr *a)
+{
+	size_t i;
+
+	if (s->n_candidates >= MV_META_MAX_CANDIDATES)
+		return;
+	for (i = 0; i < s->n_candidates; i++)
+		if (!memcmp(&s->candidates[i].address, a, sizeof(*a)))
+			return;
+	s->candidates[s->n_candidates].kind = kind;
+	s->candidates[s->n_candidates++].address = *a;
+}
+
+/* Interface addresses, for peers on the same LAN. */
+static void local_candidates(struct mv_daemon *d, struct mv_meta_state *s)
+{
+	struct ifaddrs *ifa, *i;
+
+	if (getifaddrs(&ifa))
+		return;
+	for (i = ifa; i; i = i->ifa_next) {
+		struct mv_wire_addr w = { .port = d->conf.port };
+
+		if (!i->ifa_addr || !(i->ifa_flags & IFF_UP) ||
+		    (i->ifa_flags & IFF_LOOPBACK) || !strcmp(i->ifa_name, d->ifname))
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET &&
+		    d->conf.address_family != MV_AF_IPV6) {
+			w.family = 4;
+			memcpy(w.addr, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, 4);
+		} else if (i->ifa_addr->sa_family == AF_INET6 &&
+			   d->conf.address_family != MV_AF_IPV4) {
+			const struct in6_addr *a =
+				&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+
+			if (IN6_IS_ADDR_LINKLOCAL(a))
+				continue;
+			w.family = 6;
+			memcpy(w.addr, a, 16);
+		} else {
+			continue;
+		}
+		add_candidate(s, MV_CAND_LOCAL, &w);
+	}
+	freeifaddrs(ifa);
+}
+
+static uint16_t peer_port(const struct mv_node *n)
+{
+	if (n->have_state)
+		return n->state.port;
+	if (n->host)
+		return n->host->port;
+	return MV_CONFIG_DEFAULT_PORT;
+}
+
+static int build_own(struct mv_daemon *d, bool gone, struct mv_meta_state *s)
+{
+	const struct mv_host_config *self = &d->conf.self;
+	struct timespec ts;
+	struct mv_conn *c;
+	size_t n_conns = 0, i;
+	uint64_t wall;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	wall = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	d->state_seq = wall > d->state_seq ? wall : d->state_seq + 1;
+	strcpy(s->origin, d->self->name);
+	s->seq = d->state_seq;
+	s->lifetime = MV_STATE_LIFETIME;
+	s->flags = (self->indirect_data ? MV_STATE_F_INDIRECT : 0) |
+		   (self->tcp_only ? MV_STATE_F_TCPONLY : 0) |
+		   (gone ? MV_STATE_F_GONE : 0);
+	s->cipher = wire_cipher(d->conf.cipher);
+	s->port = d->conf.port;
+	s->key_type = mv_identity_type(d->key);
+	err = mv_identity_public_encode(d->key, &s->key, &s->key_len);
+	if (err)
+		return err;
+	for (c = d->conns; c; c = c->next)
+		n_conns += c->state == MV_CONN_ACTIVE;
+	s->edges = calloc(n_conns + 1, sizeof(*s->edges));
+	s->subnets = calloc(self->n_subnets + 1, sizeof(*s->subnets));
+	s->candidates = calloc(MV_META_MAX_CANDIDATES, sizeof(*s->candidates));
+	if (!s->edges || !s->subnets || !s->candidates)
+		return -ENOMEM;
+	if (gone)
+		return 0;
+	for (c = d->conns; c; c = c->next) {
+		struct mv_state_edge *e = &s->edges[s->n_edges];
+		int weight;
+
+		if (c->state != MV_CONN_ACTIVE)
+			continue;
+		weight = c->node->host && c->node->host->weight_set ?
+			 c->node->host->weight : 0;
+		strcpy(e->peer, c->node->name);
+		e->weight = c->rtt_ms + (weight > 0 ? weight : 0);
+		if (!e->weight)
+			e->weight = 1;
+		mv_sockaddr_to_wire(&c->addr, &e->address);
+		e->address.port = peer_port(c->node);
+		s->n_edges++;
+	}
+	for (i = 0; i < self->n_subnets; i++) {
+		char text[MV_SUBNET_STRLEN];
+
+		if (mv_subnet_format(&self->subnets[i], text, sizeof(text), 0) < 0)
+			continue;
+		s->subnets[s->n_subnets] = strdup(text);
+		if (!s->subnets[s->n_subnets])
+			return -ENOMEM;
+		s->n_subnets++;
+	}
+	for (i = 0; i < d->n_reflexive; i++)
+		add_candidate(s, MV_CAND_REFLEXIVE, &d->reflexive[i]);
+	local_candidates(d, s);
+	return 0;
+}
+
+static int sign_state(struct mv_daemon *d, const struct mv_meta_state *s,
+		      struct mv_buf *out)
+{
+	uint8_t *sig = NULL;
+	size_t sig_len;
+	struct mv_buf msg;
+	int err;
+
+	err = mv_meta_state_encode_body(out, s);
+	if (err)
+		return err;
+	mv_buf_init(&msg);
+	err = mv_meta_state_signed_part(&msg, out->data + 1, out->len - 1);
+	err = err ?: mv_identity_sign(d->key, msg.data, msg.len, &sig, &sig_len);
+	mv_buf_free(&msg);
+	if (!err)
+		err = mv_meta_state_encode_sig(out, sig, sig_len);
+	free(sig);
+	return err;
+}
+
+static void announce(struct mv_daemon *d, bool gone)
+{
+	struct mv_node *self = d->self;
+	struct mv_meta_state s;
+	struct mv_buf raw;
+	int err;
+
+	mv_buf_init(&raw);
+	err = build_own(d, gone, &s);
+	err = err ?: sign_state(d, &s, &raw);
+	if (err) {
+		mv_err("Cannot build our STATE: %s", strerror(-err));
+		mv_meta_state_free(&s);
+		mv_buf_free(&raw);
+		return;
+	}
+	mv_meta_state_free(&self->state);
+	self->state = s;
+	self->have_state = true;
+	mv_buf_free(&self->state_raw);
+	self->state_raw = raw;
+	apply_edges(d, self);
+	d->state_dirty = false;
+	d->state_sent = mv_loop_now(d->loop);
+	mv_info(3, "Sending STATE seq %llu (%zu edges, %zu subnets, %zu candidates)",
+		(unsigned long long)s.seq, s.n_edges, s.n_subnets,
+		s.n_candidates);
+	mv_meta_broadcast(d, raw.data, raw.len, NULL);
+	mv_timer_arm(d->loop, &d->state_timer, MV_STATE_LIFETIME * 1000 / 3);
+}
+
+void mv_state_announce_gone(struct mv_daemon *d)
+{
+	announce(d, true);
+}
+
+static void state_timer(void *ctx)
+{
+	struct mv_daemon *d = ctx;
+
+	/* Either the rate limit ended or the refresh is due. */
+	announce(d, false);
+}
+
+void mv_state_sync(struct mv_conn *c)
+{
+	struct mv_daemon *d = c->d;
+	struct mv_node *n;
+
+	if (d->self->have_state)
+		mv_meta_send(c, d->self->state_raw.data, d->self->state_raw.len);
+	for (n = d->nodes; n && c->state == MV_CONN_ACTIVE; n = n->next)
+		if (n != d->self && n->have_state)
+			mv_meta_send(c, n->state_raw.data, n->state_raw.len);
+}
+
+/* ---- receiving ---- */
+
+static bool verify_state(struct mv_identity *key, const uint8_t *pt,
+			 size_t off, size_t len, const struct mv_meta_state *s)
+{
+	struct mv_buf msg;
+	bool ok;
+
+	mv_buf_init(&msg);
+	ok = !mv_meta_state_signed_part(&msg, pt + off, len) &&
+	     !mv_identity_verify(key, msg.data, msg.len, s->sig, s->sig_len);
+	mv_buf_free(&msg);
+	return ok;
+}
+
+/* The key for @s's origin (section 9.4); NULL with a log line if none. */
+static struct mv_identity *state_key(struct mv_conn *c, struct mv_node *n,
+				     const struct mv_meta_state *s,
+				     struct mv_identity **learned)
+{
+	struct mv_identity *key = NULL;
+	char fp[17];
+
+	*learned = NULL;
+	if (mv_identity_public_decode(s->key_type, s->key, s->key_len, &key)) {
+		mv_warn("STATE of %s from %s carries an invalid key", n->name,
+			c->name);
+		return NULL;
+	}
+	if (n->host_key) {
+		if (!mv_identity_equal(n->host_key, key)) {
+			mv_warn("wrong key for %s in a STATE from %s: refused",
+				n->name, c->name);
+			mv_identity_free(key);
+			return NULL;
+		}
+		mv_identity_free(key);
+		return n->host_key;
+	}
+	if (c->d->conf.strict_keys) {
+		mv_info(1, "Ignoring %s from %s: no host file and StrictKeys",
+			n->name, c->name);
+		mv_identity_free(key);
+		return NULL;
+	}
+	if (n->vouched_key) {
+		if (!mv_identity_equal(n->vouched_key, key)) {
+			mv_warn("%s announces a different key for %s than before: refused",
+				c->name, n->name);
+			mv_identity_free(key);
+			return NULL;
+		}
+		mv_identity_free(key);
+		return n->vouched_key;
+	}
+	mv_identity_fingerprint(key, fp);
+	mv_info(1, "Learned the key of %s from %s (%s %s)", n->name, c->name,
+		mv_key_type_name(mv_identity_type(key)), fp);
+	*learned = key;
+	return key;
+}
+
+void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
+{
+	struct mv_daemon *d = c->d;
+	struct mv_identity *key, *learned;
+	char err[MV_META_ERRLEN];
+	struct mv_meta_state s;
+	size_t off, slen;
+	struct mv_node *n;
+
+	if (mv_meta_state_decode(pt, len, &s, &off, &slen, err)) {
+		mv_meta_state_free(&s);
+		mv_meta_close(c, err);
+		return;
+	}
+	if (!strcmp(s.origin, d->self->name)) {
+		/* An old copy of us, e.g. from before a restart. */
+		if (s.seq >= d->state_seq) {
+			d->state_seq = s.seq;
+			mv_state_changed(d);
+		}
+		mv_meta_state_free(&s);
+		return;
+	}
+	n = mv_node_get(d, s.origin);
+	if (!n || (n->have_state && s.seq <= n->state.seq)) {
+		mv_meta_state_free(&s);
+		return;
+	}
+	key = state_key(c, n, &s, &learned);
+	if (!key || !verify_state(key, pt, off, slen, &s)) {
+		if (key)
+			mv_warn("STATE of %s from %s has a bad signature: refused",
+				n->name, c->name);
+		mv_identity_free(learned);
+		mv_meta_state_free(&s);
+		return;
+	}
+	if (learned)
+		n->vouched_key = learned;
+	mv_info(3, "Got STATE of %s seq %llu from %s (%zu edges, %zu subnets)",
+		n->name, (unsigned long long)s.seq, c->name, s.n_edges,
+		s.n_subnets);
+	mv_meta_state_free(&n->state);
+	n->state = s;
+	n->have_state = true;
+	mv_buf_reset(&n->state_raw);
+	if (mv_buf_put(&n->state_raw, pt, len)) {
+		mv_state_forget(n);
+		return;
+	}
+	n->state_expires = mv_loop_now(d->loop) + s.lifetime * 1000ull;
+	mv_meta_broadcast(d, pt, len, c);
+	apply_edges(d, n);
+}
+
+void mv_state_forget(struct mv_node *n)
+{
+	struct mv_daemon *d = n->d;
+
+	if (n->have_state)
+		mv_meta_state_free(&n->state);
+	memset(&n->state, 0, sizeof(n->state));
+	n->have_state = false;
+	mv_buf_reset(&n->state_raw);
+	mv_identity_free(n->vouched_key);
+	n->vouched_key = NULL;
+	if (n->vertex >= 0) {
+		mv_graph_remove_node(d->graph, n->vertex);
+		d->by_vertex[n->vertex] = NULL;
+		n->vertex = -1;
+	}
+	d->graph_dirty = true;
+}
+
+static void age_timer(void *ctx)
+{
+	struct mv_daemon *d = ctx;
+	uint64_t now = mv_loop_now(d->loop);
+	struct mv_node *n;
+
+	for (n = d->nodes; n; n = n->next) {
+		if (n == d->self || !n->have_state)
+			continue;
+		if (now > n->state_expires && !n->direct) {
+			mv_info(2, "The state of %s expired", n->name);
+			mv_state_forget(n);
+		} else if (!n->reachable && !n->direct && n->unreachable_since &&
+			   now - n->unreachable_since > MV_UNREACHABLE_FORGET * 1000) {
+			mv_info(2, "Forgetting %s: unreachable for %d s", n->name,
+				MV_UNREACHABLE_FORGET);
+			mv_state_forget(n);
+		}
+	}
+	mv_timer_arm(d->loop, &d->age_timer, AGE_PERIOD);
+}
+
+/* ---- recomputation ---- */
+
+static bool has_subnet(const struct mv_subnet *v, size_t n,
+		       const struct mv_subnet *s);
+
+static bool subnet_allowed(struct mv_daemon *d, struct mv_node *n,
+			   const struct mv_subnet *sn, const char *text)
+{
+	struct mv_subnet *grown;
+	size_t i;
+
+	if (!d->conf.strict_subnets || n == d->self)
+		return true;
+	for (i = 0; n->host && i < n->host->n_subnets; i++)
+		if (!mv_subnet_cmp(&n->host->subnets[i], sn))
+			return true;
+	/* Once per subnet, not at every announcement or recomputation. */
+	if (has_subnet(n->refused, n->n_refused, sn))
+		return false;
+	mv_warn("Ignoring unauthorized Subnet %s of %s (StrictSubnets)", text,
+		n->name);
+	grown = realloc(n->refused, (n->n_refused + 1) * sizeof(*grown));
+	if (grown) {
+		n->refused = grown;
+		n->refused[n->n_refused++] = *sn;
+	}
+	return false;
+}
+
+/* The subnets @n should have in the table now. */
+static size_t wanted_subnets(struct mv_daemon *d, struct mv_node *n,
+			     struct mv_subnet **out)
+{
+	const struct mv_meta_state *s = &n->state;
+	struct mv_subnet *v;
+	size_t i, k = 0;
+
+	*out = NULL;
+	if (n == d->self) {
+		if (!d->conf.self.n_subnets)
+			return 0;
+		v = malloc(d->conf.self.n_subnets * sizeof(*v));
+		if (!v)
+			return 0;
+		memcpy(v, d->conf.self.subnets, d->conf.self.n_subnets * sizeof(*v));
+		*out = v;
+		return d->conf.self.n_subnets;
+	}
+	/*
+	 * Subnets come up with the node (after host-up), and stay while only
+	 * a direct path is left of it.
+	 */
+	if (!(n->reachable || ((n->direct || mv_kernel_holds(n)) && n->n_subnets)) ||
+	    !n->have_state ||
+	    !s->n_subnets ||
+	    (s->flags & MV_STATE_F_GONE))
+		return 0;
+	v = calloc(s->n_subnets, sizeof(*v));
+	if (!v)
+		return 0;
+	for (i = 0; i < s->n_subnets; i++) {
+		char why[MV_SUBNET_ERRLEN];
+
+		if (mv_subnet_parse(s->subnets[i], &v[k], why, sizeof(why))) {
+			mv_warn("Ignoring Subnet %s of %s: %s", s->subnets[i],
+				n->name, why);
+			continue;
+		}
+		if (subnet_allowed(d, n, &v[k], s->subnets[i]))
+			k++;
+	}
+	*out = v;
+	return k;
+}
+
+static bool has_subnet(const struct mv_subnet *v, size_t n,
+		       const struct mv_subnet *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!mv_subnet_cmp(&v[i], s))
+			return true;
+	return false;
+}
+
+static void update_subnets(struct mv_daemon *d, struct mv_node *n)
+{
+	struct mv_subnet *want;
+	size_t n_want = wanted_subnets(d, n, &want), i;
+
+	for (i = 0; i < n->n_subnets; i++) {
+		if (has_subnet(want, n_want, &n->subnets[i]))
+			continue;
+		mv_subnet_table_del(d->subnets, &n->subnets[i], n);
+		mv_kernel_route(d, n, &n->subnets[i], false);
+		mv_run_script(d, "subnet-down", n, &n->subnets[i]);
+	}
+	for (i = 0; i < n_want; i++) {
+		if (has_subnet(n->subnets, n->n_subnets, &want[i]))
+			continue;
+		if (mv_subnet_table_add(d->subnets, &want[i], n) == -ENOMEM)
+			continue;
+		mv_kernel_route(d, n, &want[i], true);
+		mv_run_script(d, "subnet-up", n, &want[i]);
+	}
+	free(n->subnets);
+	n->subnets = want;
+	n->n_subnets = n_want;
+}
+
+static struct mv_node *vertex_node(struct mv_daemon *d, int v)
+{
+	return v >= 0 && v < d->n_by_vertex ? d->by_vertex[v] : NULL;
+}
+
+static void recompute(struct mv_daemon *d)
+{
+	int cap = mv_graph_capacity(d->graph);
+	struct mv_graph_path *paths = calloc(cap + 1, sizeof(*paths));
+	uint64_t now = mv_loop_now(d->loop);
+	struct mv_node *n;
+
+	if (!paths)
+		return;
+	if (d->self->vertex >= 0 && mv_graph_compute(d->graph, d->self->vertex, paths)) {
+		free(paths);
+		return;
+	}
+	d->graph_dirty = false;
+	d->kernel_dirty = true;
+	free(d->mst);
+	d->mst = NULL;
+	d->n_mst = 0;
+	if (d->self->vertex >= 0)
+		mv_graph_mst(d->graph, d->self->vertex, &d->mst, &d->n_mst);
+	for (n = d->nodes; n; n = n->next) {
+		bool was = n->reachable;
+
+		if (n == d->self)
+			continue;
+		if (n->vertex >= 0 && paths[n->vertex].reachable) {
+			n->path = paths[n->vertex];
+			n->nexthop = vertex_node(d, n->path.nexthop);
+			n->via = vertex_node(d, n->path.via);
+			n->reachable = n->nexthop != NULL;
+		} else {
+			memset(&n->path, 0, sizeof(n->path));
+			n->nexthop = n->via = NULL;
+			n->reachable = false;
+		}
+		if (n->reachable == was)
+			continue;
+		if (n->reachable) {
+			mv_info(1, "Node %s became reachable", n->name);
+			n->unreachable_since = 0;
+			mv_run_script(d, "host-up", n, NULL);
+		} else if ((n->direct || mv_kernel_holds(n)) && !(n->have_state &&
+					   (n->state.flags & MV_STATE_F_GONE))) {
+			/*
+			 * A working direct path needs no graph: traffic goes
+			 * on until the path itself fails (udp.c).
+			 */
+			mv_info(1, "Node %s became unreachable in the graph; "
+				"keeping the direct path", n->name);
+			n->unreachable_since = now;
+		} else {
+			mv_info(1, "Node %s became unreachable", n->name);
+			n->unreachable_since = now;
+			mv_udp_node_down(n);
+			mv_session_clear(n);
+			mv_run_script(d, "host-down", n, NULL);
+		}
+	}
+	for (n = d->nodes; n; n = n->next)
+		update_subnets(d, n);
+	free(paths);
+}
+
+void mv_state_after_events(struct mv_daemon *d)
+{
+	uint64_t now = mv_loop_now(d->loop);
+
+	if (d->state_dirty && !d->stopping) {
+		if (now - d->state_sent >= STATE_MIN_GAP)
+			announce(d, false);
+		else if (!mv_timer_pending(&d->state_timer) ||
+			 d->state_timer.when > d->state_sent + STATE_MIN_GAP)
+			mv_timer_arm(d->loop, &d->state_timer,
+				     d->state_sent + STATE_MIN_GAP - now);
+	}
+	if (d->graph_dirty)
+		recompute(d);
+}
