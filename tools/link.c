@@ -246,9 +246,9 @@ struct link_info {
 	/* most entries a dump may return, from the counts */
 	size_t max_nodes, max_routes;
 	struct node_info *nodes;
-	size_t n_nodes, cap_nodes;
+	size_t n_nodes;
 	struct route_info *routes;
-	size_t n_routes, cap_routes;
+	size_t n_routes;
 };
 
 static const struct {
@@ -276,26 +276,7 @@ static void link_info_free(struct link_info *li)
 	free(li->routes);
 	li->nodes = NULL;
 	li->routes = NULL;
-	li->n_nodes = li->cap_nodes = li->n_routes = li->cap_routes = 0;
-}
-
-/* Make room for one more element of @size in *@arr; -ENOMEM if none. */
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-	size_t new_cap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	new_cap = *cap ? *cap * 2 : 16;
-	if (new_cap > SIZE_MAX / size)
-		return -ENOMEM;
-	p = realloc(*arr, new_cap * size);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = new_cap;
-	return 0;
+	li->n_nodes = li->n_routes = 0;
 }
 
 /* Fill @out with the endpoint in node attributes @tb, if there is one. */
@@ -438,6 +419,7 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 
 static int node_dump_cb(const struct nlmsghdr *nlh, void *data)
 {
+	void *grown;
 	const struct nlattr *tb[MESHVPN_A_MAX + 1];
 	struct show *s = data;
 	struct link_info *li = s->li;
@@ -453,8 +435,10 @@ static int node_dump_cb(const struct nlmsghdr *nlh, void *data)
 			      li->n_nodes, li->node_count);
 		return -EPROTO;
 	}
-	if (grow((void **)&li->nodes, &li->cap_nodes, li->n_nodes, sizeof(*li->nodes)))
+	grown = mv_array_grow(li->nodes, li->n_nodes, sizeof(*li->nodes));
+	if (!grown)
 		return -ENOMEM;
+	li->nodes = grown;
 	ret = parse_node(s->c, tb[MESHVPN_A_NODE], &li->nodes[li->n_nodes]);
 	if (ret)
 		return ret;
@@ -464,6 +448,7 @@ static int node_dump_cb(const struct nlmsghdr *nlh, void *data)
 
 static int route_dump_cb(const struct nlmsghdr *nlh, void *data)
 {
+	void *grown;
 	const struct nlattr *tb[MESHVPN_A_MAX + 1];
 	struct show *s = data;
 	struct link_info *li = s->li;
@@ -479,8 +464,10 @@ static int route_dump_cb(const struct nlmsghdr *nlh, void *data)
 			      li->n_routes, li->route_count);
 		return -EPROTO;
 	}
-	if (grow((void **)&li->routes, &li->cap_routes, li->n_routes, sizeof(*li->routes)))
+	grown = mv_array_grow(li->routes, li->n_routes, sizeof(*li->routes));
+	if (!grown)
 		return -ENOMEM;
+	li->routes = grown;
 	ret = parse_route(s->c, tb[MESHVPN_A_ROUTE], &li->routes[li->n_routes]);
 	if (ret)
 		return ret;
@@ -631,11 +618,12 @@ static int collect_link(struct cmd *c, struct link_info *li)
 struct link_list {
 	struct mv_nl *nl;
 	struct link_info *v;
-	size_t n, cap;
+	size_t n;
 };
 
 static int rtlink_cb(const struct nlmsghdr *nlh, void *data)
 {
+	void *grown;
 	static const struct mv_nla_policy pol[IFLA_MAX + 1] = {
 		[IFLA_IFNAME] = { MV_NLA_STRING, IF_NAMESIZE },
 		[IFLA_LINKINFO] = { MV_NLA_NESTED, 0 },
@@ -670,8 +658,10 @@ static int rtlink_cb(const struct nlmsghdr *nlh, void *data)
 	if (!itb[IFLA_INFO_KIND] ||
 	    strcmp(mnl_attr_get_str(itb[IFLA_INFO_KIND]), MESHVPN_FAMILY_NAME))
 		return 0;
-	if (grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)))
+	grown = mv_array_grow(l->v, l->n, sizeof(*l->v));
+	if (!grown)
 		return -ENOMEM;
+	l->v = grown;
 	li = &l->v[l->n++];
 	memset(li, 0, sizeof(*li));
 	li->ifindex = (uint32_t)ifi->ifi_index;

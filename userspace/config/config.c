@@ -32,23 +32,6 @@
 
 /* ---- small helpers ---- */
 
-/*
- * Grow @base so that index @n is usable. Capacities are implicit: they are
- * max(4, next power of two), so arrays in public structs need no capacity
- * field. Returns the new base, or NULL with @base untouched.
- */
-static void *vec_grow(void *base, size_t n, size_t elsize)
-{
-	size_t cap;
-
-	if (n && (n < 4 || (n & (n - 1))))
-		return base;
-	cap = n ? n * 2 : 4;
-	if (cap > SIZE_MAX / elsize)
-		return NULL;
-	return realloc(base, cap * elsize);
-}
-
 static char *join_path(const char *dir, const char *name)
 {
 	size_t dl = strlen(dir), nl = strlen(name);
@@ -158,7 +141,7 @@ void mv_diag_warn(struct mv_diag *d, const char *file, unsigned int line,
 	va_end(ap);
 	if (!msg)
 		return;
-	w = vec_grow(d->warnings, d->n_warnings, sizeof(*w));
+	w = mv_array_grow(d->warnings, d->n_warnings, sizeof(*w));
 	if (!w) {
 		free(msg);
 		return;
@@ -251,7 +234,7 @@ static int push_entry(struct mv_config_file *f, const char *var,
 {
 	struct mv_config_entry *e;
 
-	e = vec_grow(f->entries, f->n_entries, sizeof(*e));
+	e = mv_array_grow(f->entries, f->n_entries, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
 	f->entries = e;
@@ -274,11 +257,11 @@ static int push_pem(struct mv_config_file *f, struct strbuf *b,
 	char **blocks;
 	unsigned int *lines;
 
-	blocks = vec_grow(f->pem_blocks, f->n_pem_blocks, sizeof(*blocks));
+	blocks = mv_array_grow(f->pem_blocks, f->n_pem_blocks, sizeof(*blocks));
 	if (!blocks)
 		return -ENOMEM;
 	f->pem_blocks = blocks;
-	lines = vec_grow(f->pem_lines, f->n_pem_blocks, sizeof(*lines));
+	lines = mv_array_grow(f->pem_lines, f->n_pem_blocks, sizeof(*lines));
 	if (!lines)
 		return -ENOMEM;
 	f->pem_lines = lines;
@@ -962,7 +945,7 @@ void mv_config_free(struct mv_config *c)
 
 static int push_string(char ***arr, size_t *n, const char *s)
 {
-	char **a = vec_grow(*arr, *n, sizeof(**arr));
+	char **a = mv_array_grow(*arr, *n, sizeof(**arr));
 	char *copy;
 
 	if (!a)
@@ -1039,7 +1022,7 @@ out:
 static int push_endpoint(struct mv_endpoint **arr, size_t *n,
 			 struct mv_endpoint *ep)
 {
-	struct mv_endpoint *a = vec_grow(*arr, *n, sizeof(**arr));
+	struct mv_endpoint *a = mv_array_grow(*arr, *n, sizeof(**arr));
 
 	if (!a) {
 		free(ep->host);
@@ -1130,7 +1113,7 @@ static int apply_subnet(struct apply_ctx *ctx, const struct where *w,
 	}
 	if (ret)
 		return ret;
-	arr = vec_grow(h->subnets, h->n_subnets, sizeof(*arr));
+	arr = mv_array_grow(h->subnets, h->n_subnets, sizeof(*arr));
 	if (!arr)
 		return -ENOMEM;
 	h->subnets = arr;
@@ -1172,7 +1155,7 @@ static int apply_server_var(struct apply_ctx *ctx, const struct var_def *def,
 				      value);
 			return -EINVAL;
 		}
-		wh = vec_grow(ctx->connect_to_where, c->n_connect_to,
+		wh = mv_array_grow(ctx->connect_to_where, c->n_connect_to,
 			      sizeof(*wh));
 		if (!wh)
 			return -ENOMEM;
@@ -1370,7 +1353,7 @@ static int apply_file(struct apply_ctx *ctx, enum file_kind kind,
 				     "key block in a server configuration file ignored (public keys belong in hosts/NAME)");
 			continue;
 		}
-		keys = vec_grow(ctx->host->pem_keys, ctx->host->n_pem_keys,
+		keys = mv_array_grow(ctx->host->pem_keys, ctx->host->n_pem_keys,
 				sizeof(*keys));
 		if (!keys)
 			return -ENOMEM;

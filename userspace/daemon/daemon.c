@@ -49,7 +49,6 @@ static void remote_address(struct mv_node *n, char *addr, size_t alen,
 			   char *port, size_t plen)
 {
 	struct sockaddr_in6 sa = n->endpoint;
-	char text[80], *sp;
 
 	if (!sa.sin6_family && n->have_state && n->state.n_candidates)
 		mv_wire_to_sockaddr(&n->state.candidates[0].address, &sa);
@@ -57,12 +56,8 @@ static void remote_address(struct mv_node *n, char *addr, size_t alen,
 		addr[0] = port[0] = 0;
 		return;
 	}
-	mv_sockaddr_tinc(&sa, text, sizeof(text));
-	sp = strstr(text, " port ");
-	snprintf(port, plen, "%s", sp ? sp + 6 : "");
-	if (sp)
-		*sp = 0;
-	snprintf(addr, alen, "%s", text);
+	mv_sockaddr_host(&sa, addr, alen);
+	snprintf(port, plen, "%u", ntohs(sa.sin6_port));
 }
 
 void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,

@@ -32,6 +32,7 @@
 #include "proto/metamsg.h"
 #include "crypto/replay.h"
 #include "daemon/script.h"
+#include "lib/sockaddr.h"
 #include "lib/subnet.h"
 
 #define MV_NAME_MAX		MV_META_MAX_NAME
@@ -307,12 +308,6 @@ const char *mv_path_name(enum mv_path_kind kind);
 enum mv_path_kind mv_node_path(const struct mv_node *n);
 /* TCPOnly at either end: packets for @n go over meta connections only. */
 bool mv_node_tcp_only(const struct mv_node *n);
-void mv_sockaddr_format(const struct sockaddr_in6 *sa, char *buf, size_t len);
-/* "ADDRESS port PORT", tinc's way of naming an address in logs. */
-void mv_sockaddr_tinc(const struct sockaddr_in6 *sa, char *buf, size_t len);
-void mv_sockaddr_to_wire(const struct sockaddr_in6 *sa, struct mv_wire_addr *w);
-void mv_wire_to_sockaddr(const struct mv_wire_addr *w, struct sockaddr_in6 *sa);
-bool mv_sockaddr_equal(const struct sockaddr_in6 *a, const struct sockaddr_in6 *b);
 
 /* meta.c */
 int mv_meta_listen(struct mv_daemon *d);

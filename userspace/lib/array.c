@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "lib/array.h"
+
+void *mv_array_grow(void *base, size_t n, size_t elsize)
+{
+	size_t cap;
+
+	/* Full only at 4, 8, 16...: the capacity doubles then. */
+	if (n && (n < 4 || (n & (n - 1))))
+		return base;
+	cap = n ? n * 2 : 4;
+	if (cap > SIZE_MAX / elsize)
+		return NULL;
+	return realloc(base, cap * elsize);
+}
