@@ -36,7 +36,7 @@ static const char *key_source(const struct mv_node *n)
 
 static const char *node_cipher(const struct mv_node *n)
 {
-	const struct mv_session *s = &n->session;
+	const struct mv_session *s = n->session;
 
 	if (s->tx_phase < 0 || !s->slot[s->tx_phase].valid)
 		return NULL;
@@ -56,10 +56,10 @@ static const struct mv_node *node_via(const struct mv_node *n)
 static const struct mv_counters *counters(const struct mv_node *n,
 					  struct mv_counters *buf)
 {
-	if (!n->d->kernel)
+	if (!mv_node_daemon(n)->kernel)
 		return &n->stats;
 	*buf = n->stats;
-	mv_kernel_stats(n->d, (struct mv_node *)n, buf);
+	mv_kernel_stats(mv_node_daemon(n), (struct mv_node *)n, buf);
 	return buf;
 }
 
@@ -75,8 +75,8 @@ static void node_json(struct mv_json *j, const struct mv_node *n)
 	mv_json_begin_object(j);
 	mv_json_kv_string(j, "name", n->name);
 	mv_json_kv_string(j, "id", id);
-	mv_json_kv_bool(j, "self", n == n->d->self);
-	mv_json_kv_bool(j, "reachable", n->reachable || n == n->d->self);
+	mv_json_kv_bool(j, "self", n == n->table->self);
+	mv_json_kv_bool(j, "reachable", n->reachable || n == n->table->self);
 	mv_json_kv_string(j, "path", mv_path_name(mv_node_path(n)));
 	mv_json_key(j, "via");
 	if (via)
@@ -91,25 +91,25 @@ static void node_json(struct mv_json *j, const struct mv_node *n)
 	mv_json_kv_u64(j, "distance", n->path.distance);
 	mv_json_kv_u64(j, "hops", n->path.hops);
 	mv_json_key(j, "endpoint");
-	if (n->endpoint.sin6_family) {
-		mv_sockaddr_format(&n->endpoint, ep, sizeof(ep));
+	if (n->udp.endpoint.sin6_family) {
+		mv_sockaddr_format(&n->udp.endpoint, ep, sizeof(ep));
 		mv_json_string(j, ep);
 	} else {
 		mv_json_null(j);
 	}
-	mv_json_kv_bool(j, "direct", n->direct);
+	mv_json_kv_bool(j, "direct", n->udp.direct);
 	mv_json_key(j, "rtt_us");
-	if (n->direct)
-		mv_json_u64(j, n->rtt_us);
+	if (n->udp.direct)
+		mv_json_u64(j, n->udp.rtt_us);
 	else
 		mv_json_null(j);
-	mv_json_kv_string(j, "dataplane", n->d->kernel ? "kernel" : "userspace");
+	mv_json_kv_string(j, "dataplane", mv_node_daemon(n)->kernel ? "kernel" : "userspace");
 	mv_json_key(j, "cipher");
 	if (node_cipher(n))
 		mv_json_string(j, node_cipher(n));
 	else
 		mv_json_null(j);
-	mv_json_kv_u64(j, "session_generation", n->session.last_generation);
+	mv_json_kv_u64(j, "session_generation", n->session->last_generation);
 	mv_json_key(j, "key_source");
 	if (key_source(n))
 		mv_json_string(j, key_source(n));
@@ -148,16 +148,16 @@ static void node_text(FILE *f, const struct mv_node *n)
 	const struct mv_node *via = node_via(n);
 	char ep[80] = "-", path[96];
 
-	if (n->endpoint.sin6_family)
-		mv_sockaddr_format(&n->endpoint, ep, sizeof(ep));
+	if (n->udp.endpoint.sin6_family)
+		mv_sockaddr_format(&n->udp.endpoint, ep, sizeof(ep));
 	if (via)
 		snprintf(path, sizeof(path), "%s via %s",
 			 mv_path_name(mv_node_path(n)), via->name);
 	else
 		snprintf(path, sizeof(path), "%s", mv_path_name(mv_node_path(n)));
 	fprintf(f, "%-16s %012" PRIx64 " %-24s %-24s", n->name, n->id, path, ep);
-	if (n->direct)
-		fprintf(f, " %6.2fms", n->rtt_us / 1000.0);
+	if (n->udp.direct)
+		fprintf(f, " %6.2fms", n->udp.rtt_us / 1000.0);
 	else
 		fprintf(f, " %8s", "-");
 	fprintf(f, " tx %" PRIu64 "/%" PRIu64 " rx %" PRIu64 "/%" PRIu64
@@ -174,13 +174,13 @@ static int cmp_node(const void *a, const void *b)
 
 static struct mv_node **sorted_nodes(struct mv_daemon *d, size_t *count)
 {
-	struct mv_node **v = calloc(d->n_nodes + 1, sizeof(*v)), *n;
+	struct mv_node **v = calloc(d->nodes.n_nodes + 1, sizeof(*v)), *n;
 	size_t k = 0;
 
 	if (!v)
 		return NULL;
-	for (n = d->nodes; n; n = n->next)
-		if (n == d->self || n->have_state || n->host || n->conn)
+	for (n = d->nodes.all; n; n = n->next)
+		if (n == d->nodes.self || n->have_state || n->host || n->conn)
 			v[k++] = n;
 	qsort(v, k, sizeof(*v), cmp_node);
 	*count = k;
@@ -227,12 +227,12 @@ static int dump_edges(struct mv_daemon *d, FILE *f, bool json)
 		mv_json_begin_array(&j);
 	}
 	for (i = 0; i < k; i++) {
-		const struct mv_meta_state *s = &v[i]->state;
+		const struct mv_meta_state *s = v[i]->state;
 
 		for (e = 0; v[i]->have_state && e < s->n_edges; e++) {
 			struct sockaddr_in6 sa;
 			char addr[80];
-			struct mv_node *to = mv_node_find(d, s->edges[e].peer);
+			struct mv_node *to = mv_node_find(&d->nodes, s->edges[e].peer);
 			bool used = to && v[i]->vertex >= 0 && to->vertex >= 0 &&
 				    mv_graph_has_edge(d->graph, v[i]->vertex,
 						      to->vertex);
@@ -388,11 +388,11 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 static int info_node(struct mv_daemon *d, const char *name, FILE *f, bool json,
 		     char *err, size_t errlen)
 {
-	struct mv_node *n = mv_node_find(d, name);
+	struct mv_node *n = mv_node_find(&d->nodes, name);
 	struct mv_json j;
 	size_t i;
 
-	if (!n || (!n->have_state && !n->host && n != d->self)) {
+	if (!n || (!n->have_state && !n->host && n != d->nodes.self)) {
 		snprintf(err, errlen, "unknown node %s", name);
 		return -ENOENT;
 	}
@@ -402,15 +402,15 @@ static int info_node(struct mv_daemon *d, const char *name, FILE *f, bool json,
 		return mv_json_finish(&j);
 	}
 	node_text(f, n);
-	for (i = 0; n->have_state && i < n->state.n_candidates; i++) {
+	for (i = 0; n->have_state && i < n->state->n_candidates; i++) {
 		struct sockaddr_in6 sa;
 		char addr[80];
 
-		mv_wire_to_sockaddr(&n->state.candidates[i].address, &sa);
+		mv_wire_to_sockaddr(&n->state->candidates[i].address, &sa);
 		mv_sockaddr_format(&sa, addr, sizeof(addr));
 		fprintf(f, "candidate %s (%s)\n", addr,
-			n->state.candidates[i].kind == MV_CAND_REFLEXIVE ?
-			"reflexive" : n->state.candidates[i].kind == MV_CAND_LOCAL ?
+			n->state->candidates[i].kind == MV_CAND_REFLEXIVE ?
+			"reflexive" : n->state->candidates[i].kind == MV_CAND_LOCAL ?
 			"local" : "configured");
 	}
 	return 0;
@@ -420,8 +420,8 @@ static void purge(struct mv_daemon *d)
 {
 	struct mv_node *n;
 
-	for (n = d->nodes; n; n = n->next)
-		if (n != d->self && !n->reachable && !n->direct && n->have_state)
+	for (n = d->nodes.all; n; n = n->next)
+		if (n != d->nodes.self && !n->reachable && !n->udp.direct && n->have_state)
 			mv_state_forget(n);
 }
 

@@ -48,10 +48,10 @@ int mv_daemon_load_config(struct mv_daemon *d, struct mv_config *conf)
 static void remote_address(struct mv_node *n, char *addr, size_t alen,
 			   char *port, size_t plen)
 {
-	struct sockaddr_in6 sa = n->endpoint;
+	struct sockaddr_in6 sa = n->udp.endpoint;
 
-	if (!sa.sin6_family && n->have_state && n->state.n_candidates)
-		mv_wire_to_sockaddr(&n->state.candidates[0].address, &sa);
+	if (!sa.sin6_family && n->have_state && n->state->n_candidates)
+		mv_wire_to_sockaddr(&n->state->candidates[0].address, &sa);
 	if (!sa.sin6_family) {
 		addr[0] = port[0] = 0;
 		return;
@@ -76,7 +76,7 @@ void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,
 	log_diag(&diag);
 	mv_diag_free(&diag);
 	snprintf(netname, sizeof(netname), "NETNAME=%s", d->netname);
-	snprintf(name, sizeof(name), "NAME=%s", d->self->name);
+	snprintf(name, sizeof(name), "NAME=%s", d->nodes.self->name);
 	snprintf(iface, sizeof(iface), "INTERFACE=%s", d->ifname);
 	snprintf(device, sizeof(device), "DEVICE=%s",
 		 d->conf.device ? d->conf.device : "/dev/net/tun");
@@ -88,7 +88,7 @@ void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,
 		snprintf(node, sizeof(node), "NODE=%s", n->name);
 		env[k++] = node;
 	}
-	if (n && n != d->self) {
+	if (n && n != d->nodes.self) {
 		remote_address(n, a, sizeof(a), p, sizeof(p));
 		if (a[0]) {
 			snprintf(raddr, sizeof(raddr), "REMOTEADDRESS=%s", a);
@@ -113,7 +113,7 @@ void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,
 		mv_scripts_run(d->scripts, path, env, n ? n->name : "");
 	}
 	free(path);
-	if (n && n != d->self && (!strcmp(script, "host-up") ||
+	if (n && n != d->nodes.self && (!strcmp(script, "host-up") ||
 				  !strcmp(script, "host-down"))) {
 		snprintf(host_script, sizeof(host_script), "hosts/%s-%s", n->name,
 			 script + 5);
@@ -145,7 +145,7 @@ int mv_run_sync_script(struct mv_daemon *d, const char *script)
 	log_diag(&diag);
 	if (rc == 1) {
 		snprintf(netname, sizeof(netname), "NETNAME=%s", d->netname);
-		snprintf(name, sizeof(name), "NAME=%s", d->self->name);
+		snprintf(name, sizeof(name), "NAME=%s", d->nodes.self->name);
 		snprintf(iface, sizeof(iface), "INTERFACE=%s", d->ifname);
 		snprintf(device, sizeof(device), "DEVICE=%s",
 			 d->conf.device ? d->conf.device : "/dev/net/tun");
@@ -184,7 +184,7 @@ void mv_daemon_reload(struct mv_daemon *d)
 	conf.self.port = d->conf.port;
 	mv_config_free(&d->conf);
 	d->conf = conf;
-	mv_nodes_load_hosts(d);
+	mv_nodes_load_hosts(&d->nodes, d->confdir);
 	mv_meta_start_outgoing(d);
 	d->graph_dirty = true;
 	mv_state_changed(d);
@@ -339,6 +339,39 @@ static int start_data_plane(struct mv_daemon *d)
 	return 0;
 }
 
+/* Each node's parts of the layers above the node table. */
+static int node_init(void *ctx, struct mv_node *n)
+{
+	(void)ctx;
+	if (mv_session_init(n))
+		return -ENOMEM;
+	if (mv_state_node_init(n)) {
+		mv_session_free(n);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void node_release(void *ctx, struct mv_node *n)
+{
+	(void)ctx;
+	mv_session_free(n);
+	mv_state_node_free(n);
+}
+
+static void node_untrusted(void *ctx, struct mv_node *n, const char *why)
+{
+	(void)ctx;
+	if (n->conn)
+		mv_meta_close(n->conn, why);
+}
+
+static const struct mv_node_ops node_ops = {
+	.init = node_init,
+	.release = node_release,
+	.untrusted = node_untrusted,
+};
+
 int mv_daemon_start(struct mv_daemon *d)
 {
 	int err;
@@ -355,21 +388,22 @@ int mv_daemon_start(struct mv_daemon *d)
 	err = load_private_key(d);
 	if (err)
 		return err;
-	d->self = mv_node_get(d, d->conf.name);
-	if (!d->self)
+	mv_nodes_init(&d->nodes, &d->conf, &node_ops, d);
+	d->nodes.self = mv_node_get(&d->nodes, d->conf.name);
+	if (!d->nodes.self)
 		return -EINVAL;
-	d->self->reachable = true;
+	d->nodes.self->reachable = true;
 	d->graph = mv_graph_new();
 	d->subnets = mv_subnet_table_new();
 	d->scripts = mv_scripts_new();
 	if (!d->graph || !d->subnets || !d->scripts)
 		return -ENOMEM;
-	err = mv_nodes_load_hosts(d);
+	err = mv_nodes_load_hosts(&d->nodes, d->confdir);
 	if (err)
 		return err;
-	if (d->self->host_key && !mv_identity_equal(d->self->host_key, d->key))
+	if (d->nodes.self->host_key && !mv_identity_equal(d->nodes.self->host_key, d->key))
 		mv_warn("The public key in hosts/%s does not match our private key; "
-			"other nodes will refuse us", d->self->name);
+			"other nodes will refuse us", d->nodes.self->name);
 	err = mv_udp_open(d);
 	err = err ?: mv_meta_listen(d);
 	err = err ?: start_data_plane(d);
@@ -389,16 +423,16 @@ static void all_down(struct mv_daemon *d)
 	size_t i;
 
 	/* tinc's order: every node down, then its subnets, ours last. */
-	for (n = d->nodes; n; n = n->next) {
-		if (n == d->self || (!n->reachable && !n->direct))
+	for (n = d->nodes.all; n; n = n->next) {
+		if (n == d->nodes.self || (!n->reachable && !n->udp.direct))
 			continue;
 		mv_run_script(d, "host-down", n, NULL);
 		for (i = 0; i < n->n_subnets; i++)
 			mv_run_script(d, "subnet-down", n, &n->subnets[i]);
-		n->reachable = n->direct = false;
+		n->reachable = n->udp.direct = false;
 	}
-	for (i = 0; i < d->self->n_subnets; i++)
-		mv_run_script(d, "subnet-down", d->self, &d->self->subnets[i]);
+	for (i = 0; i < d->nodes.self->n_subnets; i++)
+		mv_run_script(d, "subnet-down", d->nodes.self, &d->nodes.self->subnets[i]);
 }
 
 void mv_daemon_shutdown(struct mv_daemon *d)
@@ -409,7 +443,7 @@ void mv_daemon_shutdown(struct mv_daemon *d)
 	 * has: the mesh must not be told that we are gone, and the
 	 * interface stays configured.
 	 */
-	if (d->self && d->graph && d->self->vertex >= 0 && !d->keep_state)
+	if (d->nodes.self && d->graph && d->nodes.self->vertex >= 0 && !d->keep_state)
 		mv_state_announce_gone(d);
 	mv_meta_start_outgoing(d);	/* removes them all while stopping */
 	mv_meta_close_all(d);
@@ -428,7 +462,7 @@ void mv_daemon_shutdown(struct mv_daemon *d)
 void mv_daemon_free(struct mv_daemon *d)
 {
 	mv_scripts_free(d->scripts);
-	mv_nodes_free(d);
+	mv_nodes_free(&d->nodes);
 	mv_graph_free(d->graph);
 	mv_subnet_table_free(d->subnets);
 	mv_identity_free(d->key);

@@ -18,6 +18,7 @@
 #define MESHVPN_DAEMON_H
 
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -28,6 +29,7 @@
 #include "crypto/crypto.h"
 #include "lib/event.h"
 #include "mesh/graph.h"
+#include "mesh/node.h"
 #include "crypto/identity.h"
 #include "proto/metamsg.h"
 #include "crypto/replay.h"
@@ -35,7 +37,6 @@
 #include "lib/sockaddr.h"
 #include "lib/subnet.h"
 
-#define MV_NAME_MAX		MV_META_MAX_NAME
 #define MV_STATE_LIFETIME	300	/* seconds */
 #define MV_UNREACHABLE_FORGET	60	/* seconds before an absent node's state goes */
 #define MV_AUTH_TIMEOUT		10	/* seconds */
@@ -82,89 +83,6 @@ struct mv_session {
 	struct mv_timer rekey;		/* start the next generation */
 	struct mv_timer switch_tx;	/* responder: use the new keys */
 	int switch_phase;
-};
-
-/* ---- nodes (node.c) ---- */
-
-enum mv_path_kind {
-	MV_PATH_NONE,		/* unreachable */
-	MV_PATH_SELF,
-	MV_PATH_DIRECT,		/* UDP to its endpoint */
-	MV_PATH_RELAY,		/* UDP to a relay's endpoint */
-	MV_PATH_TCP,		/* over meta connections */
-};
-
-struct mv_counters {
-	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
-	uint64_t relayed_packets, relayed_bytes;
-	uint64_t decrypt_errors, replay_drops, rpf_drops, nokey_drops;
-	uint64_t tcp_packets;
-};
-
-/* What meshvpn.ko holds for a node, as programmed by kernel.c. */
-#define MV_KGEN_UNKNOWN		UINT32_MAX	/* a key left by an earlier run */
-
-struct mv_kstate {
-	bool exists;
-	bool has_endpoint;
-	struct sockaddr_in6 endpoint;
-	uint64_t next_hop;
-	bool key[2];		/* current, next */
-	uint32_t gen[2];
-};
-
-struct mv_queued {
-	struct mv_queued *next;
-	uint64_t since;
-	size_t len;
-	uint8_t data[];
-};
-
-struct mv_node {
-	struct mv_daemon *d;
-	char name[MV_NAME_MAX + 1];
-	uint64_t id;
-	struct mv_node *next_by_name, *next_by_id;	/* hash chains */
-	struct mv_node *next;				/* all nodes */
-
-	/* trust */
-	struct mv_identity *host_key;	/* from hosts/NAME */
-	struct mv_identity *vouched_key; /* from a STATE via a neighbour */
-	struct mv_host_config *host;	/* hosts/NAME, NULL if none */
-	bool in_hosts;			/* seen by the last host reload */
-	struct mv_subnet *refused;	/* StrictSubnets refusals, logged once */
-	size_t n_refused;
-
-	/* graph */
-	int vertex;			/* -1 when not in the graph */
-	struct mv_meta_state state;	/* the newest STATE, if have_state */
-	bool have_state;
-	struct mv_buf state_raw;	/* its plaintext, for floods */
-	uint64_t state_expires;		/* monotonic ms */
-	uint64_t unreachable_since;
-	bool reachable;
-	struct mv_graph_path path;
-	struct mv_node *nexthop, *via;
-	struct mv_subnet *subnets;	/* in the subnet table, while reachable */
-	size_t n_subnets;
-
-	/* meta connection, when a neighbour */
-	struct mv_conn *conn;
-
-	/* session and UDP path */
-	struct mv_session session;
-	struct sockaddr_in6 endpoint;	/* confirmed UDP endpoint */
-	bool direct;			/* endpoint answered recently */
-	uint64_t direct_since;
-	uint64_t last_direct_rx;	/* monotonic ms */
-	uint32_t rtt_us;		/* of the last probe */
-	unsigned int probes_unanswered;
-	struct mv_timer probe_timer;
-	unsigned int probe_interval;	/* ms, backs off */
-	struct mv_queued *queue, **queue_tail;
-	size_t queue_len;
-	struct mv_counters stats;
-	struct mv_kstate kstate;
 };
 
 /* ---- meta connections (meta.c) ---- */
@@ -227,11 +145,7 @@ struct mv_daemon {
 	char *confdir;
 	char *netname;			/* "" without -n */
 	struct mv_identity *key;
-	struct mv_node *self;
-
-	struct mv_node *nodes;
-	struct mv_node **by_name, **by_id;
-	size_t n_buckets, n_nodes;
+	struct mv_nodes nodes;
 
 	struct mv_graph *graph;
 	bool graph_dirty;
@@ -294,21 +208,6 @@ struct mv_daemon {
 	int exit_status;
 };
 
-/* node.c */
-uint64_t mv_node_id_of(const char *name);
-struct mv_node *mv_node_find(struct mv_daemon *d, const char *name);
-struct mv_node *mv_node_find_id(struct mv_daemon *d, uint64_t id);
-/* Find or create; NULL (logged) on an id collision or no memory. */
-struct mv_node *mv_node_get(struct mv_daemon *d, const char *name);
-/* The key that authenticates @n, or NULL (section 9.4). */
-struct mv_identity *mv_node_trusted_key(struct mv_node *n);
-int mv_nodes_load_hosts(struct mv_daemon *d);
-void mv_nodes_free(struct mv_daemon *d);
-const char *mv_path_name(enum mv_path_kind kind);
-enum mv_path_kind mv_node_path(const struct mv_node *n);
-/* TCPOnly at either end: packets for @n go over meta connections only. */
-bool mv_node_tcp_only(const struct mv_node *n);
-
 /* meta.c */
 int mv_meta_listen(struct mv_daemon *d);
 void mv_meta_start_outgoing(struct mv_daemon *d);
@@ -331,9 +230,14 @@ void mv_state_sync(struct mv_conn *c);		/* send everything we hold */
 void mv_state_announce_gone(struct mv_daemon *d);
 void mv_state_after_events(struct mv_daemon *d);	/* batched work */
 void mv_state_forget(struct mv_node *n);
+/* Room for a node's STATE: made with the node, freed with it. */
+int mv_state_node_init(struct mv_node *n);
+void mv_state_node_free(struct mv_node *n);
 
 /* session.c */
-void mv_session_init(struct mv_node *n);
+/* A node's session: made with the node, freed with it. */
+int mv_session_init(struct mv_node *n);
+void mv_session_free(struct mv_node *n);
 void mv_session_clear(struct mv_node *n);
 void mv_session_start(struct mv_node *n);
 void mv_session_receive(struct mv_daemon *d, const uint8_t *pt, size_t len);
@@ -376,6 +280,13 @@ void mv_udp_broadcast_from_kernel(struct mv_daemon *d, const uint8_t *pkt,
 int mv_control_open(struct mv_daemon *d);
 void mv_control_close(struct mv_daemon *d);
 void mv_dump_log(struct mv_daemon *d, bool nodes);
+
+/* The daemon a node belongs to. */
+static inline struct mv_daemon *mv_node_daemon(const struct mv_node *n)
+{
+	return (struct mv_daemon *)((char *)n->table -
+				    offsetof(struct mv_daemon, nodes));
+}
 
 /* daemon.c */
 /* meshvpn.conf with the "-o" options in d->overrides; warnings logged. */

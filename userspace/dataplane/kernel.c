@@ -136,9 +136,9 @@ static void link_delete(struct mv_kernel *k)
 
 static struct mv_node *event_node(struct mv_daemon *d, const struct nlattr *id)
 {
-	struct mv_node *n = id ? mv_node_find_id(d, mnl_attr_get_u64(id)) : NULL;
+	struct mv_node *n = id ? mv_node_find_id(&d->nodes, mnl_attr_get_u64(id)) : NULL;
 
-	return n && n != d->self ? n : NULL;
+	return n && n != d->nodes.self ? n : NULL;
 }
 
 static void endpoint_moved(struct mv_daemon *d, const struct nlattr *nest)
@@ -421,7 +421,7 @@ int mv_kernel_open(struct mv_daemon *d, const char *ifname)
 		mv_notice("Taking over %s: the kernel kept forwarding while no "
 			  "meshvpnd ran", ifname);
 	nlh = genl(k, MESHVPN_CMD_DEV_SET);
-	mv_meshvpn_put_dev(nlh, d->self->id, d->udp_fd);
+	mv_meshvpn_put_dev(nlh, d->nodes.self->id, d->udp_fd);
 	err = request(k, nlh, "attaching the UDP socket");
 	if (err)
 		goto fail_link;
@@ -478,7 +478,7 @@ static void put_endpoint(struct nlmsghdr *nlh, const struct sockaddr_in6 *sa)
 
 static bool wanted(const struct mv_node *n)
 {
-	return n != n->d->self && (n->reachable || n->direct);
+	return n != mv_node_daemon(n)->nodes.self && (n->reachable || n->udp.direct);
 }
 
 /*
@@ -505,14 +505,14 @@ static uint64_t wanted_next_hop(const struct mv_node *n)
 			return n->id;
 		break;
 	}
-	return n->d->self->id;
+	return mv_node_daemon(n)->nodes.self->id;
 }
 
 static const char *next_hop_name(const struct mv_node *n, uint64_t hop)
 {
 	if (hop == n->id)
 		return "itself";
-	if (hop == n->d->self->id)
+	if (hop == mv_node_daemon(n)->nodes.self->id)
 		return "meshvpnd (meta connections)";
 	return n->nexthop->name;
 }
@@ -522,8 +522,8 @@ static void sync_node(struct mv_daemon *d, struct mv_node *n)
 	struct mv_kernel *k = d->kernel;
 	struct mv_kstate *ks = &n->kstate;
 	uint64_t hop = wanted_next_hop(n);
-	bool ep = n->direct && (!ks->has_endpoint ||
-				!mv_sockaddr_equal(&ks->endpoint, &n->endpoint));
+	bool ep = n->udp.direct && (!ks->has_endpoint ||
+				!mv_sockaddr_equal(&ks->endpoint, &n->udp.endpoint));
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 
@@ -533,7 +533,7 @@ static void sync_node(struct mv_daemon *d, struct mv_node *n)
 	nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
 	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, n->id);
 	if (ep)
-		put_endpoint(nlh, &n->endpoint);
+		put_endpoint(nlh, &n->udp.endpoint);
 	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_NEXT_HOP, hop);
 	mnl_attr_nest_end(nlh, nest);
 	if (request(k, nlh, ks->exists ? "node-set" : "node-new"))
@@ -543,7 +543,7 @@ static void sync_node(struct mv_daemon *d, struct mv_node *n)
 	ks->exists = true;
 	ks->next_hop = hop;
 	if (ep) {
-		ks->endpoint = n->endpoint;
+		ks->endpoint = n->udp.endpoint;
 		ks->has_endpoint = true;
 	}
 }
@@ -580,7 +580,7 @@ static int key_op(struct mv_daemon *d, struct mv_node *n, uint8_t cmd,
  */
 static void sync_keys(struct mv_daemon *d, struct mv_node *n)
 {
-	const struct mv_session *s = &n->session;
+	const struct mv_session *s = n->session;
 	struct mv_kstate *ks = &n->kstate;
 	const struct mv_keyslot *cur = s->tx_phase >= 0 &&
 		s->slot[s->tx_phase].valid ? &s->slot[s->tx_phase] : NULL;
@@ -635,19 +635,19 @@ void mv_kernel_sync(struct mv_daemon *d)
 		return;
 	d->kernel_dirty = false;
 	/* Direct nodes first: they are the next hops of the others. */
-	for (n = d->nodes; n; n = n->next)
-		if (wanted(n) && n->direct)
+	for (n = d->nodes.all; n; n = n->next)
+		if (wanted(n) && n->udp.direct)
 			sync_node(d, n);
-	for (n = d->nodes; n; n = n->next)
-		if (wanted(n) && !n->direct)
+	for (n = d->nodes.all; n; n = n->next)
+		if (wanted(n) && !n->udp.direct)
 			sync_node(d, n);
-	for (n = d->nodes; n; n = n->next)
+	for (n = d->nodes.all; n; n = n->next)
 		if (wanted(n))
 			sync_keys(d, n);
-	for (n = d->nodes; n; n = n->next) {
+	for (n = d->nodes.all; n; n = n->next) {
 		struct nlmsghdr *nlh;
 
-		if (wanted(n) || !n->kstate.exists || n == d->self)
+		if (wanted(n) || !n->kstate.exists || n == d->nodes.self)
 			continue;
 		if (mv_kernel_holds(n)) {
 			/* Adopted, and not known to be gone: check again. */
@@ -673,7 +673,7 @@ int mv_kernel_route(struct mv_daemon *d, struct mv_node *n,
 	struct nlmsghdr *nlh;
 	int err;
 
-	if (!k || n == d->self || s->type == MV_SUBNET_MAC)
+	if (!k || n == d->nodes.self || s->type == MV_SUBNET_MAC)
 		return 0;
 	/* A route needs its node in the kernel first. */
 	if (add && !n->kstate.exists)
@@ -784,7 +784,7 @@ static uint32_t current_phase(struct mv_daemon *d, struct mv_node *n)
 
 static void adopt_one(struct mv_daemon *d, uint64_t id, struct stats_ctx *c)
 {
-	struct mv_node *n = mv_node_find_id(d, id);
+	struct mv_node *n = mv_node_find_id(&d->nodes, id);
 
 	(void)c;
 	if (!n) {
@@ -806,10 +806,10 @@ static void adopt_one(struct mv_daemon *d, uint64_t id, struct stats_ctx *c)
  */
 bool mv_kernel_holds(const struct mv_node *n)
 {
-	const struct mv_kernel *k = n->d->kernel;
+	const struct mv_kernel *k = mv_node_daemon(n)->kernel;
 
 	return k && n->kstate.key[0] && n->kstate.gen[0] == MV_KGEN_UNKNOWN &&
-	       mv_loop_now(n->d->loop) - k->adopted_at < ADOPT_GRACE;
+	       mv_loop_now(mv_node_daemon(n)->loop) - k->adopted_at < ADOPT_GRACE;
 }
 
 /* At the end of the grace period: drop what nobody claimed. */
@@ -848,7 +848,7 @@ void mv_kernel_adopt(struct mv_daemon *d)
 	 * peer's packets under the old key would be tried with the new one.
 	 * (Asked after the dump: one request at a time on the socket.)
 	 */
-	for (n = d->nodes; n; n = n->next)
+	for (n = d->nodes.all; n; n = n->next)
 		if (n->kstate.key[0] && n->kstate.gen[0] == MV_KGEN_UNKNOWN)
-			n->session.last_generation = current_phase(d, n);
+			n->session->last_generation = current_phase(d, n);
 }

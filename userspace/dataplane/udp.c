@@ -45,7 +45,7 @@ static bool may_probe(const struct mv_node *n)
 {
 	if (mv_node_tcp_only(n))
 		return false;
-	return !(n->have_state && (n->state.flags & MV_STATE_F_INDIRECT)) ||
+	return !(n->have_state && (n->state->flags & MV_STATE_F_INDIRECT)) ||
 	       (n->conn && n->conn->state == MV_CONN_ACTIVE);
 }
 
@@ -192,18 +192,18 @@ static void transmit(struct mv_daemon *d, struct mv_node *n, const uint8_t *msg,
 
 	if (mv_node_tcp_only(n))
 		goto tcp;
-	if (n->direct) {
+	if (n->udp.direct) {
 		if (in_slot)
-			udp_send_slot(d, &n->endpoint, len);
+			udp_send_slot(d, &n->udp.endpoint, len);
 		else
-			udp_send(d, &n->endpoint, msg, len);
+			udp_send(d, &n->udp.endpoint, msg, len);
 		return;
 	}
-	if (hop && hop != n && hop->direct && !mv_node_tcp_only(hop)) {
+	if (hop && hop != n && hop->udp.direct && !mv_node_tcp_only(hop)) {
 		if (in_slot)
-			udp_send_slot(d, &hop->endpoint, len);
+			udp_send_slot(d, &hop->udp.endpoint, len);
 		else
-			udp_send(d, &hop->endpoint, msg, len);
+			udp_send(d, &hop->udp.endpoint, msg, len);
 		return;
 	}
 tcp:
@@ -224,16 +224,16 @@ tcp:
 
 static void queue_packet(struct mv_node *n, const uint8_t *pkt, size_t len)
 {
-	uint64_t now = mv_loop_now(n->d->loop);
+	uint64_t now = mv_loop_now(mv_node_daemon(n)->loop);
 	struct mv_queued *q;
 
-	while (n->queue && (n->queue_len >= MV_QUEUE_MAX ||
-			    now - n->queue->since > MV_QUEUE_TIMEOUT)) {
-		q = n->queue;
-		n->queue = q->next;
-		if (!n->queue)
-			n->queue_tail = &n->queue;
-		n->queue_len--;
+	while (n->udp.queue && (n->udp.queue_len >= MV_QUEUE_MAX ||
+			    now - n->udp.queue->since > MV_QUEUE_TIMEOUT)) {
+		q = n->udp.queue;
+		n->udp.queue = q->next;
+		if (!n->udp.queue)
+			n->udp.queue_tail = &n->udp.queue;
+		n->udp.queue_len--;
 		n->stats.nokey_drops++;
 		free(q);
 	}
@@ -244,9 +244,9 @@ static void queue_packet(struct mv_node *n, const uint8_t *pkt, size_t len)
 	q->since = now;
 	q->len = len;
 	memcpy(q->data, pkt, len);
-	*n->queue_tail = q;
-	n->queue_tail = &q->next;
-	n->queue_len++;
+	*n->udp.queue_tail = q;
+	n->udp.queue_tail = &q->next;
+	n->udp.queue_len++;
 }
 
 /* Encrypt one inner packet for @n and send it; queue it without a key. */
@@ -266,7 +266,7 @@ static void send_packet(struct mv_daemon *d, struct mv_node *n,
 		return;
 	}
 	put_header((struct meshvpn_hdr *)msg, MESHVPN_MSG_DATA,
-		   n->session.tx_phase, n->id, d->self->id, k->tx_counter++);
+		   n->session->tx_phase, n->id, d->nodes.self->id, k->tx_counter++);
 	header_ad(msg, ad);
 	out = mv_aead_seal(k->tx, header_counter(msg), ad, sizeof(ad), pkt, len,
 			   msg + MESHVPN_HDR_LEN);
@@ -281,18 +281,18 @@ void mv_udp_flush_queue(struct mv_node *n)
 {
 	struct mv_queued *q;
 
-	while ((q = n->queue) && mv_session_tx(n)) {
-		n->queue = q->next;
-		if (!n->queue)
-			n->queue_tail = &n->queue;
-		n->queue_len--;
-		if (mv_loop_now(n->d->loop) - q->since <= MV_QUEUE_TIMEOUT)
-			send_packet(n->d, n, q->data, q->len);
+	while ((q = n->udp.queue) && mv_session_tx(n)) {
+		n->udp.queue = q->next;
+		if (!n->udp.queue)
+			n->udp.queue_tail = &n->udp.queue;
+		n->udp.queue_len--;
+		if (mv_loop_now(mv_node_daemon(n)->loop) - q->since <= MV_QUEUE_TIMEOUT)
+			send_packet(mv_node_daemon(n), n, q->data, q->len);
 		else
 			n->stats.nokey_drops++;
 		free(q);
 	}
-	mv_udp_flush(n->d);
+	mv_udp_flush(mv_node_daemon(n));
 }
 
 int mv_udp_send_session(struct mv_daemon *d, struct mv_node *to,
@@ -303,9 +303,9 @@ int mv_udp_send_session(struct mv_daemon *d, struct mv_node *to,
 	if (len > MV_PKT_MAX - MESHVPN_HDR_LEN)
 		return -EMSGSIZE;
 	put_header((struct meshvpn_hdr *)msg, MESHVPN_MSG_SESSION, 0, to->id,
-		   d->self->id, 0);
+		   d->nodes.self->id, 0);
 	memcpy(msg + MESHVPN_HDR_LEN, pt, len);
-	udp_send(d, &to->endpoint, msg, MESHVPN_HDR_LEN + len);
+	udp_send(d, &to->udp.endpoint, msg, MESHVPN_HDR_LEN + len);
 	return 0;
 }
 
@@ -326,29 +326,29 @@ static int candidate_addrs(struct mv_daemon *d, struct mv_node *n,
 			out[k++] = *(sa);				\
 	} while (0)
 
-	if (n->endpoint.sin6_family)
-		ADD(&n->endpoint);
-	for (j = 0; n->have_state && j < n->state.n_candidates; j++) {
+	if (n->udp.endpoint.sin6_family)
+		ADD(&n->udp.endpoint);
+	for (j = 0; n->have_state && j < n->state->n_candidates; j++) {
 		struct sockaddr_in6 sa;
 
-		mv_wire_to_sockaddr(&n->state.candidates[j].address, &sa);
+		mv_wire_to_sockaddr(&n->state->candidates[j].address, &sa);
 		ADD(&sa);
 	}
 	/* Where its neighbours see it (its TCP address, its UDP port). */
-	for (m = d->nodes; m; m = m->next) {
-		for (j = 0; m->have_state && j < m->state.n_edges; j++) {
+	for (m = d->nodes.all; m; m = m->next) {
+		for (j = 0; m->have_state && j < m->state->n_edges; j++) {
 			struct sockaddr_in6 sa;
 
-			if (strcmp(m->state.edges[j].peer, n->name))
+			if (strcmp(m->state->edges[j].peer, n->name))
 				continue;
-			mv_wire_to_sockaddr(&m->state.edges[j].address, &sa);
+			mv_wire_to_sockaddr(&m->state->edges[j].address, &sa);
 			ADD(&sa);
 		}
 	}
 	if (n->conn) {
 		struct sockaddr_in6 sa = n->conn->addr;
 
-		sa.sin6_port = htons(n->have_state ? n->state.port :
+		sa.sin6_port = htons(n->have_state ? n->state->port :
 				     MV_CONFIG_DEFAULT_PORT);
 		ADD(&sa);
 	}
@@ -373,7 +373,7 @@ static void send_probe(struct mv_daemon *d, struct mv_node *n,
 	now = htobe64(now);
 	memcpy(plain + 9, &now, 8);
 	put_header((struct meshvpn_hdr *)msg, MESHVPN_MSG_PROBE,
-		   n->session.tx_phase, n->id, d->self->id, k->probe_tx_counter++);
+		   n->session->tx_phase, n->id, d->nodes.self->id, k->probe_tx_counter++);
 	header_ad(msg, ad);
 	out = mv_aead_seal(k->probe_tx, header_counter(msg), ad, sizeof(ad),
 			   plain, sizeof(plain), msg + MESHVPN_HDR_LEN);
@@ -393,21 +393,21 @@ static void probe_all(struct mv_daemon *d, struct mv_node *n)
 static void probe_timer(void *ctx)
 {
 	struct mv_node *n = ctx;
-	struct mv_daemon *d = n->d;
+	struct mv_daemon *d = mv_node_daemon(n);
 	unsigned int next;
 
-	if ((!n->reachable && !n->conn && !n->direct) || !mv_session_tx(n) ||
+	if ((!n->reachable && !n->conn && !n->udp.direct) || !mv_session_tx(n) ||
 	    !may_probe(n))
 		return;
-	if (n->direct) {
-		if (n->probes_unanswered >= PROBE_LOST) {
+	if (n->udp.direct) {
+		if (n->udp.probes_unanswered >= PROBE_LOST) {
 			char addr[80];
 
-			mv_sockaddr_tinc(&n->endpoint, addr, sizeof(addr));
+			mv_sockaddr_tinc(&n->udp.endpoint, addr, sizeof(addr));
 			mv_info(1, "Lost the direct path to %s (%s)", n->name, addr);
-			n->direct = false;
+			n->udp.direct = false;
 			d->kernel_dirty = true;
-			n->probes_unanswered = 0;
+			n->udp.probes_unanswered = 0;
 			if (!n->reachable) {
 				/* It was kept only for this path. */
 				mv_info(1, "Node %s became unreachable", n->name);
@@ -418,29 +418,29 @@ static void probe_timer(void *ctx)
 				return;
 			}
 		} else {
-			n->probes_unanswered++;
-			send_probe(d, n, &n->endpoint);
-			mv_timer_arm(d->loop, &n->probe_timer,
+			n->udp.probes_unanswered++;
+			send_probe(d, n, &n->udp.endpoint);
+			mv_timer_arm(d->loop, &n->udp.probe_timer,
 				     d->conf.ping_interval * 1000ull / PROBE_LOST);
 			return;
 		}
 	}
-	n->probes_unanswered++;
+	n->udp.probes_unanswered++;
 	probe_all(d, n);
-	next = n->probes_unanswered < PROBE_FAST_TRIES ? PROBE_FAST :
-	       n->probes_unanswered < PROBE_SLOW_TRIES ? PROBE_SLOW : PROBE_IDLE;
-	mv_timer_arm(d->loop, &n->probe_timer, next);
+	next = n->udp.probes_unanswered < PROBE_FAST_TRIES ? PROBE_FAST :
+	       n->udp.probes_unanswered < PROBE_SLOW_TRIES ? PROBE_SLOW : PROBE_IDLE;
+	mv_timer_arm(d->loop, &n->udp.probe_timer, next);
 }
 
 void mv_udp_session_ready(struct mv_node *n)
 {
-	if (!n->probe_timer.fn)
-		mv_timer_init(&n->probe_timer, probe_timer, n);
+	if (!n->udp.probe_timer.fn)
+		mv_timer_init(&n->udp.probe_timer, probe_timer, n);
 	mv_udp_flush_queue(n);
-	if (!n->direct) {
-		n->probes_unanswered = 0;
+	if (!n->udp.direct) {
+		n->udp.probes_unanswered = 0;
 		probe_timer(n);
-	} else if (!mv_timer_pending(&n->probe_timer)) {
+	} else if (!mv_timer_pending(&n->udp.probe_timer)) {
 		probe_timer(n);
 	}
 }
@@ -449,17 +449,17 @@ void mv_udp_node_down(struct mv_node *n)
 {
 	struct mv_queued *q;
 
-	n->direct = false;
-	n->d->kernel_dirty = true;
-	if (n->probe_timer.fn)
-		mv_timer_cancel(n->d->loop, &n->probe_timer);
-	while ((q = n->queue)) {
-		n->queue = q->next;
+	n->udp.direct = false;
+	mv_node_daemon(n)->kernel_dirty = true;
+	if (n->udp.probe_timer.fn)
+		mv_timer_cancel(mv_node_daemon(n)->loop, &n->udp.probe_timer);
+	while ((q = n->udp.queue)) {
+		n->udp.queue = q->next;
 		n->stats.nokey_drops++;
 		free(q);
 	}
-	n->queue_tail = &n->queue;
-	n->queue_len = 0;
+	n->udp.queue_tail = &n->udp.queue;
+	n->udp.queue_len = 0;
 }
 
 static void add_reflexive(struct mv_daemon *d, const struct mv_wire_addr *w)
@@ -481,27 +481,27 @@ static void add_reflexive(struct mv_daemon *d, const struct mv_wire_addr *w)
 
 void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from)
 {
-	uint64_t now = mv_loop_now(n->d->loop);
+	uint64_t now = mv_loop_now(mv_node_daemon(n)->loop);
 
-	if (!n->direct || !mv_sockaddr_equal(&n->endpoint, from)) {
+	if (!n->udp.direct || !mv_sockaddr_equal(&n->udp.endpoint, from)) {
 		char addr[80];
 
 		mv_sockaddr_tinc(from, addr, sizeof(addr));
 		mv_info(1, "Direct path to %s via %s", n->name, addr);
-		n->direct_since = now;
+		n->udp.direct_since = now;
 	}
-	n->endpoint = *from;
-	n->direct = true;
-	n->last_direct_rx = now;
-	n->probes_unanswered = 0;
-	n->d->kernel_dirty = true;
+	n->udp.endpoint = *from;
+	n->udp.direct = true;
+	n->udp.last_direct_rx = now;
+	n->udp.probes_unanswered = 0;
+	mv_node_daemon(n)->kernel_dirty = true;
 }
 
 /* Decrypt a probe or reply for us in place; returns the plaintext length. */
 static int open_probe(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 		      size_t len, struct mv_keyslot **slot)
 {
-	struct mv_keyslot *k = &n->session.slot[msg[1] & MESHVPN_FLAG_KEY_PHASE];
+	struct mv_keyslot *k = &n->session->slot[msg[1] & MESHVPN_FLAG_KEY_PHASE];
 	uint64_t counter = header_counter(msg);
 	uint8_t ad[MESHVPN_HDR_LEN];
 	int plain;
@@ -545,7 +545,7 @@ static void receive_probe(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 	plain[PROBE_PLAIN_LEN + 2] = w.port & 0xff;
 	memcpy(plain + PROBE_PLAIN_LEN + 3, w.addr, 16);
 	put_header((struct meshvpn_hdr *)reply, MESHVPN_MSG_PROBE_REPLY,
-		   n->session.tx_phase, n->id, d->self->id,
+		   n->session->tx_phase, n->id, d->nodes.self->id,
 		   tx->probe_tx_counter++);
 	header_ad(reply, ad);
 	out = mv_aead_seal(tx->probe_tx, header_counter(reply), ad, sizeof(ad),
@@ -556,7 +556,7 @@ static void receive_probe(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 	 * Its probe got through to us, so our answer to that address
 	 * passes its NAT now: probe back at once rather than on our timer.
 	 */
-	if (!n->direct && msg[MESHVPN_HDR_TTL_OFFSET] == MESHVPN_DEFAULT_TTL)
+	if (!n->udp.direct && msg[MESHVPN_HDR_TTL_OFFSET] == MESHVPN_DEFAULT_TTL)
 		send_probe(d, n, from);
 }
 
@@ -573,7 +573,7 @@ static void receive_reply(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 		return;
 	memcpy(&sent, plain + 9, 8);
 	sent = be64toh(sent);
-	n->rtt_us = (mv_clock_ns() - sent) / 1000;
+	n->udp.rtt_us = (mv_clock_ns() - sent) / 1000;
 	mv_session_rx_phase(n, msg[1] & MESHVPN_FLAG_KEY_PHASE);
 	mv_udp_set_direct(n, from);
 	w.family = plain[PROBE_PLAIN_LEN];
@@ -581,7 +581,7 @@ static void receive_reply(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 	memcpy(w.addr, plain + PROBE_PLAIN_LEN + 3, 16);
 	if ((w.family == 4 || w.family == 6) && w.port)
 		add_reflexive(d, &w);
-	mv_timer_arm(d->loop, &n->probe_timer,
+	mv_timer_arm(d->loop, &n->udp.probe_timer,
 		     d->conf.ping_interval * 1000ull / PROBE_LOST);
 }
 
@@ -608,7 +608,7 @@ static bool owner_usable(void *owner, void *ctx)
 	struct mv_node *n = owner;
 
 	(void)ctx;
-	return n->reachable || n->direct || n == n->d->self;
+	return n->reachable || n->udp.direct || n == mv_node_daemon(n)->nodes.self;
 }
 
 static struct mv_node *route_of(struct mv_daemon *d, const uint8_t *pkt,
@@ -641,7 +641,7 @@ static bool is_broadcast(const uint8_t *pkt, size_t len)
 static void broadcast(struct mv_daemon *d, const uint8_t *pkt, size_t len,
 		      const struct mv_node *from)
 {
-	int self = d->self->vertex;
+	int self = d->nodes.self->vertex;
 	size_t i;
 
 	for (i = 0; i < d->n_mst; i++) {
@@ -673,16 +673,16 @@ void mv_udp_broadcast_from_kernel(struct mv_daemon *d, const uint8_t *pkt,
 
 static bool from_next_hop(const struct mv_node *n, const struct sockaddr_in6 *from)
 {
-	const struct mv_node *hop = n->direct ? n : n->nexthop;
+	const struct mv_node *hop = n->udp.direct ? n : n->nexthop;
 
-	return hop && hop->direct && mv_sockaddr_equal(&hop->endpoint, from);
+	return hop && hop->udp.direct && mv_sockaddr_equal(&hop->udp.endpoint, from);
 }
 
 static void receive_data(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 			 size_t len, const struct sockaddr_in6 *from)
 {
 	int phase = msg[1] & MESHVPN_FLAG_KEY_PHASE;
-	struct mv_keyslot *k = &n->session.slot[phase];
+	struct mv_keyslot *k = &n->session->slot[phase];
 	uint64_t counter = header_counter(msg);
 	uint8_t ad[MESHVPN_HDR_LEN], *plain = msg + MESHVPN_HDR_LEN;
 	int p;
@@ -726,7 +726,7 @@ static void receive_data(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 		struct mv_node *origin = route_of(d, plain, p, true);
 
 		/* Forwarded along the tree: it comes from any other node. */
-		if (!origin || origin == d->self) {
+		if (!origin || origin == d->nodes.self) {
 			n->stats.rpf_drops++;
 			return;
 		}
@@ -753,10 +753,10 @@ static bool is_endpoint_of_known(struct mv_daemon *d, struct mv_node *src,
 {
 	struct mv_node *m;
 
-	if (src && src->direct && mv_sockaddr_equal(&src->endpoint, from))
+	if (src && src->udp.direct && mv_sockaddr_equal(&src->udp.endpoint, from))
 		return true;
-	for (m = d->nodes; m; m = m->next)
-		if (m->direct && mv_sockaddr_equal(&m->endpoint, from))
+	for (m = d->nodes.all; m; m = m->next)
+		if (m->udp.direct && mv_sockaddr_equal(&m->udp.endpoint, from))
 			return true;
 	return false;
 }
@@ -765,17 +765,17 @@ static bool is_endpoint_of_known(struct mv_daemon *d, struct mv_node *src,
 static void relay(struct mv_daemon *d, struct mv_node *src, uint64_t dst_id,
 		  uint8_t *msg, size_t len, const struct sockaddr_in6 *from)
 {
-	struct mv_node *dst = mv_node_find_id(d, dst_id);
+	struct mv_node *dst = mv_node_find_id(&d->nodes, dst_id);
 
 	if ((from && !is_endpoint_of_known(d, src, from)) || !dst ||
-	    !(dst->reachable || dst->direct) || !src || src == d->self ||
+	    !(dst->reachable || dst->udp.direct) || !src || src == d->nodes.self ||
 	    src == dst ||
 	    msg[MESHVPN_HDR_TTL_OFFSET] <= 1) {
 		d->udp_stats.relay_refused++;
 		return;
 	}
 	msg[MESHVPN_HDR_TTL_OFFSET]--;
-	if (from && dst->direct && mv_sockaddr_equal(&dst->endpoint, from)) {
+	if (from && dst->udp.direct && mv_sockaddr_equal(&dst->udp.endpoint, from)) {
 		d->udp_stats.relay_refused++;
 		return;
 	}
@@ -799,12 +799,12 @@ static void receive_message(struct mv_daemon *d, uint8_t *msg, size_t len,
 	}
 	dst = meshvpn_node_id_get(h->dst);
 	src = meshvpn_node_id_get(h->src);
-	n = mv_node_find_id(d, src);
-	if (dst != d->self->id) {
+	n = mv_node_find_id(&d->nodes, src);
+	if (dst != d->nodes.self->id) {
 		relay(d, n, dst, msg, len, from);
 		return;
 	}
-	if (!n || n == d->self) {
+	if (!n || n == d->nodes.self) {
 		d->udp_stats.unknown_src++;
 		return;
 	}
@@ -883,14 +883,14 @@ void mv_udp_from_kernel(struct mv_daemon *d, const uint8_t *msg, size_t len)
 		d->udp_stats.malformed++;
 		return;
 	}
-	dst = mv_node_find_id(d, meshvpn_node_id_get(h->dst));
-	if (!dst || dst == d->self) {
+	dst = mv_node_find_id(&d->nodes, meshvpn_node_id_get(h->dst));
+	if (!dst || dst == d->nodes.self) {
 		d->udp_stats.malformed++;
 		return;
 	}
 	/* The kernel relayed it: counted as the daemon's relaying. */
-	src = mv_node_find_id(d, meshvpn_node_id_get(h->src));
-	if (src != d->self) {
+	src = mv_node_find_id(&d->nodes, meshvpn_node_id_get(h->src));
+	if (src != d->nodes.self) {
 		dst->stats.relayed_packets++;
 		dst->stats.relayed_bytes += len;
 	}
@@ -998,7 +998,7 @@ static void tun_readable(void *ctx, uint32_t events)
 				icmp_unreachable(d, pkt, len);
 			continue;
 		}
-		if (n == d->self) {
+		if (n == d->nodes.self) {
 			mv_info(5, "Dropping a packet for ourselves");
 			continue;
 		}

@@ -9,8 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/daemon.h"
+#include <meshvpn/wire.h>
+
+#include "crypto/crypto.h"
+#include "crypto/identity.h"
 #include "lib/log.h"
+#include "mesh/node.h"
 
 uint64_t mv_node_id_of(const char *name)
 {
@@ -37,7 +41,7 @@ static size_t hash_id(uint64_t id, size_t buckets)
 	return id % buckets;
 }
 
-struct mv_node *mv_node_find(struct mv_daemon *d, const char *name)
+struct mv_node *mv_node_find(const struct mv_nodes *d, const char *name)
 {
 	struct mv_node *n;
 
@@ -48,7 +52,7 @@ struct mv_node *mv_node_find(struct mv_daemon *d, const char *name)
 	return NULL;
 }
 
-struct mv_node *mv_node_find_id(struct mv_daemon *d, uint64_t id)
+struct mv_node *mv_node_find_id(const struct mv_nodes *d, uint64_t id)
 {
 	struct mv_node *n;
 
@@ -58,7 +62,7 @@ struct mv_node *mv_node_find_id(struct mv_daemon *d, uint64_t id)
 	return NULL;
 }
 
-static int grow(struct mv_daemon *d)
+static int grow(struct mv_nodes *d)
 {
 	size_t buckets = d->n_buckets ? 4 * d->n_buckets : 256;
 	struct mv_node **by_name = calloc(buckets, sizeof(*by_name));
@@ -70,7 +74,7 @@ static int grow(struct mv_daemon *d)
 		free(by_id);
 		return -ENOMEM;
 	}
-	for (n = d->nodes; n; n = n->next) {
+	for (n = d->all; n; n = n->next) {
 		size_t a = hash_name(n->name, buckets), b = hash_id(n->id, buckets);
 
 		n->next_by_name = by_name[a];
@@ -86,7 +90,7 @@ static int grow(struct mv_daemon *d)
 	return 0;
 }
 
-struct mv_node *mv_node_get(struct mv_daemon *d, const char *name)
+struct mv_node *mv_node_get(struct mv_nodes *d, const char *name)
 {
 	struct mv_node *n = d->n_buckets ? mv_node_find(d, name) : NULL;
 	struct mv_node *other;
@@ -113,31 +117,34 @@ struct mv_node *mv_node_get(struct mv_daemon *d, const char *name)
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return NULL;
-	n->d = d;
+	n->table = d;
 	strcpy(n->name, name);
 	n->id = id;
 	n->vertex = -1;
 	n->nexthop = n->via = NULL;
-	n->queue_tail = &n->queue;
+	n->udp.queue_tail = &n->udp.queue;
 	mv_buf_init(&n->state_raw);
-	mv_session_init(n);
+	if (d->ops && d->ops->init && d->ops->init(d->ops_ctx, n)) {
+		free(n);
+		return NULL;
+	}
 	a = hash_name(name, d->n_buckets);
 	b = hash_id(id, d->n_buckets);
 	n->next_by_name = d->by_name[a];
 	d->by_name[a] = n;
 	n->next_by_id = d->by_id[b];
 	d->by_id[b] = n;
-	n->next = d->nodes;
-	d->nodes = n;
+	n->next = d->all;
+	d->all = n;
 	d->n_nodes++;
 	return n;
 }
 
-struct mv_identity *mv_node_trusted_key(struct mv_node *n)
+struct mv_identity *mv_node_trusted_key(const struct mv_node *n)
 {
 	if (n->host_key)
 		return n->host_key;
-	if (n->d->conf.strict_keys)
+	if (n->table->conf->strict_keys)
 		return NULL;
 	return n->vouched_key;
 }
@@ -148,17 +155,23 @@ struct mv_identity *mv_node_trusted_key(struct mv_node *n)
  * went away is closed, since it was authenticated with a key we no longer
  * trust.
  */
-int mv_nodes_load_hosts(struct mv_daemon *d)
+static void untrusted(struct mv_nodes *t, struct mv_node *n, const char *why)
+{
+	if (t->ops && t->ops->untrusted)
+		t->ops->untrusted(t->ops_ctx, n, why);
+}
+
+int mv_nodes_load_hosts(struct mv_nodes *d, const char *confdir)
 {
 	struct mv_node *n;
 	char **names;
 	size_t count, i;
 	int err;
 
-	err = mv_config_list_hosts(d->confdir, &names, &count, NULL);
+	err = mv_config_list_hosts(confdir, &names, &count, NULL);
 	if (err)
 		return err;
-	for (n = d->nodes; n; n = n->next)
+	for (n = d->all; n; n = n->next)
 		n->in_hosts = false;
 	for (i = 0; i < count; i++) {
 		struct mv_identity *key = NULL;
@@ -170,7 +183,7 @@ int mv_nodes_load_hosts(struct mv_daemon *d)
 		if (!h)
 			continue;
 		mv_diag_init(&diag);
-		if (mv_config_load_host(d->confdir, names[i], h, &diag)) {
+		if (mv_config_load_host(confdir, names[i], h, &diag)) {
 			mv_err("%s", diag.error ? diag.error : "cannot read host file");
 			mv_host_config_free(h);
 			free(h);
@@ -189,17 +202,15 @@ int mv_nodes_load_hosts(struct mv_daemon *d)
 			free(n->host);
 		}
 		n->host = h;
-		if (n->host_key && (!key || !mv_identity_equal(n->host_key, key)) &&
-		    n->conn)
-			mv_meta_close(n->conn, "its host file changed");
+		if (n->host_key && (!key || !mv_identity_equal(n->host_key, key)))
+			untrusted(d, n, "its host file changed");
 		mv_identity_free(n->host_key);
 		n->host_key = key;
 	}
-	for (n = d->nodes; n; n = n->next) {
+	for (n = d->all; n; n = n->next) {
 		if (n->in_hosts || (!n->host && !n->host_key))
 			continue;
-		if (n->conn)
-			mv_meta_close(n->conn, "its host file was removed");
+		untrusted(d, n, "its host file was removed");
 		if (n->host) {
 			mv_host_config_free(n->host);
 			free(n->host);
@@ -212,35 +223,43 @@ int mv_nodes_load_hosts(struct mv_daemon *d)
 	return 0;
 }
 
-void mv_nodes_free(struct mv_daemon *d)
+void mv_nodes_init(struct mv_nodes *t, const struct mv_config *conf,
+		   const struct mv_node_ops *ops, void *ops_ctx)
+{
+	memset(t, 0, sizeof(*t));
+	t->conf = conf;
+	t->ops = ops;
+	t->ops_ctx = ops_ctx;
+}
+
+void mv_nodes_free(struct mv_nodes *d)
 {
 	struct mv_node *n, *next;
 
-	for (n = d->nodes; n; n = next) {
+	for (n = d->all; n; n = next) {
 		next = n->next;
-		mv_session_clear(n);
-		mv_buf_free(&n->session.init_blob);
+		if (d->ops && d->ops->release)
+			d->ops->release(d->ops_ctx, n);
 		mv_identity_free(n->host_key);
 		mv_identity_free(n->vouched_key);
 		if (n->host) {
 			mv_host_config_free(n->host);
 			free(n->host);
 		}
-		mv_meta_state_free(&n->state);
 		mv_buf_free(&n->state_raw);
 		free(n->subnets);
 		free(n->refused);
-		while (n->queue) {
-			struct mv_queued *q = n->queue;
+		while (n->udp.queue) {
+			struct mv_queued *q = n->udp.queue;
 
-			n->queue = q->next;
+			n->udp.queue = q->next;
 			free(q);
 		}
 		free(n);
 	}
 	free(d->by_name);
 	free(d->by_id);
-	d->nodes = NULL;
+	d->all = NULL;
 	d->by_name = d->by_id = NULL;
 	d->n_buckets = d->n_nodes = 0;
 }
@@ -263,22 +282,21 @@ const char *mv_path_name(enum mv_path_kind kind)
 
 bool mv_node_tcp_only(const struct mv_node *n)
 {
-	return n->d->conf.self.tcp_only ||
-	       (n->have_state && (n->state.flags & MV_STATE_F_TCPONLY));
+	return n->table->conf->self.tcp_only || (n->have_state && n->tcp_only);
 }
 
-/* How a packet for @n leaves this node now (udp.c sends the same way). */
+/* The data paths send the way this says (dataplane/udp.c, kernel.c). */
 enum mv_path_kind mv_node_path(const struct mv_node *n)
 {
-	if (n == n->d->self)
+	if (n == n->table->self)
 		return MV_PATH_SELF;
-	if (!n->reachable && !n->direct)
+	if (!n->reachable && !n->udp.direct)
 		return MV_PATH_NONE;
 	if (mv_node_tcp_only(n))
 		return MV_PATH_TCP;
-	if (n->direct)
+	if (n->udp.direct)
 		return MV_PATH_DIRECT;
-	if (n->nexthop && n->nexthop != n && n->nexthop->direct &&
+	if (n->nexthop && n->nexthop != n && n->nexthop->udp.direct &&
 	    !mv_node_tcp_only(n->nexthop))
 		return MV_PATH_RELAY;
 	return MV_PATH_TCP;

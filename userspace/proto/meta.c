@@ -226,7 +226,7 @@ static int send_hello(struct mv_conn *c)
 		.minor = MV_META_VERSION_MINOR,
 	};
 
-	strcpy(h.name, d->self->name);
+	strcpy(h.name, d->nodes.self->name);
 	if (mv_x25519_generate(&c->eph) || mv_random(h.random, sizeof(h.random)))
 		return -EIO;
 	memcpy(h.ephemeral, c->eph.pub, sizeof(h.ephemeral));
@@ -278,12 +278,12 @@ static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 	}
 	strcpy(c->name, h.name);
 	conn_label(c, label, sizeof(label));
-	if (!strcmp(h.name, d->self->name)) {
+	if (!strcmp(h.name, d->nodes.self->name)) {
 		mv_meta_close(c, "peer uses our own name");
 		return;
 	}
 	/* Only a node we already trust gets a table entry. */
-	n = mv_node_find(d, h.name);
+	n = mv_node_find(&d->nodes, h.name);
 	key = n ? mv_node_trusted_key(n) : NULL;
 	if (!key) {
 		mv_warn("Peer %s had unknown identity (no trusted key for %s)",
@@ -348,8 +348,8 @@ static void activate(struct mv_conn *c)
 		 * initiated by the node whose name sorts first, so both
 		 * ends close the same one.
 		 */
-		const char *init_new = c->outgoing ? d->self->name : n->name;
-		const char *init_old = old->outgoing ? d->self->name : n->name;
+		const char *init_new = c->outgoing ? d->nodes.self->name : n->name;
+		const char *init_old = old->outgoing ? d->nodes.self->name : n->name;
 
 		if (strcmp(init_new, init_old) > 0) {
 			mv_meta_close(c, "duplicate connection");
@@ -372,7 +372,7 @@ static void activate(struct mv_conn *c)
 	mv_state_sync(c);
 	mv_state_changed(d);
 	/* Neighbours talk UDP too: one of them starts the session. */
-	if (strcmp(d->self->name, n->name) < 0)
+	if (strcmp(d->nodes.self->name, n->name) < 0)
 		mv_session_start(n);
 }
 
@@ -700,7 +700,7 @@ static void add_addr(struct mv_outgoing *o, const struct sockaddr_in6 *sa)
 static void resolve(struct mv_outgoing *o)
 {
 	struct mv_daemon *d = o->d;
-	struct mv_node *n = mv_node_find(d, o->name), *m;
+	struct mv_node *n = mv_node_find(&d->nodes, o->name), *m;
 	size_t i, j;
 
 	free(o->addrs);
@@ -728,15 +728,15 @@ static void resolve(struct mv_outgoing *o)
 			add_addr(o, (struct sockaddr_in6 *)ai->ai_addr);
 		freeaddrinfo(res);
 	}
-	for (m = d->nodes; m; m = m->next) {
+	for (m = d->nodes.all; m; m = m->next) {
 		if (!m->have_state || m == n)
 			continue;
-		for (j = 0; j < m->state.n_edges; j++) {
+		for (j = 0; j < m->state->n_edges; j++) {
 			struct sockaddr_in6 sa;
 
-			if (strcmp(m->state.edges[j].peer, n->name))
+			if (strcmp(m->state->edges[j].peer, n->name))
 				continue;
-			mv_wire_to_sockaddr(&m->state.edges[j].address, &sa);
+			mv_wire_to_sockaddr(&m->state->edges[j].address, &sa);
 			add_addr(o, &sa);
 		}
 	}
@@ -753,7 +753,7 @@ static void outgoing_retry(void *ctx)
 static void outgoing_try(struct mv_outgoing *o)
 {
 	struct mv_daemon *d = o->d;
-	struct mv_node *n = mv_node_find(d, o->name);
+	struct mv_node *n = mv_node_find(&d->nodes, o->name);
 	struct mv_conn *c;
 	char label[80];
 	int fd;

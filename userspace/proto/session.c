@@ -44,17 +44,20 @@ static uint8_t agree_cipher(uint8_t a, uint8_t b)
 	return a == b ? a : 1;
 }
 
-void mv_session_init(struct mv_node *n)
+int mv_session_init(struct mv_node *n)
 {
-	struct mv_session *s = &n->session;
+	struct mv_session *s = calloc(1, sizeof(*s));
 
-	memset(s, 0, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	n->session = s;
 	s->tx_phase = -1;
 	s->switch_phase = -1;
 	mv_buf_init(&s->init_blob);
 	mv_timer_init(&s->retry, retry_timer, n);
 	mv_timer_init(&s->rekey, rekey_timer, n);
 	mv_timer_init(&s->switch_tx, switch_timer, n);
+	return 0;
 }
 
 static void slot_clear(struct mv_keyslot *k)
@@ -68,27 +71,37 @@ static void slot_clear(struct mv_keyslot *k)
 
 static void drop_pending(struct mv_node *n)
 {
-	struct mv_session *s = &n->session;
+	struct mv_session *s = n->session;
 
 	mv_wipe(&s->eph, sizeof(s->eph));
 	mv_buf_reset(&s->init_blob);
 	s->pending = false;
-	mv_timer_cancel(n->d->loop, &s->retry);
+	mv_timer_cancel(mv_node_daemon(n)->loop, &s->retry);
 }
 
 void mv_session_clear(struct mv_node *n)
 {
-	struct mv_session *s = &n->session;
-	struct mv_loop *loop = n->d->loop;
+	struct mv_session *s = n->session;
+	struct mv_loop *loop = mv_node_daemon(n)->loop;
 
 	slot_clear(&s->slot[0]);
 	slot_clear(&s->slot[1]);
-	n->d->kernel_dirty = true;
+	mv_node_daemon(n)->kernel_dirty = true;
 	s->tx_phase = -1;
 	s->switch_phase = -1;
 	drop_pending(n);
 	mv_timer_cancel(loop, &s->rekey);
 	mv_timer_cancel(loop, &s->switch_tx);
+}
+
+void mv_session_free(struct mv_node *n)
+{
+	if (!n->session)
+		return;
+	mv_session_clear(n);
+	mv_buf_free(&n->session->init_blob);
+	free(n->session);
+	n->session = NULL;
 }
 
 bool mv_route_meta(struct mv_daemon *d, struct mv_node *to, const void *pt,
@@ -104,19 +117,19 @@ bool mv_route_meta(struct mv_daemon *d, struct mv_node *to, const void *pt,
 	 * No meta route, but a direct path (the hub between us went away):
 	 * the handshake goes over UDP, so the path outlives its keys.
 	 */
-	if (to->direct && pt && len && ((const uint8_t *)pt)[0] == MV_META_SESSION)
+	if (to->udp.direct && pt && len && ((const uint8_t *)pt)[0] == MV_META_SESSION)
 		return mv_udp_send_session(d, to, pt, len) == 0;
 	return false;
 }
 
 static int send_session(struct mv_node *to, const struct mv_buf *blob)
 {
-	struct mv_daemon *d = to->d;
+	struct mv_daemon *d = mv_node_daemon(to);
 	struct mv_meta_session m = { .ttl = MESHVPN_DEFAULT_TTL };
 	struct mv_buf b;
 	int err;
 
-	strcpy(m.from, d->self->name);
+	strcpy(m.from, d->nodes.self->name);
 	strcpy(m.to, to->name);
 	m.handshake = blob->data;
 	m.handshake_len = blob->len;
@@ -143,13 +156,13 @@ static int sign_into(struct mv_daemon *d, const void *msg, size_t len,
 
 void mv_session_start(struct mv_node *n)
 {
-	struct mv_daemon *d = n->d;
-	struct mv_session *s = &n->session;
+	struct mv_daemon *d = mv_node_daemon(n);
+	struct mv_session *s = n->session;
 	struct mv_handshake h = { .kind = MV_HANDSHAKE_INIT };
 	struct mv_buf msg;
 	int err;
 
-	if (s->pending || n == d->self)
+	if (s->pending || n == d->nodes.self)
 		return;
 	if (mv_x25519_generate(&s->eph))
 		return;
@@ -160,7 +173,7 @@ void mv_session_start(struct mv_node *n)
 	mv_buf_reset(&s->init_blob);
 	mv_buf_init(&msg);
 	err = mv_handshake_encode_body(&s->init_blob, &h);
-	err = err ?: mv_handshake_init_signed_part(&msg, d->self->name, n->name,
+	err = err ?: mv_handshake_init_signed_part(&msg, d->nodes.self->name, n->name,
 						   s->init_blob.data,
 						   s->init_blob.len);
 	err = err ?: sign_into(d, msg.data, msg.len, &s->init_blob);
@@ -183,7 +196,7 @@ void mv_session_start(struct mv_node *n)
 static void retry_timer(void *ctx)
 {
 	struct mv_node *n = ctx;
-	struct mv_session *s = &n->session;
+	struct mv_session *s = n->session;
 
 	if (!s->pending)
 		return;
@@ -193,32 +206,32 @@ static void retry_timer(void *ctx)
 		return;
 	}
 	send_session(n, &s->init_blob);
-	mv_timer_arm(n->d->loop, &s->retry, MV_HANDSHAKE_RETRY);
+	mv_timer_arm(mv_node_daemon(n)->loop, &s->retry, MV_HANDSHAKE_RETRY);
 }
 
 static void rekey_timer(void *ctx)
 {
 	struct mv_node *n = ctx;
 
-	if (n->reachable || n->conn || n->direct)
+	if (n->reachable || n->conn || n->udp.direct)
 		mv_session_start(n);
 }
 
 static void switch_timer(void *ctx)
 {
-	mv_session_rx_phase(ctx, ((struct mv_node *)ctx)->session.switch_phase);
+	mv_session_rx_phase(ctx, ((struct mv_node *)ctx)->session->switch_phase);
 }
 
 void mv_session_rx_phase(struct mv_node *n, int phase)
 {
-	struct mv_session *s = &n->session;
+	struct mv_session *s = n->session;
 
 	if (s->switch_phase < 0 || phase != s->switch_phase)
 		return;
 	s->tx_phase = phase;
 	s->switch_phase = -1;
-	n->d->kernel_dirty = true;
-	mv_timer_cancel(n->d->loop, &s->switch_tx);
+	mv_node_daemon(n)->kernel_dirty = true;
+	mv_timer_cancel(mv_node_daemon(n)->loop, &s->switch_tx);
 }
 
 /*
@@ -230,7 +243,7 @@ static int install(struct mv_node *n, const uint8_t priv[MV_X25519_LEN],
 		   const uint8_t th[MV_HASH_LEN], bool initiator,
 		   uint32_t gen, uint8_t cipher)
 {
-	struct mv_keyslot *k = &n->session.slot[gen & 1];
+	struct mv_keyslot *k = &n->session->slot[gen & 1];
 	uint8_t key[MV_SESSION_KEYS][MV_KEY_LEN];
 	enum mv_cipher c = cipher_of(cipher);
 	int err;
@@ -256,14 +269,14 @@ static int install(struct mv_node *n, const uint8_t priv[MV_X25519_LEN],
 		return -ENOMEM;
 	}
 	k->valid = true;
-	n->d->kernel_dirty = true;
+	mv_node_daemon(n)->kernel_dirty = true;
 	k->generation = gen;
 	k->cipher = c;
-	k->created = mv_loop_now(n->d->loop);
+	k->created = mv_loop_now(mv_node_daemon(n)->loop);
 	mv_replay_init(&k->replay);
 	mv_replay_init(&k->probe_replay);
-	n->session.last_generation = gen;
-	n->session.initiator = initiator;
+	n->session->last_generation = gen;
+	n->session->initiator = initiator;
 	mv_info(1, "Session with %s established (generation %u, %s)", n->name,
 		gen, mv_cipher_name(c));
 	return 0;
@@ -272,15 +285,15 @@ static int install(struct mv_node *n, const uint8_t priv[MV_X25519_LEN],
 static void receive_init(struct mv_node *n, const struct mv_meta_session *m,
 			 const struct mv_handshake *h)
 {
-	struct mv_daemon *d = n->d;
-	struct mv_session *s = &n->session;
+	struct mv_daemon *d = mv_node_daemon(n);
+	struct mv_session *s = n->session;
 	struct mv_handshake r = { .kind = MV_HANDSHAKE_RESP };
 	uint8_t th[MV_HASH_LEN];
 	struct mv_x25519 eph;
 	struct mv_buf blob;
 	int phase, err;
 
-	if (s->pending && strcmp(d->self->name, n->name) < 0) {
+	if (s->pending && strcmp(d->nodes.self->name, n->name) < 0) {
 		mv_info(3, "Crossing handshakes with %s: ours wins", n->name);
 		return;
 	}
@@ -331,8 +344,8 @@ static void receive_init(struct mv_node *n, const struct mv_meta_session *m,
 static void receive_resp(struct mv_node *n, const struct mv_meta_session *m,
 			 const struct mv_handshake *h)
 {
-	struct mv_daemon *d = n->d;
-	struct mv_session *s = &n->session;
+	struct mv_daemon *d = mv_node_daemon(n);
+	struct mv_session *s = n->session;
 	struct mv_identity *key = mv_node_trusted_key(n);
 	uint8_t th[MV_HASH_LEN];
 	struct mv_buf msg;
@@ -375,7 +388,7 @@ static void receive_resp(struct mv_node *n, const struct mv_meta_session *m,
 static void forward(struct mv_daemon *d, const struct mv_meta_session *m,
 		    const uint8_t *pt, size_t len)
 {
-	struct mv_node *to = mv_node_find(d, m->to);
+	struct mv_node *to = mv_node_find(&d->nodes, m->to);
 	size_t ttl_at = 1 + 1 + strlen(m->from) + 1 + strlen(m->to);
 	uint8_t *copy;
 
@@ -409,13 +422,13 @@ void mv_session_receive(struct mv_daemon *d, const uint8_t *pt, size_t len)
 		mv_warn("Bad session message: %s", err);
 		return;
 	}
-	if (strcmp(m.to, d->self->name)) {
+	if (strcmp(m.to, d->nodes.self->name)) {
 		forward(d, &m, pt, len);
 		return;
 	}
-	n = mv_node_find(d, m.from);
+	n = mv_node_find(&d->nodes, m.from);
 	key = n ? mv_node_trusted_key(n) : NULL;
-	if (!key || n == d->self) {
+	if (!key || n == d->nodes.self) {
 		mv_info(1, "Session handshake from %s, whose key we do not know yet",
 			m.from);
 		return;
@@ -442,9 +455,9 @@ void mv_session_receive(struct mv_daemon *d, const uint8_t *pt, size_t len)
 
 struct mv_keyslot *mv_session_tx(struct mv_node *n)
 {
-	struct mv_session *s = &n->session;
+	struct mv_session *s = n->session;
 	struct mv_keyslot *k;
-	uint64_t now = mv_loop_now(n->d->loop);
+	uint64_t now = mv_loop_now(mv_node_daemon(n)->loop);
 
 	if (s->tx_phase < 0)
 		return NULL;

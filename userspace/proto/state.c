@@ -79,7 +79,7 @@ static int set_vertex(struct mv_daemon *d, struct mv_node *n)
 /* Put a node's stored STATE into the graph. */
 static void apply_edges(struct mv_daemon *d, struct mv_node *n)
 {
-	const struct mv_meta_state *s = &n->state;
+	const struct mv_meta_state *s = n->state;
 	struct mv_graph_edge *edges;
 	size_t i, k = 0;
 
@@ -89,7 +89,7 @@ static void apply_edges(struct mv_daemon *d, struct mv_node *n)
 	if (!edges)
 		return;
 	for (i = 0; i < s->n_edges && !(s->flags & MV_STATE_F_GONE); i++) {
-		struct mv_node *peer = mv_node_get(d, s->edges[i].peer);
+		struct mv_node *peer = mv_node_get(&d->nodes, s->edges[i].peer);
 
 		if (!peer || peer == n || set_vertex(d, peer))
 			continue;
@@ -158,7 +158,7 @@ static void local_candidates(struct mv_daemon *d, struct mv_meta_state *s)
 static uint16_t peer_port(const struct mv_node *n)
 {
 	if (n->have_state)
-		return n->state.port;
+		return n->state->port;
 	if (n->host)
 		return n->host->port;
 	return MV_CONFIG_DEFAULT_PORT;
@@ -177,7 +177,7 @@ static int build_own(struct mv_daemon *d, bool gone, struct mv_meta_state *s)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	wall = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	d->state_seq = wall > d->state_seq ? wall : d->state_seq + 1;
-	strcpy(s->origin, d->self->name);
+	strcpy(s->origin, d->nodes.self->name);
 	s->seq = d->state_seq;
 	s->lifetime = MV_STATE_LIFETIME;
 	s->flags = (self->indirect_data ? MV_STATE_F_INDIRECT : 0) |
@@ -253,7 +253,7 @@ static int sign_state(struct mv_daemon *d, const struct mv_meta_state *s,
 
 static void announce(struct mv_daemon *d, bool gone)
 {
-	struct mv_node *self = d->self;
+	struct mv_node *self = d->nodes.self;
 	struct mv_meta_state s;
 	struct mv_buf raw;
 	int err;
@@ -267,9 +267,10 @@ static void announce(struct mv_daemon *d, bool gone)
 		mv_buf_free(&raw);
 		return;
 	}
-	mv_meta_state_free(&self->state);
-	self->state = s;
+	mv_meta_state_free(self->state);
+	*self->state = s;
 	self->have_state = true;
+	self->tcp_only = s.flags & MV_STATE_F_TCPONLY;
 	mv_buf_free(&self->state_raw);
 	self->state_raw = raw;
 	apply_edges(d, self);
@@ -300,10 +301,10 @@ void mv_state_sync(struct mv_conn *c)
 	struct mv_daemon *d = c->d;
 	struct mv_node *n;
 
-	if (d->self->have_state)
-		mv_meta_send(c, d->self->state_raw.data, d->self->state_raw.len);
-	for (n = d->nodes; n && c->state == MV_CONN_ACTIVE; n = n->next)
-		if (n != d->self && n->have_state)
+	if (d->nodes.self->have_state)
+		mv_meta_send(c, d->nodes.self->state_raw.data, d->nodes.self->state_raw.len);
+	for (n = d->nodes.all; n && c->state == MV_CONN_ACTIVE; n = n->next)
+		if (n != d->nodes.self && n->have_state)
 			mv_meta_send(c, n->state_raw.data, n->state_raw.len);
 }
 
@@ -383,7 +384,7 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 		mv_meta_close(c, err);
 		return;
 	}
-	if (!strcmp(s.origin, d->self->name)) {
+	if (!strcmp(s.origin, d->nodes.self->name)) {
 		/* An old copy of us, e.g. from before a restart. */
 		if (s.seq >= d->state_seq) {
 			d->state_seq = s.seq;
@@ -392,8 +393,8 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 		mv_meta_state_free(&s);
 		return;
 	}
-	n = mv_node_get(d, s.origin);
-	if (!n || (n->have_state && s.seq <= n->state.seq)) {
+	n = mv_node_get(&d->nodes, s.origin);
+	if (!n || (n->have_state && s.seq <= n->state->seq)) {
 		mv_meta_state_free(&s);
 		return;
 	}
@@ -411,9 +412,10 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 	mv_info(3, "Got STATE of %s seq %llu from %s (%zu edges, %zu subnets)",
 		n->name, (unsigned long long)s.seq, c->name, s.n_edges,
 		s.n_subnets);
-	mv_meta_state_free(&n->state);
-	n->state = s;
+	mv_meta_state_free(n->state);
+	*n->state = s;
 	n->have_state = true;
+	n->tcp_only = s.flags & MV_STATE_F_TCPONLY;
 	mv_buf_reset(&n->state_raw);
 	if (mv_buf_put(&n->state_raw, pt, len)) {
 		mv_state_forget(n);
@@ -424,14 +426,30 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 	apply_edges(d, n);
 }
 
+int mv_state_node_init(struct mv_node *n)
+{
+	n->state = calloc(1, sizeof(*n->state));
+	return n->state ? 0 : -ENOMEM;
+}
+
+void mv_state_node_free(struct mv_node *n)
+{
+	if (!n->state)
+		return;
+	mv_meta_state_free(n->state);
+	free(n->state);
+	n->state = NULL;
+}
+
 void mv_state_forget(struct mv_node *n)
 {
-	struct mv_daemon *d = n->d;
+	struct mv_daemon *d = mv_node_daemon(n);
 
 	if (n->have_state)
-		mv_meta_state_free(&n->state);
-	memset(&n->state, 0, sizeof(n->state));
+		mv_meta_state_free(n->state);
+	memset(n->state, 0, sizeof(*n->state));
 	n->have_state = false;
+	n->tcp_only = false;
 	mv_buf_reset(&n->state_raw);
 	mv_identity_free(n->vouched_key);
 	n->vouched_key = NULL;
@@ -449,13 +467,13 @@ static void age_timer(void *ctx)
 	uint64_t now = mv_loop_now(d->loop);
 	struct mv_node *n;
 
-	for (n = d->nodes; n; n = n->next) {
-		if (n == d->self || !n->have_state)
+	for (n = d->nodes.all; n; n = n->next) {
+		if (n == d->nodes.self || !n->have_state)
 			continue;
-		if (now > n->state_expires && !n->direct) {
+		if (now > n->state_expires && !n->udp.direct) {
 			mv_info(2, "The state of %s expired", n->name);
 			mv_state_forget(n);
-		} else if (!n->reachable && !n->direct && n->unreachable_since &&
+		} else if (!n->reachable && !n->udp.direct && n->unreachable_since &&
 			   now - n->unreachable_since > MV_UNREACHABLE_FORGET * 1000) {
 			mv_info(2, "Forgetting %s: unreachable for %d s", n->name,
 				MV_UNREACHABLE_FORGET);
@@ -476,7 +494,7 @@ static bool subnet_allowed(struct mv_daemon *d, struct mv_node *n,
 	struct mv_subnet *grown;
 	size_t i;
 
-	if (!d->conf.strict_subnets || n == d->self)
+	if (!d->conf.strict_subnets || n == d->nodes.self)
 		return true;
 	for (i = 0; n->host && i < n->host->n_subnets; i++)
 		if (!mv_subnet_cmp(&n->host->subnets[i], sn))
@@ -498,12 +516,12 @@ static bool subnet_allowed(struct mv_daemon *d, struct mv_node *n,
 static size_t wanted_subnets(struct mv_daemon *d, struct mv_node *n,
 			     struct mv_subnet **out)
 {
-	const struct mv_meta_state *s = &n->state;
+	const struct mv_meta_state *s = n->state;
 	struct mv_subnet *v;
 	size_t i, k = 0;
 
 	*out = NULL;
-	if (n == d->self) {
+	if (n == d->nodes.self) {
 		if (!d->conf.self.n_subnets)
 			return 0;
 		v = malloc(d->conf.self.n_subnets * sizeof(*v));
@@ -517,7 +535,7 @@ static size_t wanted_subnets(struct mv_daemon *d, struct mv_node *n,
 	 * Subnets come up with the node (after host-up), and stay while only
 	 * a direct path is left of it.
 	 */
-	if (!(n->reachable || ((n->direct || mv_kernel_holds(n)) && n->n_subnets)) ||
+	if (!(n->reachable || ((n->udp.direct || mv_kernel_holds(n)) && n->n_subnets)) ||
 	    !n->have_state ||
 	    !s->n_subnets ||
 	    (s->flags & MV_STATE_F_GONE))
@@ -590,7 +608,7 @@ static void recompute(struct mv_daemon *d)
 
 	if (!paths)
 		return;
-	if (d->self->vertex >= 0 && mv_graph_compute(d->graph, d->self->vertex, paths)) {
+	if (d->nodes.self->vertex >= 0 && mv_graph_compute(d->graph, d->nodes.self->vertex, paths)) {
 		free(paths);
 		return;
 	}
@@ -599,12 +617,12 @@ static void recompute(struct mv_daemon *d)
 	free(d->mst);
 	d->mst = NULL;
 	d->n_mst = 0;
-	if (d->self->vertex >= 0)
-		mv_graph_mst(d->graph, d->self->vertex, &d->mst, &d->n_mst);
-	for (n = d->nodes; n; n = n->next) {
+	if (d->nodes.self->vertex >= 0)
+		mv_graph_mst(d->graph, d->nodes.self->vertex, &d->mst, &d->n_mst);
+	for (n = d->nodes.all; n; n = n->next) {
 		bool was = n->reachable;
 
-		if (n == d->self)
+		if (n == d->nodes.self)
 			continue;
 		if (n->vertex >= 0 && paths[n->vertex].reachable) {
 			n->path = paths[n->vertex];
@@ -622,8 +640,8 @@ static void recompute(struct mv_daemon *d)
 			mv_info(1, "Node %s became reachable", n->name);
 			n->unreachable_since = 0;
 			mv_run_script(d, "host-up", n, NULL);
-		} else if ((n->direct || mv_kernel_holds(n)) && !(n->have_state &&
-					   (n->state.flags & MV_STATE_F_GONE))) {
+		} else if ((n->udp.direct || mv_kernel_holds(n)) && !(n->have_state &&
+					   (n->state->flags & MV_STATE_F_GONE))) {
 			/*
 			 * A working direct path needs no graph: traffic goes
 			 * on until the path itself fails (udp.c).
@@ -639,7 +657,7 @@ static void recompute(struct mv_daemon *d)
 			mv_run_script(d, "host-down", n, NULL);
 		}
 	}
-	for (n = d->nodes; n; n = n->next)
+	for (n = d->nodes.all; n; n = n->next)
 		update_subnets(d, n);
 	free(paths);
 }
