@@ -234,7 +234,7 @@ static int dump_edges(struct mv_daemon *d, FILE *f, bool json)
 			char addr[80];
 			struct mv_node *to = mv_node_find(&d->nodes, s->edges[e].peer);
 			bool used = to && v[i]->vertex >= 0 && to->vertex >= 0 &&
-				    mv_graph_has_edge(d->graph, v[i]->vertex,
+				    mv_graph_has_edge(d->topo.graph, v[i]->vertex,
 						      to->vertex);
 
 			mv_wire_to_sockaddr(&s->edges[e].address, &sa);
@@ -297,7 +297,7 @@ static int dump_subnets(struct mv_daemon *d, FILE *f, bool json)
 		mv_json_init(&j, f, true);
 		mv_json_begin_array(&j);
 	}
-	err = mv_subnet_table_foreach(d->subnets, subnet_one, &w);
+	err = mv_subnet_table_foreach(d->topo.subnets, subnet_one, &w);
 	if (json) {
 		mv_json_end_array(&j);
 		return err ?: mv_json_finish(&j);

@@ -186,7 +186,7 @@ void mv_daemon_reload(struct mv_daemon *d)
 	d->conf = conf;
 	mv_nodes_load_hosts(&d->nodes, d->confdir);
 	mv_meta_start_outgoing(d);
-	d->graph_dirty = true;
+	mv_topology_changed(&d->topo);
 	mv_state_changed(d);
 }
 
@@ -372,6 +372,55 @@ static const struct mv_node_ops node_ops = {
 	.untrusted = node_untrusted,
 };
 
+/* What the topology's changes mean for the data plane and the scripts. */
+static bool topo_held(void *ctx, const struct mv_node *n)
+{
+	(void)ctx;
+	return n->udp.direct || mv_kernel_holds(n);
+}
+
+static void topo_node_up(void *ctx, struct mv_node *n)
+{
+	mv_run_script(ctx, "host-up", n, NULL);
+}
+
+static void topo_node_down(void *ctx, struct mv_node *n)
+{
+	mv_udp_node_down(n);
+	mv_session_clear(n);
+	mv_run_script(ctx, "host-down", n, NULL);
+}
+
+static void topo_subnet_up(void *ctx, struct mv_node *n,
+			   const struct mv_subnet *s)
+{
+	mv_kernel_route(ctx, n, s, true);
+	mv_run_script(ctx, "subnet-up", n, s);
+}
+
+static void topo_subnet_down(void *ctx, struct mv_node *n,
+			     const struct mv_subnet *s)
+{
+	mv_kernel_route(ctx, n, s, false);
+	mv_run_script(ctx, "subnet-down", n, s);
+}
+
+static void topo_recomputed(void *ctx)
+{
+	struct mv_daemon *d = ctx;
+
+	d->kernel_dirty = true;
+}
+
+static const struct mv_topology_ops topology_ops = {
+	.held = topo_held,
+	.node_up = topo_node_up,
+	.node_down = topo_node_down,
+	.subnet_up = topo_subnet_up,
+	.subnet_down = topo_subnet_down,
+	.recomputed = topo_recomputed,
+};
+
 int mv_daemon_start(struct mv_daemon *d)
 {
 	int err;
@@ -393,10 +442,9 @@ int mv_daemon_start(struct mv_daemon *d)
 	if (!d->nodes.self)
 		return -EINVAL;
 	d->nodes.self->reachable = true;
-	d->graph = mv_graph_new();
-	d->subnets = mv_subnet_table_new();
 	d->scripts = mv_scripts_new();
-	if (!d->graph || !d->subnets || !d->scripts)
+	if (mv_topology_init(&d->topo, &d->nodes, &topology_ops, d) ||
+	    !d->scripts)
 		return -ENOMEM;
 	err = mv_nodes_load_hosts(&d->nodes, d->confdir);
 	if (err)
@@ -443,7 +491,7 @@ void mv_daemon_shutdown(struct mv_daemon *d)
 	 * has: the mesh must not be told that we are gone, and the
 	 * interface stays configured.
 	 */
-	if (d->nodes.self && d->graph && d->nodes.self->vertex >= 0 && !d->keep_state)
+	if (d->nodes.self && d->topo.graph && d->nodes.self->vertex >= 0 && !d->keep_state)
 		mv_state_announce_gone(d);
 	mv_meta_start_outgoing(d);	/* removes them all while stopping */
 	mv_meta_close_all(d);
@@ -463,8 +511,7 @@ void mv_daemon_free(struct mv_daemon *d)
 {
 	mv_scripts_free(d->scripts);
 	mv_nodes_free(&d->nodes);
-	mv_graph_free(d->graph);
-	mv_subnet_table_free(d->subnets);
+	mv_topology_free(&d->topo);
 	mv_identity_free(d->key);
 	mv_config_free(&d->conf);
 	if (d->tun_fd >= 0)
@@ -475,8 +522,6 @@ void mv_daemon_free(struct mv_daemon *d)
 		close(d->tcp_fd);
 	if (d->sig_fd >= 0)
 		close(d->sig_fd);
-	free(d->by_vertex);
-	free(d->mst);
 	free(d->pkt);
 	free(d->pkt2);
 	mv_udp_free(d);

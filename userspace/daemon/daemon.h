@@ -30,6 +30,7 @@
 #include "lib/event.h"
 #include "mesh/graph.h"
 #include "mesh/node.h"
+#include "mesh/topology.h"
 #include "crypto/identity.h"
 #include "proto/metamsg.h"
 #include "crypto/replay.h"
@@ -147,13 +148,7 @@ struct mv_daemon {
 	struct mv_identity *key;
 	struct mv_nodes nodes;
 
-	struct mv_graph *graph;
-	bool graph_dirty;
-	struct mv_node **by_vertex;	/* graph vertex -> node */
-	int n_by_vertex;
-	int (*mst)[2];			/* spanning tree, for broadcasts */
-	size_t n_mst;
-	struct mv_subnet_table *subnets;
+	struct mv_topology topo;
 
 	struct mv_conn *conns;
 	struct mv_outgoing *outgoing;

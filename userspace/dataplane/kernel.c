@@ -818,7 +818,7 @@ static void regrace(void *ctx)
 	struct mv_daemon *d = ctx;
 
 	d->kernel_dirty = true;
-	d->graph_dirty = true;
+	mv_topology_changed(&d->topo);
 }
 
 /*

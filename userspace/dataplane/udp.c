@@ -414,7 +414,7 @@ static void probe_timer(void *ctx)
 				mv_udp_node_down(n);
 				mv_session_clear(n);
 				mv_run_script(d, "host-down", n, NULL);
-				d->graph_dirty = true;
+				mv_topology_changed(&d->topo);
 				return;
 			}
 		} else {
@@ -620,7 +620,7 @@ static struct mv_node *route_of(struct mv_daemon *d, const uint8_t *pkt,
 
 	if (!inner_dst(pkt, len, &type, &addr, src))
 		return NULL;
-	r = mv_subnet_table_lookup(d->subnets, type, addr, owner_usable, NULL);
+	r = mv_subnet_table_lookup(d->topo.subnets, type, addr, owner_usable, NULL);
 	return r ? r->owner : NULL;
 }
 
@@ -644,14 +644,14 @@ static void broadcast(struct mv_daemon *d, const uint8_t *pkt, size_t len,
 	int self = d->nodes.self->vertex;
 	size_t i;
 
-	for (i = 0; i < d->n_mst; i++) {
-		int other = d->mst[i][0] == self ? d->mst[i][1] :
-			    d->mst[i][1] == self ? d->mst[i][0] : -1;
+	for (i = 0; i < d->topo.n_mst; i++) {
+		int other = d->topo.mst[i][0] == self ? d->topo.mst[i][1] :
+			    d->topo.mst[i][1] == self ? d->topo.mst[i][0] : -1;
 		struct mv_node *n;
 
-		if (other < 0 || other >= d->n_by_vertex)
+		if (other < 0 || other >= d->topo.n_by_vertex)
 			continue;
-		n = d->by_vertex[other];
+		n = d->topo.by_vertex[other];
 		if (!n || n == from || !n->reachable)
 			continue;
 		if (d->kernel)

@@ -248,6 +248,7 @@ void mv_nodes_free(struct mv_nodes *d)
 		}
 		mv_buf_free(&n->state_raw);
 		free(n->subnets);
+		free(n->claimed);
 		free(n->refused);
 		while (n->udp.queue) {
 			struct mv_queued *q = n->udp.queue;

@@ -105,6 +105,9 @@ struct mv_node {
 	struct mv_meta_state *state;	/* the newest STATE, if have_state */
 	bool have_state;
 	bool tcp_only;			/* its STATE says TCPOnly */
+	bool gone;			/* its STATE says it is leaving */
+	struct mv_subnet *claimed;	/* the subnets its STATE claims */
+	size_t n_claimed;
 	struct mv_buf state_raw;	/* its plaintext, for floods */
 	uint64_t state_expires;		/* monotonic ms */
 

@@ -49,60 +49,65 @@ void mv_state_changed(struct mv_daemon *d)
 	d->state_dirty = true;
 }
 
-static int set_vertex(struct mv_daemon *d, struct mv_node *n)
-{
-	int v;
-
-	if (n->vertex >= 0)
-		return 0;
-	v = mv_graph_add_node(d->graph, n->name);
-	if (v < 0)
-		return v;
-	if (v >= d->n_by_vertex) {
-		int cap = v + 64;
-		struct mv_node **grown = realloc(d->by_vertex, cap * sizeof(*grown));
-
-		if (!grown) {
-			mv_graph_remove_node(d->graph, v);
-			return -ENOMEM;
-		}
-		memset(grown + d->n_by_vertex, 0,
-		       (cap - d->n_by_vertex) * sizeof(*grown));
-		d->by_vertex = grown;
-		d->n_by_vertex = cap;
-	}
-	d->by_vertex[v] = n;
-	n->vertex = v;
-	return 0;
-}
-
 /* Put a node's stored STATE into the graph. */
 static void apply_edges(struct mv_daemon *d, struct mv_node *n)
 {
 	const struct mv_meta_state *s = n->state;
-	struct mv_graph_edge *edges;
+	struct mv_topology_link *links;
 	size_t i, k = 0;
 
-	if (set_vertex(d, n))
-		return;
-	edges = calloc(s->n_edges + 1, sizeof(*edges));
-	if (!edges)
+	links = calloc(s->n_edges + 1, sizeof(*links));
+	if (!links)
 		return;
 	for (i = 0; i < s->n_edges && !(s->flags & MV_STATE_F_GONE); i++) {
-		struct mv_node *peer = mv_node_get(&d->nodes, s->edges[i].peer);
-
-		if (!peer || peer == n || set_vertex(d, peer))
-			continue;
-		edges[k].to = peer->vertex;
-		edges[k].weight = s->edges[i].weight ? s->edges[i].weight : 1;
-		k++;
+		links[k].peer = mv_node_get(&d->nodes, s->edges[i].peer);
+		links[k].weight = s->edges[i].weight;
+		k += links[k].peer != NULL;
 	}
-	if (mv_graph_set_edges(d->graph, n->vertex, edges, k))
-		mv_warn("Ignoring the edges of %s: repeated or invalid", n->name);
-	mv_graph_set_indirect(d->graph, n->vertex,
+	mv_topology_set_links(&d->topo, n, links, k,
 			      s->flags & (MV_STATE_F_INDIRECT | MV_STATE_F_TCPONLY));
-	free(edges);
-	d->graph_dirty = true;
+	free(links);
+}
+
+/*
+ * The subnets a STATE claims, parsed once when it arrives; what StrictSubnets
+ * allows of them is the topology's decision.
+ */
+static void parse_claimed(struct mv_node *n)
+{
+	const struct mv_meta_state *s = n->state;
+	size_t i;
+
+	free(n->claimed);
+	n->claimed = NULL;
+	n->n_claimed = 0;
+	if (!s->n_subnets)
+		return;
+	n->claimed = calloc(s->n_subnets, sizeof(*n->claimed));
+	if (!n->claimed)
+		return;
+	for (i = 0; i < s->n_subnets; i++) {
+		char why[MV_SUBNET_ERRLEN];
+
+		if (mv_subnet_parse(s->subnets[i], &n->claimed[n->n_claimed],
+				    why, sizeof(why))) {
+			mv_warn("Ignoring Subnet %s of %s: %s", s->subnets[i],
+				n->name, why);
+			continue;
+		}
+		n->n_claimed++;
+	}
+}
+
+/* Take @s as @n's STATE, with its raw bytes kept for floods. */
+static void adopt_state(struct mv_node *n, struct mv_meta_state *s)
+{
+	mv_meta_state_free(n->state);
+	*n->state = *s;
+	n->have_state = true;
+	n->tcp_only = s->flags & MV_STATE_F_TCPONLY;
+	n->gone = s->flags & MV_STATE_F_GONE;
+	parse_claimed(n);
 }
 
 /* ---- our own STATE ---- */
@@ -267,10 +272,7 @@ static void announce(struct mv_daemon *d, bool gone)
 		mv_buf_free(&raw);
 		return;
 	}
-	mv_meta_state_free(self->state);
-	*self->state = s;
-	self->have_state = true;
-	self->tcp_only = s.flags & MV_STATE_F_TCPONLY;
+	adopt_state(self, &s);
 	mv_buf_free(&self->state_raw);
 	self->state_raw = raw;
 	apply_edges(d, self);
@@ -412,10 +414,7 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 	mv_info(3, "Got STATE of %s seq %llu from %s (%zu edges, %zu subnets)",
 		n->name, (unsigned long long)s.seq, c->name, s.n_edges,
 		s.n_subnets);
-	mv_meta_state_free(n->state);
-	*n->state = s;
-	n->have_state = true;
-	n->tcp_only = s.flags & MV_STATE_F_TCPONLY;
+	adopt_state(n, &s);
 	mv_buf_reset(&n->state_raw);
 	if (mv_buf_put(&n->state_raw, pt, len)) {
 		mv_state_forget(n);
@@ -443,22 +442,19 @@ void mv_state_node_free(struct mv_node *n)
 
 void mv_state_forget(struct mv_node *n)
 {
-	struct mv_daemon *d = mv_node_daemon(n);
-
 	if (n->have_state)
 		mv_meta_state_free(n->state);
 	memset(n->state, 0, sizeof(*n->state));
 	n->have_state = false;
 	n->tcp_only = false;
+	n->gone = false;
+	free(n->claimed);
+	n->claimed = NULL;
+	n->n_claimed = 0;
 	mv_buf_reset(&n->state_raw);
 	mv_identity_free(n->vouched_key);
 	n->vouched_key = NULL;
-	if (n->vertex >= 0) {
-		mv_graph_remove_node(d->graph, n->vertex);
-		d->by_vertex[n->vertex] = NULL;
-		n->vertex = -1;
-	}
-	d->graph_dirty = true;
+	mv_topology_remove(&mv_node_daemon(n)->topo, n);
 }
 
 static void age_timer(void *ctx)
@@ -483,185 +479,6 @@ static void age_timer(void *ctx)
 	mv_timer_arm(d->loop, &d->age_timer, AGE_PERIOD);
 }
 
-/* ---- recomputation ---- */
-
-static bool has_subnet(const struct mv_subnet *v, size_t n,
-		       const struct mv_subnet *s);
-
-static bool subnet_allowed(struct mv_daemon *d, struct mv_node *n,
-			   const struct mv_subnet *sn, const char *text)
-{
-	struct mv_subnet *grown;
-	size_t i;
-
-	if (!d->conf.strict_subnets || n == d->nodes.self)
-		return true;
-	for (i = 0; n->host && i < n->host->n_subnets; i++)
-		if (!mv_subnet_cmp(&n->host->subnets[i], sn))
-			return true;
-	/* Once per subnet, not at every announcement or recomputation. */
-	if (has_subnet(n->refused, n->n_refused, sn))
-		return false;
-	mv_warn("Ignoring unauthorized Subnet %s of %s (StrictSubnets)", text,
-		n->name);
-	grown = realloc(n->refused, (n->n_refused + 1) * sizeof(*grown));
-	if (grown) {
-		n->refused = grown;
-		n->refused[n->n_refused++] = *sn;
-	}
-	return false;
-}
-
-/* The subnets @n should have in the table now. */
-static size_t wanted_subnets(struct mv_daemon *d, struct mv_node *n,
-			     struct mv_subnet **out)
-{
-	const struct mv_meta_state *s = n->state;
-	struct mv_subnet *v;
-	size_t i, k = 0;
-
-	*out = NULL;
-	if (n == d->nodes.self) {
-		if (!d->conf.self.n_subnets)
-			return 0;
-		v = malloc(d->conf.self.n_subnets * sizeof(*v));
-		if (!v)
-			return 0;
-		memcpy(v, d->conf.self.subnets, d->conf.self.n_subnets * sizeof(*v));
-		*out = v;
-		return d->conf.self.n_subnets;
-	}
-	/*
-	 * Subnets come up with the node (after host-up), and stay while only
-	 * a direct path is left of it.
-	 */
-	if (!(n->reachable || ((n->udp.direct || mv_kernel_holds(n)) && n->n_subnets)) ||
-	    !n->have_state ||
-	    !s->n_subnets ||
-	    (s->flags & MV_STATE_F_GONE))
-		return 0;
-	v = calloc(s->n_subnets, sizeof(*v));
-	if (!v)
-		return 0;
-	for (i = 0; i < s->n_subnets; i++) {
-		char why[MV_SUBNET_ERRLEN];
-
-		if (mv_subnet_parse(s->subnets[i], &v[k], why, sizeof(why))) {
-			mv_warn("Ignoring Subnet %s of %s: %s", s->subnets[i],
-				n->name, why);
-			continue;
-		}
-		if (subnet_allowed(d, n, &v[k], s->subnets[i]))
-			k++;
-	}
-	*out = v;
-	return k;
-}
-
-static bool has_subnet(const struct mv_subnet *v, size_t n,
-		       const struct mv_subnet *s)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!mv_subnet_cmp(&v[i], s))
-			return true;
-	return false;
-}
-
-static void update_subnets(struct mv_daemon *d, struct mv_node *n)
-{
-	struct mv_subnet *want;
-	size_t n_want = wanted_subnets(d, n, &want), i;
-
-	for (i = 0; i < n->n_subnets; i++) {
-		if (has_subnet(want, n_want, &n->subnets[i]))
-			continue;
-		mv_subnet_table_del(d->subnets, &n->subnets[i], n);
-		mv_kernel_route(d, n, &n->subnets[i], false);
-		mv_run_script(d, "subnet-down", n, &n->subnets[i]);
-	}
-	for (i = 0; i < n_want; i++) {
-		if (has_subnet(n->subnets, n->n_subnets, &want[i]))
-			continue;
-		if (mv_subnet_table_add(d->subnets, &want[i], n) == -ENOMEM)
-			continue;
-		mv_kernel_route(d, n, &want[i], true);
-		mv_run_script(d, "subnet-up", n, &want[i]);
-	}
-	free(n->subnets);
-	n->subnets = want;
-	n->n_subnets = n_want;
-}
-
-static struct mv_node *vertex_node(struct mv_daemon *d, int v)
-{
-	return v >= 0 && v < d->n_by_vertex ? d->by_vertex[v] : NULL;
-}
-
-static void recompute(struct mv_daemon *d)
-{
-	int cap = mv_graph_capacity(d->graph);
-	struct mv_graph_path *paths = calloc(cap + 1, sizeof(*paths));
-	uint64_t now = mv_loop_now(d->loop);
-	struct mv_node *n;
-
-	if (!paths)
-		return;
-	if (d->nodes.self->vertex >= 0 && mv_graph_compute(d->graph, d->nodes.self->vertex, paths)) {
-		free(paths);
-		return;
-	}
-	d->graph_dirty = false;
-	d->kernel_dirty = true;
-	free(d->mst);
-	d->mst = NULL;
-	d->n_mst = 0;
-	if (d->nodes.self->vertex >= 0)
-		mv_graph_mst(d->graph, d->nodes.self->vertex, &d->mst, &d->n_mst);
-	for (n = d->nodes.all; n; n = n->next) {
-		bool was = n->reachable;
-
-		if (n == d->nodes.self)
-			continue;
-		if (n->vertex >= 0 && paths[n->vertex].reachable) {
-			n->path = paths[n->vertex];
-			n->nexthop = vertex_node(d, n->path.nexthop);
-			n->via = vertex_node(d, n->path.via);
-			n->reachable = n->nexthop != NULL;
-		} else {
-			memset(&n->path, 0, sizeof(n->path));
-			n->nexthop = n->via = NULL;
-			n->reachable = false;
-		}
-		if (n->reachable == was)
-			continue;
-		if (n->reachable) {
-			mv_info(1, "Node %s became reachable", n->name);
-			n->unreachable_since = 0;
-			mv_run_script(d, "host-up", n, NULL);
-		} else if ((n->udp.direct || mv_kernel_holds(n)) && !(n->have_state &&
-					   (n->state->flags & MV_STATE_F_GONE))) {
-			/*
-			 * A working direct path needs no graph: traffic goes
-			 * on until the path itself fails (udp.c).
-			 */
-			mv_info(1, "Node %s became unreachable in the graph; "
-				"keeping the direct path", n->name);
-			n->unreachable_since = now;
-		} else {
-			mv_info(1, "Node %s became unreachable", n->name);
-			n->unreachable_since = now;
-			mv_udp_node_down(n);
-			mv_session_clear(n);
-			mv_run_script(d, "host-down", n, NULL);
-		}
-	}
-	for (n = d->nodes.all; n; n = n->next)
-		update_subnets(d, n);
-	free(paths);
-}
-
 void mv_state_after_events(struct mv_daemon *d)
 {
 	uint64_t now = mv_loop_now(d->loop);
@@ -674,6 +491,6 @@ void mv_state_after_events(struct mv_daemon *d)
 			mv_timer_arm(d->loop, &d->state_timer,
 				     d->state_sent + STATE_MIN_GAP - now);
 	}
-	if (d->graph_dirty)
-		recompute(d);
+	if (d->topo.dirty)
+		mv_topology_recompute(&d->topo, now);
 }
