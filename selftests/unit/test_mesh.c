@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The node table, path choice and the topology, without a daemon: what the
+ * layers above see through struct mv_node_ops and struct mv_topology_ops
+ * (nodes made and released, reachability, scripts' events, subnet
+ * ownership) when links and claimed subnets change.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <meshvpn/wire.h>
+
+#include "config/config.h"
+#include "lib/subnet.h"
+#include "mesh/node.h"
+#include "mesh/topology.h"
+
+#include "test.h"
+
+/* Everything the ops were told, in order, as one string. */
+struct recorder {
+	char log[4096];
+	int inits, releases;
+	int fail_init;		/* fail the init of the next node */
+	bool held;		/* what the data plane says of every node */
+};
+
+static void record(struct recorder *r, const char *what, const char *name,
+		   const struct mv_subnet *s)
+{
+	char text[MV_SUBNET_STRLEN] = "";
+	size_t len = strlen(r->log);
+
+	if (s)
+		mv_subnet_format(s, text, sizeof(text), 0);
+	snprintf(r->log + len, sizeof(r->log) - len, "%s%s %s%s%s",
+		 len ? "; " : "", what, name, s ? " " : "", text);
+}
+
+static int rec_init(void *ctx, struct mv_node *n)
+{
+	struct recorder *r = ctx;
+
+	(void)n;
+	if (r->fail_init) {
+		r->fail_init = 0;
+		return -ENOMEM;
+	}
+	r->inits++;
+	return 0;
+}
+
+static void rec_release(void *ctx, struct mv_node *n)
+{
+	struct recorder *r = ctx;
+
+	(void)n;
+	r->releases++;
+}
+
+static void rec_untrusted(void *ctx, struct mv_node *n, const char *why)
+{
+	record(ctx, why, n->name, NULL);
+}
+
+static const struct mv_node_ops node_ops = {
+	.init = rec_init,
+	.release = rec_release,
+	.untrusted = rec_untrusted,
+};
+
+static bool rec_held(void *ctx, const struct mv_node *n)
+{
+	struct recorder *r = ctx;
+
+	return r->held || n->udp.direct;
+}
+
+static void rec_up(void *ctx, struct mv_node *n)
+{
+	record(ctx, "up", n->name, NULL);
+}
+
+static void rec_down(void *ctx, struct mv_node *n)
+{
+	record(ctx, "down", n->name, NULL);
+}
+
+static void rec_subnet_up(void *ctx, struct mv_node *n,
+			  const struct mv_subnet *s)
+{
+	record(ctx, "subnet-up", n->name, s);
+}
+
+static void rec_subnet_down(void *ctx, struct mv_node *n,
+			    const struct mv_subnet *s)
+{
+	record(ctx, "subnet-down", n->name, s);
+}
+
+static const struct mv_topology_ops topo_ops = {
+	.held = rec_held,
+	.node_up = rec_up,
+	.node_down = rec_down,
+	.subnet_up = rec_subnet_up,
+	.subnet_down = rec_subnet_down,
+};
+
+struct mesh {
+	struct mv_config conf;
+	struct mv_nodes nodes;
+	struct mv_topology topo;
+	struct recorder rec;
+};
+
+static void mesh_init(struct mesh *m, const char *self)
+{
+	memset(m, 0, sizeof(*m));
+	mv_nodes_init(&m->nodes, &m->conf, &node_ops, &m->rec);
+	m->nodes.self = mv_node_get(&m->nodes, self);
+	m->nodes.self->reachable = true;
+	mv_topology_init(&m->topo, &m->nodes, &topo_ops, &m->rec);
+}
+
+static void mesh_free(struct mesh *m)
+{
+	mv_topology_free(&m->topo);
+	mv_nodes_free(&m->nodes);
+}
+
+/* @a announces links to each of @peers (NULL-terminated), weight 10. */
+static void links(struct mesh *m, const char *a, const char *const *peers)
+{
+	struct mv_topology_link l[8];
+	struct mv_node *n = mv_node_get(&m->nodes, a);
+	size_t k = 0;
+
+	n->have_state = true;
+	for (; *peers && k < 8; peers++, k++) {
+		l[k].peer = mv_node_get(&m->nodes, *peers);
+		l[k].weight = 10;
+	}
+	mv_topology_set_links(&m->topo, n, l, k, n->tcp_only);
+}
+
+static void claim(struct mesh *m, const char *a, const char *subnet)
+{
+	struct mv_node *n = mv_node_get(&m->nodes, a);
+
+	n->claimed = realloc(n->claimed, (n->n_claimed + 1) * sizeof(*n->claimed));
+	mv_subnet_parse(subnet, &n->claimed[n->n_claimed++], NULL, 0);
+	mv_topology_changed(&m->topo);
+}
+
+static struct mv_node *node(struct mesh *m, const char *name)
+{
+	return mv_node_find(&m->nodes, name);
+}
+
+TEST(table_find_by_name_and_id)
+{
+	struct mesh m;
+	struct mv_node *a, *b;
+	int i;
+
+	mesh_init(&m, "alice");
+	a = mv_node_get(&m.nodes, "bob");
+	EXPECT(a != NULL);
+	EXPECT(mv_node_get(&m.nodes, "bob") == a);
+	EXPECT(mv_node_find(&m.nodes, "bob") == a);
+	EXPECT(mv_node_find_id(&m.nodes, a->id) == a);
+	EXPECT_EQ(a->id, mv_node_id_of("bob"));
+	EXPECT(mv_node_find(&m.nodes, "carol") == NULL);
+	/* Past the first bucket array: the table regrows and still finds all. */
+	for (i = 0; i < 1000; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "n%d", i);
+		EXPECT(mv_node_get(&m.nodes, name) != NULL);
+	}
+	EXPECT_EQ(m.nodes.n_nodes, 1002);
+	b = mv_node_find(&m.nodes, "n777");
+	EXPECT(b && mv_node_find_id(&m.nodes, b->id) == b);
+	EXPECT(mv_node_find(&m.nodes, "bob") == a);
+	EXPECT_EQ(m.rec.inits, 1002);
+	mesh_free(&m);
+	EXPECT_EQ(m.rec.releases, 1002);
+}
+
+TEST(table_refuses_bad_names_and_failed_init)
+{
+	struct mesh m;
+
+	mesh_init(&m, "alice");
+	EXPECT(mv_node_get(&m.nodes, "has space") == NULL);
+	EXPECT(mv_node_get(&m.nodes, "") == NULL);
+	m.rec.fail_init = 1;
+	EXPECT(mv_node_get(&m.nodes, "bob") == NULL);
+	EXPECT(mv_node_find(&m.nodes, "bob") == NULL);
+	EXPECT(mv_node_get(&m.nodes, "bob") != NULL);
+	mesh_free(&m);
+}
+
+TEST(trusted_key_follows_strict_keys)
+{
+	struct mesh m;
+	struct mv_node *b;
+
+	mesh_init(&m, "alice");
+	b = mv_node_get(&m.nodes, "bob");
+	b->vouched_key = (struct mv_identity *)&m;	/* only compared */
+	EXPECT(mv_node_trusted_key(b) == (struct mv_identity *)&m);
+	m.conf.strict_keys = true;
+	EXPECT(mv_node_trusted_key(b) == NULL);
+	b->vouched_key = NULL;
+	mesh_free(&m);
+}
+
+TEST(path_choice)
+{
+	struct mesh m;
+	struct mv_node *b, *c;
+
+	mesh_init(&m, "alice");
+	b = mv_node_get(&m.nodes, "bob");
+	c = mv_node_get(&m.nodes, "carol");
+	EXPECT_EQ(mv_node_path(m.nodes.self), MV_PATH_SELF);
+	EXPECT_EQ(mv_node_path(b), MV_PATH_NONE);
+	/* Reachable through bob, who has no UDP path: over TCP. */
+	b->reachable = c->reachable = true;
+	b->nexthop = b;
+	c->nexthop = b;
+	EXPECT_EQ(mv_node_path(c), MV_PATH_TCP);
+	b->udp.direct = true;
+	EXPECT_EQ(mv_node_path(b), MV_PATH_DIRECT);
+	EXPECT_EQ(mv_node_path(c), MV_PATH_RELAY);
+	c->udp.direct = true;
+	EXPECT_EQ(mv_node_path(c), MV_PATH_DIRECT);
+	/* TCPOnly at either end wins over every UDP path. */
+	c->have_state = c->tcp_only = true;
+	EXPECT(mv_node_tcp_only(c));
+	EXPECT_EQ(mv_node_path(c), MV_PATH_TCP);
+	c->tcp_only = false;
+	m.conf.self.tcp_only = true;
+	EXPECT_EQ(mv_node_path(c), MV_PATH_TCP);
+	m.conf.self.tcp_only = false;
+	/* A relay that is TCPOnly relays nothing over UDP. */
+	c->udp.direct = false;
+	b->tcp_only = b->have_state = true;
+	EXPECT_EQ(mv_node_path(c), MV_PATH_TCP);
+	/* Unreachable in the graph, but the direct path still answers. */
+	c->reachable = false;
+	c->udp.direct = true;
+	EXPECT_EQ(mv_node_path(c), MV_PATH_DIRECT);
+	EXPECT_STREQ(mv_path_name(MV_PATH_RELAY), "relay");
+	EXPECT_STREQ(mv_path_name(MV_PATH_NONE), "unreachable");
+	mesh_free(&m);
+}
+
+TEST(topology_reachability_and_next_hops)
+{
+	static const char *const alice[] = { "bob", NULL };
+	static const char *const bob[] = { "alice", "carol", NULL };
+	static const char *const carol[] = { "bob", NULL };
+	static const char *const none[] = { NULL };
+	struct mesh m;
+
+	mesh_init(&m, "alice");
+	links(&m, "alice", alice);
+	links(&m, "bob", bob);
+	links(&m, "carol", carol);
+	EXPECT(m.topo.dirty);
+	mv_topology_recompute(&m.topo, 1000);
+	EXPECT(!m.topo.dirty);
+	/* Newest nodes first: the table's order, the same at every node. */
+	EXPECT_STREQ(m.rec.log, "up carol; up bob");
+	EXPECT(node(&m, "carol")->reachable);
+	EXPECT(node(&m, "carol")->nexthop == node(&m, "bob"));
+	EXPECT_EQ(node(&m, "carol")->path.hops, 2);
+	EXPECT_EQ(m.topo.n_mst, 2);
+	EXPECT(mv_topology_node(&m.topo, node(&m, "carol")->vertex) ==
+	       node(&m, "carol"));
+	/* Bob drops carol: she goes down, with the time noted. */
+	m.rec.log[0] = 0;
+	links(&m, "bob", (const char *const[]){ "alice", NULL });
+	mv_topology_recompute(&m.topo, 2000);
+	EXPECT_STREQ(m.rec.log, "down carol");
+	EXPECT(!node(&m, "carol")->reachable);
+	EXPECT(node(&m, "carol")->nexthop == NULL);
+	EXPECT_EQ(node(&m, "carol")->unreachable_since, 2000);
+	/* Bob leaves the graph altogether. */
+	m.rec.log[0] = 0;
+	mv_topology_remove(&m.topo, node(&m, "bob"));
+	links(&m, "alice", none);
+	mv_topology_recompute(&m.topo, 3000);
+	EXPECT_STREQ(m.rec.log, "down bob");
+	EXPECT_EQ(node(&m, "bob")->vertex, -1);
+	mesh_free(&m);
+}
+
+TEST(topology_keeps_a_held_direct_path)
+{
+	static const char *const alice[] = { "bob", NULL };
+	static const char *const bob[] = { "alice", NULL };
+	struct mesh m;
+	struct mv_node *b;
+
+	mesh_init(&m, "alice");
+	links(&m, "alice", alice);
+	links(&m, "bob", bob);
+	claim(&m, "bob", "10.0.2.0/24");
+	mv_topology_recompute(&m.topo, 1000);
+	EXPECT_STREQ(m.rec.log, "up bob; subnet-up bob 10.0.2.0/24");
+	b = node(&m, "bob");
+	/* The graph loses bob while his direct path works: nothing goes down. */
+	m.rec.log[0] = 0;
+	b->udp.direct = true;
+	links(&m, "alice", (const char *const[]){ NULL });
+	mv_topology_recompute(&m.topo, 2000);
+	EXPECT_STREQ(m.rec.log, "");
+	EXPECT(!b->reachable);
+	EXPECT_EQ(b->unreachable_since, 2000);
+	EXPECT_EQ(b->n_subnets, 1);
+	/* ... unless he said he is leaving. */
+	b->gone = true;
+	mv_topology_changed(&m.topo);
+	mv_topology_recompute(&m.topo, 3000);
+	EXPECT_STREQ(m.rec.log, "subnet-down bob 10.0.2.0/24");
+	EXPECT_EQ(b->n_subnets, 0);
+	mesh_free(&m);
+}
+
+TEST(topology_subnets_and_strict_subnets)
+{
+	static const char *const alice[] = { "bob", NULL };
+	static const char *const bob[] = { "alice", NULL };
+	struct mv_host_config host = { 0 };
+	struct mv_subnet allowed, looked_up;
+	const struct mv_subnet_route *r;
+	struct mesh m;
+	struct mv_node *b;
+	uint8_t addr[4] = { 10, 0, 2, 7 }, refused[4] = { 10, 99, 0, 1 };
+
+	mesh_init(&m, "alice");
+	EXPECT(!mv_subnet_parse("10.0.1.0/24", &looked_up, NULL, 0));
+	m.conf.self.subnets = &looked_up;
+	m.conf.self.n_subnets = 1;
+	links(&m, "alice", alice);
+	links(&m, "bob", bob);
+	claim(&m, "bob", "10.0.2.0/24");
+	claim(&m, "bob", "10.99.0.0/24");
+	m.conf.strict_subnets = true;
+	b = node(&m, "bob");
+	EXPECT(!mv_subnet_parse("10.0.2.0/24", &allowed, NULL, 0));
+	host.subnets = &allowed;
+	host.n_subnets = 1;
+	b->host = &host;
+	mv_topology_recompute(&m.topo, 1000);
+	EXPECT_STREQ(m.rec.log, "up bob; subnet-up bob 10.0.2.0/24; "
+		     "subnet-up alice 10.0.1.0/24");
+	EXPECT_EQ(b->n_refused, 1);
+	r = mv_subnet_table_lookup(m.topo.subnets, MV_SUBNET_IPV4, addr,
+				   NULL, NULL);
+	EXPECT(r && r->owner == b);
+	EXPECT(!mv_subnet_table_lookup(m.topo.subnets, MV_SUBNET_IPV4, refused,
+				       NULL, NULL));
+	/* Refused once, not at every recomputation. */
+	mv_topology_changed(&m.topo);
+	mv_topology_recompute(&m.topo, 2000);
+	EXPECT_EQ(b->n_refused, 1);
+	b->host = NULL;
+	m.conf.self.subnets = NULL;
+	m.conf.self.n_subnets = 0;
+	mesh_free(&m);
+}
+
+TEST_MAIN()
