@@ -324,7 +324,7 @@ static int dump_connections(struct mv_daemon *d, FILE *f, bool json)
 		mv_json_init(&j, f, true);
 		mv_json_begin_array(&j);
 	}
-	for (c = d->conns; c; c = c->next) {
+	for (c = d->proto.meta.conns; c; c = c->next) {
 		if (c->state == MV_CONN_CLOSED)
 			continue;
 		mv_sockaddr_format(&c->addr, addr, sizeof(addr));
@@ -422,7 +422,7 @@ static void purge(struct mv_daemon *d)
 
 	for (n = d->nodes.all; n; n = n->next)
 		if (n != d->nodes.self && !n->reachable && !n->udp.direct && n->have_state)
-			mv_state_forget(n);
+			mv_state_forget(&d->proto, n);
 }
 
 /* Execute one request; the body goes to @f, a failure reason to @err. */
@@ -462,7 +462,7 @@ static int execute(struct mv_daemon *d, char *line, FILE *f, char *err,
 		mv_daemon_reload(d);
 		return 0;
 	} else if (!strcmp(words[0], "retry") && n == 1) {
-		mv_meta_retry_now(d);
+		mv_meta_retry_now(&d->proto);
 		return 0;
 	} else if (!strcmp(words[0], "purge") && n == 1) {
 		purge(d);

@@ -185,9 +185,9 @@ void mv_daemon_reload(struct mv_daemon *d)
 	mv_config_free(&d->conf);
 	d->conf = conf;
 	mv_nodes_load_hosts(&d->nodes, d->confdir);
-	mv_meta_start_outgoing(d);
+	mv_meta_start_outgoing(&d->proto);
 	mv_topology_changed(&d->topo);
-	mv_state_changed(d);
+	mv_state_changed(&d->proto);
 }
 
 static void on_signal(void *ctx, uint32_t events)
@@ -223,7 +223,7 @@ static void on_signal(void *ctx, uint32_t events)
 			break;
 		case SIGALRM:
 			mv_notice("Got ALRM signal, retrying connections now");
-			mv_meta_retry_now(d);
+			mv_meta_retry_now(&d->proto);
 			break;
 		case SIGUSR1:
 			mv_dump_log(d, false);
@@ -264,10 +264,10 @@ void mv_daemon_after_events(void *ctx)
 {
 	struct mv_daemon *d = ctx;
 
-	mv_state_after_events(d);
+	mv_state_after_events(&d->proto);
 	if (d->kernel_dirty)
 		mv_kernel_sync(d);
-	mv_meta_reap(d);
+	mv_meta_reap(&d->proto);
 }
 
 /*
@@ -342,8 +342,9 @@ static int start_data_plane(struct mv_daemon *d)
 /* Each node's parts of the layers above the node table. */
 static int node_init(void *ctx, struct mv_node *n)
 {
-	(void)ctx;
-	if (mv_session_init(n))
+	struct mv_daemon *d = ctx;
+
+	if (mv_session_init(&d->proto, n))
 		return -ENOMEM;
 	if (mv_state_node_init(n)) {
 		mv_session_free(n);
@@ -421,6 +422,54 @@ static const struct mv_topology_ops topology_ops = {
 	.recomputed = topo_recomputed,
 };
 
+/* What the protocol asks of the data plane. */
+static void proto_udp_from_meta(void *ctx, struct mv_conn *c,
+				const uint8_t *msg, size_t len)
+{
+	mv_udp_from_meta(ctx, c, msg, len);
+}
+
+static int proto_send_session_udp(void *ctx, struct mv_node *to,
+				  const void *pt, size_t len)
+{
+	return mv_udp_send_session(ctx, to, pt, len);
+}
+
+static void proto_session_ready(void *ctx, struct mv_node *n)
+{
+	(void)ctx;
+	mv_udp_session_ready(n);
+}
+
+static void proto_keys_changed(void *ctx)
+{
+	struct mv_daemon *d = ctx;
+
+	d->kernel_dirty = true;
+}
+
+static const struct mv_proto_ops proto_ops = {
+	.udp_from_meta = proto_udp_from_meta,
+	.send_session_udp = proto_send_session_udp,
+	.session_ready = proto_session_ready,
+	.keys_changed = proto_keys_changed,
+};
+
+static void proto_init(struct mv_daemon *d)
+{
+	struct mv_proto *p = &d->proto;
+
+	p->loop = d->loop;
+	p->conf = &d->conf;
+	p->key = d->key;
+	p->ifname = d->ifname;
+	p->nodes = &d->nodes;
+	p->topo = &d->topo;
+	p->ops = &proto_ops;
+	p->ops_ctx = d;
+	mv_state_init(p);
+}
+
 int mv_daemon_start(struct mv_daemon *d)
 {
 	int err;
@@ -437,6 +486,7 @@ int mv_daemon_start(struct mv_daemon *d)
 	err = load_private_key(d);
 	if (err)
 		return err;
+	proto_init(d);
 	mv_nodes_init(&d->nodes, &d->conf, &node_ops, d);
 	d->nodes.self = mv_node_get(&d->nodes, d->conf.name);
 	if (!d->nodes.self)
@@ -453,7 +503,7 @@ int mv_daemon_start(struct mv_daemon *d)
 		mv_warn("The public key in hosts/%s does not match our private key; "
 			"other nodes will refuse us", d->nodes.self->name);
 	err = mv_udp_open(d);
-	err = err ?: mv_meta_listen(d);
+	err = err ?: mv_meta_listen(&d->proto);
 	err = err ?: start_data_plane(d);
 	err = err ?: setup_signals(d);
 	if (err) {
@@ -485,17 +535,17 @@ static void all_down(struct mv_daemon *d)
 
 void mv_daemon_shutdown(struct mv_daemon *d)
 {
-	d->stopping = true;
+	d->proto.stopping = true;
 	/*
 	 * With --keep-state the kernel goes on forwarding with the keys it
 	 * has: the mesh must not be told that we are gone, and the
 	 * interface stays configured.
 	 */
 	if (d->nodes.self && d->topo.graph && d->nodes.self->vertex >= 0 && !d->keep_state)
-		mv_state_announce_gone(d);
-	mv_meta_start_outgoing(d);	/* removes them all while stopping */
-	mv_meta_close_all(d);
-	mv_meta_reap(d);
+		mv_state_announce_gone(&d->proto);
+	mv_meta_start_outgoing(&d->proto);	/* removes them all while stopping */
+	mv_meta_close_all(&d->proto);
+	mv_meta_reap(&d->proto);
 	if (!d->keep_state)
 		all_down(d);
 	/* The down script comes last, after every queued one. */
@@ -518,8 +568,8 @@ void mv_daemon_free(struct mv_daemon *d)
 		close(d->tun_fd);
 	if (d->udp_fd >= 0)
 		close(d->udp_fd);
-	if (d->tcp_fd >= 0)
-		close(d->tcp_fd);
+	if (d->proto.meta.tcp_fd >= 0)
+		close(d->proto.meta.tcp_fd);
 	if (d->sig_fd >= 0)
 		close(d->sig_fd);
 	free(d->pkt);

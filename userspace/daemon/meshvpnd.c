@@ -327,7 +327,7 @@ int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct mv_daemon d = {
-		.tcp_fd = -1, .udp_fd = -1, .tun_fd = -1, .ctl_fd = -1,
+		.proto.meta.tcp_fd = -1, .udp_fd = -1, .tun_fd = -1, .ctl_fd = -1,
 		.sig_fd = -1,
 	};
 	struct mv_diag diag;
@@ -390,7 +390,6 @@ int main(int argc, char **argv)
 	mv_info(0, "meshvpnd %s starting, debug level %d", MESHVPN_VERSION,
 		mv_log_get_level());
 	mv_loop_set_hook(d.loop, mv_daemon_after_events, &d);
-	mv_state_init(&d);
 	if (mv_daemon_start(&d))
 		goto out;
 	if (!o.foreground) {
@@ -408,8 +407,8 @@ int main(int argc, char **argv)
 		goto out_pid;
 	if (mv_run_sync_script(&d, "up"))
 		mv_warn("The up script failed; carrying on, as tinc does");
-	mv_meta_start_outgoing(&d);
-	mv_state_changed(&d);
+	mv_meta_start_outgoing(&d.proto);
+	mv_state_changed(&d.proto);
 	mv_notice("Ready");
 	err = mv_loop_run(d.loop);
 	if (err)

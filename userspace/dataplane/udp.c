@@ -462,23 +462,6 @@ void mv_udp_node_down(struct mv_node *n)
 	n->udp.queue_len = 0;
 }
 
-static void add_reflexive(struct mv_daemon *d, const struct mv_wire_addr *w)
-{
-	size_t i;
-
-	for (i = 0; i < d->n_reflexive; i++)
-		if (!memcmp(&d->reflexive[i], w, sizeof(*w)))
-			return;
-	/* Newest first; the oldest falls off. */
-	if (d->n_reflexive == sizeof(d->reflexive) / sizeof(d->reflexive[0]))
-		d->n_reflexive--;
-	memmove(&d->reflexive[1], &d->reflexive[0],
-		d->n_reflexive * sizeof(*w));
-	d->reflexive[0] = *w;
-	d->n_reflexive++;
-	mv_state_changed(d);
-}
-
 void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from)
 {
 	uint64_t now = mv_loop_now(mv_node_daemon(n)->loop);
@@ -580,7 +563,7 @@ static void receive_reply(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 	w.port = plain[PROBE_PLAIN_LEN + 1] << 8 | plain[PROBE_PLAIN_LEN + 2];
 	memcpy(w.addr, plain + PROBE_PLAIN_LEN + 3, 16);
 	if ((w.family == 4 || w.family == 6) && w.port)
-		add_reflexive(d, &w);
+		mv_state_add_reflexive(&d->proto, &w);
 	mv_timer_arm(d->loop, &n->udp.probe_timer,
 		     d->conf.ping_interval * 1000ull / PROBE_LOST);
 }
@@ -826,7 +809,7 @@ static void receive_message(struct mv_daemon *d, uint8_t *msg, size_t len,
 		break;
 	case MESHVPN_MSG_SESSION:
 		/* The handshake inside is signed end to end. */
-		mv_session_receive(d, msg + MESHVPN_HDR_LEN, len - MESHVPN_HDR_LEN);
+		mv_session_receive(&d->proto, msg + MESHVPN_HDR_LEN, len - MESHVPN_HDR_LEN);
 		break;
 	default:
 		d->udp_stats.malformed++;
@@ -1019,7 +1002,7 @@ int mv_udp_open(struct mv_daemon *d)
 	if (!d->pkt || !d->pkt2 || !d->tx || !d->rx ||
 	    !d->tx->buf[MV_BATCH - 1] || !d->rx->buf[MV_BATCH - 1])
 		return -ENOMEM;
-	err = mv_meta_bind_socket(d, SOCK_DGRAM, &d->udp_fd);
+	err = mv_meta_bind_socket(&d->proto, SOCK_DGRAM, &d->udp_fd);
 	if (err)
 		return err;
 	setsockopt(d->udp_fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize));

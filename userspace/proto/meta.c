@@ -15,9 +15,9 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "daemon/daemon.h"
 #include "crypto/handshake.h"
 #include "lib/log.h"
+#include "proto/proto.h"
 
 #define RECORD_MAX	(MV_META_MAX_PLAINTEXT + MESHVPN_AEAD_TAG_LEN)
 #define OUT_MAX		(4u << 20)	/* a peer this far behind is dead */
@@ -34,7 +34,7 @@ static void conn_label(const struct mv_conn *c, char *buf, size_t len)
 	snprintf(buf, len, "%s (%s)", c->name[0] ? c->name : "<unknown>", addr);
 }
 
-static struct mv_conn *conn_new(struct mv_daemon *d, int fd,
+static struct mv_conn *conn_new(struct mv_proto *p, int fd,
 				const struct sockaddr_in6 *addr)
 {
 	struct mv_conn *c = calloc(1, sizeof(*c));
@@ -47,7 +47,7 @@ static struct mv_conn *conn_new(struct mv_daemon *d, int fd,
 		free(c);
 		return NULL;
 	}
-	c->d = d;
+	c->p = p;
 	c->fd = fd;
 	c->addr = *addr;
 	mv_buf_init(&c->out);
@@ -55,8 +55,8 @@ static struct mv_conn *conn_new(struct mv_daemon *d, int fd,
 	mv_buf_init(&c->hello_theirs);
 	mv_timer_init(&c->timer, conn_timer, c);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->next = d->conns;
-	d->conns = c;
+	c->next = p->meta.conns;
+	p->meta.conns = c;
 	return c;
 }
 
@@ -70,7 +70,7 @@ static void conn_wipe(struct mv_conn *c)
 
 void mv_meta_close(struct mv_conn *c, const char *why)
 {
-	struct mv_daemon *d = c->d;
+	struct mv_proto *p = c->p;
 	char label[160];
 
 	if (c->state == MV_CONN_CLOSED)
@@ -80,14 +80,14 @@ void mv_meta_close(struct mv_conn *c, const char *why)
 		mv_info(1, "Closing connection with %s: %s", label, why);
 	else
 		mv_info(1, "Connection with %s failed: %s", label, why);
-	mv_io_del(d->loop, &c->io);
-	mv_timer_cancel(d->loop, &c->timer);
+	mv_io_del(p->loop, &c->io);
+	mv_timer_cancel(p->loop, &c->timer);
 	close(c->fd);
 	c->fd = -1;
 	conn_wipe(c);
 	if (c->node && c->node->conn == c) {
 		c->node->conn = NULL;
-		mv_state_changed(d);
+		mv_state_changed(p);
 	}
 	if (c->outgoing && c->outgoing->conn == c) {
 		struct mv_outgoing *o = c->outgoing;
@@ -98,10 +98,10 @@ void mv_meta_close(struct mv_conn *c, const char *why)
 		 * fresh addresses; a failed attempt moves on to the next
 		 * address, then backs off like tinc (outgoing_try).
 		 */
-		if (d->stopping)
+		if (p->stopping)
 			;
 		else if (c->state == MV_CONN_ACTIVE)
-			mv_timer_arm(d->loop, &o->retry, 1000);
+			mv_timer_arm(p->loop, &o->retry, 1000);
 		else
 			outgoing_try(o);
 	}
@@ -109,9 +109,9 @@ void mv_meta_close(struct mv_conn *c, const char *why)
 }
 
 /* Free closed connections: only between event batches (event.c). */
-void mv_meta_reap(struct mv_daemon *d)
+void mv_meta_reap(struct mv_proto *p)
 {
-	struct mv_conn **pp = &d->conns, *c;
+	struct mv_conn **pp = &p->meta.conns, *c;
 
 	while ((c = *pp)) {
 		if (c->state != MV_CONN_CLOSED) {
@@ -127,11 +127,11 @@ void mv_meta_reap(struct mv_daemon *d)
 	}
 }
 
-void mv_meta_close_all(struct mv_daemon *d)
+void mv_meta_close_all(struct mv_proto *p)
 {
 	struct mv_conn *c;
 
-	for (c = d->conns; c; c = c->next)
+	for (c = p->meta.conns; c; c = c->next)
 		mv_meta_close(c, "shutting down");
 }
 
@@ -155,7 +155,7 @@ static void conn_flush(struct mv_conn *c)
 		mv_buf_reset(&c->out);
 		c->out_off = 0;
 	}
-	mv_io_set(c->d->loop, &c->io, EPOLLIN |
+	mv_io_set(c->p->loop, &c->io, EPOLLIN |
 		  (c->out.len ? EPOLLOUT : 0));
 }
 
@@ -206,12 +206,12 @@ int mv_meta_send(struct mv_conn *c, const void *pt, size_t len)
 	return 0;
 }
 
-void mv_meta_broadcast(struct mv_daemon *d, const void *pt, size_t len,
+void mv_meta_broadcast(struct mv_proto *p, const void *pt, size_t len,
 		       struct mv_conn *except)
 {
 	struct mv_conn *c;
 
-	for (c = d->conns; c; c = c->next)
+	for (c = p->meta.conns; c; c = c->next)
 		if (c != except && c->state == MV_CONN_ACTIVE)
 			mv_meta_send(c, pt, len);
 }
@@ -220,21 +220,21 @@ void mv_meta_broadcast(struct mv_daemon *d, const void *pt, size_t len,
 
 static int send_hello(struct mv_conn *c)
 {
-	struct mv_daemon *d = c->d;
+	struct mv_proto *p = c->p;
 	struct mv_meta_hello h = {
 		.major = MV_META_VERSION_MAJOR,
 		.minor = MV_META_VERSION_MINOR,
 	};
 
-	strcpy(h.name, d->nodes.self->name);
+	strcpy(h.name, p->nodes->self->name);
 	if (mv_x25519_generate(&c->eph) || mv_random(h.random, sizeof(h.random)))
 		return -EIO;
 	memcpy(h.ephemeral, c->eph.pub, sizeof(h.ephemeral));
 	if (mv_meta_hello_encode(&c->hello_ours, &h))
 		return -ENOMEM;
-	c->hello_sent = mv_loop_now(d->loop);
+	c->hello_sent = mv_loop_now(p->loop);
 	c->state = MV_CONN_HELLO;
-	mv_timer_arm(d->loop, &c->timer, MV_AUTH_TIMEOUT * 1000);
+	mv_timer_arm(p->loop, &c->timer, MV_AUTH_TIMEOUT * 1000);
 	if (send_record(c, c->hello_ours.data, c->hello_ours.len))
 		return -ENOMEM;
 	conn_flush(c);
@@ -254,7 +254,7 @@ static void build_auth_message(const struct mv_conn *c, bool initiator_signs,
 
 static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 {
-	struct mv_daemon *d = c->d;
+	struct mv_proto *p = c->p;
 	bool initiator = c->outgoing != NULL;
 	uint8_t k_i2r[MV_KEY_LEN], k_r2i[MV_KEY_LEN];
 	uint8_t msg[64 + MV_HASH_LEN];
@@ -278,12 +278,12 @@ static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 	}
 	strcpy(c->name, h.name);
 	conn_label(c, label, sizeof(label));
-	if (!strcmp(h.name, d->nodes.self->name)) {
+	if (!strcmp(h.name, p->nodes->self->name)) {
 		mv_meta_close(c, "peer uses our own name");
 		return;
 	}
 	/* Only a node we already trust gets a table entry. */
-	n = mv_node_find(&d->nodes, h.name);
+	n = mv_node_find(p->nodes, h.name);
 	key = n ? mv_node_trusted_key(n) : NULL;
 	if (!key) {
 		mv_warn("Peer %s had unknown identity (no trusted key for %s)",
@@ -317,12 +317,12 @@ static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 	c->state = MV_CONN_AUTH;
 
 	build_auth_message(c, initiator, msg, &mlen);
-	if (mv_identity_sign(d->key, msg, mlen, &sig, &sig_len)) {
+	if (mv_identity_sign(p->key, msg, mlen, &sig, &sig_len)) {
 		mv_meta_close(c, "cannot sign");
 		return;
 	}
 	mv_buf_init(&auth);
-	rc = mv_meta_auth_encode(&auth, mv_identity_type(d->key), sig, sig_len);
+	rc = mv_meta_auth_encode(&auth, mv_identity_type(p->key), sig, sig_len);
 	free(sig);
 	if (!rc)
 		mv_meta_send(c, auth.data, auth.len);
@@ -336,11 +336,11 @@ nomem:
 
 static void activate(struct mv_conn *c)
 {
-	struct mv_daemon *d = c->d;
+	struct mv_proto *p = c->p;
 	struct mv_node *n = c->node;
 	struct mv_conn *old = n->conn;
 	char label[160];
-	uint64_t now = mv_loop_now(d->loop);
+	uint64_t now = mv_loop_now(p->loop);
 
 	if (old && old != c && old->state == MV_CONN_ACTIVE) {
 		/*
@@ -348,8 +348,8 @@ static void activate(struct mv_conn *c)
 		 * initiated by the node whose name sorts first, so both
 		 * ends close the same one.
 		 */
-		const char *init_new = c->outgoing ? d->nodes.self->name : n->name;
-		const char *init_old = old->outgoing ? d->nodes.self->name : n->name;
+		const char *init_new = c->outgoing ? p->nodes->self->name : n->name;
+		const char *init_old = old->outgoing ? p->nodes->self->name : n->name;
 
 		if (strcmp(init_new, init_old) > 0) {
 			mv_meta_close(c, "duplicate connection");
@@ -368,11 +368,11 @@ static void activate(struct mv_conn *c)
 	}
 	conn_label(c, label, sizeof(label));
 	mv_info(1, "Connection with %s activated", label);
-	mv_timer_arm(d->loop, &c->timer, d->conf.ping_interval * 1000ull);
+	mv_timer_arm(p->loop, &c->timer, p->conf->ping_interval * 1000ull);
 	mv_state_sync(c);
-	mv_state_changed(d);
+	mv_state_changed(p);
 	/* Neighbours talk UDP too: one of them starts the session. */
-	if (strcmp(d->nodes.self->name, n->name) < 0)
+	if (strcmp(p->nodes->self->name, n->name) < 0)
 		mv_session_start(n);
 }
 
@@ -423,17 +423,17 @@ static void receive_ping(struct mv_conn *c, const uint8_t *pt, size_t len)
 		return;
 	}
 	if (c->ping_sent && token == c->ping_token) {
-		uint64_t now = mv_loop_now(c->d->loop);
+		uint64_t now = mv_loop_now(c->p->loop);
 		uint32_t rtt = now > c->ping_sent ? now - c->ping_sent : 1;
 		uint32_t old = c->rtt_ms;
 
 		c->ping_sent = 0;
 		c->rtt_ms = rtt;
-		mv_timer_arm(c->d->loop, &c->timer,
-			     c->d->conf.ping_interval * 1000ull);
+		mv_timer_arm(c->p->loop, &c->timer,
+			     c->p->conf->ping_interval * 1000ull);
 		/* Re-announce only for a change that moves paths. */
 		if (rtt > old + old / 4 + 2 || rtt + rtt / 4 + 2 < old)
-			mv_state_changed(c->d);
+			mv_state_changed(c->p);
 	}
 }
 
@@ -453,7 +453,7 @@ static void receive_record(struct mv_conn *c, uint8_t *body, size_t len)
 		return;
 	}
 	type = mv_meta_type(body, n);
-	c->last_rx = mv_loop_now(c->d->loop);
+	c->last_rx = mv_loop_now(c->p->loop);
 	if (c->state == MV_CONN_AUTH) {
 		if (type != MV_META_AUTH) {
 			mv_meta_close(c, "expected AUTH");
@@ -472,10 +472,10 @@ static void receive_record(struct mv_conn *c, uint8_t *body, size_t len)
 		mv_state_receive(c, body, n);
 		break;
 	case MV_META_SESSION:
-		mv_session_receive(c->d, body, n);
+		mv_session_receive(c->p, body, n);
 		break;
 	case MV_META_UDP:
-		mv_udp_from_meta(c->d, c, body, n);
+		c->p->ops->udp_from_meta(c->p->ops_ctx, c, body, n);
 		break;
 	default:
 		snprintf(err, sizeof(err), "unexpected message type %d", type);
@@ -549,8 +549,8 @@ static void conn_io(void *ctx, uint32_t events)
 static void conn_timer(void *ctx)
 {
 	struct mv_conn *c = ctx;
-	struct mv_daemon *d = c->d;
-	uint64_t now = mv_loop_now(d->loop);
+	struct mv_proto *p = c->p;
+	uint64_t now = mv_loop_now(p->loop);
 	struct mv_buf b;
 
 	if (c->state != MV_CONN_ACTIVE) {
@@ -570,7 +570,7 @@ static void conn_timer(void *ctx)
 	mv_buf_free(&b);
 	if (c->state == MV_CONN_ACTIVE) {
 		/* The PONG must come within PingTimeout; then PingInterval. */
-		mv_timer_arm(d->loop, &c->timer, d->conf.ping_timeout * 1000ull);
+		mv_timer_arm(p->loop, &c->timer, p->conf->ping_timeout * 1000ull);
 	}
 }
 
@@ -578,7 +578,7 @@ static void conn_timer(void *ctx)
 
 static void accept_one(void *ctx, uint32_t events)
 {
-	struct mv_daemon *d = ctx;
+	struct mv_proto *p = ctx;
 	struct sockaddr_in6 addr;
 	socklen_t len = sizeof(addr);
 	struct mv_conn *c;
@@ -586,22 +586,22 @@ static void accept_one(void *ctx, uint32_t events)
 	int fd;
 
 	(void)events;
-	fd = accept4(d->tcp_fd, (struct sockaddr *)&addr, &len,
+	fd = accept4(p->meta.tcp_fd, (struct sockaddr *)&addr, &len,
 		     SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	c = conn_new(d, fd, &addr);
+	c = conn_new(p, fd, &addr);
 	if (!c) {
 		close(fd);
 		return;
 	}
 	mv_sockaddr_tinc(&addr, label, sizeof(label));
 	mv_info(1, "Connection from %s", label);
-	if (mv_io_add(d->loop, &c->io, fd, EPOLLIN, conn_io, c) || send_hello(c))
+	if (mv_io_add(p->loop, &c->io, fd, EPOLLIN, conn_io, c) || send_hello(c))
 		mv_meta_close(c, "cannot set up the connection");
 }
 
-static int bind_address(struct mv_daemon *d, struct sockaddr_in6 *sa)
+static int bind_address(struct mv_proto *p, struct sockaddr_in6 *sa)
 {
 	struct addrinfo hints = { .ai_family = AF_INET6, .ai_flags = AI_V4MAPPED |
 				  AI_NUMERICHOST };
@@ -609,33 +609,33 @@ static int bind_address(struct mv_daemon *d, struct sockaddr_in6 *sa)
 
 	memset(sa, 0, sizeof(*sa));
 	sa->sin6_family = AF_INET6;
-	sa->sin6_port = htons(d->conf.port);
+	sa->sin6_port = htons(p->conf->port);
 	sa->sin6_addr = in6addr_any;
-	if (!d->conf.n_bind_to || !d->conf.bind_to[0].host)
+	if (!p->conf->n_bind_to || !p->conf->bind_to[0].host)
 		return 0;
-	if (d->conf.n_bind_to > 1)
+	if (p->conf->n_bind_to > 1)
 		mv_warn("Only the first BindToAddress is used");
-	if (getaddrinfo(d->conf.bind_to[0].host, NULL, &hints, &res)) {
+	if (getaddrinfo(p->conf->bind_to[0].host, NULL, &hints, &res)) {
 		mv_err("BindToAddress %s is not a numeric address",
-		       d->conf.bind_to[0].host);
+		       p->conf->bind_to[0].host);
 		return -EINVAL;
 	}
 	sa->sin6_addr = ((struct sockaddr_in6 *)res->ai_addr)->sin6_addr;
-	if (d->conf.bind_to[0].port_given)
-		sa->sin6_port = htons(d->conf.bind_to[0].port);
+	if (p->conf->bind_to[0].port_given)
+		sa->sin6_port = htons(p->conf->bind_to[0].port);
 	freeaddrinfo(res);
 	return 0;
 }
 
 /* One dual-stack socket (IPv4 as mapped addresses), or IPv6 only. */
-int mv_meta_bind_socket(struct mv_daemon *d, int type, int *out)
+int mv_meta_bind_socket(struct mv_proto *p, int type, int *out)
 {
-	int one = 1, v6only = d->conf.address_family == MV_AF_IPV6;
+	int one = 1, v6only = p->conf->address_family == MV_AF_IPV6;
 	struct sockaddr_in6 sa;
 	char label[80];
 	int fd, err;
 
-	err = bind_address(d, &sa);
+	err = bind_address(p, &sa);
 	if (err)
 		return err;
 	fd = socket(AF_INET6, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -655,25 +655,25 @@ int mv_meta_bind_socket(struct mv_daemon *d, int type, int *out)
 	return 0;
 }
 
-int mv_meta_listen(struct mv_daemon *d)
+int mv_meta_listen(struct mv_proto *p)
 {
-	int err = mv_meta_bind_socket(d, SOCK_STREAM, &d->tcp_fd);
+	int err = mv_meta_bind_socket(p, SOCK_STREAM, &p->meta.tcp_fd);
 
 	if (err)
 		return err;
-	if (listen(d->tcp_fd, 64) < 0)
+	if (listen(p->meta.tcp_fd, 64) < 0)
 		return -errno;
-	return mv_io_add(d->loop, &d->tcp_io, d->tcp_fd, EPOLLIN, accept_one, d);
+	return mv_io_add(p->loop, &p->meta.tcp_io, p->meta.tcp_fd, EPOLLIN, accept_one, p);
 }
 
 /* ---- outgoing ---- */
 
-static bool family_allowed(const struct mv_daemon *d, const struct sockaddr_in6 *sa)
+static bool family_allowed(const struct mv_proto *p, const struct sockaddr_in6 *sa)
 {
 	bool v4 = IN6_IS_ADDR_V4MAPPED(&sa->sin6_addr);
 
-	return d->conf.address_family == MV_AF_ANY ||
-	       (d->conf.address_family == MV_AF_IPV4) == v4;
+	return p->conf->address_family == MV_AF_ANY ||
+	       (p->conf->address_family == MV_AF_IPV4) == v4;
 }
 
 static void add_addr(struct mv_outgoing *o, const struct sockaddr_in6 *sa)
@@ -681,7 +681,7 @@ static void add_addr(struct mv_outgoing *o, const struct sockaddr_in6 *sa)
 	struct sockaddr_in6 *grown;
 	size_t i;
 
-	if (!family_allowed(o->d, sa))
+	if (!family_allowed(o->p, sa))
 		return;
 	for (i = 0; i < o->n_addrs; i++)
 		if (mv_sockaddr_equal(&o->addrs[i], sa))
@@ -699,8 +699,8 @@ static void add_addr(struct mv_outgoing *o, const struct sockaddr_in6 *sa)
  */
 static void resolve(struct mv_outgoing *o)
 {
-	struct mv_daemon *d = o->d;
-	struct mv_node *n = mv_node_find(&d->nodes, o->name), *m;
+	struct mv_proto *p = o->p;
+	struct mv_node *n = mv_node_find(p->nodes, o->name), *m;
 	size_t i, j;
 
 	free(o->addrs);
@@ -728,7 +728,7 @@ static void resolve(struct mv_outgoing *o)
 			add_addr(o, (struct sockaddr_in6 *)ai->ai_addr);
 		freeaddrinfo(res);
 	}
-	for (m = d->nodes.all; m; m = m->next) {
+	for (m = p->nodes->all; m; m = m->next) {
 		if (!m->have_state || m == n)
 			continue;
 		for (j = 0; j < m->state->n_edges; j++) {
@@ -752,13 +752,13 @@ static void outgoing_retry(void *ctx)
 
 static void outgoing_try(struct mv_outgoing *o)
 {
-	struct mv_daemon *d = o->d;
-	struct mv_node *n = mv_node_find(&d->nodes, o->name);
+	struct mv_proto *p = o->p;
+	struct mv_node *n = mv_node_find(p->nodes, o->name);
 	struct mv_conn *c;
 	char label[80];
 	int fd;
 
-	if (o->conn || d->stopping)
+	if (o->conn || p->stopping)
 		return;
 	if (n && n->conn && n->conn->state == MV_CONN_ACTIVE)
 		return;	/* it connected to us */
@@ -777,7 +777,7 @@ static void outgoing_try(struct mv_outgoing *o)
 			close(fd);
 			continue;
 		}
-		c = conn_new(d, fd, sa);
+		c = conn_new(p, fd, sa);
 		if (!c) {
 			close(fd);
 			break;
@@ -786,8 +786,8 @@ static void outgoing_try(struct mv_outgoing *o)
 		c->outgoing = o;
 		o->conn = c;
 		c->state = MV_CONN_CONNECTING;
-		mv_timer_arm(d->loop, &c->timer, MV_AUTH_TIMEOUT * 1000);
-		if (mv_io_add(d->loop, &c->io, fd, EPOLLOUT, conn_io, c))
+		mv_timer_arm(p->loop, &c->timer, MV_AUTH_TIMEOUT * 1000);
+		if (mv_io_add(p->loop, &c->io, fd, EPOLLOUT, conn_io, c))
 			mv_meta_close(c, "cannot watch the socket");
 		return;
 	}
@@ -799,12 +799,12 @@ static void outgoing_try(struct mv_outgoing *o)
 	o->timeout = o->timeout + 5 > MV_MAX_RETRY ? MV_MAX_RETRY : o->timeout + 5;
 	mv_info(0, "Trying to re-establish outgoing connection in %u seconds",
 		o->timeout);
-	mv_timer_arm(d->loop, &o->retry, o->timeout * 1000ull);
+	mv_timer_arm(p->loop, &o->retry, o->timeout * 1000ull);
 }
 
 static void outgoing_free(struct mv_outgoing *o)
 {
-	mv_timer_cancel(o->d->loop, &o->retry);
+	mv_timer_cancel(o->p->loop, &o->retry);
 	if (o->conn) {
 		o->conn->outgoing = NULL;
 		mv_meta_close(o->conn, "no longer in ConnectTo");
@@ -814,27 +814,27 @@ static void outgoing_free(struct mv_outgoing *o)
 }
 
 /* Make the outgoing list match ConnectTo: new ones start, removed ones go. */
-void mv_meta_start_outgoing(struct mv_daemon *d)
+void mv_meta_start_outgoing(struct mv_proto *p)
 {
-	struct mv_outgoing **pp = &d->outgoing, *o;
+	struct mv_outgoing **pp = &p->meta.outgoing, *o;
 	size_t i;
 
 	while ((o = *pp)) {
 		bool wanted = false;
 
-		for (i = 0; i < d->conf.n_connect_to; i++)
-			wanted |= !strcmp(d->conf.connect_to[i], o->name);
-		if (wanted && !d->stopping) {
+		for (i = 0; i < p->conf->n_connect_to; i++)
+			wanted |= !strcmp(p->conf->connect_to[i], o->name);
+		if (wanted && !p->stopping) {
 			pp = &o->next;
 			continue;
 		}
 		*pp = o->next;
 		outgoing_free(o);
 	}
-	for (i = 0; i < d->conf.n_connect_to && !d->stopping; i++) {
-		const char *name = d->conf.connect_to[i];
+	for (i = 0; i < p->conf->n_connect_to && !p->stopping; i++) {
+		const char *name = p->conf->connect_to[i];
 
-		for (o = d->outgoing; o; o = o->next)
+		for (o = p->meta.outgoing; o; o = o->next)
 			if (!strcmp(o->name, name))
 				break;
 		if (o)
@@ -842,25 +842,25 @@ void mv_meta_start_outgoing(struct mv_daemon *d)
 		o = calloc(1, sizeof(*o));
 		if (!o)
 			continue;
-		o->d = d;
+		o->p = p;
 		strcpy(o->name, name);
 		mv_timer_init(&o->retry, outgoing_retry, o);
-		o->next = d->outgoing;
-		d->outgoing = o;
+		o->next = p->meta.outgoing;
+		p->meta.outgoing = o;
 		outgoing_retry(o);
 	}
 }
 
 /* SIGALRM: every waiting outgoing connection is tried at once. */
-void mv_meta_retry_now(struct mv_daemon *d)
+void mv_meta_retry_now(struct mv_proto *p)
 {
 	struct mv_outgoing *o;
 
-	for (o = d->outgoing; o; o = o->next) {
+	for (o = p->meta.outgoing; o; o = o->next) {
 		if (o->conn)
 			continue;
 		o->timeout = 0;
-		mv_timer_cancel(d->loop, &o->retry);
+		mv_timer_cancel(p->loop, &o->retry);
 		outgoing_retry(o);
 	}
 }

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/daemon.h"
 #include "crypto/handshake.h"
 #include "lib/log.h"
+#include "proto/proto.h"
 
 #define MAX_INIT_TRIES	15
 
@@ -20,9 +20,9 @@ static void retry_timer(void *ctx);
 static void rekey_timer(void *ctx);
 static void switch_timer(void *ctx);
 
-static uint8_t own_cipher(const struct mv_daemon *d)
+static uint8_t own_cipher(const struct mv_proto *p)
 {
-	switch (d->conf.cipher) {
+	switch (p->conf->cipher) {
 	case MV_CIPHER_NONE:
 		return 0;
 	case MV_CIPHER_AES_256_GCM:
@@ -44,13 +44,14 @@ static uint8_t agree_cipher(uint8_t a, uint8_t b)
 	return a == b ? a : 1;
 }
 
-int mv_session_init(struct mv_node *n)
+int mv_session_init(struct mv_proto *p, struct mv_node *n)
 {
 	struct mv_session *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return -ENOMEM;
 	n->session = s;
+	s->proto = p;
 	s->tx_phase = -1;
 	s->switch_phase = -1;
 	mv_buf_init(&s->init_blob);
@@ -76,17 +77,17 @@ static void drop_pending(struct mv_node *n)
 	mv_wipe(&s->eph, sizeof(s->eph));
 	mv_buf_reset(&s->init_blob);
 	s->pending = false;
-	mv_timer_cancel(mv_node_daemon(n)->loop, &s->retry);
+	mv_timer_cancel(n->session->proto->loop, &s->retry);
 }
 
 void mv_session_clear(struct mv_node *n)
 {
 	struct mv_session *s = n->session;
-	struct mv_loop *loop = mv_node_daemon(n)->loop;
+	struct mv_loop *loop = n->session->proto->loop;
 
 	slot_clear(&s->slot[0]);
 	slot_clear(&s->slot[1]);
-	mv_node_daemon(n)->kernel_dirty = true;
+	n->session->proto->ops->keys_changed(n->session->proto->ops_ctx);
 	s->tx_phase = -1;
 	s->switch_phase = -1;
 	drop_pending(n);
@@ -104,7 +105,7 @@ void mv_session_free(struct mv_node *n)
 	n->session = NULL;
 }
 
-bool mv_route_meta(struct mv_daemon *d, struct mv_node *to, const void *pt,
+bool mv_route_meta(struct mv_proto *p, struct mv_node *to, const void *pt,
 		   size_t len)
 {
 	struct mv_conn *c = to->conn;
@@ -118,35 +119,35 @@ bool mv_route_meta(struct mv_daemon *d, struct mv_node *to, const void *pt,
 	 * the handshake goes over UDP, so the path outlives its keys.
 	 */
 	if (to->udp.direct && pt && len && ((const uint8_t *)pt)[0] == MV_META_SESSION)
-		return mv_udp_send_session(d, to, pt, len) == 0;
+		return p->ops->send_session_udp(p->ops_ctx, to, pt, len) == 0;
 	return false;
 }
 
 static int send_session(struct mv_node *to, const struct mv_buf *blob)
 {
-	struct mv_daemon *d = mv_node_daemon(to);
+	struct mv_proto *p = to->session->proto;
 	struct mv_meta_session m = { .ttl = MESHVPN_DEFAULT_TTL };
 	struct mv_buf b;
 	int err;
 
-	strcpy(m.from, d->nodes.self->name);
+	strcpy(m.from, p->nodes->self->name);
 	strcpy(m.to, to->name);
 	m.handshake = blob->data;
 	m.handshake_len = blob->len;
 	mv_buf_init(&b);
 	err = mv_meta_session_encode(&b, &m);
-	if (!err && !mv_route_meta(d, to, b.data, b.len))
+	if (!err && !mv_route_meta(p, to, b.data, b.len))
 		err = -EHOSTUNREACH;
 	mv_buf_free(&b);
 	return err;
 }
 
-static int sign_into(struct mv_daemon *d, const void *msg, size_t len,
+static int sign_into(struct mv_proto *p, const void *msg, size_t len,
 		     struct mv_buf *blob)
 {
 	uint8_t *sig = NULL;
 	size_t sig_len;
-	int err = mv_identity_sign(d->key, msg, len, &sig, &sig_len);
+	int err = mv_identity_sign(p->key, msg, len, &sig, &sig_len);
 
 	if (!err)
 		err = mv_buf_put_blob(blob, sig, sig_len);
@@ -156,27 +157,27 @@ static int sign_into(struct mv_daemon *d, const void *msg, size_t len,
 
 void mv_session_start(struct mv_node *n)
 {
-	struct mv_daemon *d = mv_node_daemon(n);
+	struct mv_proto *p = n->session->proto;
 	struct mv_session *s = n->session;
 	struct mv_handshake h = { .kind = MV_HANDSHAKE_INIT };
 	struct mv_buf msg;
 	int err;
 
-	if (s->pending || n == d->nodes.self)
+	if (s->pending || n == p->nodes->self)
 		return;
 	if (mv_x25519_generate(&s->eph))
 		return;
 	h.initiator_id = mv_random_u64();
 	h.generation = s->last_generation + 1;
-	h.cipher = own_cipher(d);
+	h.cipher = own_cipher(p);
 	memcpy(h.ephemeral, s->eph.pub, sizeof(h.ephemeral));
 	mv_buf_reset(&s->init_blob);
 	mv_buf_init(&msg);
 	err = mv_handshake_encode_body(&s->init_blob, &h);
-	err = err ?: mv_handshake_init_signed_part(&msg, d->nodes.self->name, n->name,
+	err = err ?: mv_handshake_init_signed_part(&msg, p->nodes->self->name, n->name,
 						   s->init_blob.data,
 						   s->init_blob.len);
-	err = err ?: sign_into(d, msg.data, msg.len, &s->init_blob);
+	err = err ?: sign_into(p, msg.data, msg.len, &s->init_blob);
 	mv_buf_free(&msg);
 	if (err) {
 		drop_pending(n);
@@ -185,12 +186,12 @@ void mv_session_start(struct mv_node *n)
 	s->pending = true;
 	s->pending_id = h.initiator_id;
 	s->pending_generation = h.generation;
-	s->pending_since = mv_loop_now(d->loop);
+	s->pending_since = mv_loop_now(p->loop);
 	s->tries = 0;
 	mv_info(2, "Starting session handshake with %s (generation %u)",
 		n->name, h.generation);
 	send_session(n, &s->init_blob);
-	mv_timer_arm(d->loop, &s->retry, MV_HANDSHAKE_RETRY);
+	mv_timer_arm(p->loop, &s->retry, MV_HANDSHAKE_RETRY);
 }
 
 static void retry_timer(void *ctx)
@@ -206,7 +207,7 @@ static void retry_timer(void *ctx)
 		return;
 	}
 	send_session(n, &s->init_blob);
-	mv_timer_arm(mv_node_daemon(n)->loop, &s->retry, MV_HANDSHAKE_RETRY);
+	mv_timer_arm(n->session->proto->loop, &s->retry, MV_HANDSHAKE_RETRY);
 }
 
 static void rekey_timer(void *ctx)
@@ -230,8 +231,8 @@ void mv_session_rx_phase(struct mv_node *n, int phase)
 		return;
 	s->tx_phase = phase;
 	s->switch_phase = -1;
-	mv_node_daemon(n)->kernel_dirty = true;
-	mv_timer_cancel(mv_node_daemon(n)->loop, &s->switch_tx);
+	n->session->proto->ops->keys_changed(n->session->proto->ops_ctx);
+	mv_timer_cancel(n->session->proto->loop, &s->switch_tx);
 }
 
 /*
@@ -269,10 +270,10 @@ static int install(struct mv_node *n, const uint8_t priv[MV_X25519_LEN],
 		return -ENOMEM;
 	}
 	k->valid = true;
-	mv_node_daemon(n)->kernel_dirty = true;
+	n->session->proto->ops->keys_changed(n->session->proto->ops_ctx);
 	k->generation = gen;
 	k->cipher = c;
-	k->created = mv_loop_now(mv_node_daemon(n)->loop);
+	k->created = mv_loop_now(n->session->proto->loop);
 	mv_replay_init(&k->replay);
 	mv_replay_init(&k->probe_replay);
 	n->session->last_generation = gen;
@@ -285,7 +286,7 @@ static int install(struct mv_node *n, const uint8_t priv[MV_X25519_LEN],
 static void receive_init(struct mv_node *n, const struct mv_meta_session *m,
 			 const struct mv_handshake *h)
 {
-	struct mv_daemon *d = mv_node_daemon(n);
+	struct mv_proto *p = n->session->proto;
 	struct mv_session *s = n->session;
 	struct mv_handshake r = { .kind = MV_HANDSHAKE_RESP };
 	uint8_t th[MV_HASH_LEN];
@@ -293,7 +294,7 @@ static void receive_init(struct mv_node *n, const struct mv_meta_session *m,
 	struct mv_buf blob;
 	int phase, err;
 
-	if (s->pending && strcmp(d->nodes.self->name, n->name) < 0) {
+	if (s->pending && strcmp(p->nodes->self->name, n->name) < 0) {
 		mv_info(3, "Crossing handshakes with %s: ours wins", n->name);
 		return;
 	}
@@ -302,7 +303,7 @@ static void receive_init(struct mv_node *n, const struct mv_meta_session *m,
 	r.responder_id = mv_random_u64();
 	r.generation = h->generation > s->last_generation ? h->generation :
 		       s->last_generation + 1;
-	r.cipher = agree_cipher(own_cipher(d), h->cipher);
+	r.cipher = agree_cipher(own_cipher(p), h->cipher);
 	if (mv_x25519_generate(&eph))
 		return;
 	memcpy(r.ephemeral, eph.pub, sizeof(r.ephemeral));
@@ -316,7 +317,7 @@ static void receive_init(struct mv_node *n, const struct mv_meta_session *m,
 		mv_buf_init(&msg);
 		err = mv_buf_put(&msg, MV_HANDSHAKE_RESP_CONTEXT, strlen(MV_HANDSHAKE_RESP_CONTEXT)) ?:
 		      mv_buf_put(&msg, th, sizeof(th)) ?:
-		      sign_into(d, msg.data, msg.len, &blob);
+		      sign_into(p, msg.data, msg.len, &blob);
 		mv_buf_free(&msg);
 	}
 	err = err ?: install(n, eph.priv, h->ephemeral, th, false, r.generation,
@@ -333,18 +334,18 @@ static void receive_init(struct mv_node *n, const struct mv_meta_session *m,
 	} else if (s->tx_phase != phase) {
 		/* Keep sending with the old keys until the peer has these. */
 		s->switch_phase = phase;
-		mv_timer_arm(d->loop, &s->switch_tx, MV_RESPONDER_SWITCH);
+		mv_timer_arm(p->loop, &s->switch_tx, MV_RESPONDER_SWITCH);
 	}
 	send_session(n, &blob);
 	mv_buf_free(&blob);
-	mv_timer_cancel(d->loop, &s->rekey);
-	mv_udp_session_ready(n);
+	mv_timer_cancel(p->loop, &s->rekey);
+	p->ops->session_ready(p->ops_ctx, n);
 }
 
 static void receive_resp(struct mv_node *n, const struct mv_meta_session *m,
 			 const struct mv_handshake *h)
 {
-	struct mv_daemon *d = mv_node_daemon(n);
+	struct mv_proto *p = n->session->proto;
 	struct mv_session *s = n->session;
 	struct mv_identity *key = mv_node_trusted_key(n);
 	uint8_t th[MV_HASH_LEN];
@@ -356,7 +357,7 @@ static void receive_resp(struct mv_node *n, const struct mv_meta_session *m,
 		return;
 	}
 	if (h->generation < s->pending_generation ||
-	    (own_cipher(d) != 0 && h->cipher == 0)) {
+	    (own_cipher(p) != 0 && h->cipher == 0)) {
 		mv_warn("Session answer from %s breaks the rules: ignored", n->name);
 		return;
 	}
@@ -379,16 +380,16 @@ static void receive_resp(struct mv_node *n, const struct mv_meta_session *m,
 		return;
 	s->tx_phase = h->generation & 1;
 	s->switch_phase = -1;
-	mv_timer_cancel(d->loop, &s->switch_tx);
-	mv_timer_arm(d->loop, &s->rekey, MESHVPN_REKEY_AFTER_SECONDS * 1000ull);
-	mv_udp_session_ready(n);
+	mv_timer_cancel(p->loop, &s->switch_tx);
+	mv_timer_arm(p->loop, &s->rekey, MESHVPN_REKEY_AFTER_SECONDS * 1000ull);
+	p->ops->session_ready(p->ops_ctx, n);
 }
 
 /* Relay a SESSION for another node one hop on, with the TTL decremented. */
-static void forward(struct mv_daemon *d, const struct mv_meta_session *m,
+static void forward(struct mv_proto *p, const struct mv_meta_session *m,
 		    const uint8_t *pt, size_t len)
 {
-	struct mv_node *to = mv_node_find(&d->nodes, m->to);
+	struct mv_node *to = mv_node_find(p->nodes, m->to);
 	size_t ttl_at = 1 + 1 + strlen(m->from) + 1 + strlen(m->to);
 	uint8_t *copy;
 
@@ -402,13 +403,13 @@ static void forward(struct mv_daemon *d, const struct mv_meta_session *m,
 		return;
 	memcpy(copy, pt, len);
 	copy[ttl_at] = m->ttl - 1;
-	if (!mv_route_meta(d, to, copy, len))
+	if (!mv_route_meta(p, to, copy, len))
 		mv_info(2, "Dropping a session message from %s for %s: no route",
 			m->from, m->to);
 	free(copy);
 }
 
-void mv_session_receive(struct mv_daemon *d, const uint8_t *pt, size_t len)
+void mv_session_receive(struct mv_proto *p, const uint8_t *pt, size_t len)
 {
 	char err[MV_META_ERRLEN];
 	struct mv_meta_session m;
@@ -422,13 +423,13 @@ void mv_session_receive(struct mv_daemon *d, const uint8_t *pt, size_t len)
 		mv_warn("Bad session message: %s", err);
 		return;
 	}
-	if (strcmp(m.to, d->nodes.self->name)) {
-		forward(d, &m, pt, len);
+	if (strcmp(m.to, p->nodes->self->name)) {
+		forward(p, &m, pt, len);
 		return;
 	}
-	n = mv_node_find(&d->nodes, m.from);
+	n = mv_node_find(p->nodes, m.from);
 	key = n ? mv_node_trusted_key(n) : NULL;
-	if (!key || n == d->nodes.self) {
+	if (!key || n == p->nodes->self) {
 		mv_info(1, "Session handshake from %s, whose key we do not know yet",
 			m.from);
 		return;
@@ -457,7 +458,7 @@ struct mv_keyslot *mv_session_tx(struct mv_node *n)
 {
 	struct mv_session *s = n->session;
 	struct mv_keyslot *k;
-	uint64_t now = mv_loop_now(mv_node_daemon(n)->loop);
+	uint64_t now = mv_loop_now(n->session->proto->loop);
 
 	if (s->tx_phase < 0)
 		return NULL;

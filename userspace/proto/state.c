@@ -15,9 +15,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/daemon.h"
-#include "dataplane/kernel.h"
+#include "lib/array.h"
 #include "lib/log.h"
+#include "proto/proto.h"
 
 #define STATE_MIN_GAP	100	/* ms between our own announcements */
 #define AGE_PERIOD	10000	/* ms */
@@ -37,20 +37,38 @@ static uint8_t wire_cipher(enum mv_cipher c)
 	}
 }
 
-void mv_state_init(struct mv_daemon *d)
+void mv_state_init(struct mv_proto *p)
 {
-	mv_timer_init(&d->state_timer, state_timer, d);
-	mv_timer_init(&d->age_timer, age_timer, d);
-	mv_timer_arm(d->loop, &d->age_timer, AGE_PERIOD);
+	mv_timer_init(&p->own.timer, state_timer, p);
+	mv_timer_init(&p->own.age_timer, age_timer, p);
+	mv_timer_arm(p->loop, &p->own.age_timer, AGE_PERIOD);
 }
 
-void mv_state_changed(struct mv_daemon *d)
+void mv_state_changed(struct mv_proto *p)
 {
-	d->state_dirty = true;
+	p->own.dirty = true;
 }
 
 /* Put a node's stored STATE into the graph. */
-static void apply_edges(struct mv_daemon *d, struct mv_node *n)
+void mv_state_add_reflexive(struct mv_proto *p, const struct mv_wire_addr *w)
+{
+	struct mv_announcer *own = &p->own;
+	size_t i;
+
+	for (i = 0; i < own->n_reflexive; i++)
+		if (!memcmp(&own->reflexive[i], w, sizeof(*w)))
+			return;
+	/* Newest first; the oldest falls off. */
+	if (own->n_reflexive == ARRAY_SIZE(own->reflexive))
+		own->n_reflexive--;
+	memmove(&own->reflexive[1], &own->reflexive[0],
+		own->n_reflexive * sizeof(*w));
+	own->reflexive[0] = *w;
+	own->n_reflexive++;
+	mv_state_changed(p);
+}
+
+static void apply_edges(struct mv_proto *p, struct mv_node *n)
 {
 	const struct mv_meta_state *s = n->state;
 	struct mv_topology_link *links;
@@ -60,11 +78,11 @@ static void apply_edges(struct mv_daemon *d, struct mv_node *n)
 	if (!links)
 		return;
 	for (i = 0; i < s->n_edges && !(s->flags & MV_STATE_F_GONE); i++) {
-		links[k].peer = mv_node_get(&d->nodes, s->edges[i].peer);
+		links[k].peer = mv_node_get(p->nodes, s->edges[i].peer);
 		links[k].weight = s->edges[i].weight;
 		k += links[k].peer != NULL;
 	}
-	mv_topology_set_links(&d->topo, n, links, k,
+	mv_topology_set_links(p->topo, n, links, k,
 			      s->flags & (MV_STATE_F_INDIRECT | MV_STATE_F_TCPONLY));
 	free(links);
 }
@@ -127,24 +145,24 @@ static void add_candidate(struct mv_meta_state *s, uint8_t kind,
 }
 
 /* Interface addresses, for peers on the same LAN. */
-static void local_candidates(struct mv_daemon *d, struct mv_meta_state *s)
+static void local_candidates(struct mv_proto *p, struct mv_meta_state *s)
 {
 	struct ifaddrs *ifa, *i;
 
 	if (getifaddrs(&ifa))
 		return;
 	for (i = ifa; i; i = i->ifa_next) {
-		struct mv_wire_addr w = { .port = d->conf.port };
+		struct mv_wire_addr w = { .port = p->conf->port };
 
 		if (!i->ifa_addr || !(i->ifa_flags & IFF_UP) ||
-		    (i->ifa_flags & IFF_LOOPBACK) || !strcmp(i->ifa_name, d->ifname))
+		    (i->ifa_flags & IFF_LOOPBACK) || !strcmp(i->ifa_name, p->ifname))
 			continue;
 		if (i->ifa_addr->sa_family == AF_INET &&
-		    d->conf.address_family != MV_AF_IPV6) {
+		    p->conf->address_family != MV_AF_IPV6) {
 			w.family = 4;
 			memcpy(w.addr, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, 4);
 		} else if (i->ifa_addr->sa_family == AF_INET6 &&
-			   d->conf.address_family != MV_AF_IPV4) {
+			   p->conf->address_family != MV_AF_IPV4) {
 			const struct in6_addr *a =
 				&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
 
@@ -169,9 +187,9 @@ static uint16_t peer_port(const struct mv_node *n)
 	return MV_CONFIG_DEFAULT_PORT;
 }
 
-static int build_own(struct mv_daemon *d, bool gone, struct mv_meta_state *s)
+static int build_own(struct mv_proto *p, bool gone, struct mv_meta_state *s)
 {
-	const struct mv_host_config *self = &d->conf.self;
+	const struct mv_host_config *self = &p->conf->self;
 	struct timespec ts;
 	struct mv_conn *c;
 	size_t n_conns = 0, i;
@@ -181,20 +199,20 @@ static int build_own(struct mv_daemon *d, bool gone, struct mv_meta_state *s)
 	memset(s, 0, sizeof(*s));
 	clock_gettime(CLOCK_REALTIME, &ts);
 	wall = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	d->state_seq = wall > d->state_seq ? wall : d->state_seq + 1;
-	strcpy(s->origin, d->nodes.self->name);
-	s->seq = d->state_seq;
+	p->own.seq = wall > p->own.seq ? wall : p->own.seq + 1;
+	strcpy(s->origin, p->nodes->self->name);
+	s->seq = p->own.seq;
 	s->lifetime = MV_STATE_LIFETIME;
 	s->flags = (self->indirect_data ? MV_STATE_F_INDIRECT : 0) |
 		   (self->tcp_only ? MV_STATE_F_TCPONLY : 0) |
 		   (gone ? MV_STATE_F_GONE : 0);
-	s->cipher = wire_cipher(d->conf.cipher);
-	s->port = d->conf.port;
-	s->key_type = mv_identity_type(d->key);
-	err = mv_identity_public_encode(d->key, &s->key, &s->key_len);
+	s->cipher = wire_cipher(p->conf->cipher);
+	s->port = p->conf->port;
+	s->key_type = mv_identity_type(p->key);
+	err = mv_identity_public_encode(p->key, &s->key, &s->key_len);
 	if (err)
 		return err;
-	for (c = d->conns; c; c = c->next)
+	for (c = p->meta.conns; c; c = c->next)
 		n_conns += c->state == MV_CONN_ACTIVE;
 	s->edges = calloc(n_conns + 1, sizeof(*s->edges));
 	s->subnets = calloc(self->n_subnets + 1, sizeof(*s->subnets));
@@ -203,7 +221,7 @@ static int build_own(struct mv_daemon *d, bool gone, struct mv_meta_state *s)
 		return -ENOMEM;
 	if (gone)
 		return 0;
-	for (c = d->conns; c; c = c->next) {
+	for (c = p->meta.conns; c; c = c->next) {
 		struct mv_state_edge *e = &s->edges[s->n_edges];
 		int weight;
 
@@ -229,13 +247,13 @@ static int build_own(struct mv_daemon *d, bool gone, struct mv_meta_state *s)
 			return -ENOMEM;
 		s->n_subnets++;
 	}
-	for (i = 0; i < d->n_reflexive; i++)
-		add_candidate(s, MV_CAND_REFLEXIVE, &d->reflexive[i]);
-	local_candidates(d, s);
+	for (i = 0; i < p->own.n_reflexive; i++)
+		add_candidate(s, MV_CAND_REFLEXIVE, &p->own.reflexive[i]);
+	local_candidates(p, s);
 	return 0;
 }
 
-static int sign_state(struct mv_daemon *d, const struct mv_meta_state *s,
+static int sign_state(struct mv_proto *p, const struct mv_meta_state *s,
 		      struct mv_buf *out)
 {
 	uint8_t *sig = NULL;
@@ -248,7 +266,7 @@ static int sign_state(struct mv_daemon *d, const struct mv_meta_state *s,
 		return err;
 	mv_buf_init(&msg);
 	err = mv_meta_state_signed_part(&msg, out->data + 1, out->len - 1);
-	err = err ?: mv_identity_sign(d->key, msg.data, msg.len, &sig, &sig_len);
+	err = err ?: mv_identity_sign(p->key, msg.data, msg.len, &sig, &sig_len);
 	mv_buf_free(&msg);
 	if (!err)
 		err = mv_meta_state_encode_sig(out, sig, sig_len);
@@ -256,16 +274,16 @@ static int sign_state(struct mv_daemon *d, const struct mv_meta_state *s,
 	return err;
 }
 
-static void announce(struct mv_daemon *d, bool gone)
+static void announce(struct mv_proto *p, bool gone)
 {
-	struct mv_node *self = d->nodes.self;
+	struct mv_node *self = p->nodes->self;
 	struct mv_meta_state s;
 	struct mv_buf raw;
 	int err;
 
 	mv_buf_init(&raw);
-	err = build_own(d, gone, &s);
-	err = err ?: sign_state(d, &s, &raw);
+	err = build_own(p, gone, &s);
+	err = err ?: sign_state(p, &s, &raw);
 	if (err) {
 		mv_err("Cannot build our STATE: %s", strerror(-err));
 		mv_meta_state_free(&s);
@@ -275,38 +293,38 @@ static void announce(struct mv_daemon *d, bool gone)
 	adopt_state(self, &s);
 	mv_buf_free(&self->state_raw);
 	self->state_raw = raw;
-	apply_edges(d, self);
-	d->state_dirty = false;
-	d->state_sent = mv_loop_now(d->loop);
+	apply_edges(p, self);
+	p->own.dirty = false;
+	p->own.sent = mv_loop_now(p->loop);
 	mv_info(3, "Sending STATE seq %llu (%zu edges, %zu subnets, %zu candidates)",
 		(unsigned long long)s.seq, s.n_edges, s.n_subnets,
 		s.n_candidates);
-	mv_meta_broadcast(d, raw.data, raw.len, NULL);
-	mv_timer_arm(d->loop, &d->state_timer, MV_STATE_LIFETIME * 1000 / 3);
+	mv_meta_broadcast(p, raw.data, raw.len, NULL);
+	mv_timer_arm(p->loop, &p->own.timer, MV_STATE_LIFETIME * 1000 / 3);
 }
 
-void mv_state_announce_gone(struct mv_daemon *d)
+void mv_state_announce_gone(struct mv_proto *p)
 {
-	announce(d, true);
+	announce(p, true);
 }
 
 static void state_timer(void *ctx)
 {
-	struct mv_daemon *d = ctx;
+	struct mv_proto *p = ctx;
 
 	/* Either the rate limit ended or the refresh is due. */
-	announce(d, false);
+	announce(p, false);
 }
 
 void mv_state_sync(struct mv_conn *c)
 {
-	struct mv_daemon *d = c->d;
+	struct mv_proto *p = c->p;
 	struct mv_node *n;
 
-	if (d->nodes.self->have_state)
-		mv_meta_send(c, d->nodes.self->state_raw.data, d->nodes.self->state_raw.len);
-	for (n = d->nodes.all; n && c->state == MV_CONN_ACTIVE; n = n->next)
-		if (n != d->nodes.self && n->have_state)
+	if (p->nodes->self->have_state)
+		mv_meta_send(c, p->nodes->self->state_raw.data, p->nodes->self->state_raw.len);
+	for (n = p->nodes->all; n && c->state == MV_CONN_ACTIVE; n = n->next)
+		if (n != p->nodes->self && n->have_state)
 			mv_meta_send(c, n->state_raw.data, n->state_raw.len);
 }
 
@@ -349,7 +367,7 @@ static struct mv_identity *state_key(struct mv_conn *c, struct mv_node *n,
 		mv_identity_free(key);
 		return n->host_key;
 	}
-	if (c->d->conf.strict_keys) {
+	if (c->p->conf->strict_keys) {
 		mv_info(1, "Ignoring %s from %s: no host file and StrictKeys",
 			n->name, c->name);
 		mv_identity_free(key);
@@ -374,7 +392,7 @@ static struct mv_identity *state_key(struct mv_conn *c, struct mv_node *n,
 
 void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 {
-	struct mv_daemon *d = c->d;
+	struct mv_proto *p = c->p;
 	struct mv_identity *key, *learned;
 	char err[MV_META_ERRLEN];
 	struct mv_meta_state s;
@@ -386,16 +404,16 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 		mv_meta_close(c, err);
 		return;
 	}
-	if (!strcmp(s.origin, d->nodes.self->name)) {
+	if (!strcmp(s.origin, p->nodes->self->name)) {
 		/* An old copy of us, e.g. from before a restart. */
-		if (s.seq >= d->state_seq) {
-			d->state_seq = s.seq;
-			mv_state_changed(d);
+		if (s.seq >= p->own.seq) {
+			p->own.seq = s.seq;
+			mv_state_changed(p);
 		}
 		mv_meta_state_free(&s);
 		return;
 	}
-	n = mv_node_get(&d->nodes, s.origin);
+	n = mv_node_get(p->nodes, s.origin);
 	if (!n || (n->have_state && s.seq <= n->state->seq)) {
 		mv_meta_state_free(&s);
 		return;
@@ -417,12 +435,12 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 	adopt_state(n, &s);
 	mv_buf_reset(&n->state_raw);
 	if (mv_buf_put(&n->state_raw, pt, len)) {
-		mv_state_forget(n);
+		mv_state_forget(p, n);
 		return;
 	}
-	n->state_expires = mv_loop_now(d->loop) + s.lifetime * 1000ull;
-	mv_meta_broadcast(d, pt, len, c);
-	apply_edges(d, n);
+	n->state_expires = mv_loop_now(p->loop) + s.lifetime * 1000ull;
+	mv_meta_broadcast(p, pt, len, c);
+	apply_edges(p, n);
 }
 
 int mv_state_node_init(struct mv_node *n)
@@ -440,7 +458,7 @@ void mv_state_node_free(struct mv_node *n)
 	n->state = NULL;
 }
 
-void mv_state_forget(struct mv_node *n)
+void mv_state_forget(struct mv_proto *p, struct mv_node *n)
 {
 	if (n->have_state)
 		mv_meta_state_free(n->state);
@@ -454,43 +472,43 @@ void mv_state_forget(struct mv_node *n)
 	mv_buf_reset(&n->state_raw);
 	mv_identity_free(n->vouched_key);
 	n->vouched_key = NULL;
-	mv_topology_remove(&mv_node_daemon(n)->topo, n);
+	mv_topology_remove(p->topo, n);
 }
 
 static void age_timer(void *ctx)
 {
-	struct mv_daemon *d = ctx;
-	uint64_t now = mv_loop_now(d->loop);
+	struct mv_proto *p = ctx;
+	uint64_t now = mv_loop_now(p->loop);
 	struct mv_node *n;
 
-	for (n = d->nodes.all; n; n = n->next) {
-		if (n == d->nodes.self || !n->have_state)
+	for (n = p->nodes->all; n; n = n->next) {
+		if (n == p->nodes->self || !n->have_state)
 			continue;
 		if (now > n->state_expires && !n->udp.direct) {
 			mv_info(2, "The state of %s expired", n->name);
-			mv_state_forget(n);
+			mv_state_forget(p, n);
 		} else if (!n->reachable && !n->udp.direct && n->unreachable_since &&
 			   now - n->unreachable_since > MV_UNREACHABLE_FORGET * 1000) {
 			mv_info(2, "Forgetting %s: unreachable for %d s", n->name,
 				MV_UNREACHABLE_FORGET);
-			mv_state_forget(n);
+			mv_state_forget(p, n);
 		}
 	}
-	mv_timer_arm(d->loop, &d->age_timer, AGE_PERIOD);
+	mv_timer_arm(p->loop, &p->own.age_timer, AGE_PERIOD);
 }
 
-void mv_state_after_events(struct mv_daemon *d)
+void mv_state_after_events(struct mv_proto *p)
 {
-	uint64_t now = mv_loop_now(d->loop);
+	uint64_t now = mv_loop_now(p->loop);
 
-	if (d->state_dirty && !d->stopping) {
-		if (now - d->state_sent >= STATE_MIN_GAP)
-			announce(d, false);
-		else if (!mv_timer_pending(&d->state_timer) ||
-			 d->state_timer.when > d->state_sent + STATE_MIN_GAP)
-			mv_timer_arm(d->loop, &d->state_timer,
-				     d->state_sent + STATE_MIN_GAP - now);
+	if (p->own.dirty && !p->stopping) {
+		if (now - p->own.sent >= STATE_MIN_GAP)
+			announce(p, false);
+		else if (!mv_timer_pending(&p->own.timer) ||
+			 p->own.timer.when > p->own.sent + STATE_MIN_GAP)
+			mv_timer_arm(p->loop, &p->own.timer,
+				     p->own.sent + STATE_MIN_GAP - now);
 	}
-	if (d->topo.dirty)
-		mv_topology_recompute(&d->topo, now);
+	if (p->topo->dirty)
+		mv_topology_recompute(p->topo, now);
 }

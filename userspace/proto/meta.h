@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Meta connections (protocol.md section 9): TCP to the neighbours,
+ * authenticated with the identity keys and encrypted, carrying STATE
+ * floods, session handshakes and, as a last resort, data; pings measure
+ * each link's latency. Outgoing connections (ConnectTo) retry with backoff.
+ */
+#ifndef MESHVPN_META_H
+#define MESHVPN_META_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/crypto.h"
+#include "lib/buf.h"
+#include "lib/event.h"
+#include "mesh/node.h"
+
+#define MV_AUTH_TIMEOUT		10	/* seconds */
+#define MV_MAX_RETRY		900	/* seconds: tinc's MaxTimeout */
+
+struct mv_proto;
+
+enum mv_conn_state {
+	MV_CONN_CONNECTING,
+	MV_CONN_HELLO,		/* our HELLO sent, waiting for theirs */
+	MV_CONN_AUTH,		/* keys derived, waiting for AUTH */
+	MV_CONN_ACTIVE,
+	MV_CONN_CLOSED,
+};
+
+/* A ConnectTo: the connection it keeps, or the timer of its next try. */
+struct mv_outgoing {
+	struct mv_proto *p;
+	struct mv_outgoing *next;
+	char name[MV_NAME_MAX + 1];
+	unsigned int timeout;		/* backoff, seconds */
+	struct mv_timer retry;
+	struct mv_conn *conn;
+	/* addresses to try, resolved when an attempt starts */
+	struct sockaddr_in6 *addrs;
+	size_t n_addrs, next_addr;
+};
+
+struct mv_conn {
+	struct mv_proto *p;
+	struct mv_conn *next;
+	enum mv_conn_state state;
+	int fd;
+	struct mv_io io;
+	struct sockaddr_in6 addr;	/* peer's TCP address */
+	struct mv_outgoing *outgoing;	/* NULL for accepted ones */
+	char name[MV_NAME_MAX + 1];	/* expected or announced */
+	struct mv_node *node;		/* once authenticated */
+
+	struct mv_x25519 eph;
+	struct mv_buf hello_ours, hello_theirs;
+	uint8_t th[MV_HASH_LEN];
+	struct mv_aead *tx, *rx;
+	uint64_t tx_counter, rx_counter;
+
+	uint8_t *in;			/* partial record */
+	size_t in_len;
+	struct mv_buf out;		/* bytes not yet written */
+	size_t out_off;
+
+	uint64_t hello_sent;		/* ms, for the first RTT */
+	uint32_t rtt_ms;
+	uint64_t ping_token;
+	uint64_t ping_sent;		/* 0: no ping outstanding */
+	uint64_t last_rx;
+	struct mv_timer timer;		/* auth timeout, then pings */
+};
+
+/* The meta connections of this node and its listening socket. */
+struct mv_meta {
+	struct mv_conn *conns;
+	struct mv_outgoing *outgoing;
+	int tcp_fd;
+	struct mv_io tcp_io;
+};
+
+int mv_meta_listen(struct mv_proto *p);
+/* Start, keep or drop the ConnectTo connections the configuration names. */
+void mv_meta_start_outgoing(struct mv_proto *p);
+void mv_meta_retry_now(struct mv_proto *p);
+int mv_meta_send(struct mv_conn *c, const void *plaintext, size_t len);
+void mv_meta_close(struct mv_conn *c, const char *why);
+void mv_meta_close_all(struct mv_proto *p);
+/* Free the connections that were closed. */
+void mv_meta_reap(struct mv_proto *p);
+/* Send to every active connection but @except. */
+void mv_meta_broadcast(struct mv_proto *p, const void *pt, size_t len,
+		       struct mv_conn *except);
+/* A socket of @type bound to Port and BindToAddress, non-blocking. */
+int mv_meta_bind_socket(struct mv_proto *p, int type, int *out);
+
+#endif /* MESHVPN_META_H */

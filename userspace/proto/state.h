@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * STATE records (protocol.md 9.3 and 9.4): this node's own, signed and
+ * announced; everyone else's, verified, flooded with duplicate suppression
+ * and aged out, and fed to the topology as links and claimed subnets.
+ */
+#ifndef MESHVPN_STATE_H
+#define MESHVPN_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/event.h"
+#include "lib/sockaddr.h"
+#include "mesh/node.h"
+
+#define MV_STATE_LIFETIME	300	/* seconds */
+#define MV_UNREACHABLE_FORGET	60	/* seconds before an absent node's state goes */
+
+struct mv_conn;
+struct mv_proto;
+
+/* This node's own announcement. */
+struct mv_announcer {
+	uint64_t seq;
+	bool dirty;			/* to be announced again */
+	uint64_t sent;			/* ms */
+	struct mv_timer timer;		/* refresh and rate limit */
+	struct mv_timer age_timer;
+	struct mv_wire_addr reflexive[4];	/* as peers see us, newest first */
+	size_t n_reflexive;
+};
+
+void mv_state_init(struct mv_proto *p);
+void mv_state_changed(struct mv_proto *p);	/* own state: re-announce */
+/* An address a peer saw our packets come from: a candidate to announce. */
+void mv_state_add_reflexive(struct mv_proto *p, const struct mv_wire_addr *w);
+void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len);
+void mv_state_sync(struct mv_conn *c);		/* send everything we hold */
+void mv_state_announce_gone(struct mv_proto *p);
+void mv_state_after_events(struct mv_proto *p);	/* batched work */
+void mv_state_forget(struct mv_proto *p, struct mv_node *n);
+/* Room for a node's STATE: made with the node, freed with it. */
+int mv_state_node_init(struct mv_node *n);
+void mv_state_node_free(struct mv_node *n);
+
+#endif /* MESHVPN_STATE_H */
