@@ -312,6 +312,10 @@ TEST(topology_keeps_a_held_direct_path)
 	mv_topology_recompute(&m.topo, 1000);
 	EXPECT_STREQ(m.rec.log, "up bob; subnet-up bob 10.0.2.0/24");
 	b = node(&m, "bob");
+	/* A node the graph still reaches does not go down with a path. */
+	m.rec.log[0] = 0;
+	mv_topology_path_lost(&m.topo, b);
+	EXPECT_STREQ(m.rec.log, "");
 	/* The graph loses bob while his direct path works: nothing goes down. */
 	m.rec.log[0] = 0;
 	b->udp.direct = true;
@@ -321,6 +325,12 @@ TEST(topology_keeps_a_held_direct_path)
 	EXPECT(!b->reachable);
 	EXPECT_EQ(b->unreachable_since, 2000);
 	EXPECT_EQ(b->n_subnets, 1);
+	/* Losing the direct path that kept him takes him down at once. */
+	b->udp.direct = false;
+	mv_topology_path_lost(&m.topo, b);
+	EXPECT_STREQ(m.rec.log, "down bob");
+	m.rec.log[0] = 0;
+	b->udp.direct = true;
 	/* ... unless he said he is leaving. */
 	b->gone = true;
 	mv_topology_changed(&m.topo);

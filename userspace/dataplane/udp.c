@@ -410,11 +410,7 @@ static void probe_timer(void *ctx)
 			n->udp.probes_unanswered = 0;
 			if (!n->reachable) {
 				/* It was kept only for this path. */
-				mv_info(1, "Node %s became unreachable", n->name);
-				mv_udp_node_down(n);
-				mv_session_clear(n);
-				mv_run_script(d, "host-down", n, NULL);
-				mv_topology_changed(&d->topo);
+				mv_topology_path_lost(&d->topo, n);
 				return;
 			}
 		} else {

@@ -245,6 +245,16 @@ static void reachability_changed(struct mv_topology *t, struct mv_node *n,
 	}
 }
 
+void mv_topology_path_lost(struct mv_topology *t, struct mv_node *n)
+{
+	if (n->reachable)
+		return;
+	mv_info(1, "Node %s became unreachable", n->name);
+	if (t->ops && t->ops->node_down)
+		t->ops->node_down(t->ops_ctx, n);
+	t->dirty = true;
+}
+
 void mv_topology_recompute(struct mv_topology *t, uint64_t now)
 {
 	struct mv_node *self = t->nodes->self;

@@ -70,6 +70,11 @@ void mv_topology_set_links(struct mv_topology *t, struct mv_node *n,
 			   bool indirect);
 /* @n's announcement is gone: it leaves the graph. */
 void mv_topology_remove(struct mv_topology *t, struct mv_node *n);
+/*
+ * The direct path that kept @n, unreachable in the graph, is lost: @n goes
+ * down now (node_down), without waiting for a recomputation.
+ */
+void mv_topology_path_lost(struct mv_topology *t, struct mv_node *n);
 /* Something that the next recomputation must see changed. */
 void mv_topology_changed(struct mv_topology *t);
 /*
