@@ -126,7 +126,7 @@ SAN_BUILD := $(BUILD)/san
 check-unit: deps
 	@$(MAKE) --no-print-directory SAN=1 BUILD=$(SAN_BUILD) userspace \
 		$(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(UNIT_BINS))
-	@$(TOP)/selftests/unit/run $(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(UNIT_BINS))
+	@MESHVPN_LAYERING_BUILD=$(SAN_BUILD) $(TOP)/selftests/unit/run $(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(UNIT_BINS))
 
 check-netns: deps
 	@$(MAKE) --no-print-directory userspace
