@@ -425,63 +425,153 @@ static void purge(struct mv_daemon *d)
 			mv_state_forget(&d->proto, n);
 }
 
-/* Execute one request; the body goes to @f, a failure reason to @err. */
-static int execute(struct mv_daemon *d, char *line, FILE *f, char *err,
-		   size_t errlen)
+/* ---- the command table ---- */
+
+/* One request's words after the command's own, and where its answer goes. */
+struct ctl_request {
+	struct mv_daemon *d;
+	const char *arg;	/* the one argument, for commands that take one */
+	bool json;
+	FILE *out;
+	char *err;
+	size_t errlen;
+};
+
+static int cmd_dump_nodes(struct ctl_request *r)
 {
+	return dump_nodes(r->d, r->out, r->json);
+}
+
+static int cmd_dump_edges(struct ctl_request *r)
+{
+	return dump_edges(r->d, r->out, r->json);
+}
+
+static int cmd_dump_subnets(struct ctl_request *r)
+{
+	return dump_subnets(r->d, r->out, r->json);
+}
+
+static int cmd_dump_connections(struct ctl_request *r)
+{
+	return dump_connections(r->d, r->out, r->json);
+}
+
+static int cmd_dump_stats(struct ctl_request *r)
+{
+	return dump_stats(r->d, r->out, r->json);
+}
+
+static int cmd_info(struct ctl_request *r)
+{
+	return info_node(r->d, r->arg, r->out, r->json, r->err, r->errlen);
+}
+
+static int cmd_stop(struct ctl_request *r)
+{
+	mv_daemon_stop(r->d);
+	return 0;
+}
+
+static int cmd_reload(struct ctl_request *r)
+{
+	mv_daemon_reload(r->d);
+	return 0;
+}
+
+static int cmd_retry(struct ctl_request *r)
+{
+	mv_meta_retry_now(&r->d->proto);
+	return 0;
+}
+
+static int cmd_purge(struct ctl_request *r)
+{
+	purge(r->d);
+	return 0;
+}
+
+/* Prints the old level, as the answer, before setting the new one. */
+static int cmd_debug(struct ctl_request *r)
+{
+	char *end;
+	long level = strtol(r->arg, &end, 10);
+
+	if (!*r->arg || *end || level < -1 || level > 10) {
+		snprintf(r->err, r->errlen, "debug level must be 0 to 10");
+		return -EINVAL;
+	}
+	fprintf(r->out, "%d\n", mv_log_get_level());
+	mv_log_set_level(level);
+	return 0;
+}
+
+/*
+ * Every request of Documentation/control.md: one or two words naming the
+ * command, then its argument if it takes one, then an optional "json".
+ */
+static const struct ctl_command {
+	const char *name, *sub;	/* sub: NULL for one-word commands */
+	bool takes_arg;
+	int (*run)(struct ctl_request *r);
+} ctl_commands[] = {
+	{ "dump", "nodes", false, cmd_dump_nodes },
+	{ "dump", "edges", false, cmd_dump_edges },
+	{ "dump", "subnets", false, cmd_dump_subnets },
+	{ "dump", "connections", false, cmd_dump_connections },
+	{ "dump", "stats", false, cmd_dump_stats },
+	{ "info", NULL, true, cmd_info },
+	{ "stop", NULL, false, cmd_stop },
+	{ "reload", NULL, false, cmd_reload },
+	{ "retry", NULL, false, cmd_retry },
+	{ "purge", NULL, false, cmd_purge },
+	{ "debug", NULL, true, cmd_debug },
+};
+
+static const struct ctl_command *find_command(char **words, int n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ctl_commands); i++) {
+		const struct ctl_command *cmd = &ctl_commands[i];
+		int want = 1 + (cmd->sub != NULL) + cmd->takes_arg;
+
+		if (n == want && !strcmp(words[0], cmd->name) &&
+		    (!cmd->sub || !strcmp(words[1], cmd->sub)))
+			return cmd;
+	}
+	return NULL;
+}
+
+int mv_control_execute(struct mv_daemon *d, char *line, FILE *f, char *err,
+		       size_t errlen)
+{
+	struct ctl_request r = { .d = d, .out = f, .err = err, .errlen = errlen };
+	const struct ctl_command *cmd;
 	char *words[4] = { 0 };
-	bool json = false;
 	int n = 0;
 	char *save, *w;
 
-	for (w = strtok_r(line, " ", &save); w && n < 4; w = strtok_r(NULL, " ", &save))
+	/* A fifth word makes the request unknown, not a truncated one. */
+	for (w = strtok_r(line, " ", &save); w && n < 5; w = strtok_r(NULL, " ", &save)) {
+		if (n == 4) {
+			n++;
+			break;
+		}
 		words[n++] = w;
-	if (n > 1 && !strcmp(words[n - 1], "json")) {
-		json = true;
+	}
+	if (n > 1 && n <= 4 && !strcmp(words[n - 1], "json")) {
+		r.json = true;
 		words[--n] = NULL;
 	}
-	if (!n)
-		goto bad;
-	if (!strcmp(words[0], "dump") && n == 2) {
-		if (!strcmp(words[1], "nodes"))
-			return dump_nodes(d, f, json);
-		if (!strcmp(words[1], "edges"))
-			return dump_edges(d, f, json);
-		if (!strcmp(words[1], "subnets"))
-			return dump_subnets(d, f, json);
-		if (!strcmp(words[1], "connections"))
-			return dump_connections(d, f, json);
-		if (!strcmp(words[1], "stats"))
-			return dump_stats(d, f, json);
-	} else if (!strcmp(words[0], "info") && n == 2) {
-		return info_node(d, words[1], f, json, err, errlen);
-	} else if (!strcmp(words[0], "stop") && n == 1) {
-		mv_daemon_stop(d);
-		return 0;
-	} else if (!strcmp(words[0], "reload") && n == 1) {
-		mv_daemon_reload(d);
-		return 0;
-	} else if (!strcmp(words[0], "retry") && n == 1) {
-		mv_meta_retry_now(&d->proto);
-		return 0;
-	} else if (!strcmp(words[0], "purge") && n == 1) {
-		purge(d);
-		return 0;
-	} else if (!strcmp(words[0], "debug") && n == 2) {
-		char *end;
-		long level = strtol(words[1], &end, 10);
-
-		if (*end || level < -1 || level > 10) {
-			snprintf(err, errlen, "debug level must be 0 to 10");
-			return -EINVAL;
-		}
-		fprintf(f, "%d\n", mv_log_get_level());
-		mv_log_set_level(level);
-		return 0;
+	cmd = n && n <= 4 ? find_command(words, n) : NULL;
+	if (!cmd) {
+		snprintf(err, errlen, "unknown request");
+		return -EINVAL;
 	}
-bad:
-	snprintf(err, errlen, "unknown request");
-	return -EINVAL;
+	if (cmd->takes_arg)
+		r.arg = words[n - 1];
+	return cmd->run(&r);
 }
 
 /*
@@ -595,7 +685,7 @@ static void client_execute(struct mv_ctl_client *c)
 		client_free(c);
 		return;
 	}
-	rc = execute(c->d, c->line, f, err, sizeof(err));
+	rc = mv_control_execute(c->d, c->line, f, err, sizeof(err));
 	fclose(f);
 	if (rc) {
 		snprintf(head, sizeof(head), "ERROR %s", err[0] ? err : strerror(-rc));

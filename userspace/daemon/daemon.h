@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
 
 #include <meshvpn/wire.h>
@@ -130,6 +131,13 @@ void mv_udp_broadcast_from_kernel(struct mv_daemon *d, const uint8_t *pkt,
 int mv_control_open(struct mv_daemon *d);
 void mv_control_close(struct mv_daemon *d);
 void mv_dump_log(struct mv_daemon *d, bool nodes);
+/*
+ * Execute one control request (@line, without its newline; split in
+ * place): 0 with the answer written to @f, or -errno with the reason in
+ * @err.
+ */
+int mv_control_execute(struct mv_daemon *d, char *line, FILE *f, char *err,
+		       size_t errlen);
 
 /* The daemon a node belongs to. */
 static inline struct mv_daemon *mv_node_daemon(const struct mv_node *n)
