@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "crypto/handshake.h"
+#include "lib/array.h"
 #include "lib/log.h"
 #include "proto/proto.h"
 
@@ -437,10 +438,48 @@ static void receive_ping(struct mv_conn *c, const uint8_t *pt, size_t len)
 	}
 }
 
+static void receive_session(struct mv_conn *c, const uint8_t *pt, size_t len)
+{
+	mv_session_receive(c->p, pt, len);
+}
+
+/* A UDP message that came the slow way is the data plane's business. */
+static void receive_udp(struct mv_conn *c, const uint8_t *pt, size_t len)
+{
+	c->p->ops->udp_from_meta(c->p->ops_ctx, c, pt, len);
+}
+
+/*
+ * What an active connection's records go to, by message type. HELLO and
+ * AUTH belong to the handshake and are refused here like unknown types.
+ */
+static void (*const meta_handlers[])(struct mv_conn *c, const uint8_t *pt,
+				     size_t len) = {
+	[MV_META_PING] = receive_ping,
+	[MV_META_PONG] = receive_ping,
+	[MV_META_STATE] = mv_state_receive,
+	[MV_META_SESSION] = receive_session,
+	[MV_META_UDP] = receive_udp,
+};
+
+void mv_meta_dispatch(struct mv_conn *c, const uint8_t *pt, size_t len)
+{
+	int type = mv_meta_type(pt, len);
+	char err[64];
+
+	mv_info(4, "Got message type %d (%zu bytes) from %s", type, len, c->name);
+	if (type < 0 || (size_t)type >= ARRAY_SIZE(meta_handlers) ||
+	    !meta_handlers[type]) {
+		snprintf(err, sizeof(err), "unexpected message type %d", type);
+		mv_meta_close(c, err);
+		return;
+	}
+	meta_handlers[type](c, pt, len);
+}
+
 static void receive_record(struct mv_conn *c, uint8_t *body, size_t len)
 {
 	uint8_t lenbytes[2] = { len >> 8, len & 0xff };
-	char err[64];
 	int n, type;
 
 	if (c->state == MV_CONN_HELLO) {
@@ -462,25 +501,7 @@ static void receive_record(struct mv_conn *c, uint8_t *body, size_t len)
 		receive_auth(c, body, n);
 		return;
 	}
-	mv_info(4, "Got message type %d (%d bytes) from %s", type, n, c->name);
-	switch (type) {
-	case MV_META_PING:
-	case MV_META_PONG:
-		receive_ping(c, body, n);
-		break;
-	case MV_META_STATE:
-		mv_state_receive(c, body, n);
-		break;
-	case MV_META_SESSION:
-		mv_session_receive(c->p, body, n);
-		break;
-	case MV_META_UDP:
-		c->p->ops->udp_from_meta(c->p->ops_ctx, c, body, n);
-		break;
-	default:
-		snprintf(err, sizeof(err), "unexpected message type %d", type);
-		mv_meta_close(c, err);
-	}
+	mv_meta_dispatch(c, body, n);
 }
 
 static void conn_read(struct mv_conn *c)

@@ -94,6 +94,12 @@ void mv_meta_reap(struct mv_proto *p);
 /* Send to every active connection but @except. */
 void mv_meta_broadcast(struct mv_proto *p, const void *pt, size_t len,
 		       struct mv_conn *except);
+/*
+ * The decrypted plaintext @pt of a record on active connection @c, handed
+ * to the handler of its message type; an unknown or misplaced type closes
+ * the connection.
+ */
+void mv_meta_dispatch(struct mv_conn *c, const uint8_t *pt, size_t len);
 /* A socket of @type bound to Port and BindToAddress, non-blocking. */
 int mv_meta_bind_socket(struct mv_proto *p, int type, int *out);
 
