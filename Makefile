@@ -127,7 +127,8 @@ kmod:
 deps:
 	@$(TOP)/scripts/deps.sh
 
-# Regenerate the netlink uapi header and kernel policies from the YAML spec.
+# Regenerate the netlink uapi header, the kernel policies and ops, and the
+# userspace reply policies from the YAML spec.
 gen:
 	python3 $(TOP)/scripts/ynl-gen.py
 

@@ -387,7 +387,7 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 		return ret;
 	if (!tb[MESHVPN_A_DEV])
 		return malformed(s->c, "no device attributes");
-	ret = mv_nla_parse_nested(&s->c->nl, tb[MESHVPN_A_DEV], mv_meshvpn_dev_pol,
+	ret = mv_nla_parse_nested(&s->c->nl, tb[MESHVPN_A_DEV], mv_meshvpn_device_pol,
 				  MESHVPN_A_DEVICE_MAX, dtb);
 	if (ret)
 		return ret;

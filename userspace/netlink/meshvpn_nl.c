@@ -1,70 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The meshvpn generic netlink family for meshvpnd and the meshvpn tool;
- * see meshvpn_nl.h. The attribute types and lengths follow the spec,
- * which kmod/netlink-gen.c is generated from.
+ * see meshvpn_nl.h.
  */
 #include <sys/socket.h>
 
 #include "lib/array.h"
 #include "netlink/meshvpn_nl.h"
-
-/* ---- reply policies ---- */
-
-const struct mv_nla_policy mv_meshvpn_top_pol[MESHVPN_A_MAX + 1] = {
-	[MESHVPN_A_IFINDEX] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_DEV] = { MV_NLA_NESTED, 0 },
-	[MESHVPN_A_NODE] = { MV_NLA_NESTED, 0 },
-	[MESHVPN_A_KEYCONF] = { MV_NLA_NESTED, 0 },
-	[MESHVPN_A_ROUTE] = { MV_NLA_NESTED, 0 },
-	[MESHVPN_A_MSG] = { MV_NLA_BYTES, MESHVPN_MSG_LEN_MIN },
-	[MESHVPN_A_PACKET] = { MV_NLA_BYTES, MESHVPN_PACKET_LEN_MIN },
-};
-
-const struct mv_nla_policy mv_meshvpn_dev_pol[MESHVPN_A_DEVICE_MAX + 1] = {
-	[MESHVPN_A_DEVICE_LOCAL_NODE_ID] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_DEVICE_PORT] = { MV_NLA_U16, 0 },
-	[MESHVPN_A_DEVICE_NODE_COUNT] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_DEVICE_ROUTE_COUNT] = { MV_NLA_U32, 0 },
-};
-
-const struct mv_nla_policy mv_meshvpn_node_pol[MESHVPN_A_NODE_MAX + 1] = {
-	[MESHVPN_A_NODE_ID] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_NODE_REMOTE_IPV4] = { MV_NLA_BINARY, 4 },
-	[MESHVPN_A_NODE_REMOTE_IPV6] = { MV_NLA_BINARY, 16 },
-	[MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_NODE_REMOTE_PORT] = { MV_NLA_U16, 0 },
-	[MESHVPN_A_NODE_NEXT_HOP] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_NODE_KEEPALIVE] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_NODE_RX_BYTES] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RX_PACKETS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_TX_BYTES] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_TX_PACKETS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RX_DECRYPT_ERRORS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RX_REPLAY_DROPS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RX_RPF_DROPS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_TX_NO_KEY_DROPS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RELAY_PACKETS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_RELAY_BYTES] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_LAST_RX] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_NODE_DAEMON_PACKETS] = { MV_NLA_UINT, 0 },
-	[MESHVPN_A_NODE_DAEMON_DROPS] = { MV_NLA_UINT, 0 },
-};
-
-const struct mv_nla_policy mv_meshvpn_keyconf_pol[MESHVPN_A_KEYCONF_MAX + 1] = {
-	[MESHVPN_A_KEYCONF_NODE_ID] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_KEYCONF_SLOT] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_KEYCONF_CIPHER_ALG] = { MV_NLA_U32, 0 },
-	[MESHVPN_A_KEYCONF_PHASE] = { MV_NLA_U8, 0 },
-	[MESHVPN_A_KEYCONF_REKEY_REASON] = { MV_NLA_U32, 0 },
-};
-
-const struct mv_nla_policy mv_meshvpn_route_pol[MESHVPN_A_ROUTE_MAX + 1] = {
-	[MESHVPN_A_ROUTE_NODE_ID] = { MV_NLA_U64, 0 },
-	[MESHVPN_A_ROUTE_IPV4] = { MV_NLA_BINARY, 4 },
-	[MESHVPN_A_ROUTE_IPV6] = { MV_NLA_BINARY, 16 },
-	[MESHVPN_A_ROUTE_PREFIX_LEN] = { MV_NLA_U8, 0 },
-};
 
 /* ---- requests ---- */
 

@@ -2,9 +2,10 @@
 /*
  * The meshvpn generic netlink family (Documentation/netlink/specs/meshvpn.yaml)
  * on top of nl.h, for both of its users, meshvpnd's kernel data plane
- * (kernel.c) and the meshvpn tool (tools/link.c): the policies every reply
- * and notification is checked against, the builders of the requests'
- * attributes, and the names of the cipher-alg values.
+ * (kernel.c) and the meshvpn tool (tools/link.c): the builders of the
+ * requests' attributes and the names of the cipher-alg values. The
+ * policies every reply and notification is checked against are generated
+ * from the spec (meshvpn_nl-gen.h).
  */
 #ifndef MESHVPN_MESHVPN_NL_H
 #define MESHVPN_MESHVPN_NL_H
@@ -13,19 +14,8 @@
 
 #include <linux/meshvpn.h>
 
+#include "netlink/meshvpn_nl-gen.h"
 #include "netlink/nl.h"
-
-/*
- * ---- reply policies: what the kernel may send, and how long each is ----
- *
- * Attributes the kernel only takes (socket, the key material) are never
- * read, whatever comes.
- */
-extern const struct mv_nla_policy mv_meshvpn_top_pol[MESHVPN_A_MAX + 1];
-extern const struct mv_nla_policy mv_meshvpn_dev_pol[MESHVPN_A_DEVICE_MAX + 1];
-extern const struct mv_nla_policy mv_meshvpn_node_pol[MESHVPN_A_NODE_MAX + 1];
-extern const struct mv_nla_policy mv_meshvpn_keyconf_pol[MESHVPN_A_KEYCONF_MAX + 1];
-extern const struct mv_nla_policy mv_meshvpn_route_pol[MESHVPN_A_ROUTE_MAX + 1];
 
 /* ---- requests ---- */
 
