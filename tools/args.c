@@ -119,10 +119,10 @@ static int parse_scope(const char *s, uint32_t *scope, char *err, size_t errlen)
 	return 0;
 }
 
-int mv_parse_endpoint(const char *s, struct mv_endpoint *out,
+int mv_parse_endpoint(const char *s, struct mv_meshvpn_endpoint *out,
 		      char *err, size_t errlen)
 {
-	struct mv_endpoint ep = { 0 };
+	struct mv_meshvpn_endpoint ep = { 0 };
 	char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
 	bool bracketed = s[0] == '[';
 	const char *port, *end;
@@ -185,7 +185,7 @@ int mv_parse_endpoint(const char *s, struct mv_endpoint *out,
 	return 0;
 }
 
-int mv_format_endpoint(const struct mv_endpoint *ep, char *buf, size_t len)
+int mv_format_endpoint(const struct mv_meshvpn_endpoint *ep, char *buf, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN], scope[IF_NAMESIZE + 12] = "";
 	char ifname[IF_NAMESIZE];
@@ -208,10 +208,10 @@ int mv_format_endpoint(const struct mv_endpoint *ep, char *buf, size_t len)
 	return snprintf(buf, len, "[%s%s]:%u", addr, scope, ep->port);
 }
 
-int mv_parse_prefix(const char *s, struct mv_prefix *out,
+int mv_parse_prefix(const char *s, struct mv_meshvpn_prefix *out,
 		    char *err, size_t errlen)
 {
-	struct mv_prefix p = { 0 };
+	struct mv_meshvpn_prefix p = { 0 };
 	char host[INET6_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
 	size_t n = slash ? (size_t)(slash - s) : strlen(s);
@@ -242,7 +242,7 @@ int mv_parse_prefix(const char *s, struct mv_prefix *out,
 	for (i = p.len; i < max; i++) {
 		bits = p.addr[i / 8] & (0x80u >> (i % 8));
 		if (bits) {
-			struct mv_prefix masked = p;
+			struct mv_meshvpn_prefix masked = p;
 			char fixed[MV_PREFIX_STRLEN];
 
 			for (i = p.len; i < max; i++)
@@ -257,7 +257,7 @@ int mv_parse_prefix(const char *s, struct mv_prefix *out,
 	return 0;
 }
 
-int mv_format_prefix(const struct mv_prefix *p, char *buf, size_t len)
+int mv_format_prefix(const struct mv_meshvpn_prefix *p, char *buf, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN];
 

@@ -19,6 +19,8 @@
 
 #include <linux/meshvpn.h>
 
+#include "netlink/meshvpn_nl.h"
+
 /* Enough for every reason a parser writes. */
 #define MV_ARG_ERRLEN		160
 /* Twelve hex digits and the NUL. */
@@ -27,19 +29,6 @@
 #define MV_ENDPOINT_STRLEN	80
 /* IPv6 "/128" and the NUL. */
 #define MV_PREFIX_STRLEN	52
-
-struct mv_endpoint {
-	int family;		/* AF_INET or AF_INET6 */
-	uint8_t addr[16];	/* network byte order; IPv4 uses the first 4 */
-	uint16_t port;		/* host byte order, 1..65535 */
-	uint32_t scope_id;	/* IPv6 interface index, 0 for none */
-};
-
-struct mv_prefix {
-	int family;		/* AF_INET or AF_INET6 */
-	uint8_t addr[16];	/* network byte order, host bits zero */
-	unsigned int len;	/* 0..32 or 0..128 */
-};
 
 /*
  * Node ids are always hexadecimal, as printed (twelve digits), with an
@@ -57,18 +46,18 @@ int mv_parse_uint(const char *s, uint64_t max, uint64_t *out,
  * "A.B.C.D:PORT" or "[IPV6]:PORT" or "[IPV6%SCOPE]:PORT", SCOPE an interface
  * name or index. Addresses only: names are not resolved.
  */
-int mv_parse_endpoint(const char *s, struct mv_endpoint *out,
+int mv_parse_endpoint(const char *s, struct mv_meshvpn_endpoint *out,
 		      char *err, size_t errlen);
 /* Returns the length of the text like snprintf(), or -EINVAL. */
-int mv_format_endpoint(const struct mv_endpoint *ep, char *buf, size_t len);
+int mv_format_endpoint(const struct mv_meshvpn_endpoint *ep, char *buf, size_t len);
 
 /*
  * "ADDR/LEN" or "ADDR" (a host route). Host bits past LEN must be zero:
  * "10.1.2.3/8" is refused as the typo it almost always is.
  */
-int mv_parse_prefix(const char *s, struct mv_prefix *out,
+int mv_parse_prefix(const char *s, struct mv_meshvpn_prefix *out,
 		    char *err, size_t errlen);
-int mv_format_prefix(const struct mv_prefix *p, char *buf, size_t len);
+int mv_format_prefix(const struct mv_meshvpn_prefix *p, char *buf, size_t len);
 
 /*
  * Names as in Documentation/protocol.md; NULL for an unknown value. The

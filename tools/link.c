@@ -16,7 +16,6 @@
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -160,52 +159,6 @@ static int parse_id_arg(const struct cmd *c, const char *s, uint64_t *id)
 	return 0;
 }
 
-static bool valid_id(uint64_t id)
-{
-	return id >= 1 && id <= MESHVPN_NODE_ID_MAX;
-}
-
-/*
- * The node counters' attributes: they follow each other but for last-rx and
- * pad between relay-bytes and daemon-packets, whose slots stay unnamed.
- */
-#define NODE_CTR_FIRST	MESHVPN_A_NODE_RX_BYTES
-#define NODE_CTR_LAST	MESHVPN_A_NODE_DAEMON_DROPS
-#define NODE_CTR_N	(NODE_CTR_LAST - NODE_CTR_FIRST + 1)
-
-__attribute__((format(printf, 2, 3)))
-static int malformed(struct cmd *c, const char *fmt, ...)
-{
-	char reason[MV_NL_MSGLEN];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	mv_nl_set_msg(&c->nl, "malformed reply from the kernel: %s", reason);
-	return -EBADMSG;
-}
-
-/*
- * Parse a meshvpn message of command @op, which must be about c->ifindex
- * (or any device, when c->ifindex is 0).
- */
-static int parse_top(struct cmd *c, const struct nlmsghdr *nlh, uint8_t op,
-		     const struct nlattr **tb)
-{
-	int ret = mv_genl_parse(&c->nl, nlh, op, mv_meshvpn_top_pol,
-				MESHVPN_A_MAX, tb);
-
-	if (ret)
-		return ret;
-	if (!tb[MESHVPN_A_IFINDEX])
-		return malformed(c, "no ifindex");
-	if (c->ifindex && mnl_attr_get_u32(tb[MESHVPN_A_IFINDEX]) != c->ifindex)
-		return malformed(c, "reply for ifindex %u, asked for %u",
-				 mnl_attr_get_u32(tb[MESHVPN_A_IFINDEX]), c->ifindex);
-	return 0;
-}
-
 /* ---- what link show collects ---- */
 
 enum key_state { KEY_UNKNOWN, KEY_EMPTY, KEY_SET };
@@ -216,59 +169,25 @@ struct key_info {
 	uint8_t phase;
 };
 
+/* A node as link show has it: the kernel's node and its two keys. */
 struct node_info {
-	uint64_t id;
-	bool has_endpoint;
-	struct mv_endpoint ep;
-	uint64_t next_hop;		/* 0: the kernel sent none (direct) */
-	bool has_keepalive;
-	uint32_t keepalive;
-	bool has_last_rx;
-	uint64_t last_rx;
-	uint64_t ctr[NODE_CTR_N];	/* absent counters read as 0 */
+	struct mv_meshvpn_node node;
 	struct key_info key[2];		/* by enum meshvpn_key_slot */
-};
-
-struct route_info {
-	struct mv_prefix prefix;
-	uint64_t node_id;
 };
 
 struct link_info {
 	uint32_t ifindex;
 	char name[IF_NAMESIZE];
-	bool has_local_id, has_port, has_node_count, has_route_count;
-	uint64_t local_id;
-	uint16_t port;
-	uint32_t node_count, route_count;
+	struct mv_meshvpn_dev dev;
 	/* false when the module cannot report them (EOPNOTSUPP) */
 	bool have_nodes, have_routes, have_keys;
 	/* most entries a dump may return, from the counts */
 	size_t max_nodes, max_routes;
 	struct node_info *nodes;
 	size_t n_nodes;
-	struct route_info *routes;
+	struct mv_meshvpn_route *routes;
 	size_t n_routes;
 };
-
-static const struct {
-	const char *json;
-} ctr_names[NODE_CTR_N] = {
-	[MESHVPN_A_NODE_RX_BYTES - NODE_CTR_FIRST] = { "rx_bytes" },
-	[MESHVPN_A_NODE_RX_PACKETS - NODE_CTR_FIRST] = { "rx_packets" },
-	[MESHVPN_A_NODE_TX_BYTES - NODE_CTR_FIRST] = { "tx_bytes" },
-	[MESHVPN_A_NODE_TX_PACKETS - NODE_CTR_FIRST] = { "tx_packets" },
-	[MESHVPN_A_NODE_RX_DECRYPT_ERRORS - NODE_CTR_FIRST] = { "rx_decrypt_errors" },
-	[MESHVPN_A_NODE_RX_REPLAY_DROPS - NODE_CTR_FIRST] = { "rx_replay_drops" },
-	[MESHVPN_A_NODE_RX_RPF_DROPS - NODE_CTR_FIRST] = { "rx_rpf_drops" },
-	[MESHVPN_A_NODE_TX_NO_KEY_DROPS - NODE_CTR_FIRST] = { "tx_no_key_drops" },
-	[MESHVPN_A_NODE_RELAY_PACKETS - NODE_CTR_FIRST] = { "relay_packets" },
-	[MESHVPN_A_NODE_RELAY_BYTES - NODE_CTR_FIRST] = { "relay_bytes" },
-	[MESHVPN_A_NODE_DAEMON_PACKETS - NODE_CTR_FIRST] = { "daemon_packets" },
-	[MESHVPN_A_NODE_DAEMON_DROPS - NODE_CTR_FIRST] = { "daemon_drops" },
-};
-
-#define CTR(n, attr)	((n)->ctr[(attr) - NODE_CTR_FIRST])
 
 static void link_info_free(struct link_info *li)
 {
@@ -277,94 +196,6 @@ static void link_info_free(struct link_info *li)
 	li->nodes = NULL;
 	li->routes = NULL;
 	li->n_nodes = li->n_routes = 0;
-}
-
-/* Fill @out with the endpoint in node attributes @tb, if there is one. */
-static int parse_endpoint(struct cmd *c, const struct nlattr **tb,
-			  bool *has, struct mv_endpoint *out)
-{
-	const struct nlattr *v4 = tb[MESHVPN_A_NODE_REMOTE_IPV4];
-	const struct nlattr *v6 = tb[MESHVPN_A_NODE_REMOTE_IPV6];
-
-	memset(out, 0, sizeof(*out));
-	*has = false;
-	if (!v4 && !v6)
-		return 0;
-	if (v4 && v6)
-		return malformed(c, "node with both an IPv4 and an IPv6 endpoint");
-	if (!tb[MESHVPN_A_NODE_REMOTE_PORT])
-		return malformed(c, "endpoint without port");
-	out->family = v4 ? AF_INET : AF_INET6;
-	memcpy(out->addr, mnl_attr_get_payload(v4 ? v4 : v6), v4 ? 4 : 16);
-	out->port = ntohs(mnl_attr_get_u16(tb[MESHVPN_A_NODE_REMOTE_PORT]));
-	if (v6 && tb[MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID])
-		out->scope_id = mnl_attr_get_u32(tb[MESHVPN_A_NODE_REMOTE_IPV6_SCOPE_ID]);
-	*has = true;
-	return 0;
-}
-
-static int parse_node(struct cmd *c, const struct nlattr *nest,
-		      struct node_info *n)
-{
-	const struct nlattr *tb[MESHVPN_A_NODE_MAX + 1];
-	unsigned int a;
-	int ret;
-
-	memset(n, 0, sizeof(*n));
-	ret = mv_nla_parse_nested(&c->nl, nest, mv_meshvpn_node_pol,
-				  MESHVPN_A_NODE_MAX, tb);
-	if (ret)
-		return ret;
-	if (!tb[MESHVPN_A_NODE_ID] || !valid_id(mnl_attr_get_u64(tb[MESHVPN_A_NODE_ID])))
-		return malformed(c, "node without a valid id");
-	n->id = mnl_attr_get_u64(tb[MESHVPN_A_NODE_ID]);
-	ret = parse_endpoint(c, tb, &n->has_endpoint, &n->ep);
-	if (ret)
-		return ret;
-	if (tb[MESHVPN_A_NODE_NEXT_HOP]) {
-		n->next_hop = mnl_attr_get_u64(tb[MESHVPN_A_NODE_NEXT_HOP]);
-		if (!valid_id(n->next_hop))
-			return malformed(c, "invalid next hop");
-	}
-	if (tb[MESHVPN_A_NODE_KEEPALIVE]) {
-		n->has_keepalive = true;
-		n->keepalive = mnl_attr_get_u32(tb[MESHVPN_A_NODE_KEEPALIVE]);
-	}
-	if (tb[MESHVPN_A_NODE_LAST_RX]) {
-		n->has_last_rx = true;
-		n->last_rx = mnl_attr_get_u64(tb[MESHVPN_A_NODE_LAST_RX]);
-	}
-	for (a = NODE_CTR_FIRST; a <= NODE_CTR_LAST; a++)
-		if (tb[a] && ctr_names[a - NODE_CTR_FIRST].json)
-			CTR(n, a) = mv_nla_get_uint(tb[a]);
-	return 0;
-}
-
-static int parse_route(struct cmd *c, const struct nlattr *nest,
-		       struct route_info *r)
-{
-	const struct nlattr *tb[MESHVPN_A_ROUTE_MAX + 1];
-	const struct nlattr *v4, *v6;
-	int ret;
-
-	memset(r, 0, sizeof(*r));
-	ret = mv_nla_parse_nested(&c->nl, nest, mv_meshvpn_route_pol,
-				  MESHVPN_A_ROUTE_MAX, tb);
-	if (ret)
-		return ret;
-	v4 = tb[MESHVPN_A_ROUTE_IPV4];
-	v6 = tb[MESHVPN_A_ROUTE_IPV6];
-	if (!v4 == !v6)
-		return malformed(c, "route needs exactly one of ipv4 and ipv6");
-	if (!tb[MESHVPN_A_ROUTE_NODE_ID] || !tb[MESHVPN_A_ROUTE_PREFIX_LEN])
-		return malformed(c, "route without node id or prefix length");
-	r->node_id = mnl_attr_get_u64(tb[MESHVPN_A_ROUTE_NODE_ID]);
-	r->prefix.family = v4 ? AF_INET : AF_INET6;
-	r->prefix.len = mnl_attr_get_u8(tb[MESHVPN_A_ROUTE_PREFIX_LEN]);
-	memcpy(r->prefix.addr, mnl_attr_get_payload(v4 ? v4 : v6), v4 ? 4 : 16);
-	if (!valid_id(r->node_id) || r->prefix.len > (v4 ? 32u : 128u))
-		return malformed(c, "route with an invalid node id or prefix length");
-	return 0;
 }
 
 /* The state of link show: the command and the link being collected. */
@@ -376,70 +207,39 @@ struct show {
 
 static int dev_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[MESHVPN_A_MAX + 1];
-	const struct nlattr *dtb[MESHVPN_A_DEVICE_MAX + 1];
 	struct show *s = data;
 	struct link_info *li = s->li;
 	int ret;
 
-	ret = parse_top(s->c, nlh, MESHVPN_CMD_DEV_GET, tb);
+	ret = mv_meshvpn_dev_reply(&s->c->nl, nlh, s->c->ifindex, &li->dev);
 	if (ret)
 		return ret;
-	if (!tb[MESHVPN_A_DEV])
-		return malformed(s->c, "no device attributes");
-	ret = mv_nla_parse_nested(&s->c->nl, tb[MESHVPN_A_DEV], mv_meshvpn_device_pol,
-				  MESHVPN_A_DEVICE_MAX, dtb);
-	if (ret)
-		return ret;
-	if (dtb[MESHVPN_A_DEVICE_LOCAL_NODE_ID]) {
-		li->local_id = mnl_attr_get_u64(dtb[MESHVPN_A_DEVICE_LOCAL_NODE_ID]);
-		/* 0 is how an unset id would read; anything else invalid is a bug. */
-		if (li->local_id && !valid_id(li->local_id))
-			return malformed(s->c, "invalid local node id");
-		li->has_local_id = li->local_id != 0;
-	}
-	if (dtb[MESHVPN_A_DEVICE_PORT]) {
-		li->port = ntohs(mnl_attr_get_u16(dtb[MESHVPN_A_DEVICE_PORT]));
-		li->has_port = li->port != 0;
-	}
-	if (dtb[MESHVPN_A_DEVICE_NODE_COUNT]) {
-		li->has_node_count = true;
-		li->node_count = mnl_attr_get_u32(dtb[MESHVPN_A_DEVICE_NODE_COUNT]);
-	}
-	if (dtb[MESHVPN_A_DEVICE_ROUTE_COUNT]) {
-		li->has_route_count = true;
-		li->route_count = mnl_attr_get_u32(dtb[MESHVPN_A_DEVICE_ROUTE_COUNT]);
-	}
-	li->max_nodes = li->has_node_count ?
-			(size_t)li->node_count + DUMP_SLACK : DUMP_MAX_ENTRIES;
-	li->max_routes = li->has_route_count ?
-			 (size_t)li->route_count + DUMP_SLACK : DUMP_MAX_ENTRIES;
+	li->max_nodes = li->dev.has_node_count ?
+			(size_t)li->dev.node_count + DUMP_SLACK : DUMP_MAX_ENTRIES;
+	li->max_routes = li->dev.has_route_count ?
+			 (size_t)li->dev.route_count + DUMP_SLACK : DUMP_MAX_ENTRIES;
 	return 0;
 }
 
 static int node_dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	void *grown;
-	const struct nlattr *tb[MESHVPN_A_MAX + 1];
 	struct show *s = data;
 	struct link_info *li = s->li;
 	int ret;
 
-	ret = parse_top(s->c, nlh, MESHVPN_CMD_NODE_GET, tb);
-	if (ret)
-		return ret;
-	if (!tb[MESHVPN_A_NODE])
-		return malformed(s->c, "node dump message without a node");
 	if (li->n_nodes >= li->max_nodes) {
 		mv_nl_set_msg(&s->c->nl, "the kernel's node dump does not end (%zu nodes, %u expected)",
-			      li->n_nodes, li->node_count);
+			      li->n_nodes, li->dev.node_count);
 		return -EPROTO;
 	}
 	grown = mv_array_grow(li->nodes, li->n_nodes, sizeof(*li->nodes));
 	if (!grown)
 		return -ENOMEM;
 	li->nodes = grown;
-	ret = parse_node(s->c, tb[MESHVPN_A_NODE], &li->nodes[li->n_nodes]);
+	memset(&li->nodes[li->n_nodes], 0, sizeof(*li->nodes));
+	ret = mv_meshvpn_node_reply(&s->c->nl, nlh, s->c->ifindex,
+				    &li->nodes[li->n_nodes].node);
 	if (ret)
 		return ret;
 	li->n_nodes++;
@@ -449,26 +249,21 @@ static int node_dump_cb(const struct nlmsghdr *nlh, void *data)
 static int route_dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	void *grown;
-	const struct nlattr *tb[MESHVPN_A_MAX + 1];
 	struct show *s = data;
 	struct link_info *li = s->li;
 	int ret;
 
-	ret = parse_top(s->c, nlh, MESHVPN_CMD_ROUTE_GET, tb);
-	if (ret)
-		return ret;
-	if (!tb[MESHVPN_A_ROUTE])
-		return malformed(s->c, "route dump message without a route");
 	if (li->n_routes >= li->max_routes) {
 		mv_nl_set_msg(&s->c->nl, "the kernel's route dump does not end (%zu routes, %u expected)",
-			      li->n_routes, li->route_count);
+			      li->n_routes, li->dev.route_count);
 		return -EPROTO;
 	}
 	grown = mv_array_grow(li->routes, li->n_routes, sizeof(*li->routes));
 	if (!grown)
 		return -ENOMEM;
 	li->routes = grown;
-	ret = parse_route(s->c, tb[MESHVPN_A_ROUTE], &li->routes[li->n_routes]);
+	ret = mv_meshvpn_route_reply(&s->c->nl, nlh, s->c->ifindex,
+				     &li->routes[li->n_routes]);
 	if (ret)
 		return ret;
 	li->n_routes++;
@@ -477,29 +272,21 @@ static int route_dump_cb(const struct nlmsghdr *nlh, void *data)
 
 static int key_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[MESHVPN_A_MAX + 1];
-	const struct nlattr *ktb[MESHVPN_A_KEYCONF_MAX + 1];
+	struct mv_meshvpn_key key;
 	struct show *s = data;
 	int ret;
 
-	ret = parse_top(s->c, nlh, MESHVPN_CMD_KEY_GET, tb);
-	if (ret)
-		return ret;
-	if (!tb[MESHVPN_A_KEYCONF])
-		return malformed(s->c, "key reply without keyconf");
-	ret = mv_nla_parse_nested(&s->c->nl, tb[MESHVPN_A_KEYCONF],
-				  mv_meshvpn_keyconf_pol, MESHVPN_A_KEYCONF_MAX, ktb);
+	ret = mv_meshvpn_key_reply(&s->c->nl, nlh, s->c->ifindex, &key);
 	if (ret)
 		return ret;
 	/* A slot without a cipher holds no key. */
-	if (!ktb[MESHVPN_A_KEYCONF_CIPHER_ALG]) {
+	if (!key.has_cipher) {
 		s->key->state = KEY_EMPTY;
 		return 0;
 	}
 	s->key->state = KEY_SET;
-	s->key->cipher = mnl_attr_get_u32(ktb[MESHVPN_A_KEYCONF_CIPHER_ALG]);
-	if (ktb[MESHVPN_A_KEYCONF_PHASE])
-		s->key->phase = mnl_attr_get_u8(ktb[MESHVPN_A_KEYCONF_PHASE]) & 1;
+	s->key->cipher = key.cipher_alg;
+	s->key->phase = key.phase;
 	return 0;
 }
 
@@ -600,7 +387,8 @@ static int collect_link(struct cmd *c, struct link_info *li)
 	li->have_keys = li->have_nodes;
 	for (i = 0; i < li->n_nodes && li->have_keys; i++) {
 		for (slot = 0; slot < 2; slot++) {
-			ret = get_key(&s, li->nodes[i].id, slot, &li->nodes[i].key[slot]);
+			ret = get_key(&s, li->nodes[i].node.id, slot,
+				      &li->nodes[i].key[slot]);
 			if (ret == -EOPNOTSUPP) {
 				unsupported(c, li, "keys", ret);
 				li->have_keys = false;
@@ -721,12 +509,12 @@ static int cmp_node(const void *a, const void *b)
 {
 	const struct node_info *x = a, *y = b;
 
-	return (x->id > y->id) - (x->id < y->id);
+	return (x->node.id > y->node.id) - (x->node.id < y->node.id);
 }
 
 static int cmp_route(const void *a, const void *b)
 {
-	const struct route_info *x = a, *y = b;
+	const struct mv_meshvpn_route *x = a, *y = b;
 	int d;
 
 	if (x->node_id != y->node_id)
@@ -811,24 +599,25 @@ static void format_key(const struct key_info *k, char *buf, size_t len)
 		snprintf(buf, len, "cipher %u, phase %u", k->cipher, k->phase);
 }
 
-static void print_node(const struct link_info *li, const struct node_info *n,
-		       const struct route_info *routes, size_t n_routes,
+static void print_node(const struct link_info *li, const struct node_info *ni,
+		       const struct mv_meshvpn_route *routes, size_t n_routes,
 		       uint64_t now)
 {
+	const struct mv_meshvpn_node *n = &ni->node;
 	char id[MV_NODE_ID_STRLEN], buf[MV_ENDPOINT_STRLEN];
 	size_t i;
 
 	mv_format_node_id(n->id, id);
 	printf("\nnode: %s\n", id);
 	label(2, "endpoint");
-	if (n->has_endpoint && mv_format_endpoint(&n->ep, buf, sizeof(buf)) > 0)
+	if (n->has_endpoint && mv_format_endpoint(&n->endpoint, buf, sizeof(buf)) > 0)
 		printf("%s\n", buf);
 	else
 		printf("(none)\n");
 	label(2, "next hop");
 	if (!n->next_hop || n->next_hop == n->id) {
 		printf("direct\n");
-	} else if (li->has_local_id && n->next_hop == li->local_id) {
+	} else if (li->dev.has_local_id && n->next_hop == li->dev.local_id) {
 		printf("the daemon (meta connections)\n");
 	} else {
 		mv_format_node_id(n->next_hop, id);
@@ -859,30 +648,27 @@ static void print_node(const struct link_info *li, const struct node_info *n,
 		printf("\n");
 	}
 	label(2, "transfer");
-	print_bytes(stdout, CTR(n, MESHVPN_A_NODE_RX_BYTES));
-	printf(" received (%" PRIu64 " packets), ", CTR(n, MESHVPN_A_NODE_RX_PACKETS));
-	print_bytes(stdout, CTR(n, MESHVPN_A_NODE_TX_BYTES));
-	printf(" sent (%" PRIu64 " packets)\n", CTR(n, MESHVPN_A_NODE_TX_PACKETS));
+	print_bytes(stdout, n->rx_bytes);
+	printf(" received (%" PRIu64 " packets), ", n->rx_packets);
+	print_bytes(stdout, n->tx_bytes);
+	printf(" sent (%" PRIu64 " packets)\n", n->tx_packets);
 	label(2, "drops");
 	printf("%" PRIu64 " decrypt, %" PRIu64 " replay, %" PRIu64 " rpf, %" PRIu64 " no key\n",
-	       CTR(n, MESHVPN_A_NODE_RX_DECRYPT_ERRORS),
-	       CTR(n, MESHVPN_A_NODE_RX_REPLAY_DROPS),
-	       CTR(n, MESHVPN_A_NODE_RX_RPF_DROPS),
-	       CTR(n, MESHVPN_A_NODE_TX_NO_KEY_DROPS));
+	       n->rx_decrypt_errors, n->rx_replay_drops, n->rx_rpf_drops,
+	       n->tx_no_key_drops);
 	label(2, "relayed");
-	print_bytes(stdout, CTR(n, MESHVPN_A_NODE_RELAY_BYTES));
-	printf(" (%" PRIu64 " packets)\n", CTR(n, MESHVPN_A_NODE_RELAY_PACKETS));
-	if (CTR(n, MESHVPN_A_NODE_DAEMON_PACKETS) || CTR(n, MESHVPN_A_NODE_DAEMON_DROPS)) {
+	print_bytes(stdout, n->relay_bytes);
+	printf(" (%" PRIu64 " packets)\n", n->relay_packets);
+	if (n->daemon_packets || n->daemon_drops) {
 		label(2, "to the daemon");
 		printf("%" PRIu64 " packets, %" PRIu64 " dropped\n",
-		       CTR(n, MESHVPN_A_NODE_DAEMON_PACKETS),
-		       CTR(n, MESHVPN_A_NODE_DAEMON_DROPS));
+		       n->daemon_packets, n->daemon_drops);
 	}
 	if (li->have_keys) {
-		format_key(&n->key[MESHVPN_KEY_SLOT_CURRENT], buf, sizeof(buf));
+		format_key(&ni->key[MESHVPN_KEY_SLOT_CURRENT], buf, sizeof(buf));
 		label(2, "current key");
 		printf("%s\n", buf);
-		format_key(&n->key[MESHVPN_KEY_SLOT_NEXT], buf, sizeof(buf));
+		format_key(&ni->key[MESHVPN_KEY_SLOT_NEXT], buf, sizeof(buf));
 		label(2, "next key");
 		printf("%s\n", buf);
 	}
@@ -896,31 +682,31 @@ static void print_link(const struct link_info *li)
 
 	printf("link: %s\n", printable(li->name, safe, sizeof(safe)));
 	label(2, "node id");
-	if (li->has_local_id) {
-		mv_format_node_id(li->local_id, id);
+	if (li->dev.has_local_id) {
+		mv_format_node_id(li->dev.local_id, id);
 		printf("%s\n", id);
 	} else {
 		printf("(none)\n");
 	}
 	label(2, "listening port");
-	if (li->has_port)
-		printf("%u\n", li->port);
+	if (li->dev.has_port)
+		printf("%u\n", li->dev.port);
 	else
 		printf("(no socket)\n");
-	if (li->has_node_count) {
+	if (li->dev.has_node_count) {
 		label(2, "nodes");
-		printf("%u\n", li->node_count);
+		printf("%u\n", li->dev.node_count);
 	}
-	if (li->has_route_count) {
+	if (li->dev.has_route_count) {
 		label(2, "routes");
-		printf("%u\n", li->route_count);
+		printf("%u\n", li->dev.route_count);
 	}
 	/* Routes and nodes are both sorted by node id: walk them together. */
 	for (i = 0; i < li->n_nodes; i++) {
-		while (r < li->n_routes && li->routes[r].node_id < li->nodes[i].id)
+		while (r < li->n_routes && li->routes[r].node_id < li->nodes[i].node.id)
 			r++;
 		first = r;
-		while (r < li->n_routes && li->routes[r].node_id == li->nodes[i].id)
+		while (r < li->n_routes && li->routes[r].node_id == li->nodes[i].node.id)
 			r++;
 		print_node(li, &li->nodes[i], li->routes + first, r - first, now);
 	}
@@ -964,7 +750,7 @@ static void json_key_slot(struct mv_json *j, const char *name,
 	mv_json_end_object(j);
 }
 
-static void json_routes(struct mv_json *j, const struct route_info *routes,
+static void json_routes(struct mv_json *j, const struct mv_meshvpn_route *routes,
 			size_t n)
 {
 	char buf[MV_PREFIX_STRLEN];
@@ -982,15 +768,15 @@ static void json_routes(struct mv_json *j, const struct route_info *routes,
 }
 
 static void json_node(struct mv_json *j, const struct link_info *li,
-		      const struct node_info *n)
+		      const struct node_info *ni)
 {
+	const struct mv_meshvpn_node *n = &ni->node;
 	char buf[MV_ENDPOINT_STRLEN];
-	unsigned int a;
 
 	mv_json_begin_object(j);
 	json_id(j, "id", n->id);
 	mv_json_key(j, "endpoint");
-	if (n->has_endpoint && mv_format_endpoint(&n->ep, buf, sizeof(buf)) > 0)
+	if (n->has_endpoint && mv_format_endpoint(&n->endpoint, buf, sizeof(buf)) > 0)
 		mv_json_string(j, buf);
 	else
 		mv_json_null(j);
@@ -1000,15 +786,23 @@ static void json_node(struct mv_json *j, const struct link_info *li,
 		mv_json_kv_u64(j, "keepalive", n->keepalive);
 	if (n->has_last_rx)
 		mv_json_kv_u64(j, "last_rx", n->last_rx);
-	for (a = NODE_CTR_FIRST; a <= NODE_CTR_LAST; a++)
-		if (ctr_names[a - NODE_CTR_FIRST].json)
-			mv_json_kv_u64(j, ctr_names[a - NODE_CTR_FIRST].json,
-				       CTR(n, a));
+	mv_json_kv_u64(j, "rx_bytes", n->rx_bytes);
+	mv_json_kv_u64(j, "rx_packets", n->rx_packets);
+	mv_json_kv_u64(j, "tx_bytes", n->tx_bytes);
+	mv_json_kv_u64(j, "tx_packets", n->tx_packets);
+	mv_json_kv_u64(j, "rx_decrypt_errors", n->rx_decrypt_errors);
+	mv_json_kv_u64(j, "rx_replay_drops", n->rx_replay_drops);
+	mv_json_kv_u64(j, "rx_rpf_drops", n->rx_rpf_drops);
+	mv_json_kv_u64(j, "tx_no_key_drops", n->tx_no_key_drops);
+	mv_json_kv_u64(j, "relay_packets", n->relay_packets);
+	mv_json_kv_u64(j, "relay_bytes", n->relay_bytes);
+	mv_json_kv_u64(j, "daemon_packets", n->daemon_packets);
+	mv_json_kv_u64(j, "daemon_drops", n->daemon_drops);
 	if (li->have_keys) {
 		mv_json_key(j, "keys");
 		mv_json_begin_object(j);
-		json_key_slot(j, "current", &n->key[MESHVPN_KEY_SLOT_CURRENT]);
-		json_key_slot(j, "next", &n->key[MESHVPN_KEY_SLOT_NEXT]);
+		json_key_slot(j, "current", &ni->key[MESHVPN_KEY_SLOT_CURRENT]);
+		json_key_slot(j, "next", &ni->key[MESHVPN_KEY_SLOT_NEXT]);
 		mv_json_end_object(j);
 	}
 	mv_json_end_object(j);
@@ -1021,21 +815,21 @@ static void json_link(struct mv_json *j, const struct link_info *li)
 	mv_json_begin_object(j);
 	mv_json_kv_string(j, "ifname", li->name);
 	mv_json_kv_u64(j, "ifindex", li->ifindex);
-	if (li->has_local_id) {
-		json_id(j, "node_id", li->local_id);
+	if (li->dev.has_local_id) {
+		json_id(j, "node_id", li->dev.local_id);
 	} else {
 		mv_json_key(j, "node_id");
 		mv_json_null(j);
 	}
 	mv_json_key(j, "port");
-	if (li->has_port)
-		mv_json_u64(j, li->port);
+	if (li->dev.has_port)
+		mv_json_u64(j, li->dev.port);
 	else
 		mv_json_null(j);
-	if (li->has_node_count)
-		mv_json_kv_u64(j, "node_count", li->node_count);
-	if (li->has_route_count)
-		mv_json_kv_u64(j, "route_count", li->route_count);
+	if (li->dev.has_node_count)
+		mv_json_kv_u64(j, "node_count", li->dev.node_count);
+	if (li->dev.has_route_count)
+		mv_json_kv_u64(j, "route_count", li->dev.route_count);
 	if (li->have_nodes) {
 		mv_json_key(j, "nodes");
 		mv_json_begin_array(j);
@@ -1245,7 +1039,7 @@ int mv_cmd_link(const struct mv_opts *opts, int argc, char **argv)
 struct node_args {
 	uint64_t id;
 	bool has_endpoint, has_via, has_keepalive;
-	struct mv_endpoint ep;
+	struct mv_meshvpn_endpoint ep;
 	uint64_t via;
 	uint32_t keepalive;
 };
@@ -1512,7 +1306,7 @@ int mv_cmd_key(const struct mv_opts *opts, int argc, char **argv)
 static int route_add_del(struct cmd *c, uint8_t op, int argc, char **argv)
 {
 	char err[MV_ARG_ERRLEN];
-	struct mv_prefix p;
+	struct mv_meshvpn_prefix p;
 	struct nlmsghdr *nlh;
 	uint64_t node = 0;
 	int ret;
@@ -1618,7 +1412,7 @@ struct event {
 	const char *name;
 	char node[MV_NODE_ID_STRLEN];
 	bool has_endpoint;
-	struct mv_endpoint ep;
+	struct mv_meshvpn_endpoint ep;
 	const char *slot, *reason;
 	char slot_buf[16], reason_buf[16];
 };
@@ -1626,47 +1420,41 @@ struct event {
 static int parse_event(struct cmd *c, uint8_t op, const struct nlattr **tb,
 		       struct event *ev)
 {
-	const struct nlattr *ktb[MESHVPN_A_KEYCONF_MAX + 1];
-	struct node_info n;
-	uint32_t v;
+	struct mv_meshvpn_node node;
+	struct mv_meshvpn_key key;
 	int ret;
 
 	if (op == MESHVPN_CMD_ENDPOINT_MOVED_NTF) {
 		ev->name = "endpoint-moved";
 		if (!tb[MESHVPN_A_NODE])
-			return malformed(c, "endpoint-moved without node");
-		ret = parse_node(c, tb[MESHVPN_A_NODE], &n);
+			return mv_nl_malformed(&c->nl, "endpoint-moved without node");
+		ret = mv_meshvpn_decode_node(&c->nl, tb[MESHVPN_A_NODE], &node);
 		if (ret)
 			return ret;
-		mv_format_node_id(n.id, ev->node);
-		ev->has_endpoint = n.has_endpoint;
-		ev->ep = n.ep;
+		mv_format_node_id(node.id, ev->node);
+		ev->has_endpoint = node.has_endpoint;
+		ev->ep = node.endpoint;
 		return 0;
 	}
 	ev->name = op == MESHVPN_CMD_KEY_NEEDED_NTF ? "key-needed" : "rekey-due";
 	if (!tb[MESHVPN_A_KEYCONF])
-		return malformed(c, "%s without keyconf", ev->name);
-	ret = mv_nla_parse_nested(&c->nl, tb[MESHVPN_A_KEYCONF],
-				  mv_meshvpn_keyconf_pol, MESHVPN_A_KEYCONF_MAX, ktb);
+		return mv_nl_malformed(&c->nl, "%s without keyconf", ev->name);
+	ret = mv_meshvpn_decode_key(&c->nl, tb[MESHVPN_A_KEYCONF], &key);
 	if (ret)
 		return ret;
-	if (!ktb[MESHVPN_A_KEYCONF_NODE_ID] ||
-	    !valid_id(mnl_attr_get_u64(ktb[MESHVPN_A_KEYCONF_NODE_ID])))
-		return malformed(c, "%s without a valid node id", ev->name);
-	mv_format_node_id(mnl_attr_get_u64(ktb[MESHVPN_A_KEYCONF_NODE_ID]), ev->node);
-	if (ktb[MESHVPN_A_KEYCONF_SLOT]) {
-		v = mnl_attr_get_u32(ktb[MESHVPN_A_KEYCONF_SLOT]);
-		ev->slot = mv_slot_name(v);
+	mv_format_node_id(key.node_id, ev->node);
+	if (key.has_slot) {
+		ev->slot = mv_slot_name(key.slot);
 		if (!ev->slot) {
-			snprintf(ev->slot_buf, sizeof(ev->slot_buf), "%u", v);
+			snprintf(ev->slot_buf, sizeof(ev->slot_buf), "%u", key.slot);
 			ev->slot = ev->slot_buf;
 		}
 	}
-	if (ktb[MESHVPN_A_KEYCONF_REKEY_REASON]) {
-		v = mnl_attr_get_u32(ktb[MESHVPN_A_KEYCONF_REKEY_REASON]);
-		ev->reason = mv_rekey_reason_name(v);
+	if (key.has_rekey_reason) {
+		ev->reason = mv_rekey_reason_name(key.rekey_reason);
 		if (!ev->reason) {
-			snprintf(ev->reason_buf, sizeof(ev->reason_buf), "%u", v);
+			snprintf(ev->reason_buf, sizeof(ev->reason_buf), "%u",
+				 key.rekey_reason);
 			ev->reason = ev->reason_buf;
 		}
 	}
@@ -1730,7 +1518,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	    genl->cmd != MESHVPN_CMD_ENDPOINT_MOVED_NTF &&
 	    genl->cmd != MESHVPN_CMD_REKEY_DUE_NTF)
 		return 0;
-	ret = parse_top(c, nlh, genl->cmd, tb);
+	ret = mv_meshvpn_parse(&c->nl, nlh, genl->cmd, c->ifindex, tb);
 	if (!ret) {
 		ifindex = mnl_attr_get_u32(tb[MESHVPN_A_IFINDEX]);
 		if (c->filter && ifindex != c->filter)
