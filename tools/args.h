@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Command line side of the meshvpn tool: parsers and formatters for the
- * values its commands take (node ids, endpoints, prefixes, ciphers, key
- * files), the entry points of the commands, and the usage handling they
- * share.
+ * Parsers and formatters for the values the meshvpn tool's commands take
+ * and print: node ids, numbers, endpoints, prefixes, ciphers, key slots,
+ * keys, interface names.
  *
  * Every parser returns 0, or -EINVAL with a one-line reason in @err (when
  * @err is not NULL) and leaves its output untouched. The reasons quote
@@ -12,10 +11,8 @@
 #ifndef MESHVPN_TOOL_ARGS_H
 #define MESHVPN_TOOL_ARGS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include <linux/meshvpn.h>
 
@@ -81,87 +78,10 @@ int mv_read_key_file(const char *path, uint8_t key[MESHVPN_KEY_LEN],
 		     char *err, size_t errlen);
 
 /*
- * ---- commands (tools/link.c on meshvpn.ko, tools/ctl.c on meshvpnd),
- * dispatched by main() in tools/meshvpn.c ----
+ * Interface names come from users and the kernel: @s with anything but
+ * printable ASCII, spaces too, replaced by '?', into @buf of @len bytes.
+ * Returns @buf.
  */
-
-/* Options given before the command. */
-struct mv_opts {
-	bool json;		/* -j, --json */
-	/*
-	 * The meshvpnd that ctl.c commands talk to (control.md); NULL when
-	 * not given.
-	 */
-	const char *netname;	/* -n, --net */
-	const char *confdir;	/* -c, --config: the socket does not use it */
-	const char *pidfile;	/* --pidfile */
-	const char *control;	/* --control: the socket itself */
-};
-
-/*
- * Each command gets the words after its name and returns the exit status:
- * 0 success, 1 failure (reported on stderr), 2 usage error.
- */
-int mv_cmd_link(const struct mv_opts *opts, int argc, char **argv);
-int mv_cmd_node(const struct mv_opts *opts, int argc, char **argv);
-int mv_cmd_key(const struct mv_opts *opts, int argc, char **argv);
-int mv_cmd_route(const struct mv_opts *opts, int argc, char **argv);
-int mv_cmd_monitor(const struct mv_opts *opts, int argc, char **argv);
-/* Requests to meshvpnd over its control socket (Documentation/control.md). */
-int mv_cmd_dump(const struct mv_opts *opts, int argc, char **argv);
-int mv_cmd_info(const struct mv_opts *opts, int argc, char **argv);
-int mv_cmd_debug(const struct mv_opts *opts, int argc, char **argv);
-int mv_cmd_reload(const struct mv_opts *opts, int argc, char **argv);
-int mv_cmd_retry(const struct mv_opts *opts, int argc, char **argv);
-int mv_cmd_purge(const struct mv_opts *opts, int argc, char **argv);
-int mv_cmd_stop(const struct mv_opts *opts, int argc, char **argv);
-
-/* Usage of command @cmd, or of all commands when @cmd is NULL. */
-void mv_usage(FILE *f, const char *cmd);
-/* Whether @cmd names a command mv_usage() knows. */
-bool mv_is_command(const char *cmd);
-/* The same for the meshvpnd commands; NULL prints them as a section. */
-void mv_ctl_usage(FILE *f, const char *cmd);
-bool mv_ctl_is_command(const char *cmd);
-
-/*
- * ---- what the two families of commands share: usage tables, usage
- * errors and --json ----
- */
-
-/*
- * The usage of a command: one or more lines, each ending in '\n'. A line
- * starting with a space continues the one before, under the command.
- */
-struct mv_usage {
-	const char *cmd;
-	const char *lines;
-};
-
-/* The entry of @cmd in @table of @n entries, or NULL. */
-const struct mv_usage *mv_find_usage(const struct mv_usage *table, size_t n,
-				     const char *cmd);
-/*
- * Print the usage of @cmd in @table: its first line after @first, the
- * others after @rest (as long as @first). Nothing if @cmd is not there.
- */
-void mv_print_usage(FILE *f, const struct mv_usage *table, size_t n,
-		    const char *cmd, const char *first, const char *rest);
-/* Print the usage of every command in @table, each line after @prefix. */
-void mv_print_usages(FILE *f, const struct mv_usage *table, size_t n,
-		     const char *prefix);
-/*
- * Report a usage error of a command: "meshvpn: WHAT: MESSAGE" on stderr,
- * then the usage of command @cmd, printed by @usage. Returns 2, the exit
- * status of a usage error.
- */
-__attribute__((format(printf, 4, 5)))
-int mv_usage_error(void (*usage)(FILE *f, const char *cmd), const char *cmd,
-		   const char *what, const char *fmt, ...);
-/*
- * Take "--json" and "-j" out of the words of a command, which may have
- * them anywhere, setting *@json if there was one.
- */
-void mv_strip_json(bool *json, int *argc, char **argv);
+const char *mv_printable(const char *s, char *buf, size_t len);
 
 #endif /* MESHVPN_TOOL_ARGS_H */
