@@ -128,8 +128,8 @@ int mv_meshvpn_parse(struct mv_nl *nl, const struct nlmsghdr *nlh, uint8_t cmd,
 	return 0;
 }
 
-int mv_meshvpn_decode_dev(struct mv_nl *nl, const struct nlattr *nest,
-			  struct mv_meshvpn_dev *dev)
+static int decode_dev(struct mv_nl *nl, const struct nlattr *nest,
+		      struct mv_meshvpn_dev *dev)
 {
 	const struct nlattr *tb[MESHVPN_A_DEVICE_MAX + 1];
 	int ret;
@@ -270,8 +270,8 @@ int mv_meshvpn_decode_key(struct mv_nl *nl, const struct nlattr *nest,
 	return 0;
 }
 
-int mv_meshvpn_decode_route(struct mv_nl *nl, const struct nlattr *nest,
-			    struct mv_meshvpn_route *route)
+static int decode_route(struct mv_nl *nl, const struct nlattr *nest,
+			struct mv_meshvpn_route *route)
 {
 	const struct nlattr *tb[MESHVPN_A_ROUTE_MAX + 1];
 	const struct nlattr *v4, *v6;
@@ -321,7 +321,7 @@ int mv_meshvpn_dev_reply(struct mv_nl *nl, const struct nlmsghdr *nlh,
 	const struct nlattr *nest = reply_nest(nl, nlh, MESHVPN_CMD_DEV_GET, ifindex,
 					       MESHVPN_A_DEV, "device attributes");
 
-	return nest ? mv_meshvpn_decode_dev(nl, nest, dev) : -EBADMSG;
+	return nest ? decode_dev(nl, nest, dev) : -EBADMSG;
 }
 
 int mv_meshvpn_node_reply(struct mv_nl *nl, const struct nlmsghdr *nlh,
@@ -348,7 +348,7 @@ int mv_meshvpn_route_reply(struct mv_nl *nl, const struct nlmsghdr *nlh,
 	const struct nlattr *nest = reply_nest(nl, nlh, MESHVPN_CMD_ROUTE_GET, ifindex,
 					       MESHVPN_A_ROUTE, "a route");
 
-	return nest ? mv_meshvpn_decode_route(nl, nest, route) : -EBADMSG;
+	return nest ? decode_route(nl, nest, route) : -EBADMSG;
 }
 
 /* ---- names ---- */

@@ -137,15 +137,14 @@ struct mv_meshvpn_route {
 int mv_meshvpn_parse(struct mv_nl *nl, const struct nlmsghdr *nlh, uint8_t cmd,
 		     uint32_t ifindex, const struct nlattr *tb[MESHVPN_A_MAX + 1]);
 
-/* Decode the nest of one object, e.g. tb[MESHVPN_A_NODE]. */
-int mv_meshvpn_decode_dev(struct mv_nl *nl, const struct nlattr *nest,
-			  struct mv_meshvpn_dev *dev);
+/*
+ * Decode the nest of a node or a key, e.g. tb[MESHVPN_A_NODE] of a
+ * notification. (Devices and routes only come in replies.)
+ */
 int mv_meshvpn_decode_node(struct mv_nl *nl, const struct nlattr *nest,
 			   struct mv_meshvpn_node *node);
 int mv_meshvpn_decode_key(struct mv_nl *nl, const struct nlattr *nest,
 			  struct mv_meshvpn_key *key);
-int mv_meshvpn_decode_route(struct mv_nl *nl, const struct nlattr *nest,
-			    struct mv_meshvpn_route *route);
 
 /*
  * Decode a reply (or dump message) of dev-get, node-get, key-get or
