@@ -30,15 +30,23 @@ CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-# Userspace: every module but a program's main goes into one library.
-LIB_SRCS := $(filter-out %/meshvpnd.c,$(wildcard $(TOP)/userspace/*/*.c))
-LIB_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(LIB_SRCS))
-LIB := $(BUILD)/libmeshvpn.a
-# The tool: every tools/*.c but its main goes into a second library, which
-# unit tests link too (argument parsers, JSON writer).
+# Userspace: each folder of userspace/ is a library of its own,
+# build/libmv-FOLDER.a, so that a program links only the parts it uses
+# (ARCHITECTURE.md: lower folders never call into higher ones). A
+# program's main stays out.
+US_DIRS := $(notdir $(patsubst %/,%,$(wildcard $(TOP)/userspace/*/)))
+us_srcs = $(filter-out %/meshvpnd.c,$(wildcard $(TOP)/userspace/$(1)/*.c))
+us_objs = $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(call us_srcs,$(1)))
+US_LIBS := $(patsubst %,$(BUILD)/libmv-%.a,$(US_DIRS))
+LIB_SRCS := $(foreach d,$(US_DIRS),$(call us_srcs,$(d)))
+# The tool: every tools/*.c but its main goes into a library of its own,
+# which unit tests link too (argument parsers, JSON writer).
 TOOL_SRCS := $(filter-out %/meshvpn.c,$(wildcard $(TOP)/tools/*.c))
 TOOL_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(TOOL_SRCS))
-TOOL_LIB := $(BUILD)/libmeshvpn-tool.a
+TOOL_LIB := $(BUILD)/libmv-tools.a
+# What the tool may use of userspace/, in link order: not the daemon's
+# modules, which a link against these alone keeps out.
+TOOL_US_LIBS := $(patsubst %,$(BUILD)/libmv-%.a,config netlink lib)
 PROGS := $(if $(wildcard $(TOP)/userspace/daemon/meshvpnd.c),$(BUILD)/meshvpnd) \
 	 $(if $(wildcard $(TOP)/tools/meshvpn.c),$(BUILD)/meshvpn)
 
@@ -62,30 +70,31 @@ BPF_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(BPF_SRCS))
 
 all: userspace bpf kmod
 
-userspace tools: $(LIB) $(PROGS)
+userspace tools: $(US_LIBS) $(TOOL_LIB) $(PROGS)
 
 $(BUILD)/%.o: $(TOP)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(LIB): $(LIB_OBJS)
-	@mkdir -p $(dir $@)
-	rm -f $@
-	$(if $^,ar rcs $@ $^,ar rcs $@)
-
+$(foreach d,$(US_DIRS),$(eval $(BUILD)/libmv-$(d).a: $(call us_objs,$(d))))
 $(TOOL_LIB): $(TOOL_OBJS)
+
+$(US_LIBS) $(TOOL_LIB):
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(if $^,ar rcs $@ $^,ar rcs $@)
 
-$(BUILD)/meshvpnd: $(BUILD)/userspace/daemon/meshvpnd.o $(LIB)
+# The daemon's folders still call each other (proto, mesh, dataplane and
+# daemon, both ways): the linker searches them as one group.
+$(BUILD)/meshvpnd: $(BUILD)/userspace/daemon/meshvpnd.o $(US_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(US_LIBS) -Wl,--end-group $(LDLIBS)
+
+$(BUILD)/meshvpn: $(BUILD)/tools/meshvpn.o $(TOOL_LIB) $(TOOL_US_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/meshvpn: $(BUILD)/tools/meshvpn.o $(TOOL_LIB) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/selftests/unit/%: $(BUILD)/selftests/unit/%.o $(TOOL_LIB) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/selftests/unit/%: $(BUILD)/selftests/unit/%.o $(TOOL_LIB) $(US_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TOOL_LIB) $(US_LIBS) \
+		-Wl,--end-group $(LDLIBS)
 
 $(BUILD)/selftests/unit/%.o: CPPFLAGS += -I$(TOP)/selftests/unit -I$(TOP)/tools
 
@@ -118,7 +127,8 @@ kmod:
 deps:
 	@$(TOP)/scripts/deps.sh
 
-# Regenerate the netlink uapi header and kernel policies from the YAML spec.
+# Regenerate the netlink uapi header, the kernel policies and ops, and the
+# userspace reply policies from the YAML spec.
 gen:
 	python3 $(TOP)/scripts/ynl-gen.py
 
@@ -162,8 +172,8 @@ bench-vm: deps
 	@$(TOP)/selftests/bench/run-vm
 
 clean:
-	rm -rf $(BUILD)/userspace $(BUILD)/tools $(BUILD)/selftests $(BUILD)/bpf $(LIB) $(TOOL_LIB) \
-		$(BUILD)/meshvpnd $(BUILD)/meshvpn
+	rm -rf $(BUILD)/userspace $(BUILD)/tools $(BUILD)/selftests $(BUILD)/bpf \
+		$(US_LIBS) $(TOOL_LIB) $(BUILD)/meshvpnd $(BUILD)/meshvpn
 	$(if $(KDIR),-$(MAKE) -C $(KDIR) M=$(TOP) clean)
 
 help:

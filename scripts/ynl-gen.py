@@ -10,6 +10,9 @@ in the Linux tree). From it this script writes:
                                  and command enums, multicast group names
   kmod/netlink-gen.h             policies, handler prototypes, ops, groups
   kmod/netlink-gen.c             the nla_policy arrays and the genl_ops table
+  userspace/netlink/meshvpn_nl-gen.[ch]
+                                 the reply policies meshvpnd and the meshvpn
+                                 tool check what the kernel sends against
 
 The kernel code must build against Linux 6.1 as well as newer kernels, so it
 uses struct genl_ops with per-op .policy/.maxattr (not genl_split_ops, which
@@ -27,7 +30,7 @@ Rules enforced beyond the kernel schema (see validate()):
   - names are unique and made of [0-9a-z-].
 
 Usage:
-  scripts/ynl-gen.py             regenerate the three files
+  scripts/ynl-gen.py             regenerate the five files
   scripts/ynl-gen.py --check     exit 1 with a diff if any file is stale
   scripts/ynl-gen.py --validate  only check the spec
 """
@@ -44,6 +47,8 @@ SPEC = 'Documentation/netlink/specs/meshvpn.yaml'
 UAPI = 'include/uapi/linux/meshvpn.h'
 KHDR = 'kmod/netlink-gen.h'
 KSRC = 'kmod/netlink-gen.c'
+UHDR = 'userspace/netlink/meshvpn_nl-gen.h'
+USRC = 'userspace/netlink/meshvpn_nl-gen.c'
 REGEN = 'scripts/ynl-gen.py'
 LICENSE = '((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)'
 
@@ -995,6 +1000,139 @@ def render_ksrc(fam):
 
 
 # ---------------------------------------------------------------------------
+# Userspace reply policies (userspace/netlink/meshvpn_nl-gen.[ch])
+# ---------------------------------------------------------------------------
+
+USER_KIND = {'u8': 'MV_NLA_U8', 'u16': 'MV_NLA_U16', 'u32': 'MV_NLA_U32',
+             'u64': 'MV_NLA_U64', 'uint': 'MV_NLA_UINT', 'nest': 'MV_NLA_NESTED'}
+
+
+# The spec has no flag for attributes only the kernel takes; their docs say
+# so, e.g. device.socket: "... Input only."
+INPUT_ONLY_RE = re.compile(r'\bInput only\b')
+
+
+def input_only(a):
+    return bool(INPUT_ONLY_RE.search(a.doc) or INPUT_ONLY_RE.search(a.set.real().doc))
+
+
+def reply_walk(fam):
+    """[(what, full set, attribute names)] for every set a reply or
+    notification reaches, following its nests through the (subset) sets
+    they point at, less what the spec calls input only."""
+    out = []
+
+    def walk(what, aset, names, walked):
+        names = [n for n in names if not input_only(aset.attrs[n])]
+        out.append((what, aset.real(), names))
+        for n in names:
+            sub = aset.attrs[n].nested_set()
+            if sub is not None and sub.name not in walked:
+                walked.add(sub.name)
+                walk(what, sub, list(sub.attrs), walked)
+
+    for o in fam.ops:
+        if o.is_ntf:
+            walk(o.name, o.aset(), o.event['attributes'], set())
+            continue
+        names = []
+        for sub in (o.do, o.dump):
+            names += ((sub or {}).get('reply') or {}).get('attributes', [])
+        if names:
+            walk(o.name + ' reply', o.aset(), list(dict.fromkeys(names)), set())
+    return out
+
+
+def user_sets(fam):
+    """[(full set, attribute names, what uses it)] the kernel may send: the
+    top level set first, then in spec order."""
+    names, users = {}, {}
+    for what, aset, attrs in reply_walk(fam):
+        names.setdefault(aset.name, set()).update(attrs)
+        users.setdefault(aset.name, [])
+        if what not in users[aset.name]:
+            users[aset.name].append(what)
+    sets = [a for a in fam.sets.values() if a.name in names]
+    sets.sort(key=lambda a: a.name != fam.name)
+    return [(a, [n for n in a.attrs if n in names[a.name]], users[a.name])
+            for a in sets]
+
+
+def user_policy_name(fam, aset):
+    what = 'top' if aset.name == fam.name else c_lower(aset.name)
+    return 'mv_%s_%s_pol' % (c_lower(fam.name), what)
+
+
+def user_policy_entry(fam, a):
+    """(kind, len) of one struct mv_nla_policy entry, or None for none."""
+    t, ck = a.type, a.checks
+    if t in ('pad', 'unused'):
+        return None
+    if t in USER_KIND:
+        return USER_KIND[t], '0'
+    if t == 'binary' and 'exact-len' in ck:
+        return 'MV_NLA_BINARY', fam.limit(ck['exact-len'])[0]
+    if t == 'binary' and 'max-len' not in ck:
+        return 'MV_NLA_BYTES', fam.limit(ck.get('min-len', 0))[0]
+    # A reply attribute of another kind needs one in netlink/nl.h first.
+    raise SpecError('%s.%s: no userspace policy for a %s%s' % (
+        a.set.name, a.name, t, ' with max-len' if t == 'binary' else ''))
+
+
+def render_uhdr(fam):
+    w = Writer()
+    up = c_upper(fam.name)
+    guard = 'MESHVPN_%s_NL_GEN_H' % up
+    header_banner(w, 'userspace header', 'c89')
+    w.p('#ifndef ' + guard)
+    w.p('#define ' + guard)
+    w.p()
+    w.p('#include <linux/%s.h>' % fam.name)
+    w.p()
+    w.p('#include "netlink/nl.h"')
+    w.p()
+    w.comment('Reply policies, for mv_nla_parse(): the attributes the kernel '
+              'may send in a reply or notification of the spec, with their '
+              'lengths. Attributes the kernel only takes (the spec says '
+              '"Input only": the socket, key material) have no entry and are '
+              'never read, whatever comes.')
+    for aset, _, _ in user_sets(fam):
+        w.p('extern const struct mv_nla_policy %s[%s + 1];'
+            % (user_policy_name(fam, aset), aset.max_name))
+    w.p()
+    w.p('#endif /* %s */' % guard)
+    return w.text()
+
+
+def render_usrc(fam):
+    w = Writer()
+    header_banner(w, 'userspace source', 'c99')
+    w.p('#include "netlink/%s"' % os.path.basename(UHDR))
+    for aset, names, users in user_sets(fam):
+        w.p()
+        what = '"%s": %s' % (aset.name, ', '.join(users))
+        if cols('/* %s */' % what) <= 80:
+            w.p('/* %s */' % what)
+        else:
+            w.comment(what)
+        w.p('const struct mv_nla_policy %s[%s + 1] = {'
+            % (user_policy_name(fam, aset), aset.max_name))
+        for n in names:
+            a = aset.attrs[n]
+            entry = user_policy_entry(fam, a)
+            if entry is None:
+                continue
+            line = '\t[%s] = { %s, %s },' % ((a.c_name,) + entry)
+            if cols(line) > MAX_COLS:
+                w.p('\t[%s] =' % a.c_name)
+                w.p('\t\t{ %s, %s },' % entry)
+            else:
+                w.p(line)
+        w.p('};')
+    return w.text()
+
+
+# ---------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------
 
@@ -1031,6 +1169,8 @@ def generate(spec_path):
         UAPI: render_uapi(fam),
         KHDR: render_khdr(fam),
         KSRC: render_ksrc(fam),
+        UHDR: render_uhdr(fam),
+        USRC: render_usrc(fam),
     }
 
 
@@ -1045,7 +1185,7 @@ def main():
                       help='do not write; exit 1 and show a diff if a file is stale')
     mode.add_argument('--validate', action='store_true',
                       help='only validate the spec')
-    mode.add_argument('--stdout', metavar='FILE', choices=[UAPI, KHDR, KSRC],
+    mode.add_argument('--stdout', metavar='FILE', choices=[UAPI, KHDR, KSRC, UHDR, USRC],
                       help='print one generated file instead of writing it')
     args = ap.parse_args()
 

@@ -3,8 +3,6 @@
  * Parsers and formatters for the meshvpn tool's arguments. They are strict
  * on purpose: a value that reaches the kernel must mean exactly what the
  * user typed, so nothing is silently truncated, widened or guessed.
- * The usage helpers at the end serve both families of commands, link.c's
- * and ctl.c's.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,6 +10,8 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -119,10 +119,10 @@ static int parse_scope(const char *s, uint32_t *scope, char *err, size_t errlen)
 	return 0;
 }
 
-int mv_parse_endpoint(const char *s, struct mv_endpoint *out,
+int mv_parse_endpoint(const char *s, struct mv_meshvpn_endpoint *out,
 		      char *err, size_t errlen)
 {
-	struct mv_endpoint ep = { 0 };
+	struct mv_meshvpn_endpoint ep = { 0 };
 	char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
 	bool bracketed = s[0] == '[';
 	const char *port, *end;
@@ -185,7 +185,7 @@ int mv_parse_endpoint(const char *s, struct mv_endpoint *out,
 	return 0;
 }
 
-int mv_format_endpoint(const struct mv_endpoint *ep, char *buf, size_t len)
+int mv_format_endpoint(const struct mv_meshvpn_endpoint *ep, char *buf, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN], scope[IF_NAMESIZE + 12] = "";
 	char ifname[IF_NAMESIZE];
@@ -208,10 +208,10 @@ int mv_format_endpoint(const struct mv_endpoint *ep, char *buf, size_t len)
 	return snprintf(buf, len, "[%s%s]:%u", addr, scope, ep->port);
 }
 
-int mv_parse_prefix(const char *s, struct mv_prefix *out,
+int mv_parse_prefix(const char *s, struct mv_meshvpn_prefix *out,
 		    char *err, size_t errlen)
 {
-	struct mv_prefix p = { 0 };
+	struct mv_meshvpn_prefix p = { 0 };
 	char host[INET6_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
 	size_t n = slash ? (size_t)(slash - s) : strlen(s);
@@ -242,7 +242,7 @@ int mv_parse_prefix(const char *s, struct mv_prefix *out,
 	for (i = p.len; i < max; i++) {
 		bits = p.addr[i / 8] & (0x80u >> (i % 8));
 		if (bits) {
-			struct mv_prefix masked = p;
+			struct mv_meshvpn_prefix masked = p;
 			char fixed[MV_PREFIX_STRLEN];
 
 			for (i = p.len; i < max; i++)
@@ -257,7 +257,7 @@ int mv_parse_prefix(const char *s, struct mv_prefix *out,
 	return 0;
 }
 
-int mv_format_prefix(const struct mv_prefix *p, char *buf, size_t len)
+int mv_format_prefix(const struct mv_meshvpn_prefix *p, char *buf, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN];
 
@@ -403,75 +403,12 @@ int mv_read_key_file(const char *path, uint8_t key[MESHVPN_KEY_LEN],
 	return ret;
 }
 
-/* ---- usage ---- */
-
-const struct mv_usage *mv_find_usage(const struct mv_usage *table, size_t n,
-				     const char *cmd)
+const char *mv_printable(const char *s, char *buf, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!strcmp(table[i].cmd, cmd))
-			return &table[i];
-	return NULL;
-}
-
-static void print_lines(FILE *f, const char *first, const char *rest,
-			const char *lines)
-{
-	const char *p, *end;
-
-	for (p = lines; *p; p = end + 1) {
-		end = strchr(p, '\n');
-		if (*p == ' ')
-			fprintf(f, "%*s", (int)strlen(rest), "");
-		else
-			fputs(p == lines ? first : rest, f);
-		fprintf(f, "%.*s\n", (int)(end - p), p);
-	}
-}
-
-void mv_print_usage(FILE *f, const struct mv_usage *table, size_t n,
-		    const char *cmd, const char *first, const char *rest)
-{
-	const struct mv_usage *u = mv_find_usage(table, n, cmd);
-
-	if (u)
-		print_lines(f, first, rest, u->lines);
-}
-
-void mv_print_usages(FILE *f, const struct mv_usage *table, size_t n,
-		     const char *prefix)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		print_lines(f, prefix, prefix, table[i].lines);
-}
-
-int mv_usage_error(void (*usage)(FILE *f, const char *cmd), const char *cmd,
-		   const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "meshvpn: %s: ", what);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	usage(stderr, cmd);
-	return 2;
-}
-
-void mv_strip_json(bool *json, int *argc, char **argv)
-{
-	int i, n = 0;
-
-	for (i = 0; i < *argc; i++) {
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			*json = true;
-		else
-			argv[n++] = argv[i];
-	}
-	*argc = n;
+	for (i = 0; i + 1 < len && s[i]; i++)
+		buf[i] = (s[i] > 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "ctl.h"
 #include "lib/array.h"
 
 /* Where the default pid file, and so the socket, lives. */

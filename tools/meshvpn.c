@@ -3,14 +3,22 @@
  * meshvpn: command-line tool for meshvpn.ko, in the spirit of `wg` and
  * `ip`, and for a running meshvpnd, in the spirit of tinc 1.1's `tinc`.
  * This file only reads the global options and dispatches; the kernel
- * commands live in link.c (the netlink layer in nl.c), the daemon
- * commands in ctl.c.
+ * commands live in link.c, node.c, key.c, route.c and monitor.c (what
+ * they share in kernel_cmd.c, the netlink layer in userspace/netlink/),
+ * the daemon commands in ctl.c.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "args.h"
+#include "command.h"
+#include "ctl.h"
+#include "kernel_cmd.h"
+#include "key.h"
 #include "lib/array.h"
+#include "link.h"
+#include "monitor.h"
+#include "node.h"
+#include "route.h"
 
 #ifndef MESHVPN_VERSION
 #define MESHVPN_VERSION "0.1.0"
@@ -41,7 +49,7 @@ static void usage(FILE *f, const char *cmd)
 		mv_ctl_usage(f, cmd);
 		return;
 	}
-	mv_usage(f, cmd);
+	mv_kcmd_usage(f, cmd);
 	if (!cmd)
 		mv_ctl_usage(f, NULL);
 }
@@ -52,7 +60,7 @@ static int help(int argc, char **argv)
 		usage(stdout, NULL);
 		return 0;
 	}
-	if (argc == 1 && (mv_is_command(argv[0]) ||
+	if (argc == 1 && (mv_kcmd_is_command(argv[0]) ||
 			  mv_ctl_is_command(argv[0]))) {
 		usage(stdout, argv[0]);
 		return 0;

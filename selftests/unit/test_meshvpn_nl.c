@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The meshvpn family's requests and reply policies (userspace/netlink/meshvpn_nl.c),
- * which meshvpnd and the tool share: the attributes each builder puts, as
- * kmod/netlink.c takes them, and the sizes the policies hold replies to.
- * Nothing here needs meshvpn.ko: messages are built in memory and read back.
+ * The meshvpn family's requests, reply policies and decoders
+ * (userspace/netlink/meshvpn_nl.c), which meshvpnd and the tool share: the
+ * attributes each builder puts, as kmod/netlink.c takes them, the sizes the
+ * policies hold replies to, and what the decoders make of replies as
+ * meshvpn.ko sends them, and of malformed ones. Nothing here needs
+ * meshvpn.ko: messages are built in memory and read back.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,6 +14,7 @@
 
 #include <linux/genetlink.h>
 
+#include "lib/array.h"
 #include "netlink/meshvpn_nl.h"
 
 #include "test.h"
@@ -289,6 +292,324 @@ TEST(messages_and_packets_are_at_least_a_header)
 	mnl_attr_put(nlh, MESHVPN_A_PACKET, MESHVPN_PACKET_LEN_MIN, buf);
 	EXPECT_EQ(mv_genl_parse(&nl, nlh, MESHVPN_CMD_PACKET_NTF, mv_meshvpn_top_pol,
 				MESHVPN_A_MAX, tb), 0);
+	free(nl.req);
+}
+
+/* ---- decoders ---- */
+
+/* A reply of @cmd about device 7, for the nest to be added. */
+static struct nlmsghdr *reply(struct mv_nl *nl, uint8_t cmd)
+{
+	return mv_meshvpn_msg(nl, cmd, 0, 7);
+}
+
+/* The reason of the last rejection contains @what. */
+static bool rejected_for(const struct mv_nl *nl, const char *what)
+{
+	return !strncmp(nl->msg, "malformed reply from the kernel: ", 33) &&
+	       strstr(nl->msg, what);
+}
+
+TEST(node_decoder_reads_every_attribute)
+{
+	static const uint8_t v6[16] = { 0xfe, 0x80, [15] = 1 };
+	struct mv_meshvpn_node n;
+	struct mv_nl nl;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint16_t a;
+
+	open_fake(&nl);
+	nlh = reply(&nl, MESHVPN_CMD_NODE_GET);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
+	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, 42);
+	mv_meshvpn_put_endpoint(nlh, AF_INET6, v6, htons(655), 3);
+	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_NEXT_HOP, 43);
+	mnl_attr_put_u32(nlh, MESHVPN_A_NODE_KEEPALIVE, 25);
+	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_LAST_RX, 1000);
+	/* Counter n is n + 1, as 4 bytes if even, 8 if odd ("uint"). */
+	for (a = MESHVPN_A_NODE_RX_BYTES; a <= MESHVPN_A_NODE_DAEMON_DROPS; a++) {
+		if (a == MESHVPN_A_NODE_LAST_RX || a == MESHVPN_A_NODE_PAD)
+			continue;
+		if (a & 1)
+			mnl_attr_put_u64(nlh, a, a + 1);
+		else
+			mnl_attr_put_u32(nlh, a, a + 1);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), 0);
+	EXPECT_EQ(n.id, 42);
+	EXPECT(n.has_endpoint);
+	EXPECT_EQ(n.endpoint.family, AF_INET6);
+	EXPECT(!memcmp(n.endpoint.addr, v6, 16));
+	EXPECT_EQ(n.endpoint.port, 655);
+	EXPECT_EQ(n.endpoint.scope_id, 3);
+	EXPECT_EQ(n.next_hop, 43);
+	EXPECT(n.has_keepalive);
+	EXPECT_EQ(n.keepalive, 25);
+	EXPECT(n.has_last_rx);
+	EXPECT_EQ(n.last_rx, 1000);
+	EXPECT_EQ(n.rx_bytes, MESHVPN_A_NODE_RX_BYTES + 1);
+	EXPECT_EQ(n.rx_packets, MESHVPN_A_NODE_RX_PACKETS + 1);
+	EXPECT_EQ(n.tx_bytes, MESHVPN_A_NODE_TX_BYTES + 1);
+	EXPECT_EQ(n.tx_packets, MESHVPN_A_NODE_TX_PACKETS + 1);
+	EXPECT_EQ(n.rx_decrypt_errors, MESHVPN_A_NODE_RX_DECRYPT_ERRORS + 1);
+	EXPECT_EQ(n.rx_replay_drops, MESHVPN_A_NODE_RX_REPLAY_DROPS + 1);
+	EXPECT_EQ(n.rx_rpf_drops, MESHVPN_A_NODE_RX_RPF_DROPS + 1);
+	EXPECT_EQ(n.tx_no_key_drops, MESHVPN_A_NODE_TX_NO_KEY_DROPS + 1);
+	EXPECT_EQ(n.relay_packets, MESHVPN_A_NODE_RELAY_PACKETS + 1);
+	EXPECT_EQ(n.relay_bytes, MESHVPN_A_NODE_RELAY_BYTES + 1);
+	EXPECT_EQ(n.daemon_packets, MESHVPN_A_NODE_DAEMON_PACKETS + 1);
+	EXPECT_EQ(n.daemon_drops, MESHVPN_A_NODE_DAEMON_DROPS + 1);
+
+	/* Any device will do when none is asked for. */
+	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 0, &n), 0);
+	free(nl.req);
+}
+
+TEST(node_decoder_leaves_out_what_is_absent)
+{
+	struct mv_meshvpn_node n;
+	struct mv_nl nl;
+	struct nlmsghdr *nlh;
+
+	open_fake(&nl);
+	nlh = reply(&nl, MESHVPN_CMD_NODE_GET);
+	mv_meshvpn_put_node_id(nlh, 42);
+	memset(&n, 0xff, sizeof(n));
+	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), 0);
+	EXPECT_EQ(n.id, 42);
+	EXPECT(!n.has_endpoint && !n.has_keepalive && !n.has_last_rx);
+	EXPECT_EQ(n.next_hop, 0);
+	EXPECT_EQ(n.rx_bytes, 0);
+	EXPECT_EQ(n.daemon_drops, 0);
+	free(nl.req);
+}
+
+/* Node nests the kernel must never send. */
+enum bad_node {
+	ID_ZERO, ID_TOO_BIG, TWO_FAMILIES, NO_PORT, BAD_NEXT_HOP, SHORT_COUNTER,
+	N_BAD_NODES
+};
+
+static void put_bad_node(struct nlmsghdr *nlh, enum bad_node bad)
+{
+	static const uint8_t v4[4] = { 192, 0, 2, 1 }, v6[16] = { 0x20, 0x01 };
+	struct nlattr *nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
+
+	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, bad == ID_ZERO ? 0 :
+			 bad == ID_TOO_BIG ? MESHVPN_NODE_ID_MAX + 1 : 42);
+	if (bad == TWO_FAMILIES) {
+		mv_meshvpn_put_endpoint(nlh, AF_INET, v4, htons(655), 0);
+		mnl_attr_put(nlh, MESHVPN_A_NODE_REMOTE_IPV6, 16, v6);
+	}
+	if (bad == NO_PORT)
+		mnl_attr_put(nlh, MESHVPN_A_NODE_REMOTE_IPV4, 4, v4);
+	if (bad == BAD_NEXT_HOP)
+		mnl_attr_put_u64(nlh, MESHVPN_A_NODE_NEXT_HOP, 0);
+	if (bad == SHORT_COUNTER)
+		mnl_attr_put_u16(nlh, MESHVPN_A_NODE_RX_BYTES, 1);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+TEST(node_decoder_rejects_malformed_nodes)
+{
+	static const char *const why[N_BAD_NODES] = {
+		[ID_ZERO] = "node without a valid id",
+		[ID_TOO_BIG] = "node without a valid id",
+		[TWO_FAMILIES] = "both an IPv4 and an IPv6 endpoint",
+		[NO_PORT] = "endpoint without port",
+		[BAD_NEXT_HOP] = "invalid next hop",
+		[SHORT_COUNTER] = "attribute 8 has 2 bytes",
+	};
+	struct mv_meshvpn_node n;
+	struct mv_nl nl;
+	struct nlmsghdr *nlh;
+	int bad;
+
+	open_fake(&nl);
+	for (bad = 0; bad < N_BAD_NODES; bad++) {
+		nlh = reply(&nl, MESHVPN_CMD_NODE_GET);
+		put_bad_node(nlh, bad);
+		EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), -EBADMSG);
+		EXPECT(rejected_for(&nl, why[bad]));
+	}
+	free(nl.req);
+}
+
+TEST(replies_must_be_the_command_and_device_asked)
+{
+	struct mv_meshvpn_node n;
+	struct mv_nl nl;
+	struct nlmsghdr *nlh;
+
+	open_fake(&nl);
+	nlh = reply(&nl, MESHVPN_CMD_NODE_GET);
+	mv_meshvpn_put_node_id(nlh, 42);
+	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 8, &n), -EBADMSG);
+	EXPECT(rejected_for(&nl, "reply for ifindex 7, asked for 8"));
+
+	nlh = reply(&nl, MESHVPN_CMD_ROUTE_GET);
+	mv_meshvpn_put_node_id(nlh, 42);
+	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), -EBADMSG);
+	EXPECT(rejected_for(&nl, "command 13, expected 5"));
+
+	nlh = mv_genl_msg(&nl, MESHVPN_CMD_NODE_GET, 0);
+	mv_meshvpn_put_node_id(nlh, 42);
+	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), -EBADMSG);
+	EXPECT(rejected_for(&nl, "no ifindex"));
+
+	nlh = reply(&nl, MESHVPN_CMD_NODE_GET);
+	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), -EBADMSG);
+	EXPECT(rejected_for(&nl, "reply without a node"));
+
+	nlh = mv_nl_msg(&nl, GENL_MIN_ID + 1, 0);
+	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), -EBADMSG);
+	EXPECT(rejected_for(&nl, "not a generic netlink message of the family"));
+	free(nl.req);
+}
+
+TEST(dev_decoder)
+{
+	struct mv_meshvpn_dev d;
+	struct mv_nl nl;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	open_fake(&nl);
+	nlh = reply(&nl, MESHVPN_CMD_DEV_GET);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_DEV);
+	mnl_attr_put_u64(nlh, MESHVPN_A_DEVICE_LOCAL_NODE_ID, 0x123456789abcULL);
+	mnl_attr_put_u16(nlh, MESHVPN_A_DEVICE_PORT, htons(655));
+	mnl_attr_put_u32(nlh, MESHVPN_A_DEVICE_NODE_COUNT, 3);
+	mnl_attr_put_u32(nlh, MESHVPN_A_DEVICE_ROUTE_COUNT, 4);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(mv_meshvpn_dev_reply(&nl, nlh, 7, &d), 0);
+	EXPECT(d.has_local_id && d.local_id == 0x123456789abcULL);
+	EXPECT(d.has_port && d.port == 655);
+	EXPECT(d.has_node_count && d.node_count == 3);
+	EXPECT(d.has_route_count && d.route_count == 4);
+
+	/* An unset id and no socket read as 0: not there. */
+	nlh = reply(&nl, MESHVPN_CMD_DEV_GET);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_DEV);
+	mnl_attr_put_u64(nlh, MESHVPN_A_DEVICE_LOCAL_NODE_ID, 0);
+	mnl_attr_put_u16(nlh, MESHVPN_A_DEVICE_PORT, 0);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(mv_meshvpn_dev_reply(&nl, nlh, 7, &d), 0);
+	EXPECT(!d.has_local_id && !d.has_port);
+	EXPECT(!d.has_node_count && !d.has_route_count);
+
+	nlh = reply(&nl, MESHVPN_CMD_DEV_GET);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_DEV);
+	mnl_attr_put_u64(nlh, MESHVPN_A_DEVICE_LOCAL_NODE_ID, MESHVPN_NODE_ID_MAX + 1);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(mv_meshvpn_dev_reply(&nl, nlh, 7, &d), -EBADMSG);
+	EXPECT(rejected_for(&nl, "invalid local node id"));
+
+	nlh = reply(&nl, MESHVPN_CMD_DEV_GET);
+	EXPECT_EQ(mv_meshvpn_dev_reply(&nl, nlh, 7, &d), -EBADMSG);
+	EXPECT(rejected_for(&nl, "reply without device attributes"));
+	free(nl.req);
+}
+
+TEST(key_decoder)
+{
+	const struct nlattr *tb[MESHVPN_A_MAX + 1];
+	struct mv_meshvpn_key k;
+	struct mv_nl nl;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	open_fake(&nl);
+	nlh = reply(&nl, MESHVPN_CMD_KEY_GET);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
+	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, 42);
+	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, MESHVPN_KEY_SLOT_NEXT);
+	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_CIPHER_ALG,
+			 MESHVPN_CIPHER_ALG_AES_256_GCM);
+	mnl_attr_put_u8(nlh, MESHVPN_A_KEYCONF_PHASE, 1);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(mv_meshvpn_key_reply(&nl, nlh, 7, &k), 0);
+	EXPECT_EQ(k.node_id, 42);
+	EXPECT(k.has_slot && k.slot == MESHVPN_KEY_SLOT_NEXT);
+	EXPECT(k.has_cipher && k.cipher_alg == MESHVPN_CIPHER_ALG_AES_256_GCM);
+	EXPECT(k.has_phase && k.phase == 1);
+	EXPECT(!k.has_rekey_reason);
+
+	/* rekey-due-ntf: a node, a slot and why. */
+	nlh = reply(&nl, MESHVPN_CMD_REKEY_DUE_NTF);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
+	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, 42);
+	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, MESHVPN_KEY_SLOT_CURRENT);
+	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_REKEY_REASON, MESHVPN_REKEY_REASON_TIME);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(mv_meshvpn_parse(&nl, nlh, MESHVPN_CMD_REKEY_DUE_NTF, 0, tb), 0);
+	EXPECT_EQ(mv_meshvpn_decode_key(&nl, tb[MESHVPN_A_KEYCONF], &k), 0);
+	EXPECT(k.has_slot && k.slot == MESHVPN_KEY_SLOT_CURRENT);
+	EXPECT(!k.has_cipher && !k.has_phase);
+	EXPECT(k.has_rekey_reason && k.rekey_reason == MESHVPN_REKEY_REASON_TIME);
+
+	nlh = reply(&nl, MESHVPN_CMD_KEY_GET);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
+	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, MESHVPN_KEY_SLOT_NEXT);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(mv_meshvpn_key_reply(&nl, nlh, 7, &k), -EBADMSG);
+	EXPECT(rejected_for(&nl, "key without a valid node id"));
+
+	nlh = reply(&nl, MESHVPN_CMD_KEY_GET);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
+	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, 42);
+	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_PHASE, 1);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(mv_meshvpn_key_reply(&nl, nlh, 7, &k), -EBADMSG);
+	EXPECT(rejected_for(&nl, "has 4 bytes"));
+	free(nl.req);
+}
+
+TEST(route_decoder)
+{
+	static const uint8_t v4[4] = { 10, 1, 0, 0 }, v6[16] = { 0x20, 0x01 };
+	struct mv_meshvpn_route r;
+	struct mv_nl nl;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	open_fake(&nl);
+	nlh = reply(&nl, MESHVPN_CMD_ROUTE_GET);
+	mv_meshvpn_put_route(nlh, 42, AF_INET, v4, 16);
+	EXPECT_EQ(mv_meshvpn_route_reply(&nl, nlh, 7, &r), 0);
+	EXPECT_EQ(r.node_id, 42);
+	EXPECT_EQ(r.prefix.family, AF_INET);
+	EXPECT(!memcmp(r.prefix.addr, v4, 4));
+	EXPECT_EQ(r.prefix.len, 16);
+
+	nlh = reply(&nl, MESHVPN_CMD_ROUTE_GET);
+	mv_meshvpn_put_route(nlh, 42, AF_INET6, v6, 128);
+	EXPECT_EQ(mv_meshvpn_route_reply(&nl, nlh, 7, &r), 0);
+	EXPECT_EQ(r.prefix.family, AF_INET6);
+	EXPECT(!memcmp(r.prefix.addr, v6, 16));
+	EXPECT_EQ(r.prefix.len, 128);
+
+	nlh = reply(&nl, MESHVPN_CMD_ROUTE_GET);
+	mv_meshvpn_put_route(nlh, 42, AF_INET, v4, 33);
+	EXPECT_EQ(mv_meshvpn_route_reply(&nl, nlh, 7, &r), -EBADMSG);
+	EXPECT(rejected_for(&nl, "invalid node id or prefix length"));
+
+	nlh = reply(&nl, MESHVPN_CMD_ROUTE_GET);
+	mv_meshvpn_put_route(nlh, 0, AF_INET, v4, 8);
+	EXPECT_EQ(mv_meshvpn_route_reply(&nl, nlh, 7, &r), -EBADMSG);
+	EXPECT(rejected_for(&nl, "route without node id or prefix length"));
+
+	nlh = reply(&nl, MESHVPN_CMD_ROUTE_GET);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_ROUTE);
+	mnl_attr_put_u64(nlh, MESHVPN_A_ROUTE_NODE_ID, 42);
+	mnl_attr_put(nlh, MESHVPN_A_ROUTE_IPV4, 4, v4);
+	mnl_attr_put(nlh, MESHVPN_A_ROUTE_IPV6, 16, v6);
+	mnl_attr_put_u8(nlh, MESHVPN_A_ROUTE_PREFIX_LEN, 8);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(mv_meshvpn_route_reply(&nl, nlh, 7, &r), -EBADMSG);
+	EXPECT(rejected_for(&nl, "exactly one of ipv4 and ipv6"));
 	free(nl.req);
 }
 

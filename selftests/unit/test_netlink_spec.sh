@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The generic netlink contract: Documentation/netlink/specs/meshvpn.yaml is
-# sound, the generated include/uapi/linux/meshvpn.h and kmod/netlink-gen.{c,h}
-# are what the spec produces, the uapi header's numbers agree with numbers
-# computed from the YAML by an independent script, the header compiles for
+# sound, the generated include/uapi/linux/meshvpn.h, kmod/netlink-gen.{c,h}
+# and userspace/netlink/meshvpn_nl-gen.{c,h} are what the spec produces, the
+# uapi header's numbers and the userspace reply policies agree with what an
+# independent script computes from the YAML, the header compiles for
 # userspace, and the kernel code compiles (and registers a family, statically
 # checked) against every kernel header tree found.
 #
@@ -66,11 +67,13 @@ run generated_files_up_to_date python3 "$gen" --check
 
 # ... and --check notices a stale file.
 mkdir -p "$tmp/tree/scripts" "$tmp/tree/Documentation/netlink/specs" \
-	"$tmp/tree/include/uapi/linux" "$tmp/tree/kmod"
+	"$tmp/tree/include/uapi/linux" "$tmp/tree/kmod" "$tmp/tree/userspace/netlink"
 cp "$gen" "$tmp/tree/scripts/"
 cp "$spec" "$tmp/tree/Documentation/netlink/specs/"
 cp "$top/include/uapi/linux/meshvpn.h" "$tmp/tree/include/uapi/linux/"
 cp "$top/kmod/netlink-gen.h" "$top/kmod/netlink-gen.c" "$tmp/tree/kmod/"
+cp "$top/userspace/netlink/meshvpn_nl-gen.h" "$top/userspace/netlink/meshvpn_nl-gen.c" \
+	"$tmp/tree/userspace/netlink/"
 sed -i 's/MESHVPN_A_NODE_ID = 1,/MESHVPN_A_NODE_ID = 2,/' \
 	"$tmp/tree/include/uapi/linux/meshvpn.h"
 python3 "$tmp/tree/scripts/ynl-gen.py" --check >"$tmp/diff" 2>&1
@@ -100,9 +103,20 @@ else
 	report uapi_values_match_spec 1 "$tmp/out"
 fi
 
-# 4. Generated kernel code: checkpatch-style layout.
+# ... and so do the userspace reply policies.
+if python3 "$helper" upolicy "$spec" "$tmp/upolicy.c" >"$tmp/out" 2>&1 &&
+	gcc -std=gnu11 -Wall -Wextra -Werror -I"$top/include/uapi" \
+		-I"$top/userspace" -I"$here" -o "$tmp/upolicy" "$tmp/upolicy.c" \
+		"$top/userspace/netlink/meshvpn_nl-gen.c" >>"$tmp/out" 2>&1; then
+	tally userspace_policies_match_spec "$tmp/upolicy"
+else
+	report userspace_policies_match_spec 1 "$tmp/out"
+fi
+
+# 4. Generated code: checkpatch-style layout.
 python3 - "$top/kmod/netlink-gen.c" "$top/kmod/netlink-gen.h" \
-	"$top/include/uapi/linux/meshvpn.h" >"$tmp/out" 2>&1 <<'EOF'
+	"$top/include/uapi/linux/meshvpn.h" "$top/userspace/netlink/meshvpn_nl-gen.c" \
+	"$top/userspace/netlink/meshvpn_nl-gen.h" >"$tmp/out" 2>&1 <<'EOF'
 import sys
 bad = 0
 for path in sys.argv[1:]:

@@ -412,7 +412,7 @@ TEST(uint_parse)
 static bool ep_roundtrip(const char *s, const char *want)
 {
 	char err[MV_ARG_ERRLEN] = "", out[MV_ENDPOINT_STRLEN];
-	struct mv_endpoint ep;
+	struct mv_meshvpn_endpoint ep;
 
 	if (mv_parse_endpoint(s, &ep, err, sizeof(err))) {
 		fprintf(stderr, "  endpoint \"%s\": %s\n", s, err);
@@ -429,7 +429,7 @@ static bool ep_roundtrip(const char *s, const char *want)
 static bool ep_fails(const char *s, const char *want)
 {
 	char err[MV_ARG_ERRLEN] = "";
-	struct mv_endpoint ep = { .port = 4242 };
+	struct mv_meshvpn_endpoint ep = { .port = 4242 };
 	int ret = mv_parse_endpoint(s, &ep, err, sizeof(err));
 
 	if (ret != -EINVAL || ep.port != 4242 || !strstr(err, want)) {
@@ -443,7 +443,7 @@ static bool ep_fails(const char *s, const char *want)
 TEST(endpoint_parse)
 {
 	char err[MV_ARG_ERRLEN];
-	struct mv_endpoint ep;
+	struct mv_meshvpn_endpoint ep;
 
 	EXPECT_EQ(mv_parse_endpoint("192.0.2.1:655", &ep, err, sizeof(err)), 0);
 	EXPECT_EQ(ep.family, AF_INET);
@@ -466,7 +466,7 @@ TEST(endpoint_parse)
 TEST(endpoint_scope_by_name)
 {
 	char err[MV_ARG_ERRLEN] = "";
-	struct mv_endpoint ep;
+	struct mv_meshvpn_endpoint ep;
 	unsigned int lo = if_nametoindex("lo");
 
 	if (!lo) {
@@ -517,7 +517,7 @@ TEST(endpoint_reject)
 static bool prefix_roundtrip(const char *s, const char *want)
 {
 	char err[MV_ARG_ERRLEN] = "", out[MV_PREFIX_STRLEN];
-	struct mv_prefix p;
+	struct mv_meshvpn_prefix p;
 
 	if (mv_parse_prefix(s, &p, err, sizeof(err))) {
 		fprintf(stderr, "  prefix \"%s\": %s\n", s, err);
@@ -534,7 +534,7 @@ static bool prefix_roundtrip(const char *s, const char *want)
 static bool prefix_fails(const char *s, const char *want)
 {
 	char err[MV_ARG_ERRLEN] = "";
-	struct mv_prefix p = { .len = 99 };
+	struct mv_meshvpn_prefix p = { .len = 99 };
 	int ret = mv_parse_prefix(s, &p, err, sizeof(err));
 
 	if (ret != -EINVAL || p.len != 99 || !strstr(err, want)) {
@@ -548,7 +548,7 @@ static bool prefix_fails(const char *s, const char *want)
 TEST(prefix_parse)
 {
 	char err[MV_ARG_ERRLEN];
-	struct mv_prefix p;
+	struct mv_meshvpn_prefix p;
 
 	EXPECT_EQ(mv_parse_prefix("10.1.0.0/16", &p, err, sizeof(err)), 0);
 	EXPECT_EQ(p.family, AF_INET);

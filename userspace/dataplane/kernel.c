@@ -701,41 +701,30 @@ struct stats_ctx {
 	uint32_t phase;
 };
 
-static uint64_t uint_or_0(const struct nlattr *a)
-{
-	return a ? mv_nla_get_uint(a) : 0;
-}
-
 static int node_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct stats_ctx *c = data;
 	struct mv_kernel *k = c->d->kernel;
-	const struct nlattr *tb[MESHVPN_A_MAX + 1];
-	const struct nlattr *nt[MESHVPN_A_NODE_MAX + 1];
+	struct mv_meshvpn_node node;
 	int err;
 
-	err = mv_genl_parse(&k->nl, nlh, MESHVPN_CMD_NODE_GET,
-			    mv_meshvpn_top_pol, MESHVPN_A_MAX, tb);
-	if (err || !tb[MESHVPN_A_NODE])
-		return err;
-	err = mv_nla_parse_nested(&k->nl, tb[MESHVPN_A_NODE], mv_meshvpn_node_pol,
-				  MESHVPN_A_NODE_MAX, nt);
-	if (err || !nt[MESHVPN_A_NODE_ID])
+	err = mv_meshvpn_node_reply(&k->nl, nlh, (uint32_t)k->ifindex, &node);
+	if (err)
 		return err;
 	if (c->each) {
-		c->each(c->d, mnl_attr_get_u64(nt[MESHVPN_A_NODE_ID]), c);
+		c->each(c->d, node.id, c);
 		return 0;
 	}
-	c->out->rx_bytes = uint_or_0(nt[MESHVPN_A_NODE_RX_BYTES]);
-	c->out->rx_packets = uint_or_0(nt[MESHVPN_A_NODE_RX_PACKETS]);
-	c->out->tx_bytes = uint_or_0(nt[MESHVPN_A_NODE_TX_BYTES]);
-	c->out->tx_packets = uint_or_0(nt[MESHVPN_A_NODE_TX_PACKETS]);
-	c->out->decrypt_errors = uint_or_0(nt[MESHVPN_A_NODE_RX_DECRYPT_ERRORS]);
-	c->out->replay_drops = uint_or_0(nt[MESHVPN_A_NODE_RX_REPLAY_DROPS]);
-	c->out->rpf_drops = uint_or_0(nt[MESHVPN_A_NODE_RX_RPF_DROPS]);
-	c->out->nokey_drops = uint_or_0(nt[MESHVPN_A_NODE_TX_NO_KEY_DROPS]);
-	c->out->relayed_packets = uint_or_0(nt[MESHVPN_A_NODE_RELAY_PACKETS]);
-	c->out->relayed_bytes = uint_or_0(nt[MESHVPN_A_NODE_RELAY_BYTES]);
+	c->out->rx_bytes = node.rx_bytes;
+	c->out->rx_packets = node.rx_packets;
+	c->out->tx_bytes = node.tx_bytes;
+	c->out->tx_packets = node.tx_packets;
+	c->out->decrypt_errors = node.rx_decrypt_errors;
+	c->out->replay_drops = node.rx_replay_drops;
+	c->out->rpf_drops = node.rx_rpf_drops;
+	c->out->nokey_drops = node.tx_no_key_drops;
+	c->out->relayed_packets = node.relay_packets;
+	c->out->relayed_bytes = node.relay_bytes;
 	return 0;
 }
 

@@ -29,6 +29,18 @@ void mv_nl_set_msg(struct mv_nl *nl, const char *fmt, ...)
 	va_end(ap);
 }
 
+int mv_nl_malformed(struct mv_nl *nl, const char *fmt, ...)
+{
+	char reason[MV_NL_MSGLEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	mv_nl_set_msg(nl, "malformed reply from the kernel: %s", reason);
+	return -EBADMSG;
+}
+
 /* Open and bind nl->sock on nl->bus. */
 static int open_socket(struct mv_nl *nl)
 {
@@ -161,10 +173,8 @@ static int parse_cb(const struct nlattr *attr, void *data)
 	if (type > ctx->max || ctx->pol[type].kind == MV_NLA_IGNORE)
 		return MNL_CB_OK;
 	if (!attr_ok(&ctx->pol[type], attr)) {
-		mv_nl_set_msg(ctx->nl,
-			      "malformed reply from the kernel: attribute %u has %u bytes",
-			      type, mnl_attr_get_payload_len(attr));
-		errno = EBADMSG;
+		errno = -mv_nl_malformed(ctx->nl, "attribute %u has %u bytes", type,
+					 mnl_attr_get_payload_len(attr));
 		return MNL_CB_ERROR;
 	}
 	ctx->tb[type] = attr;
@@ -198,16 +208,11 @@ int mv_genl_parse(struct mv_nl *nl, const struct nlmsghdr *nlh, uint8_t cmd,
 	const struct genlmsghdr *genl;
 
 	if (nlh->nlmsg_type != nl->family ||
-	    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN) {
-		mv_nl_set_msg(nl, "malformed reply from the kernel: not a generic netlink message of the family");
-		return -EBADMSG;
-	}
+	    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return mv_nl_malformed(nl, "not a generic netlink message of the family");
 	genl = mnl_nlmsg_get_payload(nlh);
-	if (genl->cmd != cmd) {
-		mv_nl_set_msg(nl, "malformed reply from the kernel: command %u, expected %u",
-			      genl->cmd, cmd);
-		return -EBADMSG;
-	}
+	if (genl->cmd != cmd)
+		return mv_nl_malformed(nl, "command %u, expected %u", genl->cmd, cmd);
 	return mv_nla_parse(nl, (const char *)genl + GENL_HDRLEN,
 			    mnl_nlmsg_get_payload_len(nlh) - GENL_HDRLEN,
 			    pol, max, tb);

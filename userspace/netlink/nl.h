@@ -89,6 +89,12 @@ void mv_nl_perror(const struct mv_nl *nl, const char *what, int err);
 /* Record why a reply is unusable (shown by mv_nl_perror()). */
 __attribute__((format(printf, 2, 3)))
 void mv_nl_set_msg(struct mv_nl *nl, const char *fmt, ...);
+/*
+ * Record "malformed reply from the kernel: REASON" in nl->msg; returns
+ * -EBADMSG, for the reader to return.
+ */
+__attribute__((format(printf, 2, 3)))
+int mv_nl_malformed(struct mv_nl *nl, const char *fmt, ...);
 
 /* ---- attribute validation ---- */
 
