@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "lib/sockaddr.h"
-#include "proto/metamsg.h"
 
 static const struct in6_addr *v4mapped(const struct sockaddr_in6 *sa)
 {

@@ -19,9 +19,6 @@ struct mv_wire_addr {
 	uint16_t port;
 };
 
-/* The meta protocol's address (proto/metamsg.h). */
-struct mv_wire_addr;
-
 /* "1.2.3.4:655" or "[2001:db8::1]:655". */
 void mv_sockaddr_format(const struct sockaddr_in6 *sa, char *buf, size_t len);
 /* The address alone, without port: "1.2.3.4" or "2001:db8::1". */
