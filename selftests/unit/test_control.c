@@ -60,7 +60,7 @@ static void fixture_init(struct ctl_fixture *fx)
 	fx->d.nodes.self->reachable = true;
 	mv_topology_init(&fx->d.topo, &fx->d.nodes, NULL, NULL);
 	fx->d.proto.meta.tcp_fd = -1;
-	fx->d.udp_fd = fx->d.tun_fd = fx->d.ctl_fd = -1;
+	fx->d.dp.udp_fd = fx->d.dp.tun_fd = fx->d.ctl_fd = -1;
 }
 
 static void fixture_free(struct ctl_fixture *fx)
@@ -131,7 +131,7 @@ TEST(dumps_in_text_and_json)
 	struct ctl_fixture fx;
 
 	fixture_init(&fx);
-	fx.d.udp_stats.malformed = 7;
+	fx.d.dp.udp_stats.malformed = 7;
 	EXPECT_EQ(run(&fx, "dump stats"), 0);
 	EXPECT(fx.out && strstr(fx.out, "udp malformed 7\n"));
 	EXPECT_EQ(run(&fx, "dump stats json"), 0);

@@ -56,10 +56,10 @@ static const struct mv_node *node_via(const struct mv_node *n)
 static const struct mv_counters *counters(const struct mv_node *n,
 					  struct mv_counters *buf)
 {
-	if (!mv_node_daemon(n)->kernel)
+	if (!mv_node_daemon(n)->dp.kernel)
 		return &n->stats;
 	*buf = n->stats;
-	mv_kernel_stats(mv_node_daemon(n), (struct mv_node *)n, buf);
+	mv_kernel_stats(&mv_node_daemon(n)->dp, (struct mv_node *)n, buf);
 	return buf;
 }
 
@@ -103,7 +103,7 @@ static void node_json(struct mv_json *j, const struct mv_node *n)
 		mv_json_u64(j, n->udp.rtt_us);
 	else
 		mv_json_null(j);
-	mv_json_kv_string(j, "dataplane", mv_node_daemon(n)->kernel ? "kernel" : "userspace");
+	mv_json_kv_string(j, "dataplane", mv_node_daemon(n)->dp.kernel ? "kernel" : "userspace");
 	mv_json_key(j, "cipher");
 	if (node_cipher(n))
 		mv_json_string(j, node_cipher(n));
@@ -360,11 +360,11 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		const char *name;
 		uint64_t value;
 	} udp[] = {
-		{ "malformed", d->udp_stats.malformed },
-		{ "unknown_source", d->udp_stats.unknown_src },
-		{ "relay_refused", d->udp_stats.relay_refused },
-		{ "no_route", d->udp_stats.no_route },
-		{ "probe_errors", d->udp_stats.probe_errors },
+		{ "malformed", d->dp.udp_stats.malformed },
+		{ "unknown_source", d->dp.udp_stats.unknown_src },
+		{ "relay_refused", d->dp.udp_stats.relay_refused },
+		{ "no_route", d->dp.udp_stats.no_route },
+		{ "probe_errors", d->dp.udp_stats.probe_errors },
 	};
 	struct mv_json j;
 	size_t i;

@@ -77,7 +77,7 @@ void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,
 	mv_diag_free(&diag);
 	snprintf(netname, sizeof(netname), "NETNAME=%s", d->netname);
 	snprintf(name, sizeof(name), "NAME=%s", d->nodes.self->name);
-	snprintf(iface, sizeof(iface), "INTERFACE=%s", d->ifname);
+	snprintf(iface, sizeof(iface), "INTERFACE=%s", d->dp.ifname);
 	snprintf(device, sizeof(device), "DEVICE=%s",
 		 d->conf.device ? d->conf.device : "/dev/net/tun");
 	env[k++] = netname;
@@ -146,7 +146,7 @@ int mv_run_sync_script(struct mv_daemon *d, const char *script)
 	if (rc == 1) {
 		snprintf(netname, sizeof(netname), "NETNAME=%s", d->netname);
 		snprintf(name, sizeof(name), "NAME=%s", d->nodes.self->name);
-		snprintf(iface, sizeof(iface), "INTERFACE=%s", d->ifname);
+		snprintf(iface, sizeof(iface), "INTERFACE=%s", d->dp.ifname);
 		snprintf(device, sizeof(device), "DEVICE=%s",
 			 d->conf.device ? d->conf.device : "/dev/net/tun");
 		rc = mv_scripts_run_sync(path, env, SCRIPT_SYNC_TIMEOUT);
@@ -265,8 +265,8 @@ void mv_daemon_after_events(void *ctx)
 	struct mv_daemon *d = ctx;
 
 	mv_state_after_events(&d->proto);
-	if (d->kernel_dirty)
-		mv_kernel_sync(d);
+	if (d->dp.kernel_dirty)
+		mv_kernel_sync(&d->dp);
 	mv_meta_reap(&d->proto);
 }
 
@@ -316,26 +316,26 @@ static int start_data_plane(struct mv_daemon *d)
 
 	switch (d->conf.data_plane) {
 	case MV_DATA_PLANE_USERSPACE:
-		return mv_tun_start(d);
+		return mv_tun_start(&d->dp);
 	case MV_DATA_PLANE_AUTO:
 		if (!mv_kernel_available()) {
 			mv_info(1, "meshvpn.ko is not loaded: using the userspace data path");
-			return mv_tun_start(d);
+			return mv_tun_start(&d->dp);
 		}
 		if (tcp_only) {
 			mv_info(1, "TCPOnly = yes: using the userspace data path "
 				"(every packet goes over the meta connections)");
-			return mv_tun_start(d);
+			return mv_tun_start(&d->dp);
 		}
 		break;
 	default:
 		break;
 	}
-	err = mv_kernel_open(d, name);
+	err = mv_kernel_open(&d->dp, name);
 	if (err)
 		return err;
 	mv_notice("%s is a meshvpn link: packets are encrypted and relayed by "
-		  "meshvpn.ko (kernel data path)", d->ifname);
+		  "meshvpn.ko (kernel data path)", d->dp.ifname);
 	return 0;
 }
 
@@ -344,6 +344,7 @@ static int node_init(void *ctx, struct mv_node *n)
 {
 	struct mv_daemon *d = ctx;
 
+	n->udp.dp = &d->dp;
 	if (mv_session_init(&d->proto, n))
 		return -ENOMEM;
 	if (mv_state_node_init(n)) {
@@ -395,22 +396,26 @@ static void topo_node_down(void *ctx, struct mv_node *n)
 static void topo_subnet_up(void *ctx, struct mv_node *n,
 			   const struct mv_subnet *s)
 {
-	mv_kernel_route(ctx, n, s, true);
-	mv_run_script(ctx, "subnet-up", n, s);
+	struct mv_daemon *d = ctx;
+
+	mv_kernel_route(&d->dp, n, s, true);
+	mv_run_script(d, "subnet-up", n, s);
 }
 
 static void topo_subnet_down(void *ctx, struct mv_node *n,
 			     const struct mv_subnet *s)
 {
-	mv_kernel_route(ctx, n, s, false);
-	mv_run_script(ctx, "subnet-down", n, s);
+	struct mv_daemon *d = ctx;
+
+	mv_kernel_route(&d->dp, n, s, false);
+	mv_run_script(d, "subnet-down", n, s);
 }
 
 static void topo_recomputed(void *ctx)
 {
 	struct mv_daemon *d = ctx;
 
-	d->kernel_dirty = true;
+	d->dp.kernel_dirty = true;
 }
 
 static const struct mv_topology_ops topology_ops = {
@@ -426,13 +431,17 @@ static const struct mv_topology_ops topology_ops = {
 static void proto_udp_from_meta(void *ctx, struct mv_conn *c,
 				const uint8_t *msg, size_t len)
 {
-	mv_udp_from_meta(ctx, c, msg, len);
+	struct mv_daemon *d = ctx;
+
+	mv_udp_from_meta(&d->dp, c, msg, len);
 }
 
 static int proto_send_session_udp(void *ctx, struct mv_node *to,
 				  const void *pt, size_t len)
 {
-	return mv_udp_send_session(ctx, to, pt, len);
+	struct mv_daemon *d = ctx;
+
+	return mv_udp_send_session(&d->dp, to, pt, len);
 }
 
 static void proto_session_ready(void *ctx, struct mv_node *n)
@@ -445,7 +454,7 @@ static void proto_keys_changed(void *ctx)
 {
 	struct mv_daemon *d = ctx;
 
-	d->kernel_dirty = true;
+	d->dp.kernel_dirty = true;
 }
 
 static const struct mv_proto_ops proto_ops = {
@@ -462,12 +471,24 @@ static void proto_init(struct mv_daemon *d)
 	p->loop = d->loop;
 	p->conf = &d->conf;
 	p->key = d->key;
-	p->ifname = d->ifname;
+	p->ifname = d->dp.ifname;
 	p->nodes = &d->nodes;
 	p->topo = &d->topo;
 	p->ops = &proto_ops;
 	p->ops_ctx = d;
 	mv_state_init(p);
+}
+
+static void dataplane_init(struct mv_daemon *d)
+{
+	struct mv_dataplane *dp = &d->dp;
+
+	dp->loop = d->loop;
+	dp->conf = &d->conf;
+	dp->netname = d->netname;
+	dp->nodes = &d->nodes;
+	dp->topo = &d->topo;
+	dp->proto = &d->proto;
 }
 
 int mv_daemon_start(struct mv_daemon *d)
@@ -487,6 +508,7 @@ int mv_daemon_start(struct mv_daemon *d)
 	if (err)
 		return err;
 	proto_init(d);
+	dataplane_init(d);
 	mv_nodes_init(&d->nodes, &d->conf, &node_ops, d);
 	d->nodes.self = mv_node_get(&d->nodes, d->conf.name);
 	if (!d->nodes.self)
@@ -502,7 +524,7 @@ int mv_daemon_start(struct mv_daemon *d)
 	if (d->nodes.self->host_key && !mv_identity_equal(d->nodes.self->host_key, d->key))
 		mv_warn("The public key in hosts/%s does not match our private key; "
 			"other nodes will refuse us", d->nodes.self->name);
-	err = mv_udp_open(d);
+	err = mv_udp_open(&d->dp);
 	err = err ?: mv_meta_listen(&d->proto);
 	err = err ?: start_data_plane(d);
 	err = err ?: setup_signals(d);
@@ -541,19 +563,19 @@ void mv_daemon_shutdown(struct mv_daemon *d)
 	 * has: the mesh must not be told that we are gone, and the
 	 * interface stays configured.
 	 */
-	if (d->nodes.self && d->topo.graph && d->nodes.self->vertex >= 0 && !d->keep_state)
+	if (d->nodes.self && d->topo.graph && d->nodes.self->vertex >= 0 && !d->dp.keep_state)
 		mv_state_announce_gone(&d->proto);
 	mv_meta_start_outgoing(&d->proto);	/* removes them all while stopping */
 	mv_meta_close_all(&d->proto);
 	mv_meta_reap(&d->proto);
-	if (!d->keep_state)
+	if (!d->dp.keep_state)
 		all_down(d);
 	/* The down script comes last, after every queued one. */
 	if (d->scripts)
 		mv_scripts_wait(d->scripts, SCRIPT_SYNC_TIMEOUT);
-	if ((d->tun_fd >= 0 || d->kernel) && !d->keep_state)
+	if ((d->dp.tun_fd >= 0 || d->dp.kernel) && !d->dp.keep_state)
 		mv_run_sync_script(d, "down");
-	mv_kernel_close(d, d->keep_state);
+	mv_kernel_close(&d->dp, d->dp.keep_state);
 	mv_control_close(d);
 }
 
@@ -564,17 +586,17 @@ void mv_daemon_free(struct mv_daemon *d)
 	mv_topology_free(&d->topo);
 	mv_identity_free(d->key);
 	mv_config_free(&d->conf);
-	if (d->tun_fd >= 0)
-		close(d->tun_fd);
-	if (d->udp_fd >= 0)
-		close(d->udp_fd);
+	if (d->dp.tun_fd >= 0)
+		close(d->dp.tun_fd);
+	if (d->dp.udp_fd >= 0)
+		close(d->dp.udp_fd);
 	if (d->proto.meta.tcp_fd >= 0)
 		close(d->proto.meta.tcp_fd);
 	if (d->sig_fd >= 0)
 		close(d->sig_fd);
-	free(d->pkt);
-	free(d->pkt2);
-	mv_udp_free(d);
+	free(d->dp.pkt);
+	free(d->dp.pkt2);
+	mv_udp_free(&d->dp);
 	free(d->confdir);
 	free(d->netname);
 	free(d->pidfile);

@@ -34,14 +34,13 @@
 #include "mesh/topology.h"
 #include "crypto/identity.h"
 #include "proto/proto.h"
+#include "dataplane/dataplane.h"
+#include "dataplane/udp.h"
 #include "crypto/replay.h"
 #include "daemon/script.h"
 #include "lib/sockaddr.h"
 #include "lib/subnet.h"
 
-#define MV_QUEUE_MAX		32	/* packets waiting for a session, per node */
-#define MV_QUEUE_TIMEOUT	5000	/* ms */
-#define MV_PKT_MAX		65536
 
 struct mv_daemon;
 struct mv_node;
@@ -58,30 +57,8 @@ struct mv_daemon {
 	struct mv_nodes nodes;
 
 	struct mv_topology topo;
-
 	struct mv_proto proto;
-
-	/* meshvpn.ko, when it is the data plane (kernel.c) */
-	struct mv_kernel *kernel;
-	bool kernel_dirty;		/* nodes or keys changed: sync */
-	bool keep_state;		/* --keep-state: leave the kernel as is */
-
-	/* UDP and the TUN data path */
-	int udp_fd;
-	struct mv_io udp_io;
-	int tun_fd;
-	struct mv_io tun_io;
-	char ifname[32];
-	uint8_t *pkt;			/* MV_PKT_MAX + headroom */
-	uint8_t *pkt2;
-	struct mv_udp_batch *tx, *rx;	/* sendmmsg/recvmmsg (udp.c) */
-	struct {
-		uint64_t malformed;	/* bad header */
-		uint64_t unknown_src;	/* no such node, or no key */
-		uint64_t relay_refused;	/* relay rules of section 7 */
-		uint64_t no_route;	/* from the TUN: no subnet */
-		uint64_t probe_errors;	/* unauthenticated probes */
-	} udp_stats;
+	struct mv_dataplane dp;
 
 	struct mv_scripts *scripts;
 
@@ -98,34 +75,6 @@ struct mv_daemon {
 
 	int exit_status;
 };
-
-/* udp.c */
-int mv_udp_open(struct mv_daemon *d);
-int mv_tun_start(struct mv_daemon *d);
-void mv_udp_session_ready(struct mv_node *n);	/* start probing, flush */
-void mv_udp_node_down(struct mv_node *n);
-void mv_udp_flush_queue(struct mv_node *n);
-/* A SESSION meta message in a UDP SESSION message, straight to @to. */
-int mv_udp_send_session(struct mv_daemon *d, struct mv_node *to,
-			const void *pt, size_t len);
-/* Send what the data path batched; free the batches at exit. */
-void mv_udp_flush(struct mv_daemon *d);
-void mv_udp_free(struct mv_daemon *d);
-/* An authenticated message came straight from @from. */
-void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from);
-void mv_udp_from_meta(struct mv_daemon *d, struct mv_conn *c,
-		      const uint8_t *msg, size_t len);
-/*
- * A message meshvpn.ko handed over because its next hop is this daemon:
- * carry it towards its destination (over the meta connections).
- */
-void mv_udp_from_kernel(struct mv_daemon *d, const uint8_t *msg, size_t len);
-/*
- * A broadcast meshvpn.ko handed over, sent here (@from NULL) or received
- * from @from: send it on along the spanning tree.
- */
-void mv_udp_broadcast_from_kernel(struct mv_daemon *d, const uint8_t *pkt,
-				  size_t len, const struct mv_node *from);
 
 /* control.c */
 int mv_control_open(struct mv_daemon *d);

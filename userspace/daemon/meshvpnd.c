@@ -327,7 +327,7 @@ int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct mv_daemon d = {
-		.proto.meta.tcp_fd = -1, .udp_fd = -1, .tun_fd = -1, .ctl_fd = -1,
+		.proto.meta.tcp_fd = -1, .dp.udp_fd = -1, .dp.tun_fd = -1, .ctl_fd = -1,
 		.sig_fd = -1,
 	};
 	struct mv_diag diag;
@@ -358,7 +358,7 @@ int main(int argc, char **argv)
 	d.pidfile = o.pidfile ? strdup(o.pidfile) : default_pidfile(o.netname);
 	d.ctlpath = d.pidfile ? control_path(d.pidfile) : NULL;
 	d.overrides = o.overrides;
-	d.keep_state = o.keep_state;
+	d.dp.keep_state = o.keep_state;
 	d.overrides_len = o.overrides_len;
 	if (!d.netname || !d.pidfile || !d.ctlpath)
 		goto out_early;

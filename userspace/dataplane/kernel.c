@@ -26,7 +26,8 @@
 
 #include <linux/meshvpn.h>
 
-#include "daemon/daemon.h"
+#include "dataplane/dataplane.h"
+#include "dataplane/udp.h"
 #include "dataplane/kernel.h"
 #include "lib/log.h"
 #include "netlink/meshvpn_nl.h"
@@ -134,16 +135,16 @@ static void link_delete(struct mv_kernel *k)
 
 /* ---- notifications ---- */
 
-static struct mv_node *event_node(struct mv_daemon *d, const struct nlattr *id)
+static struct mv_node *event_node(struct mv_dataplane *dp, const struct nlattr *id)
 {
-	struct mv_node *n = id ? mv_node_find_id(&d->nodes, mnl_attr_get_u64(id)) : NULL;
+	struct mv_node *n = id ? mv_node_find_id(dp->nodes, mnl_attr_get_u64(id)) : NULL;
 
-	return n && n != d->nodes.self ? n : NULL;
+	return n && n != dp->nodes->self ? n : NULL;
 }
 
-static void endpoint_moved(struct mv_daemon *d, const struct nlattr *nest)
+static void endpoint_moved(struct mv_dataplane *dp, const struct nlattr *nest)
 {
-	struct mv_kernel *k = d->kernel;
+	struct mv_kernel *k = dp->kernel;
 	const struct nlattr *tb[MESHVPN_A_NODE_MAX + 1];
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
 	struct mv_node *n;
@@ -151,7 +152,7 @@ static void endpoint_moved(struct mv_daemon *d, const struct nlattr *nest)
 	if (mv_nla_parse_nested(&k->ev, nest, mv_meshvpn_node_pol,
 				MESHVPN_A_NODE_MAX, tb))
 		return;
-	n = event_node(d, tb[MESHVPN_A_NODE_ID]);
+	n = event_node(dp, tb[MESHVPN_A_NODE_ID]);
 	if (!n || !tb[MESHVPN_A_NODE_REMOTE_PORT])
 		return;
 	sa.sin6_port = mnl_attr_get_u16(tb[MESHVPN_A_NODE_REMOTE_PORT]);
@@ -199,8 +200,8 @@ static int link_ntf(struct mv_kernel *k, struct mv_nl *nl,
 
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct mv_daemon *d = data;
-	struct mv_kernel *k = d->kernel;
+	struct mv_dataplane *dp = data;
+	struct mv_kernel *k = dp->kernel;
 	const struct nlattr *tb[MESHVPN_A_MAX + 1];
 	const struct nlattr *kt[MESHVPN_A_KEYCONF_MAX + 1];
 	int cmd = link_ntf(k, &k->ev, nlh, tb);
@@ -209,7 +210,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	switch (cmd) {
 	case MESHVPN_CMD_ENDPOINT_MOVED_NTF:
 		if (tb[MESHVPN_A_NODE])
-			endpoint_moved(d, tb[MESHVPN_A_NODE]);
+			endpoint_moved(dp, tb[MESHVPN_A_NODE]);
 		break;
 	case MESHVPN_CMD_KEY_NEEDED_NTF:
 	case MESHVPN_CMD_REKEY_DUE_NTF:
@@ -218,7 +219,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 					mv_meshvpn_keyconf_pol,
 					MESHVPN_A_KEYCONF_MAX, kt))
 			break;
-		n = event_node(d, kt[MESHVPN_A_KEYCONF_NODE_ID]);
+		n = event_node(dp, kt[MESHVPN_A_KEYCONF_NODE_ID]);
 		if (!n)
 			break;
 		mv_info(3, "meshvpn.ko: %s for %s", cmd == MESHVPN_CMD_KEY_NEEDED_NTF ?
@@ -231,15 +232,15 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 
 static void events_readable(void *ctx, uint32_t events)
 {
-	struct mv_daemon *d = ctx;
+	struct mv_dataplane *dp = ctx;
 	int err;
 
 	(void)events;
-	err = mv_nl_recv_events(&d->kernel->ev, event_cb, d);
+	err = mv_nl_recv_events(&dp->kernel->ev, event_cb, dp);
 	if (err == -ENOBUFS) {
 		/* Lost notifications: whatever they said, a resync covers. */
 		mv_warn("meshvpn.ko: notifications lost; resynchronising");
-		d->kernel_dirty = true;
+		dp->kernel_dirty = true;
 	}
 }
 
@@ -257,9 +258,9 @@ static void events_readable(void *ctx, uint32_t events)
 #define PACKETS_BUDGET	64
 
 /* A broadcast: sent here, or from the node in the packet-ntf's node nest. */
-static void broadcast_ntf(struct mv_daemon *d, const struct nlattr **tb)
+static void broadcast_ntf(struct mv_dataplane *dp, const struct nlattr **tb)
 {
-	struct mv_kernel *k = d->kernel;
+	struct mv_kernel *k = dp->kernel;
 	const struct nlattr *nt[MESHVPN_A_NODE_MAX + 1];
 	const struct mv_node *from = NULL;
 
@@ -267,38 +268,38 @@ static void broadcast_ntf(struct mv_daemon *d, const struct nlattr **tb)
 		if (mv_nla_parse_nested(&k->pk, tb[MESHVPN_A_NODE],
 					mv_meshvpn_node_pol, MESHVPN_A_NODE_MAX, nt))
 			return;
-		from = event_node(d, nt[MESHVPN_A_NODE_ID]);
+		from = event_node(dp, nt[MESHVPN_A_NODE_ID]);
 		if (!from)
 			return;
 	}
-	mv_udp_broadcast_from_kernel(d, mnl_attr_get_payload(tb[MESHVPN_A_PACKET]),
+	mv_udp_broadcast_from_kernel(dp, mnl_attr_get_payload(tb[MESHVPN_A_PACKET]),
 				     mnl_attr_get_payload_len(tb[MESHVPN_A_PACKET]),
 				     from);
 }
 
 static int packet_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct mv_daemon *d = data;
-	struct mv_kernel *k = d->kernel;
+	struct mv_dataplane *dp = data;
+	struct mv_kernel *k = dp->kernel;
 	const struct nlattr *tb[MESHVPN_A_MAX + 1];
 	int cmd = link_ntf(k, &k->pk, nlh, tb);
 
 	if (cmd == MESHVPN_CMD_MSG_NTF && tb[MESHVPN_A_MSG])
-		mv_udp_from_kernel(d, mnl_attr_get_payload(tb[MESHVPN_A_MSG]),
+		mv_udp_from_kernel(dp, mnl_attr_get_payload(tb[MESHVPN_A_MSG]),
 				   mnl_attr_get_payload_len(tb[MESHVPN_A_MSG]));
 	else if (cmd == MESHVPN_CMD_PACKET_NTF && tb[MESHVPN_A_PACKET])
-		broadcast_ntf(d, tb);
+		broadcast_ntf(dp, tb);
 	return 0;
 }
 
 static void packets_readable(void *ctx, uint32_t events)
 {
-	struct mv_daemon *d = ctx;
+	struct mv_dataplane *dp = ctx;
 	int budget = PACKETS_BUDGET, err = 0;
 
 	(void)events;
 	while (budget-- && !err)
-		err = mv_nl_recv_events(&d->kernel->pk, packet_cb, d);
+		err = mv_nl_recv_events(&dp->kernel->pk, packet_cb, dp);
 	/* Lost ones were counted by the kernel (daemon-drops). */
 	if (err && err != -EAGAIN && err != -ENOBUFS)
 		mv_info(3, "meshvpn.ko: reading messages: %s", strerror(-err));
@@ -331,9 +332,9 @@ static void packet_send(struct mv_kernel *k, struct nlmsghdr *nlh,
 		mv_info(5, "meshvpn.ko: %s: %s", what, strerror(errno));
 }
 
-void mv_kernel_inject(struct mv_daemon *d, const uint8_t *msg, size_t len)
+void mv_kernel_inject(struct mv_dataplane *dp, const uint8_t *msg, size_t len)
 {
-	struct mv_kernel *k = d->kernel;
+	struct mv_kernel *k = dp->kernel;
 	struct nlmsghdr *nlh;
 
 	if (len > MV_PKT_MAX)
@@ -343,10 +344,10 @@ void mv_kernel_inject(struct mv_daemon *d, const uint8_t *msg, size_t len)
 	packet_send(k, nlh, "msg-inject");
 }
 
-void mv_kernel_send_packet(struct mv_daemon *d, struct mv_node *n,
+void mv_kernel_send_packet(struct mv_dataplane *dp, struct mv_node *n,
 			   const uint8_t *pkt, size_t len)
 {
-	struct mv_kernel *k = d->kernel;
+	struct mv_kernel *k = dp->kernel;
 	struct nlmsghdr *nlh;
 
 	if (len > MV_PKT_MAX || !n->kstate.exists)
@@ -357,9 +358,9 @@ void mv_kernel_send_packet(struct mv_daemon *d, struct mv_node *n,
 	packet_send(k, nlh, "packet-send");
 }
 
-static int packets_open(struct mv_daemon *d)
+static int packets_open(struct mv_dataplane *dp)
 {
-	struct mv_kernel *k = d->kernel;
+	struct mv_kernel *k = dp->kernel;
 	int bufsize = PACKETS_RCVBUF;
 	int err;
 
@@ -372,28 +373,28 @@ static int packets_open(struct mv_daemon *d)
 		return err;
 	setsockopt(mnl_socket_get_fd(k->pk.sock), SOL_SOCKET, SO_RCVBUF,
 		   &bufsize, sizeof(bufsize));
-	return mv_io_add(d->loop, &k->pk_io, mnl_socket_get_fd(k->pk.sock),
-			 EPOLLIN, packets_readable, d);
+	return mv_io_add(dp->loop, &k->pk_io, mnl_socket_get_fd(k->pk.sock),
+			 EPOLLIN, packets_readable, dp);
 }
 
 /* ---- open and close ---- */
 
 /* Close the sockets and free what mv_kernel_open() set up, link aside. */
-static void kernel_release(struct mv_daemon *d)
+static void kernel_release(struct mv_dataplane *dp)
 {
-	struct mv_kernel *k = d->kernel;
+	struct mv_kernel *k = dp->kernel;
 
-	mv_io_del(d->loop, &k->ev_io);
-	mv_io_del(d->loop, &k->pk_io);
+	mv_io_del(dp->loop, &k->ev_io);
+	mv_io_del(dp->loop, &k->pk_io);
 	mv_nl_close(&k->ev);
 	mv_nl_close(&k->pk);
 	mv_nl_close(&k->nl);
 	free(k->inject);
 	free(k);
-	d->kernel = NULL;
+	dp->kernel = NULL;
 }
 
-int mv_kernel_open(struct mv_daemon *d, const char *ifname)
+int mv_kernel_open(struct mv_dataplane *dp, const char *ifname)
 {
 	struct mv_kernel *k = calloc(1, sizeof(*k));
 	struct nlmsghdr *nlh;
@@ -402,7 +403,7 @@ int mv_kernel_open(struct mv_daemon *d, const char *ifname)
 
 	if (!k)
 		return -ENOMEM;
-	d->kernel = k;
+	dp->kernel = k;
 	err = mv_genl_open(&k->nl, MESHVPN_FAMILY_NAME, NULL);
 	if (err) {
 		mv_err("meshvpn.ko is not loaded (generic netlink family %s: %s)",
@@ -421,46 +422,46 @@ int mv_kernel_open(struct mv_daemon *d, const char *ifname)
 		mv_notice("Taking over %s: the kernel kept forwarding while no "
 			  "meshvpnd ran", ifname);
 	nlh = genl(k, MESHVPN_CMD_DEV_SET);
-	mv_meshvpn_put_dev(nlh, d->nodes.self->id, d->udp_fd);
+	mv_meshvpn_put_dev(nlh, dp->nodes->self->id, dp->udp_fd);
 	err = request(k, nlh, "attaching the UDP socket");
 	if (err)
 		goto fail_link;
 	err = mv_genl_open(&k->ev, MESHVPN_FAMILY_NAME, MESHVPN_MCGRP_EVENTS);
 	err = err ?: mv_nl_subscribe(&k->ev, k->ev.events_group);
-	err = err ?: mv_io_add(d->loop, &k->ev_io, mnl_socket_get_fd(k->ev.sock),
-			       EPOLLIN, events_readable, d);
-	err = err ?: packets_open(d);
+	err = err ?: mv_io_add(dp->loop, &k->ev_io, mnl_socket_get_fd(k->ev.sock),
+			       EPOLLIN, events_readable, dp);
+	err = err ?: packets_open(dp);
 	if (err) {
 		mv_err("meshvpn.ko: cannot subscribe to its notifications: %s",
 		       strerror(-err));
 		goto fail_link;
 	}
-	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
+	snprintf(dp->ifname, sizeof(dp->ifname), "%s", ifname);
 	if (existed)
-		mv_kernel_adopt(d);
+		mv_kernel_adopt(dp);
 	return 0;
 fail_link:
 	if (!existed)
 		link_delete(k);
 fail:
-	kernel_release(d);
+	kernel_release(dp);
 	return err;
 }
 
-void mv_kernel_close(struct mv_daemon *d, bool keep)
+void mv_kernel_close(struct mv_dataplane *dp, bool keep)
 {
-	struct mv_kernel *k = d->kernel;
+	struct mv_kernel *k = dp->kernel;
 
 	if (!k)
 		return;
 	if (k->adopted_at)
-		mv_timer_cancel(d->loop, &k->regrace);
+		mv_timer_cancel(dp->loop, &k->regrace);
 	if (keep)
 		mv_notice("Leaving %s to the kernel with its keys (--keep-state)",
 			  k->ifname);
 	else
 		link_delete(k);
-	kernel_release(d);
+	kernel_release(dp);
 }
 
 /* ---- nodes ---- */
@@ -478,7 +479,7 @@ static void put_endpoint(struct nlmsghdr *nlh, const struct sockaddr_in6 *sa)
 
 static bool wanted(const struct mv_node *n)
 {
-	return n != mv_node_daemon(n)->nodes.self && (n->reachable || n->udp.direct);
+	return n != n->udp.dp->nodes->self && (n->reachable || n->udp.direct);
 }
 
 /*
@@ -505,21 +506,21 @@ static uint64_t wanted_next_hop(const struct mv_node *n)
 			return n->id;
 		break;
 	}
-	return mv_node_daemon(n)->nodes.self->id;
+	return n->udp.dp->nodes->self->id;
 }
 
 static const char *next_hop_name(const struct mv_node *n, uint64_t hop)
 {
 	if (hop == n->id)
 		return "itself";
-	if (hop == mv_node_daemon(n)->nodes.self->id)
+	if (hop == n->udp.dp->nodes->self->id)
 		return "meshvpnd (meta connections)";
 	return n->nexthop->name;
 }
 
-static void sync_node(struct mv_daemon *d, struct mv_node *n)
+static void sync_node(struct mv_dataplane *dp, struct mv_node *n)
 {
-	struct mv_kernel *k = d->kernel;
+	struct mv_kernel *k = dp->kernel;
 	struct mv_kstate *ks = &n->kstate;
 	uint64_t hop = wanted_next_hop(n);
 	bool ep = n->udp.direct && (!ks->has_endpoint ||
@@ -548,10 +549,10 @@ static void sync_node(struct mv_daemon *d, struct mv_node *n)
 	}
 }
 
-static int key_new(struct mv_daemon *d, struct mv_node *n, uint32_t slot,
+static int key_new(struct mv_dataplane *dp, struct mv_node *n, uint32_t slot,
 		   const struct mv_keyslot *ks)
 {
-	struct mv_kernel *k = d->kernel;
+	struct mv_kernel *k = dp->kernel;
 	struct nlmsghdr *nlh = genl(k, MESHVPN_CMD_KEY_NEW);
 	int err;
 
@@ -563,10 +564,10 @@ static int key_new(struct mv_daemon *d, struct mv_node *n, uint32_t slot,
 	return err;
 }
 
-static int key_op(struct mv_daemon *d, struct mv_node *n, uint8_t cmd,
+static int key_op(struct mv_dataplane *dp, struct mv_node *n, uint8_t cmd,
 		  int slot)
 {
-	struct mv_kernel *k = d->kernel;
+	struct mv_kernel *k = dp->kernel;
 	struct nlmsghdr *nlh = genl(k, cmd);
 
 	mv_meshvpn_put_key_slot(nlh, n->id, slot);
@@ -578,7 +579,7 @@ static int key_op(struct mv_daemon *d, struct mv_node *n, uint8_t cmd,
  * next slot the other phase's key, so that both decrypt. A new
  * generation goes into next and is swapped in when we switch to it.
  */
-static void sync_keys(struct mv_daemon *d, struct mv_node *n)
+static void sync_keys(struct mv_dataplane *dp, struct mv_node *n)
 {
 	const struct mv_session *s = n->session;
 	struct mv_kstate *ks = &n->kstate;
@@ -596,67 +597,67 @@ static void sync_keys(struct mv_daemon *d, struct mv_node *n)
 		 */
 		if (s->tx_phase < 0 && ks->key[0] && ks->gen[0] == MV_KGEN_UNKNOWN)
 			return;
-		if (ks->key[1] && !key_op(d, n, MESHVPN_CMD_KEY_DEL,
+		if (ks->key[1] && !key_op(dp, n, MESHVPN_CMD_KEY_DEL,
 					  MESHVPN_KEY_SLOT_NEXT))
 			ks->key[1] = false;
-		if (ks->key[0] && !key_op(d, n, MESHVPN_CMD_KEY_DEL,
+		if (ks->key[0] && !key_op(dp, n, MESHVPN_CMD_KEY_DEL,
 					  MESHVPN_KEY_SLOT_CURRENT))
 			ks->key[0] = false;
 		return;
 	}
 	if (!(ks->key[0] && ks->gen[0] == cur->generation)) {
 		if (ks->key[1] && ks->gen[1] == cur->generation) {
-			if (key_op(d, n, MESHVPN_CMD_KEY_SWAP, -1))
+			if (key_op(dp, n, MESHVPN_CMD_KEY_SWAP, -1))
 				return;
 			ks->gen[1] = ks->gen[0];
 			ks->key[1] = ks->key[0];
 			ks->gen[0] = cur->generation;
 			ks->key[0] = true;
 		} else {
-			if (key_new(d, n, MESHVPN_KEY_SLOT_CURRENT, cur))
+			if (key_new(dp, n, MESHVPN_KEY_SLOT_CURRENT, cur))
 				return;
 			ks->gen[0] = cur->generation;
 			ks->key[0] = true;
 		}
 	}
 	if (next && !(ks->key[1] && ks->gen[1] == next->generation)) {
-		if (!key_new(d, n, MESHVPN_KEY_SLOT_NEXT, next)) {
+		if (!key_new(dp, n, MESHVPN_KEY_SLOT_NEXT, next)) {
 			ks->gen[1] = next->generation;
 			ks->key[1] = true;
 		}
 	}
 }
 
-void mv_kernel_sync(struct mv_daemon *d)
+void mv_kernel_sync(struct mv_dataplane *dp)
 {
 	struct mv_node *n;
 
-	if (!d->kernel)
+	if (!dp->kernel)
 		return;
-	d->kernel_dirty = false;
+	dp->kernel_dirty = false;
 	/* Direct nodes first: they are the next hops of the others. */
-	for (n = d->nodes.all; n; n = n->next)
+	for (n = dp->nodes->all; n; n = n->next)
 		if (wanted(n) && n->udp.direct)
-			sync_node(d, n);
-	for (n = d->nodes.all; n; n = n->next)
+			sync_node(dp, n);
+	for (n = dp->nodes->all; n; n = n->next)
 		if (wanted(n) && !n->udp.direct)
-			sync_node(d, n);
-	for (n = d->nodes.all; n; n = n->next)
+			sync_node(dp, n);
+	for (n = dp->nodes->all; n; n = n->next)
 		if (wanted(n))
-			sync_keys(d, n);
-	for (n = d->nodes.all; n; n = n->next) {
+			sync_keys(dp, n);
+	for (n = dp->nodes->all; n; n = n->next) {
 		struct nlmsghdr *nlh;
 
-		if (wanted(n) || !n->kstate.exists || n == d->nodes.self)
+		if (wanted(n) || !n->kstate.exists || n == dp->nodes->self)
 			continue;
 		if (mv_kernel_holds(n)) {
 			/* Adopted, and not known to be gone: check again. */
-			mv_timer_arm(d->loop, &d->kernel->regrace, ADOPT_GRACE);
+			mv_timer_arm(dp->loop, &dp->kernel->regrace, ADOPT_GRACE);
 			continue;
 		}
-		nlh = genl(d->kernel, MESHVPN_CMD_NODE_DEL);
+		nlh = genl(dp->kernel, MESHVPN_CMD_NODE_DEL);
 		mv_meshvpn_put_node_id(nlh, n->id);
-		if (!request(d->kernel, nlh, "node-del"))
+		if (!request(dp->kernel, nlh, "node-del"))
 			mv_kernel_forget(n);
 	}
 }
@@ -666,18 +667,18 @@ void mv_kernel_forget(struct mv_node *n)
 	memset(&n->kstate, 0, sizeof(n->kstate));
 }
 
-int mv_kernel_route(struct mv_daemon *d, struct mv_node *n,
+int mv_kernel_route(struct mv_dataplane *dp, struct mv_node *n,
 		    const struct mv_subnet *s, bool add)
 {
-	struct mv_kernel *k = d->kernel;
+	struct mv_kernel *k = dp->kernel;
 	struct nlmsghdr *nlh;
 	int err;
 
-	if (!k || n == d->nodes.self || s->type == MV_SUBNET_MAC)
+	if (!k || n == dp->nodes->self || s->type == MV_SUBNET_MAC)
 		return 0;
 	/* A route needs its node in the kernel first. */
 	if (add && !n->kstate.exists)
-		sync_node(d, n);
+		sync_node(dp, n);
 	nlh = genl(k, add ? MESHVPN_CMD_ROUTE_NEW : MESHVPN_CMD_ROUTE_DEL);
 	mv_meshvpn_put_route(nlh, n->id,
 			     s->type == MV_SUBNET_IPV4 ? AF_INET : AF_INET6,
@@ -695,16 +696,16 @@ int mv_kernel_route(struct mv_daemon *d, struct mv_node *n,
 /* ---- reading back ---- */
 
 struct stats_ctx {
-	struct mv_daemon *d;
+	struct mv_dataplane *dp;
 	struct mv_counters *out;
-	void (*each)(struct mv_daemon *d, uint64_t id, struct stats_ctx *c);
+	void (*each)(struct mv_dataplane *dp, uint64_t id, struct stats_ctx *c);
 	uint32_t phase;
 };
 
 static int node_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct stats_ctx *c = data;
-	struct mv_kernel *k = c->d->kernel;
+	struct mv_kernel *k = c->dp->kernel;
 	struct mv_meshvpn_node node;
 	int err;
 
@@ -712,7 +713,7 @@ static int node_cb(const struct nlmsghdr *nlh, void *data)
 	if (err)
 		return err;
 	if (c->each) {
-		c->each(c->d, node.id, c);
+		c->each(c->dp, node.id, c);
 		return 0;
 	}
 	c->out->rx_bytes = node.rx_bytes;
@@ -728,23 +729,23 @@ static int node_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-int mv_kernel_stats(struct mv_daemon *d, struct mv_node *n,
+int mv_kernel_stats(struct mv_dataplane *dp, struct mv_node *n,
 		    struct mv_counters *out)
 {
-	struct stats_ctx c = { .d = d, .out = out };
+	struct stats_ctx c = { .dp = dp, .out = out };
 	struct nlmsghdr *nlh;
 
-	if (!d->kernel || !n->kstate.exists)
+	if (!dp->kernel || !n->kstate.exists)
 		return -ENOENT;
-	nlh = genl(d->kernel, MESHVPN_CMD_NODE_GET);
+	nlh = genl(dp->kernel, MESHVPN_CMD_NODE_GET);
 	mv_meshvpn_put_node_id(nlh, n->id);
-	return mv_nl_request(&d->kernel->nl, nlh, node_cb, &c);
+	return mv_nl_request(&dp->kernel->nl, nlh, node_cb, &c);
 }
 
 static int phase_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct stats_ctx *c = data;
-	struct mv_kernel *k = c->d->kernel;
+	struct mv_kernel *k = c->dp->kernel;
 	const struct nlattr *tb[MESHVPN_A_MAX + 1];
 	const struct nlattr *kt[MESHVPN_A_KEYCONF_MAX + 1];
 	int err;
@@ -761,19 +762,19 @@ static int phase_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* The phase of @n's current kernel key; 1 when there is none. */
-static uint32_t current_phase(struct mv_daemon *d, struct mv_node *n)
+static uint32_t current_phase(struct mv_dataplane *dp, struct mv_node *n)
 {
-	struct stats_ctx c = { .d = d, .phase = 1 };
-	struct nlmsghdr *nlh = genl(d->kernel, MESHVPN_CMD_KEY_GET);
+	struct stats_ctx c = { .dp = dp, .phase = 1 };
+	struct nlmsghdr *nlh = genl(dp->kernel, MESHVPN_CMD_KEY_GET);
 
 	mv_meshvpn_put_key_slot(nlh, n->id, MESHVPN_KEY_SLOT_CURRENT);
-	mv_nl_request(&d->kernel->nl, nlh, phase_cb, &c);
+	mv_nl_request(&dp->kernel->nl, nlh, phase_cb, &c);
 	return c.phase;
 }
 
-static void adopt_one(struct mv_daemon *d, uint64_t id, struct stats_ctx *c)
+static void adopt_one(struct mv_dataplane *dp, uint64_t id, struct stats_ctx *c)
 {
-	struct mv_node *n = mv_node_find_id(&d->nodes, id);
+	struct mv_node *n = mv_node_find_id(dp->nodes, id);
 
 	(void)c;
 	if (!n) {
@@ -795,49 +796,49 @@ static void adopt_one(struct mv_daemon *d, uint64_t id, struct stats_ctx *c)
  */
 bool mv_kernel_holds(const struct mv_node *n)
 {
-	const struct mv_kernel *k = mv_node_daemon(n)->kernel;
+	const struct mv_kernel *k = n->udp.dp->kernel;
 
 	return k && n->kstate.key[0] && n->kstate.gen[0] == MV_KGEN_UNKNOWN &&
-	       mv_loop_now(mv_node_daemon(n)->loop) - k->adopted_at < ADOPT_GRACE;
+	       mv_loop_now(n->udp.dp->loop) - k->adopted_at < ADOPT_GRACE;
 }
 
 /* At the end of the grace period: drop what nobody claimed. */
 static void regrace(void *ctx)
 {
-	struct mv_daemon *d = ctx;
+	struct mv_dataplane *dp = ctx;
 
-	d->kernel_dirty = true;
-	mv_topology_changed(&d->topo);
+	dp->kernel_dirty = true;
+	mv_topology_changed(dp->topo);
 }
 
 /*
  * Rebuild what the kernel holds from a dump, after a restart: its nodes
  * keep their keys until new sessions replace them, so traffic flows on.
  */
-void mv_kernel_adopt(struct mv_daemon *d)
+void mv_kernel_adopt(struct mv_dataplane *dp)
 {
-	struct stats_ctx c = { .d = d, .each = adopt_one };
+	struct stats_ctx c = { .dp = dp, .each = adopt_one };
 	struct mv_node *n;
 	struct nlmsghdr *nlh;
 	int err, tries = 3;
 
-	d->kernel->adopted_at = mv_loop_now(d->loop);
-	mv_timer_init(&d->kernel->regrace, regrace, d);
+	dp->kernel->adopted_at = mv_loop_now(dp->loop);
+	mv_timer_init(&dp->kernel->regrace, regrace, dp);
 
 	do {
-		nlh = mv_meshvpn_msg(&d->kernel->nl, MESHVPN_CMD_NODE_GET,
-				     NLM_F_DUMP, d->kernel->ifindex);
-		err = mv_nl_request(&d->kernel->nl, nlh, node_cb, &c);
+		nlh = mv_meshvpn_msg(&dp->kernel->nl, MESHVPN_CMD_NODE_GET,
+				     NLM_F_DUMP, dp->kernel->ifindex);
+		err = mv_nl_request(&dp->kernel->nl, nlh, node_cb, &c);
 	} while (err == -EINTR && --tries);
 	if (err)
 		mv_warn("meshvpn.ko: cannot read the nodes of %s: %s",
-			d->ifname, strerror(-err));
+			dp->ifname, strerror(-err));
 	/*
 	 * Our next session with each must use the other phase, or the
 	 * peer's packets under the old key would be tried with the new one.
 	 * (Asked after the dump: one request at a time on the socket.)
 	 */
-	for (n = d->nodes.all; n; n = n->next)
+	for (n = dp->nodes->all; n; n = n->next)
 		if (n->kstate.key[0] && n->kstate.gen[0] == MV_KGEN_UNKNOWN)
-			n->session->last_generation = current_phase(d, n);
+			n->session->last_generation = current_phase(dp, n);
 }

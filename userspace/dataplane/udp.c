@@ -17,7 +17,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "daemon/daemon.h"
+#include "dataplane/udp.h"
 #include "dataplane/kernel.h"
 #include "lib/log.h"
 #include "dataplane/tun.h"
@@ -115,9 +115,9 @@ static struct mv_udp_batch *batch_new(void)
 	return b;
 }
 
-void mv_udp_free(struct mv_daemon *d)
+void mv_udp_free(struct mv_dataplane *dp)
 {
-	struct mv_udp_batch *b[2] = { d->tx, d->rx };
+	struct mv_udp_batch *b[2] = { dp->tx, dp->rx };
 	unsigned int i, j;
 
 	for (j = 0; j < 2; j++) {
@@ -125,22 +125,22 @@ void mv_udp_free(struct mv_daemon *d)
 			free(b[j]->buf[i]);
 		free(b[j]);
 	}
-	d->tx = d->rx = NULL;
+	dp->tx = dp->rx = NULL;
 }
 
 /* Where the next batched message is built. */
-static uint8_t *tx_slot(struct mv_daemon *d)
+static uint8_t *tx_slot(struct mv_dataplane *dp)
 {
-	return d->tx->buf[d->tx->n] + HEADROOM;
+	return dp->tx->buf[dp->tx->n] + HEADROOM;
 }
 
-void mv_udp_flush(struct mv_daemon *d)
+void mv_udp_flush(struct mv_dataplane *dp)
 {
-	struct mv_udp_batch *b = d->tx;
+	struct mv_udp_batch *b = dp->tx;
 	unsigned int done = 0;
 
 	while (done < b->n) {
-		int sent = sendmmsg(d->udp_fd, b->msg + done, b->n - done, 0);
+		int sent = sendmmsg(dp->udp_fd, b->msg + done, b->n - done, 0);
 
 		if (sent <= 0) {
 			/* A full socket buffer drops, as a router would. */
@@ -153,23 +153,23 @@ void mv_udp_flush(struct mv_daemon *d)
 }
 
 /* Queue the message built in tx_slot() for @to. */
-static void udp_send_slot(struct mv_daemon *d, const struct sockaddr_in6 *to,
+static void udp_send_slot(struct mv_dataplane *dp, const struct sockaddr_in6 *to,
 			  size_t len)
 {
-	struct mv_udp_batch *b = d->tx;
+	struct mv_udp_batch *b = dp->tx;
 
 	b->addr[b->n] = *to;
 	b->iov[b->n].iov_base = b->buf[b->n] + HEADROOM;
 	b->iov[b->n].iov_len = len;
 	b->msg[b->n].msg_hdr.msg_namelen = sizeof(*to);
 	if (++b->n == MV_BATCH)
-		mv_udp_flush(d);
+		mv_udp_flush(dp);
 }
 
-static void udp_send(struct mv_daemon *d, const struct sockaddr_in6 *to,
+static void udp_send(struct mv_dataplane *dp, const struct sockaddr_in6 *to,
 		     const void *msg, size_t len)
 {
-	if (sendto(d->udp_fd, msg, len, 0, (const struct sockaddr *)to,
+	if (sendto(dp->udp_fd, msg, len, 0, (const struct sockaddr *)to,
 		   sizeof(*to)) < 0 && errno != EAGAIN) {
 		char addr[80];
 
@@ -182,10 +182,10 @@ static void udp_send(struct mv_daemon *d, const struct sockaddr_in6 *to,
  * Send a whole UDP message towards @n along the best path: directly, to
  * the next hop (which relays it), or over the meta connections.
  */
-static void transmit(struct mv_daemon *d, struct mv_node *n, const uint8_t *msg,
+static void transmit(struct mv_dataplane *dp, struct mv_node *n, const uint8_t *msg,
 		     size_t len)
 {
-	bool in_slot = msg == tx_slot(d);
+	bool in_slot = msg == tx_slot(dp);
 	struct mv_node *hop = n->nexthop;
 	struct mv_conn *c;
 	struct mv_buf b;
@@ -194,16 +194,16 @@ static void transmit(struct mv_daemon *d, struct mv_node *n, const uint8_t *msg,
 		goto tcp;
 	if (n->udp.direct) {
 		if (in_slot)
-			udp_send_slot(d, &n->udp.endpoint, len);
+			udp_send_slot(dp, &n->udp.endpoint, len);
 		else
-			udp_send(d, &n->udp.endpoint, msg, len);
+			udp_send(dp, &n->udp.endpoint, msg, len);
 		return;
 	}
 	if (hop && hop != n && hop->udp.direct && !mv_node_tcp_only(hop)) {
 		if (in_slot)
-			udp_send_slot(d, &hop->udp.endpoint, len);
+			udp_send_slot(dp, &hop->udp.endpoint, len);
 		else
-			udp_send(d, &hop->udp.endpoint, msg, len);
+			udp_send(dp, &hop->udp.endpoint, msg, len);
 		return;
 	}
 tcp:
@@ -224,7 +224,7 @@ tcp:
 
 static void queue_packet(struct mv_node *n, const uint8_t *pkt, size_t len)
 {
-	uint64_t now = mv_loop_now(mv_node_daemon(n)->loop);
+	uint64_t now = mv_loop_now(n->udp.dp->loop);
 	struct mv_queued *q;
 
 	while (n->udp.queue && (n->udp.queue_len >= MV_QUEUE_MAX ||
@@ -250,11 +250,11 @@ static void queue_packet(struct mv_node *n, const uint8_t *pkt, size_t len)
 }
 
 /* Encrypt one inner packet for @n and send it; queue it without a key. */
-static void send_packet(struct mv_daemon *d, struct mv_node *n,
+static void send_packet(struct mv_dataplane *dp, struct mv_node *n,
 			const uint8_t *pkt, size_t len)
 {
 	struct mv_keyslot *k = mv_session_tx(n);
-	uint8_t *msg = tx_slot(d);
+	uint8_t *msg = tx_slot(dp);
 	uint8_t ad[MESHVPN_HDR_LEN];
 	int out;
 
@@ -266,7 +266,7 @@ static void send_packet(struct mv_daemon *d, struct mv_node *n,
 		return;
 	}
 	put_header((struct meshvpn_hdr *)msg, MESHVPN_MSG_DATA,
-		   n->session->tx_phase, n->id, d->nodes.self->id, k->tx_counter++);
+		   n->session->tx_phase, n->id, dp->nodes->self->id, k->tx_counter++);
 	header_ad(msg, ad);
 	out = mv_aead_seal(k->tx, header_counter(msg), ad, sizeof(ad), pkt, len,
 			   msg + MESHVPN_HDR_LEN);
@@ -274,7 +274,7 @@ static void send_packet(struct mv_daemon *d, struct mv_node *n,
 		return;
 	n->stats.tx_packets++;
 	n->stats.tx_bytes += len;
-	transmit(d, n, msg, MESHVPN_HDR_LEN + out);
+	transmit(dp, n, msg, MESHVPN_HDR_LEN + out);
 }
 
 void mv_udp_flush_queue(struct mv_node *n)
@@ -286,32 +286,32 @@ void mv_udp_flush_queue(struct mv_node *n)
 		if (!n->udp.queue)
 			n->udp.queue_tail = &n->udp.queue;
 		n->udp.queue_len--;
-		if (mv_loop_now(mv_node_daemon(n)->loop) - q->since <= MV_QUEUE_TIMEOUT)
-			send_packet(mv_node_daemon(n), n, q->data, q->len);
+		if (mv_loop_now(n->udp.dp->loop) - q->since <= MV_QUEUE_TIMEOUT)
+			send_packet(n->udp.dp, n, q->data, q->len);
 		else
 			n->stats.nokey_drops++;
 		free(q);
 	}
-	mv_udp_flush(mv_node_daemon(n));
+	mv_udp_flush(n->udp.dp);
 }
 
-int mv_udp_send_session(struct mv_daemon *d, struct mv_node *to,
+int mv_udp_send_session(struct mv_dataplane *dp, struct mv_node *to,
 			const void *pt, size_t len)
 {
-	uint8_t *msg = d->pkt2 + HEADROOM;
+	uint8_t *msg = dp->pkt2 + HEADROOM;
 
 	if (len > MV_PKT_MAX - MESHVPN_HDR_LEN)
 		return -EMSGSIZE;
 	put_header((struct meshvpn_hdr *)msg, MESHVPN_MSG_SESSION, 0, to->id,
-		   d->nodes.self->id, 0);
+		   dp->nodes->self->id, 0);
 	memcpy(msg + MESHVPN_HDR_LEN, pt, len);
-	udp_send(d, &to->udp.endpoint, msg, MESHVPN_HDR_LEN + len);
+	udp_send(dp, &to->udp.endpoint, msg, MESHVPN_HDR_LEN + len);
 	return 0;
 }
 
 /* ---- probes ---- */
 
-static int candidate_addrs(struct mv_daemon *d, struct mv_node *n,
+static int candidate_addrs(struct mv_dataplane *dp, struct mv_node *n,
 			   struct sockaddr_in6 *out, int max)
 {
 	struct mv_node *m;
@@ -335,7 +335,7 @@ static int candidate_addrs(struct mv_daemon *d, struct mv_node *n,
 		ADD(&sa);
 	}
 	/* Where its neighbours see it (its TCP address, its UDP port). */
-	for (m = d->nodes.all; m; m = m->next) {
+	for (m = dp->nodes->all; m; m = m->next) {
 		for (j = 0; m->have_state && j < m->state->n_edges; j++) {
 			struct sockaddr_in6 sa;
 
@@ -356,7 +356,7 @@ static int candidate_addrs(struct mv_daemon *d, struct mv_node *n,
 	return k;
 }
 
-static void send_probe(struct mv_daemon *d, struct mv_node *n,
+static void send_probe(struct mv_dataplane *dp, struct mv_node *n,
 		       const struct sockaddr_in6 *to)
 {
 	struct mv_keyslot *k = mv_session_tx(n);
@@ -373,27 +373,27 @@ static void send_probe(struct mv_daemon *d, struct mv_node *n,
 	now = htobe64(now);
 	memcpy(plain + 9, &now, 8);
 	put_header((struct meshvpn_hdr *)msg, MESHVPN_MSG_PROBE,
-		   n->session->tx_phase, n->id, d->nodes.self->id, k->probe_tx_counter++);
+		   n->session->tx_phase, n->id, dp->nodes->self->id, k->probe_tx_counter++);
 	header_ad(msg, ad);
 	out = mv_aead_seal(k->probe_tx, header_counter(msg), ad, sizeof(ad),
 			   plain, sizeof(plain), msg + MESHVPN_HDR_LEN);
 	if (out > 0)
-		udp_send(d, to, msg, MESHVPN_HDR_LEN + out);
+		udp_send(dp, to, msg, MESHVPN_HDR_LEN + out);
 }
 
-static void probe_all(struct mv_daemon *d, struct mv_node *n)
+static void probe_all(struct mv_dataplane *dp, struct mv_node *n)
 {
 	struct sockaddr_in6 addrs[MV_META_MAX_CANDIDATES + 16];
-	int k = candidate_addrs(d, n, addrs, MV_META_MAX_CANDIDATES + 16), i;
+	int k = candidate_addrs(dp, n, addrs, MV_META_MAX_CANDIDATES + 16), i;
 
 	for (i = 0; i < k; i++)
-		send_probe(d, n, &addrs[i]);
+		send_probe(dp, n, &addrs[i]);
 }
 
 static void probe_timer(void *ctx)
 {
 	struct mv_node *n = ctx;
-	struct mv_daemon *d = mv_node_daemon(n);
+	struct mv_dataplane *dp = n->udp.dp;
 	unsigned int next;
 
 	if ((!n->reachable && !n->conn && !n->udp.direct) || !mv_session_tx(n) ||
@@ -406,26 +406,26 @@ static void probe_timer(void *ctx)
 			mv_sockaddr_tinc(&n->udp.endpoint, addr, sizeof(addr));
 			mv_info(1, "Lost the direct path to %s (%s)", n->name, addr);
 			n->udp.direct = false;
-			d->kernel_dirty = true;
+			dp->kernel_dirty = true;
 			n->udp.probes_unanswered = 0;
 			if (!n->reachable) {
 				/* It was kept only for this path. */
-				mv_topology_path_lost(&d->topo, n);
+				mv_topology_path_lost(dp->topo, n);
 				return;
 			}
 		} else {
 			n->udp.probes_unanswered++;
-			send_probe(d, n, &n->udp.endpoint);
-			mv_timer_arm(d->loop, &n->udp.probe_timer,
-				     d->conf.ping_interval * 1000ull / PROBE_LOST);
+			send_probe(dp, n, &n->udp.endpoint);
+			mv_timer_arm(dp->loop, &n->udp.probe_timer,
+				     dp->conf->ping_interval * 1000ull / PROBE_LOST);
 			return;
 		}
 	}
 	n->udp.probes_unanswered++;
-	probe_all(d, n);
+	probe_all(dp, n);
 	next = n->udp.probes_unanswered < PROBE_FAST_TRIES ? PROBE_FAST :
 	       n->udp.probes_unanswered < PROBE_SLOW_TRIES ? PROBE_SLOW : PROBE_IDLE;
-	mv_timer_arm(d->loop, &n->udp.probe_timer, next);
+	mv_timer_arm(dp->loop, &n->udp.probe_timer, next);
 }
 
 void mv_udp_session_ready(struct mv_node *n)
@@ -446,9 +446,9 @@ void mv_udp_node_down(struct mv_node *n)
 	struct mv_queued *q;
 
 	n->udp.direct = false;
-	mv_node_daemon(n)->kernel_dirty = true;
+	n->udp.dp->kernel_dirty = true;
 	if (n->udp.probe_timer.fn)
-		mv_timer_cancel(mv_node_daemon(n)->loop, &n->udp.probe_timer);
+		mv_timer_cancel(n->udp.dp->loop, &n->udp.probe_timer);
 	while ((q = n->udp.queue)) {
 		n->udp.queue = q->next;
 		n->stats.nokey_drops++;
@@ -460,7 +460,7 @@ void mv_udp_node_down(struct mv_node *n)
 
 void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from)
 {
-	uint64_t now = mv_loop_now(mv_node_daemon(n)->loop);
+	uint64_t now = mv_loop_now(n->udp.dp->loop);
 
 	if (!n->udp.direct || !mv_sockaddr_equal(&n->udp.endpoint, from)) {
 		char addr[80];
@@ -473,11 +473,11 @@ void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from)
 	n->udp.direct = true;
 	n->udp.last_direct_rx = now;
 	n->udp.probes_unanswered = 0;
-	mv_node_daemon(n)->kernel_dirty = true;
+	n->udp.dp->kernel_dirty = true;
 }
 
 /* Decrypt a probe or reply for us in place; returns the plaintext length. */
-static int open_probe(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
+static int open_probe(struct mv_dataplane *dp, struct mv_node *n, uint8_t *msg,
 		      size_t len, struct mv_keyslot **slot)
 {
 	struct mv_keyslot *k = &n->session->slot[msg[1] & MESHVPN_FLAG_KEY_PHASE];
@@ -486,7 +486,7 @@ static int open_probe(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 	int plain;
 
 	if (!k->valid || !mv_replay_check(&k->probe_replay, counter)) {
-		d->udp_stats.probe_errors++;
+		dp->udp_stats.probe_errors++;
 		return -EBADMSG;
 	}
 	header_ad(msg, ad);
@@ -494,21 +494,21 @@ static int open_probe(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 			     msg + MESHVPN_HDR_LEN, len - MESHVPN_HDR_LEN,
 			     msg + MESHVPN_HDR_LEN);
 	if (plain < 0 || !mv_replay_update(&k->probe_replay, counter)) {
-		d->udp_stats.probe_errors++;
+		dp->udp_stats.probe_errors++;
 		return -EBADMSG;
 	}
 	*slot = k;
 	return plain;
 }
 
-static void receive_probe(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
+static void receive_probe(struct mv_dataplane *dp, struct mv_node *n, uint8_t *msg,
 			  size_t len, const struct sockaddr_in6 *from)
 {
 	uint8_t reply[MESHVPN_HDR_LEN + REPLY_PLAIN_LEN + MESHVPN_AEAD_TAG_LEN];
 	uint8_t plain[REPLY_PLAIN_LEN], ad[MESHVPN_HDR_LEN];
 	struct mv_keyslot *k, *tx = mv_session_tx(n);
 	struct mv_wire_addr w;
-	int p = open_probe(d, n, msg, len, &k), out;
+	int p = open_probe(dp, n, msg, len, &k), out;
 
 	if (p < PROBE_PLAIN_LEN || !tx)
 		return;
@@ -524,29 +524,29 @@ static void receive_probe(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 	plain[PROBE_PLAIN_LEN + 2] = w.port & 0xff;
 	memcpy(plain + PROBE_PLAIN_LEN + 3, w.addr, 16);
 	put_header((struct meshvpn_hdr *)reply, MESHVPN_MSG_PROBE_REPLY,
-		   n->session->tx_phase, n->id, d->nodes.self->id,
+		   n->session->tx_phase, n->id, dp->nodes->self->id,
 		   tx->probe_tx_counter++);
 	header_ad(reply, ad);
 	out = mv_aead_seal(tx->probe_tx, header_counter(reply), ad, sizeof(ad),
 			   plain, sizeof(plain), reply + MESHVPN_HDR_LEN);
 	if (out > 0)
-		udp_send(d, from, reply, MESHVPN_HDR_LEN + out);
+		udp_send(dp, from, reply, MESHVPN_HDR_LEN + out);
 	/*
 	 * Its probe got through to us, so our answer to that address
 	 * passes its NAT now: probe back at once rather than on our timer.
 	 */
 	if (!n->udp.direct && msg[MESHVPN_HDR_TTL_OFFSET] == MESHVPN_DEFAULT_TTL)
-		send_probe(d, n, from);
+		send_probe(dp, n, from);
 }
 
-static void receive_reply(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
+static void receive_reply(struct mv_dataplane *dp, struct mv_node *n, uint8_t *msg,
 			  size_t len, const struct sockaddr_in6 *from)
 {
 	const uint8_t *plain = msg + MESHVPN_HDR_LEN;
 	struct mv_keyslot *k;
 	struct mv_wire_addr w = { 0 };
 	uint64_t sent;
-	int p = open_probe(d, n, msg, len, &k);
+	int p = open_probe(dp, n, msg, len, &k);
 
 	if (p < REPLY_PLAIN_LEN || msg[MESHVPN_HDR_TTL_OFFSET] != MESHVPN_DEFAULT_TTL)
 		return;
@@ -559,9 +559,9 @@ static void receive_reply(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 	w.port = plain[PROBE_PLAIN_LEN + 1] << 8 | plain[PROBE_PLAIN_LEN + 2];
 	memcpy(w.addr, plain + PROBE_PLAIN_LEN + 3, 16);
 	if ((w.family == 4 || w.family == 6) && w.port)
-		mv_state_add_reflexive(&d->proto, &w);
-	mv_timer_arm(d->loop, &n->udp.probe_timer,
-		     d->conf.ping_interval * 1000ull / PROBE_LOST);
+		mv_state_add_reflexive(dp->proto, &w);
+	mv_timer_arm(dp->loop, &n->udp.probe_timer,
+		     dp->conf->ping_interval * 1000ull / PROBE_LOST);
 }
 
 /* ---- receiving ---- */
@@ -587,10 +587,10 @@ static bool owner_usable(void *owner, void *ctx)
 	struct mv_node *n = owner;
 
 	(void)ctx;
-	return n->reachable || n->udp.direct || n == mv_node_daemon(n)->nodes.self;
+	return n->reachable || n->udp.direct || n == n->udp.dp->nodes->self;
 }
 
-static struct mv_node *route_of(struct mv_daemon *d, const uint8_t *pkt,
+static struct mv_node *route_of(struct mv_dataplane *dp, const uint8_t *pkt,
 				size_t len, bool src)
 {
 	const struct mv_subnet_route *r;
@@ -599,7 +599,7 @@ static struct mv_node *route_of(struct mv_daemon *d, const uint8_t *pkt,
 
 	if (!inner_dst(pkt, len, &type, &addr, src))
 		return NULL;
-	r = mv_subnet_table_lookup(d->topo.subnets, type, addr, owner_usable, NULL);
+	r = mv_subnet_table_lookup(dp->topo->subnets, type, addr, owner_usable, NULL);
 	return r ? r->owner : NULL;
 }
 
@@ -617,37 +617,37 @@ static bool is_broadcast(const uint8_t *pkt, size_t len)
  * the one it came from. Every node computes the same tree, so each node
  * gets one copy.
  */
-static void broadcast(struct mv_daemon *d, const uint8_t *pkt, size_t len,
+static void broadcast(struct mv_dataplane *dp, const uint8_t *pkt, size_t len,
 		      const struct mv_node *from)
 {
-	int self = d->nodes.self->vertex;
+	int self = dp->nodes->self->vertex;
 	size_t i;
 
-	for (i = 0; i < d->topo.n_mst; i++) {
-		int other = d->topo.mst[i][0] == self ? d->topo.mst[i][1] :
-			    d->topo.mst[i][1] == self ? d->topo.mst[i][0] : -1;
+	for (i = 0; i < dp->topo->n_mst; i++) {
+		int other = dp->topo->mst[i][0] == self ? dp->topo->mst[i][1] :
+			    dp->topo->mst[i][1] == self ? dp->topo->mst[i][0] : -1;
 		struct mv_node *n;
 
-		if (other < 0 || other >= d->topo.n_by_vertex)
+		if (other < 0 || other >= dp->topo->n_by_vertex)
 			continue;
-		n = d->topo.by_vertex[other];
+		n = dp->topo->by_vertex[other];
 		if (!n || n == from || !n->reachable)
 			continue;
-		if (d->kernel)
-			mv_kernel_send_packet(d, n, pkt, len);
+		if (dp->kernel)
+			mv_kernel_send_packet(dp, n, pkt, len);
 		else
-			send_packet(d, n, pkt, len);
+			send_packet(dp, n, pkt, len);
 	}
 }
 
-void mv_udp_broadcast_from_kernel(struct mv_daemon *d, const uint8_t *pkt,
+void mv_udp_broadcast_from_kernel(struct mv_dataplane *dp, const uint8_t *pkt,
 				  size_t len, const struct mv_node *from)
 {
 	if (!is_broadcast(pkt, len)) {
-		d->udp_stats.malformed++;
+		dp->udp_stats.malformed++;
 		return;
 	}
-	broadcast(d, pkt, len, from);
+	broadcast(dp, pkt, len, from);
 }
 
 static bool from_next_hop(const struct mv_node *n, const struct sockaddr_in6 *from)
@@ -657,7 +657,7 @@ static bool from_next_hop(const struct mv_node *n, const struct sockaddr_in6 *fr
 	return hop && hop->udp.direct && mv_sockaddr_equal(&hop->udp.endpoint, from);
 }
 
-static void receive_data(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
+static void receive_data(struct mv_dataplane *dp, struct mv_node *n, uint8_t *msg,
 			 size_t len, const struct sockaddr_in6 *from)
 {
 	int phase = msg[1] & MESHVPN_FLAG_KEY_PHASE;
@@ -702,69 +702,69 @@ static void receive_data(struct mv_daemon *d, struct mv_node *n, uint8_t *msg,
 	if (!p)
 		return;	/* keepalive */
 	if (is_broadcast(plain, p)) {
-		struct mv_node *origin = route_of(d, plain, p, true);
+		struct mv_node *origin = route_of(dp, plain, p, true);
 
 		/* Forwarded along the tree: it comes from any other node. */
-		if (!origin || origin == d->nodes.self) {
+		if (!origin || origin == dp->nodes->self) {
 			n->stats.rpf_drops++;
 			return;
 		}
 		n->stats.rx_packets++;
 		n->stats.rx_bytes += p;
-		if (write(d->tun_fd, plain, p) < 0)
-			mv_info(5, "Writing to %s: %s", d->ifname, strerror(errno));
+		if (write(dp->tun_fd, plain, p) < 0)
+			mv_info(5, "Writing to %s: %s", dp->ifname, strerror(errno));
 		/* send_packet() reuses pkt2, never d->pkt, where plain is. */
-		broadcast(d, plain, p, n);
+		broadcast(dp, plain, p, n);
 		return;
 	}
-	if (route_of(d, plain, p, true) != n) {
+	if (route_of(dp, plain, p, true) != n) {
 		n->stats.rpf_drops++;
 		return;
 	}
 	n->stats.rx_packets++;
 	n->stats.rx_bytes += p;
-	if (write(d->tun_fd, plain, p) < 0)
-		mv_info(5, "Writing to %s: %s", d->ifname, strerror(errno));
+	if (write(dp->tun_fd, plain, p) < 0)
+		mv_info(5, "Writing to %s: %s", dp->ifname, strerror(errno));
 }
 
-static bool is_endpoint_of_known(struct mv_daemon *d, struct mv_node *src,
+static bool is_endpoint_of_known(struct mv_dataplane *dp, struct mv_node *src,
 				 const struct sockaddr_in6 *from)
 {
 	struct mv_node *m;
 
 	if (src && src->udp.direct && mv_sockaddr_equal(&src->udp.endpoint, from))
 		return true;
-	for (m = d->nodes.all; m; m = m->next)
+	for (m = dp->nodes->all; m; m = m->next)
 		if (m->udp.direct && mv_sockaddr_equal(&m->udp.endpoint, from))
 			return true;
 	return false;
 }
 
 /* Section 7: forward a message for another node, unchanged but its TTL. */
-static void relay(struct mv_daemon *d, struct mv_node *src, uint64_t dst_id,
+static void relay(struct mv_dataplane *dp, struct mv_node *src, uint64_t dst_id,
 		  uint8_t *msg, size_t len, const struct sockaddr_in6 *from)
 {
-	struct mv_node *dst = mv_node_find_id(&d->nodes, dst_id);
+	struct mv_node *dst = mv_node_find_id(dp->nodes, dst_id);
 
-	if ((from && !is_endpoint_of_known(d, src, from)) || !dst ||
-	    !(dst->reachable || dst->udp.direct) || !src || src == d->nodes.self ||
+	if ((from && !is_endpoint_of_known(dp, src, from)) || !dst ||
+	    !(dst->reachable || dst->udp.direct) || !src || src == dp->nodes->self ||
 	    src == dst ||
 	    msg[MESHVPN_HDR_TTL_OFFSET] <= 1) {
-		d->udp_stats.relay_refused++;
+		dp->udp_stats.relay_refused++;
 		return;
 	}
 	msg[MESHVPN_HDR_TTL_OFFSET]--;
 	if (from && dst->udp.direct && mv_sockaddr_equal(&dst->udp.endpoint, from)) {
-		d->udp_stats.relay_refused++;
+		dp->udp_stats.relay_refused++;
 		return;
 	}
 	dst->stats.relayed_packets++;
 	dst->stats.relayed_bytes += len;
-	transmit(d, dst, msg, len);
+	transmit(dp, dst, msg, len);
 }
 
 /* One UDP message, from @from (UDP) or from a meta connection (NULL). */
-static void receive_message(struct mv_daemon *d, uint8_t *msg, size_t len,
+static void receive_message(struct mv_dataplane *dp, uint8_t *msg, size_t len,
 			    const struct sockaddr_in6 *from)
 {
 	const struct meshvpn_hdr *h = (const struct meshvpn_hdr *)msg;
@@ -773,49 +773,49 @@ static void receive_message(struct mv_daemon *d, uint8_t *msg, size_t len,
 
 	if (len < MESHVPN_HDR_LEN || !h->type || h->type > MESHVPN_MSG_SESSION ||
 	    (h->flags & ~MESHVPN_FLAGS_KNOWN) || h->reserved) {
-		d->udp_stats.malformed++;
+		dp->udp_stats.malformed++;
 		return;
 	}
 	dst = meshvpn_node_id_get(h->dst);
 	src = meshvpn_node_id_get(h->src);
-	n = mv_node_find_id(&d->nodes, src);
-	if (dst != d->nodes.self->id) {
-		relay(d, n, dst, msg, len, from);
+	n = mv_node_find_id(dp->nodes, src);
+	if (dst != dp->nodes->self->id) {
+		relay(dp, n, dst, msg, len, from);
 		return;
 	}
-	if (!n || n == d->nodes.self) {
-		d->udp_stats.unknown_src++;
+	if (!n || n == dp->nodes->self) {
+		dp->udp_stats.unknown_src++;
 		return;
 	}
 	switch (h->type) {
 	case MESHVPN_MSG_DATA:
 		/* Over TCP to a node whose data meshvpn.ko handles. */
-		if (d->kernel && !from)
-			mv_kernel_inject(d, msg, len);
+		if (dp->kernel && !from)
+			mv_kernel_inject(dp, msg, len);
 		else
-			receive_data(d, n, msg, len, from);
+			receive_data(dp, n, msg, len, from);
 		break;
 	case MESHVPN_MSG_PROBE:
 		if (from)
-			receive_probe(d, n, msg, len, from);
+			receive_probe(dp, n, msg, len, from);
 		break;
 	case MESHVPN_MSG_PROBE_REPLY:
 		if (from)
-			receive_reply(d, n, msg, len, from);
+			receive_reply(dp, n, msg, len, from);
 		break;
 	case MESHVPN_MSG_SESSION:
 		/* The handshake inside is signed end to end. */
-		mv_session_receive(&d->proto, msg + MESHVPN_HDR_LEN, len - MESHVPN_HDR_LEN);
+		mv_session_receive(dp->proto, msg + MESHVPN_HDR_LEN, len - MESHVPN_HDR_LEN);
 		break;
 	default:
-		d->udp_stats.malformed++;
+		dp->udp_stats.malformed++;
 	}
 }
 
 static void udp_readable(void *ctx, uint32_t events)
 {
-	struct mv_daemon *d = ctx;
-	struct mv_udp_batch *b = d->rx;
+	struct mv_dataplane *dp = ctx;
+	struct mv_udp_batch *b = dp->rx;
 	int budget = 8, got, i;
 
 	(void)events;
@@ -824,19 +824,19 @@ static void udp_readable(void *ctx, uint32_t events)
 			b->iov[i].iov_len = MV_PKT_MAX;
 			b->msg[i].msg_hdr.msg_namelen = sizeof(b->addr[i]);
 		}
-		got = recvmmsg(d->udp_fd, b->msg, MV_BATCH, MSG_DONTWAIT, NULL);
+		got = recvmmsg(dp->udp_fd, b->msg, MV_BATCH, MSG_DONTWAIT, NULL);
 		if (got <= 0)
 			break;
 		for (i = 0; i < got; i++)
-			receive_message(d, b->buf[i], b->msg[i].msg_len,
+			receive_message(dp, b->buf[i], b->msg[i].msg_len,
 					&b->addr[i]);
 		if (got < MV_BATCH)
 			break;
 	}
-	mv_udp_flush(d);
+	mv_udp_flush(dp);
 }
 
-void mv_udp_from_meta(struct mv_daemon *d, struct mv_conn *c,
+void mv_udp_from_meta(struct mv_dataplane *dp, struct mv_conn *c,
 		      const uint8_t *pt, size_t len)
 {
 	char err[MV_META_ERRLEN];
@@ -849,31 +849,31 @@ void mv_udp_from_meta(struct mv_daemon *d, struct mv_conn *c,
 	}
 	if (mlen > MV_PKT_MAX)
 		return;
-	memcpy(d->pkt, msg, mlen);
-	receive_message(d, d->pkt, mlen, NULL);
+	memcpy(dp->pkt, msg, mlen);
+	receive_message(dp, dp->pkt, mlen, NULL);
 }
 
-void mv_udp_from_kernel(struct mv_daemon *d, const uint8_t *msg, size_t len)
+void mv_udp_from_kernel(struct mv_dataplane *dp, const uint8_t *msg, size_t len)
 {
 	const struct meshvpn_hdr *h = (const struct meshvpn_hdr *)msg;
 	struct mv_node *dst, *src;
 
 	if (len < MESHVPN_HDR_LEN) {
-		d->udp_stats.malformed++;
+		dp->udp_stats.malformed++;
 		return;
 	}
-	dst = mv_node_find_id(&d->nodes, meshvpn_node_id_get(h->dst));
-	if (!dst || dst == d->nodes.self) {
-		d->udp_stats.malformed++;
+	dst = mv_node_find_id(dp->nodes, meshvpn_node_id_get(h->dst));
+	if (!dst || dst == dp->nodes->self) {
+		dp->udp_stats.malformed++;
 		return;
 	}
 	/* The kernel relayed it: counted as the daemon's relaying. */
-	src = mv_node_find_id(&d->nodes, meshvpn_node_id_get(h->src));
-	if (src != d->nodes.self) {
+	src = mv_node_find_id(dp->nodes, meshvpn_node_id_get(h->src));
+	if (src != dp->nodes->self) {
 		dst->stats.relayed_packets++;
 		dst->stats.relayed_bytes += len;
 	}
-	transmit(d, dst, msg, len);
+	transmit(dp, dst, msg, len);
 }
 
 /* ---- the TUN side ---- */
@@ -898,7 +898,7 @@ static uint16_t checksum(const void *p, size_t len, uint32_t sum)
  * "Network unreachable" back into the TUN, as a router would answer a
  * packet for which no Subnet exists.
  */
-static void icmp_unreachable(struct mv_daemon *d, const uint8_t *pkt, size_t len)
+static void icmp_unreachable(struct mv_dataplane *dp, const uint8_t *pkt, size_t len)
 {
 	uint8_t out[576];
 	size_t quote;
@@ -923,7 +923,7 @@ static void icmp_unreachable(struct mv_daemon *d, const uint8_t *pkt, size_t len
 		icmp->code = ICMP_NET_UNREACH;
 		memcpy(out + 28, pkt, quote);
 		icmp->checksum = htons(checksum(out + 20, 8 + quote, 0));
-		if (write(d->tun_fd, out, 28 + quote) < 0)
+		if (write(dp->tun_fd, out, 28 + quote) < 0)
 			return;
 	} else {
 		struct ip6_hdr *ip6 = (struct ip6_hdr *)out;
@@ -948,80 +948,80 @@ static void icmp_unreachable(struct mv_daemon *d, const uint8_t *pkt, size_t len
 			sum += out[i] << 8 | out[i + 1];
 		sum += 8 + quote + IPPROTO_ICMPV6;
 		icmp->icmp6_cksum = htons(checksum(out + 40, 8 + quote, sum));
-		if (write(d->tun_fd, out, 48 + quote) < 0)
+		if (write(dp->tun_fd, out, 48 + quote) < 0)
 			return;
 	}
 }
 
 static void tun_readable(void *ctx, uint32_t events)
 {
-	struct mv_daemon *d = ctx;
+	struct mv_dataplane *dp = ctx;
 	int budget = 256;
 
 	(void)events;
 	while (budget--) {
-		uint8_t *pkt = d->pkt + HEADROOM;
-		ssize_t len = read(d->tun_fd, pkt, MV_PKT_MAX - HEADROOM);
+		uint8_t *pkt = dp->pkt + HEADROOM;
+		ssize_t len = read(dp->tun_fd, pkt, MV_PKT_MAX - HEADROOM);
 		struct mv_node *n;
 
 		if (len <= 0)
 			break;
 		if (is_broadcast(pkt, len)) {
-			broadcast(d, pkt, len, NULL);
+			broadcast(dp, pkt, len, NULL);
 			continue;
 		}
-		n = route_of(d, pkt, len, false);
+		n = route_of(dp, pkt, len, false);
 		if (!n) {
-			d->udp_stats.no_route++;
+			dp->udp_stats.no_route++;
 			if (len >= 40 || (len >= 20 && pkt[0] >> 4 == 4))
-				icmp_unreachable(d, pkt, len);
+				icmp_unreachable(dp, pkt, len);
 			continue;
 		}
-		if (n == d->nodes.self) {
+		if (n == dp->nodes->self) {
 			mv_info(5, "Dropping a packet for ourselves");
 			continue;
 		}
-		send_packet(d, n, pkt, len);
+		send_packet(dp, n, pkt, len);
 	}
-	mv_udp_flush(d);
+	mv_udp_flush(dp);
 }
 
-int mv_udp_open(struct mv_daemon *d)
+int mv_udp_open(struct mv_dataplane *dp)
 {
 	int bufsize = 4 << 20, err;
 
-	d->pkt = malloc(MV_PKT_MAX + HEADROOM + MESHVPN_AEAD_TAG_LEN);
-	d->pkt2 = malloc(MV_PKT_MAX + HEADROOM + MESHVPN_AEAD_TAG_LEN +
+	dp->pkt = malloc(MV_PKT_MAX + HEADROOM + MESHVPN_AEAD_TAG_LEN);
+	dp->pkt2 = malloc(MV_PKT_MAX + HEADROOM + MESHVPN_AEAD_TAG_LEN +
 			 MESHVPN_HDR_LEN);
-	d->tx = batch_new();
-	d->rx = batch_new();
-	if (!d->pkt || !d->pkt2 || !d->tx || !d->rx ||
-	    !d->tx->buf[MV_BATCH - 1] || !d->rx->buf[MV_BATCH - 1])
+	dp->tx = batch_new();
+	dp->rx = batch_new();
+	if (!dp->pkt || !dp->pkt2 || !dp->tx || !dp->rx ||
+	    !dp->tx->buf[MV_BATCH - 1] || !dp->rx->buf[MV_BATCH - 1])
 		return -ENOMEM;
-	err = mv_meta_bind_socket(&d->proto, SOCK_DGRAM, &d->udp_fd);
+	err = mv_meta_bind_socket(dp->proto, SOCK_DGRAM, &dp->udp_fd);
 	if (err)
 		return err;
-	setsockopt(d->udp_fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize));
-	setsockopt(d->udp_fd, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof(bufsize));
-	return mv_io_add(d->loop, &d->udp_io, d->udp_fd, EPOLLIN, udp_readable, d);
+	setsockopt(dp->udp_fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize));
+	setsockopt(dp->udp_fd, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof(bufsize));
+	return mv_io_add(dp->loop, &dp->udp_io, dp->udp_fd, EPOLLIN, udp_readable, dp);
 }
 
-int mv_tun_start(struct mv_daemon *d)
+int mv_tun_start(struct mv_dataplane *dp)
 {
-	const char *want = d->conf.interface ? d->conf.interface :
-			   d->netname[0] ? d->netname : NULL;
+	const char *want = dp->conf->interface ? dp->conf->interface :
+			   dp->netname[0] ? dp->netname : NULL;
 	struct mv_diag diag;
 	int fd;
 
 	mv_diag_init(&diag);
-	fd = mv_tun_open(d->conf.device, want, TUN_MTU, d->ifname, &diag);
+	fd = mv_tun_open(dp->conf->device, want, TUN_MTU, dp->ifname, &diag);
 	if (fd < 0) {
 		mv_err("%s", diag.error ? diag.error : "cannot open the TUN device");
 		mv_diag_free(&diag);
 		return fd;
 	}
 	mv_diag_free(&diag);
-	d->tun_fd = fd;
-	mv_info(0, "%s is a TUN device (userspace data path)", d->ifname);
-	return mv_io_add(d->loop, &d->tun_io, fd, EPOLLIN, tun_readable, d);
+	dp->tun_fd = fd;
+	mv_info(0, "%s is a TUN device (userspace data path)", dp->ifname);
+	return mv_io_add(dp->loop, &dp->tun_io, fd, EPOLLIN, tun_readable, dp);
 }

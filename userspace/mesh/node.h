@@ -28,6 +28,7 @@
 #define MV_NAME_MAX		64	/* protocol.md 9.3: a u8-length name */
 
 struct mv_conn;
+struct mv_dataplane;
 struct mv_identity;
 struct mv_meta_state;
 struct mv_node;
@@ -74,6 +75,7 @@ struct mv_queued {
 
 /* The node's UDP path, kept by the data plane and read by path choice. */
 struct mv_node_udp {
+	struct mv_dataplane *dp;	/* set by the data plane's node init */
 	struct sockaddr_in6 endpoint;	/* confirmed UDP endpoint */
 	bool direct;			/* endpoint answered recently */
 	uint64_t direct_since;
