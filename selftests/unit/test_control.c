@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "daemon/control.h"
 #include "daemon/daemon.h"
 #include "lib/log.h"
 

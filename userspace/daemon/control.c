@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/array.h"
+#include "daemon/control.h"
 #include "daemon/daemon.h"
 #include "lib/json.h"
 #include "dataplane/kernel.h"

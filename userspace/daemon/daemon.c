@@ -12,6 +12,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "daemon/control.h"
 #include "daemon/daemon.h"
 #include "dataplane/kernel.h"
 #include "lib/log.h"

@@ -1,18 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * meshvpnd's core state, shared by its modules:
+ * The daemon: the layers below put together (the node table, the
+ * topology, the protocol and the data plane, each a member of struct
+ * mv_daemon), the ops tables that tie them to each other, the scripts,
+ * start-up, reload and shutdown. Documentation/meshvpnd.md, section 1.
  *
- *   node.c     the node table (by name and by id), host files, keys
- *   meta.c     meta connections: TCP, handshake, records, ping, retries
- *   state.c    STATE announcements, flooding, ageing, graph, reachability
- *   session.c  end-to-end session handshakes and key slots
- *   udp.c      the UDP socket, probes, NAT traversal, the userspace data
- *              path (TUN), relaying and the TCP fallback
- *   control.c  the control socket and dumps
- *   daemon.c   configuration, start-up, signals, scripts, reload, shutdown
- *   meshvpnd.c the command line: options, -K, -k, the pidfile
- *
- * Everything runs on one event loop (event.h); no module keeps globals.
+ * Everything runs on one event loop (lib/event.h); no module keeps globals.
  */
 #ifndef MESHVPN_DAEMON_H
 #define MESHVPN_DAEMON_H
@@ -27,19 +20,16 @@
 #include <meshvpn/wire.h>
 
 #include "config/config.h"
-#include "crypto/crypto.h"
-#include "lib/event.h"
-#include "mesh/graph.h"
-#include "mesh/node.h"
-#include "mesh/topology.h"
 #include "crypto/identity.h"
-#include "proto/proto.h"
+#include "daemon/script.h"
 #include "dataplane/dataplane.h"
 #include "dataplane/udp.h"
-#include "crypto/replay.h"
-#include "daemon/script.h"
+#include "lib/event.h"
 #include "lib/sockaddr.h"
 #include "lib/subnet.h"
+#include "mesh/node.h"
+#include "mesh/topology.h"
+#include "proto/proto.h"
 
 
 struct mv_daemon;
@@ -75,18 +65,6 @@ struct mv_daemon {
 
 	int exit_status;
 };
-
-/* control.c */
-int mv_control_open(struct mv_daemon *d);
-void mv_control_close(struct mv_daemon *d);
-void mv_dump_log(struct mv_daemon *d, bool nodes);
-/*
- * Execute one control request (@line, without its newline; split in
- * place): 0 with the answer written to @f, or -errno with the reason in
- * @err.
- */
-int mv_control_execute(struct mv_daemon *d, char *line, FILE *f, char *err,
-		       size_t errlen);
 
 /* The daemon a node belongs to. */
 static inline struct mv_daemon *mv_node_daemon(const struct mv_node *n)

@@ -20,6 +20,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "daemon/control.h"
 #include "daemon/daemon.h"
 #include "lib/log.h"
 
