@@ -92,5 +92,41 @@ int mv_kcmd_send(struct mv_kcmd *c, struct nlmsghdr *nlh)
 {
 	int ret = mv_nl_request(&c->nl, nlh, NULL, NULL);
 
-	return ret ? mv_kcmd_error(c, ret) : 0;
+	ret = ret ? mv_kcmd_error(c, ret) : 0;
+	mv_nl_close(&c->nl);
+	return ret;
+}
+
+int mv_kcmd_pairs(struct mv_kcmd *c, int argc, char **argv,
+		  int (*take)(struct mv_kcmd *c, const char *key,
+			      const char *val, void *arg),
+		  void *arg)
+{
+	int i, ret;
+
+	for (i = 0; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return mv_kcmd_usage_error(c, "\"%s\" needs a value", argv[i]);
+		ret = take(c, argv[i], argv[i + 1], arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int mv_kcmd_dispatch(struct mv_kcmd *c, const struct mv_kcmd_sub *subs,
+		     size_t n, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc == 0)
+		return mv_kcmd_usage_error(c, "missing command");
+	for (i = 0; i < n; i++) {
+		if (strcmp(argv[0], subs[i].word) &&
+		    (!subs[i].alias || strcmp(argv[0], subs[i].alias)))
+			continue;
+		c->what = subs[i].what;
+		return subs[i].run(c, subs[i].op, argc - 1, argv + 1);
+	}
+	return mv_kcmd_usage_error(c, "unknown command \"%s\"", argv[0]);
 }

@@ -14,6 +14,7 @@
 #define MESHVPN_TOOL_KERNEL_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -51,7 +52,37 @@ int mv_kcmd_open(struct mv_kcmd *c);
 int mv_kcmd_error(struct mv_kcmd *c, int err);
 /* Start a request of command @op for device c->ifindex. */
 struct nlmsghdr *mv_kcmd_request(struct mv_kcmd *c, uint8_t op, uint16_t flags);
-/* Send a request that only expects an ack; returns the exit status. */
+/*
+ * Send the command's last request, which only expects an ack, and close
+ * the socket, wiping the request; returns the exit status.
+ */
 int mv_kcmd_send(struct mv_kcmd *c, struct nlmsghdr *nlh);
+
+/*
+ * Words @argv as KEY VALUE pairs, each handed to @take, which returns 0,
+ * or 2 after a usage error. A KEY without VALUE is a usage error. Returns
+ * 0 or 2.
+ */
+int mv_kcmd_pairs(struct mv_kcmd *c, int argc, char **argv,
+		  int (*take)(struct mv_kcmd *c, const char *key,
+			      const char *val, void *arg),
+		  void *arg);
+
+/* A subcommand, "node add": { "add", NULL, "node add", node_add_set, op }. */
+struct mv_kcmd_sub {
+	const char *word;	/* after the command's name */
+	const char *alias;	/* another word for it, or NULL */
+	const char *what;	/* its name in messages */
+	/* Run it on the words after @word, with @op below. */
+	int (*run)(struct mv_kcmd *c, uint8_t op, int argc, char **argv);
+	uint8_t op;		/* its request; 0 for show, which makes several */
+};
+
+/*
+ * Run the subcommand of @subs (@n of them) that argv[0] names; else a
+ * usage error. Returns the exit status.
+ */
+int mv_kcmd_dispatch(struct mv_kcmd *c, const struct mv_kcmd_sub *subs,
+		     size_t n, int argc, char **argv);
 
 #endif /* MESHVPN_TOOL_KERNEL_CMD_H */

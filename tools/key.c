@@ -12,6 +12,7 @@
 #include "args.h"
 #include "kernel_cmd.h"
 #include "key.h"
+#include "lib/array.h"
 
 struct key_args {
 	uint64_t node;
@@ -21,43 +22,38 @@ struct key_args {
 	const char *tx_file, *rx_file;
 };
 
-static int parse_key_args(struct mv_kcmd *c, int argc, char **argv,
-			  struct key_args *a)
+/* One KEY VALUE pair of key add or key del. */
+static int take_key_arg(struct mv_kcmd *c, const char *key, const char *val,
+			void *arg)
 {
+	struct key_args *a = arg;
 	char err[MV_ARG_ERRLEN];
 	uint64_t v;
-	int i;
 
-	for (i = 0; i < argc; i += 2) {
-		const char *key = argv[i], *val = argv[i + 1];
-
-		if (i + 1 >= argc)
-			return mv_kcmd_usage_error(c, "\"%s\" needs a value", key);
-		if (!strcmp(key, "slot") && !a->has_slot) {
-			if (mv_parse_slot(val, &a->slot, err, sizeof(err)))
-				return mv_kcmd_usage_error(c, "%s", err);
-			a->has_slot = true;
-		} else if (!strcmp(key, "cipher") && !a->has_cipher) {
-			if (mv_parse_cipher(val, &a->cipher, err, sizeof(err)))
-				return mv_kcmd_usage_error(c, "%s", err);
-			a->has_cipher = true;
-		} else if (!strcmp(key, "phase") && !a->has_phase) {
-			if (mv_parse_uint(val, 1, &v, err, sizeof(err)))
-				return mv_kcmd_usage_error(c, "phase: %s", err);
-			a->phase = (uint8_t)v;
-			a->has_phase = true;
-		} else if (!strcmp(key, "tx-key") && !a->tx_file) {
-			a->tx_file = val;
-		} else if (!strcmp(key, "rx-key") && !a->rx_file) {
-			a->rx_file = val;
-		} else {
-			return mv_kcmd_usage_error(c, "unexpected or repeated \"%s\"", key);
-		}
+	if (!strcmp(key, "slot") && !a->has_slot) {
+		if (mv_parse_slot(val, &a->slot, err, sizeof(err)))
+			return mv_kcmd_usage_error(c, "%s", err);
+		a->has_slot = true;
+	} else if (!strcmp(key, "cipher") && !a->has_cipher) {
+		if (mv_parse_cipher(val, &a->cipher, err, sizeof(err)))
+			return mv_kcmd_usage_error(c, "%s", err);
+		a->has_cipher = true;
+	} else if (!strcmp(key, "phase") && !a->has_phase) {
+		if (mv_parse_uint(val, 1, &v, err, sizeof(err)))
+			return mv_kcmd_usage_error(c, "phase: %s", err);
+		a->phase = (uint8_t)v;
+		a->has_phase = true;
+	} else if (!strcmp(key, "tx-key") && !a->tx_file) {
+		a->tx_file = val;
+	} else if (!strcmp(key, "rx-key") && !a->rx_file) {
+		a->rx_file = val;
+	} else {
+		return mv_kcmd_usage_error(c, "unexpected or repeated \"%s\"", key);
 	}
 	return 0;
 }
 
-static int key_add(struct mv_kcmd *c, int argc, char **argv)
+static int key_add(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 {
 	uint8_t tx[MESHVPN_KEY_LEN], rx[MESHVPN_KEY_LEN];
 	struct key_args a = { 0 };
@@ -70,7 +66,7 @@ static int key_add(struct mv_kcmd *c, int argc, char **argv)
 		return mv_kcmd_usage_error(c, "missing %s", argc ? "NODE-ID" : "DEV and NODE-ID");
 	if (mv_kcmd_parse_id(c, argv[1], &a.node))
 		return 2;
-	ret = parse_key_args(c, argc - 2, argv + 2, &a);
+	ret = mv_kcmd_pairs(c, argc - 2, argv + 2, take_key_arg, &a);
 	if (ret)
 		return ret;
 	if (!a.has_slot || !a.has_cipher || !a.has_phase)
@@ -78,7 +74,7 @@ static int key_add(struct mv_kcmd *c, int argc, char **argv)
 	keyed = a.cipher != MESHVPN_CIPHER_ALG_NONE;
 	if (keyed && (!a.tx_file || !a.rx_file))
 		return mv_kcmd_usage_error(c, "cipher %s needs tx-key and rx-key",
-				   mv_cipher_alg_name(a.cipher));
+					   mv_cipher_alg_name(a.cipher));
 	if (!keyed && (a.tx_file || a.rx_file))
 		return mv_kcmd_usage_error(c, "cipher none takes no keys");
 	if (keyed && !strcmp(a.tx_file, "-") && !strcmp(a.rx_file, "-"))
@@ -96,12 +92,11 @@ static int key_add(struct mv_kcmd *c, int argc, char **argv)
 	if (!ret && mv_kcmd_open(c))
 		ret = 1;
 	if (!ret) {
-		nlh = mv_kcmd_request(c, MESHVPN_CMD_KEY_NEW, 0);
+		nlh = mv_kcmd_request(c, op, 0);
 		mv_meshvpn_put_key(nlh, a.node, a.slot, a.cipher, a.phase, tx, rx);
+		/* The request buffer holds the keys too: closing wipes it. */
 		ret = mv_kcmd_send(c, nlh);
 	}
-	/* The request buffer held the keys too: closing wipes it. */
-	mv_nl_close(&c->nl);
 	OPENSSL_cleanse(tx, sizeof(tx));
 	OPENSSL_cleanse(rx, sizeof(rx));
 	return ret;
@@ -120,7 +115,7 @@ static int key_swap_del(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 	if (op == MESHVPN_CMD_KEY_SWAP && argc > 2)
 		return mv_kcmd_usage_error(c, "unexpected \"%s\"", argv[2]);
 	if (op == MESHVPN_CMD_KEY_DEL) {
-		ret = parse_key_args(c, argc - 2, argv + 2, &a);
+		ret = mv_kcmd_pairs(c, argc - 2, argv + 2, take_key_arg, &a);
 		if (ret)
 			return ret;
 		if (!a.has_slot || a.has_cipher || a.has_phase || a.tx_file || a.rx_file)
@@ -131,28 +126,17 @@ static int key_swap_del(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 	nlh = mv_kcmd_request(c, op, 0);
 	mv_meshvpn_put_key_slot(nlh, a.node,
 				op == MESHVPN_CMD_KEY_DEL ? (int)a.slot : -1);
-	ret = mv_kcmd_send(c, nlh);
-	mv_nl_close(&c->nl);
-	return ret;
+	return mv_kcmd_send(c, nlh);
 }
 
 int mv_cmd_key(const struct mv_opts *opts, int argc, char **argv)
 {
+	static const struct mv_kcmd_sub subs[] = {
+		{ "add", NULL, "key add", key_add, MESHVPN_CMD_KEY_NEW },
+		{ "swap", NULL, "key swap", key_swap_del, MESHVPN_CMD_KEY_SWAP },
+		{ "del", "delete", "key del", key_swap_del, MESHVPN_CMD_KEY_DEL },
+	};
 	struct mv_kcmd c = { .name = "key", .what = "key", .json = opts->json };
 
-	if (argc == 0)
-		return mv_kcmd_usage_error(&c, "missing command");
-	if (!strcmp(argv[0], "add")) {
-		c.what = "key add";
-		return key_add(&c, argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[0], "swap")) {
-		c.what = "key swap";
-		return key_swap_del(&c, MESHVPN_CMD_KEY_SWAP, argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete")) {
-		c.what = "key del";
-		return key_swap_del(&c, MESHVPN_CMD_KEY_DEL, argc - 1, argv + 1);
-	}
-	return mv_kcmd_usage_error(&c, "unknown command \"%s\"", argv[0]);
+	return mv_kcmd_dispatch(&c, subs, ARRAY_SIZE(subs), argc, argv);
 }

@@ -15,18 +15,20 @@
 
 #include "args.h"
 #include "kernel_cmd.h"
+#include "lib/array.h"
 #include "link.h"
 #include "link_info.h"
 #include "link_json.h"
 #include "link_print.h"
 
-static int link_show(struct mv_kcmd *c, int argc, char **argv)
+static int link_show(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 {
 	struct mv_link_info one = { 0 }, *listed = NULL, *links;
 	struct mv_json j;
 	int status = 0, ret;
 	size_t i, n = 0;
 
+	(void)op;	/* 0: mv_link_list() and mv_link_collect() send the requests */
 	mv_strip_json(&c->json, &argc, argv);
 	if (argc > 1)
 		return mv_kcmd_usage_error(c, "unexpected \"%s\"", argv[1]);
@@ -108,82 +110,95 @@ static int open_listen_socket(struct mv_kcmd *c, uint64_t port)
 	return fd;
 }
 
-static int link_set(struct mv_kcmd *c, int argc, char **argv)
+/* What link set sets. */
+struct link_args {
+	bool has_id, has_fd, has_port;
+	uint64_t id, fd, port;
+};
+
+/* One KEY VALUE pair of link set. */
+static int take_link_arg(struct mv_kcmd *c, const char *key, const char *val,
+			 void *arg)
 {
-	bool has_id = false, has_fd = false, has_port = false;
-	uint64_t id = 0, fd = 0, port = 0;
-	int own_fd = -1;
+	struct link_args *a = arg;
 	char err[MV_ARG_ERRLEN];
+
+	if (!strcmp(key, "node-id") && !a->has_id) {
+		if (mv_kcmd_parse_id(c, val, &a->id))
+			return 2;
+		a->has_id = true;
+	} else if (!strcmp(key, "socket-fd") && !a->has_fd && !a->has_port) {
+		if (mv_parse_uint(val, INT32_MAX, &a->fd, err, sizeof(err)))
+			return mv_kcmd_usage_error(c, "socket-fd: %s", err);
+		a->has_fd = true;
+	} else if (!strcmp(key, "listen-port") && !a->has_fd && !a->has_port) {
+		if (mv_parse_uint(val, UINT16_MAX, &a->port, err, sizeof(err)) ||
+		    !a->port)
+			return mv_kcmd_usage_error(c, "listen-port: want 1 to 65535");
+		a->has_port = true;
+	} else {
+		return mv_kcmd_usage_error(c, "unexpected or repeated \"%s\"", key);
+	}
+	return 0;
+}
+
+static int link_set(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
+{
+	struct link_args a = { 0 };
 	struct nlmsghdr *nlh;
-	int i, ret;
+	int own_fd = -1, ret;
 
 	if (argc < 1)
 		return mv_kcmd_usage_error(c, "missing DEV");
-	for (i = 1; i < argc; i += 2) {
-		if (i + 1 >= argc)
-			return mv_kcmd_usage_error(c, "\"%s\" needs a value", argv[i]);
-		if (!strcmp(argv[i], "node-id") && !has_id) {
-			if (mv_kcmd_parse_id(c, argv[i + 1], &id))
-				return 2;
-			has_id = true;
-		} else if (!strcmp(argv[i], "socket-fd") && !has_fd && !has_port) {
-			if (mv_parse_uint(argv[i + 1], INT32_MAX, &fd, err, sizeof(err)))
-				return mv_kcmd_usage_error(c, "socket-fd: %s", err);
-			has_fd = true;
-		} else if (!strcmp(argv[i], "listen-port") && !has_fd && !has_port) {
-			if (mv_parse_uint(argv[i + 1], UINT16_MAX, &port, err,
-					  sizeof(err)) || !port)
-				return mv_kcmd_usage_error(c, "listen-port: want 1 to 65535");
-			has_port = true;
-		} else {
-			return mv_kcmd_usage_error(c, "unexpected or repeated \"%s\"", argv[i]);
-		}
-	}
-	if (!has_id && !has_fd && !has_port)
+	ret = mv_kcmd_pairs(c, argc - 1, argv + 1, take_link_arg, &a);
+	if (ret)
+		return ret;
+	if (!a.has_id && !a.has_fd && !a.has_port)
 		return mv_kcmd_usage_error(c, "nothing to set");
 	/*
 	 * The kernel looks the number up in our file table: it must be a
 	 * socket this process inherited (meshvpn link set ... socket-fd 3
 	 * 3<>...), or the kernel would take whatever else sits there.
 	 */
-	if (has_fd && fcntl((int)fd, F_GETFD) < 0) {
+	if (a.has_fd && fcntl((int)a.fd, F_GETFD) < 0) {
 		fprintf(stderr, "meshvpn: %s: socket-fd %" PRIu64 ": %s\n", c->what,
-			fd, strerror(errno));
+			a.fd, strerror(errno));
 		return 1;
 	}
 	if (mv_kcmd_resolve_dev(c, argv[0]))
 		return 1;
-	if (has_port) {
-		own_fd = open_listen_socket(c, port);
+	if (a.has_port) {
+		own_fd = open_listen_socket(c, a.port);
 		if (own_fd < 0)
 			return 1;
-		fd = (uint64_t)own_fd;
-		has_fd = true;
+		a.fd = (uint64_t)own_fd;
+		a.has_fd = true;
 	}
 	if (mv_kcmd_open(c)) {
 		if (own_fd >= 0)
 			close(own_fd);
 		return 1;
 	}
-	nlh = mv_kcmd_request(c, MESHVPN_CMD_DEV_SET, 0);
-	mv_meshvpn_put_dev(nlh, has_id ? id : 0, has_fd ? (int)fd : -1);
+	nlh = mv_kcmd_request(c, op, 0);
+	mv_meshvpn_put_dev(nlh, a.has_id ? a.id : 0, a.has_fd ? (int)a.fd : -1);
 	ret = mv_kcmd_send(c, nlh);
 	if (own_fd >= 0)
 		close(own_fd);
-	mv_nl_close(&c->nl);
 	return ret;
 }
 
 int mv_cmd_link(const struct mv_opts *opts, int argc, char **argv)
 {
-	struct mv_kcmd c = { .name = "link", .what = "link show", .json = opts->json };
+	static const struct mv_kcmd_sub subs[] = {
+		{ "show", "list", "link show", link_show, 0 },
+		{ "set", NULL, "link set", link_set, MESHVPN_CMD_DEV_SET },
+	};
+	struct mv_kcmd c = { .name = "link", .what = "link", .json = opts->json };
 
-	if (argc == 0 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list"))
-		return link_show(&c, argc ? argc - 1 : 0, argv + 1);
-	if (!strcmp(argv[0], "set")) {
-		c.what = "link set";
-		return link_set(&c, argc - 1, argv + 1);
+	/* Without a subcommand: link show. */
+	if (argc == 0) {
+		c.what = "link show";
+		return link_show(&c, 0, argc, argv);
 	}
-	c.what = "link";
-	return mv_kcmd_usage_error(&c, "unknown command \"%s\"", argv[0]);
+	return mv_kcmd_dispatch(&c, subs, ARRAY_SIZE(subs), argc, argv);
 }

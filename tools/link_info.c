@@ -61,6 +61,28 @@ static int key_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+static int cmp_node(const void *a, const void *b)
+{
+	const struct mv_node_info *x = a, *y = b;
+
+	return (x->node.id > y->node.id) - (x->node.id < y->node.id);
+}
+
+static int cmp_route(const void *a, const void *b)
+{
+	const struct mv_meshvpn_route *x = a, *y = b;
+	int d;
+
+	if (x->node_id != y->node_id)
+		return (x->node_id > y->node_id) - (x->node_id < y->node_id);
+	if (x->prefix.family != y->prefix.family)
+		return x->prefix.family == AF_INET ? -1 : 1;
+	d = memcmp(x->prefix.addr, y->prefix.addr, sizeof(x->prefix.addr));
+	if (d)
+		return d;
+	return (x->prefix.len > y->prefix.len) - (x->prefix.len < y->prefix.len);
+}
+
 /* A dump of nodes or routes, into a growing array. */
 struct dump {
 	struct mv_kcmd *c;
@@ -69,6 +91,7 @@ struct dump {
 	size_t size;		/* of an entry */
 	/* Decode the reply @nlh into the zeroed @entry. */
 	int (*decode)(struct mv_kcmd *c, const struct nlmsghdr *nlh, void *entry);
+	int (*cmp)(const void *a, const void *b);	/* their order */
 	bool has_count;		/* whether dev-get counted the entries, */
 	uint32_t count;		/* and how many */
 	void *v;		/* the entries */
@@ -100,7 +123,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-/* Run dump @d, again while it races with changes. */
+/* Run dump @d, again while it races with changes, and sort what came. */
 static int run_dump(struct dump *d)
 {
 	struct nlmsghdr *nlh;
@@ -111,6 +134,8 @@ static int run_dump(struct dump *d)
 		nlh = mv_kcmd_request(d->c, d->cmd, NLM_F_DUMP);
 		ret = mv_nl_request(&d->c->nl, nlh, dump_cb, d);
 	}
+	if (!ret && d->n)
+		qsort(d->v, d->n, d->size, d->cmp);
 	return ret;
 }
 
@@ -126,34 +151,12 @@ static int decode_route(struct mv_kcmd *c, const struct nlmsghdr *nlh, void *ent
 	return mv_meshvpn_route_reply(&c->nl, nlh, c->ifindex, entry);
 }
 
-static int cmp_node(const void *a, const void *b)
-{
-	const struct mv_node_info *x = a, *y = b;
-
-	return (x->node.id > y->node.id) - (x->node.id < y->node.id);
-}
-
-static int cmp_route(const void *a, const void *b)
-{
-	const struct mv_meshvpn_route *x = a, *y = b;
-	int d;
-
-	if (x->node_id != y->node_id)
-		return (x->node_id > y->node_id) - (x->node_id < y->node_id);
-	if (x->prefix.family != y->prefix.family)
-		return x->prefix.family == AF_INET ? -1 : 1;
-	d = memcmp(x->prefix.addr, y->prefix.addr, sizeof(x->prefix.addr));
-	if (d)
-		return d;
-	return (x->prefix.len > y->prefix.len) - (x->prefix.len < y->prefix.len);
-}
-
 /* The nodes of li->ifindex, by node id. */
 static int dump_nodes(struct mv_kcmd *c, struct mv_link_info *li)
 {
 	struct dump d = {
 		.c = c, .what = "node", .cmd = MESHVPN_CMD_NODE_GET,
-		.size = sizeof(*li->nodes), .decode = decode_node,
+		.size = sizeof(*li->nodes), .decode = decode_node, .cmp = cmp_node,
 		.has_count = li->dev.has_node_count, .count = li->dev.node_count,
 		.v = li->nodes,
 	};
@@ -161,8 +164,6 @@ static int dump_nodes(struct mv_kcmd *c, struct mv_link_info *li)
 
 	li->nodes = d.v;
 	li->n_nodes = d.n;
-	if (!ret && li->n_nodes)
-		qsort(li->nodes, li->n_nodes, sizeof(*li->nodes), cmp_node);
 	return ret;
 }
 
@@ -171,7 +172,7 @@ static int dump_routes(struct mv_kcmd *c, struct mv_link_info *li)
 {
 	struct dump d = {
 		.c = c, .what = "route", .cmd = MESHVPN_CMD_ROUTE_GET,
-		.size = sizeof(*li->routes), .decode = decode_route,
+		.size = sizeof(*li->routes), .decode = decode_route, .cmp = cmp_route,
 		.has_count = li->dev.has_route_count, .count = li->dev.route_count,
 		.v = li->routes,
 	};
@@ -179,8 +180,6 @@ static int dump_routes(struct mv_kcmd *c, struct mv_link_info *li)
 
 	li->routes = d.v;
 	li->n_routes = d.n;
-	if (!ret && li->n_routes)
-		qsort(li->routes, li->n_routes, sizeof(*li->routes), cmp_route);
 	return ret;
 }
 

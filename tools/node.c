@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "kernel_cmd.h"
+#include "lib/array.h"
 #include "node.h"
 
 struct node_args {
@@ -18,37 +19,32 @@ struct node_args {
 	uint32_t keepalive;
 };
 
-static int parse_node_args(struct mv_kcmd *c, int argc, char **argv,
-			   struct node_args *a)
+/* One KEY VALUE pair of node add|set. */
+static int take_node_arg(struct mv_kcmd *c, const char *key, const char *val,
+			 void *arg)
 {
+	struct node_args *a = arg;
 	char err[MV_ARG_ERRLEN];
 	uint64_t v;
-	int i;
 
-	for (i = 0; i < argc; i += 2) {
-		const char *key = argv[i], *val = argv[i + 1];
-
-		if (i + 1 >= argc)
-			return mv_kcmd_usage_error(c, "\"%s\" needs a value", key);
-		if (!strcmp(key, "endpoint") && !a->has_endpoint) {
-			if (mv_parse_endpoint(val, &a->ep, err, sizeof(err)))
-				return mv_kcmd_usage_error(c, "%s", err);
-			a->has_endpoint = true;
-		} else if (!strcmp(key, "via") && !a->has_via) {
-			/* "via direct" goes back to the node's own endpoint. */
-			if (!strcmp(val, "direct"))
-				a->via = a->id;
-			else if (mv_kcmd_parse_id(c, val, &a->via))
-				return 2;
-			a->has_via = true;
-		} else if (!strcmp(key, "keepalive") && !a->has_keepalive) {
-			if (mv_parse_uint(val, 3600, &v, err, sizeof(err)))
-				return mv_kcmd_usage_error(c, "keepalive: %s", err);
-			a->keepalive = (uint32_t)v;
-			a->has_keepalive = true;
-		} else {
-			return mv_kcmd_usage_error(c, "unexpected or repeated \"%s\"", key);
-		}
+	if (!strcmp(key, "endpoint") && !a->has_endpoint) {
+		if (mv_parse_endpoint(val, &a->ep, err, sizeof(err)))
+			return mv_kcmd_usage_error(c, "%s", err);
+		a->has_endpoint = true;
+	} else if (!strcmp(key, "via") && !a->has_via) {
+		/* "via direct" goes back to the node's own endpoint. */
+		if (!strcmp(val, "direct"))
+			a->via = a->id;
+		else if (mv_kcmd_parse_id(c, val, &a->via))
+			return 2;
+		a->has_via = true;
+	} else if (!strcmp(key, "keepalive") && !a->has_keepalive) {
+		if (mv_parse_uint(val, 3600, &v, err, sizeof(err)))
+			return mv_kcmd_usage_error(c, "keepalive: %s", err);
+		a->keepalive = (uint32_t)v;
+		a->has_keepalive = true;
+	} else {
+		return mv_kcmd_usage_error(c, "unexpected or repeated \"%s\"", key);
 	}
 	return 0;
 }
@@ -64,7 +60,7 @@ static int node_add_set(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 		return mv_kcmd_usage_error(c, "missing %s", argc ? "ID" : "DEV and ID");
 	if (mv_kcmd_parse_id(c, argv[1], &a.id))
 		return 2;
-	ret = parse_node_args(c, argc - 2, argv + 2, &a);
+	ret = mv_kcmd_pairs(c, argc - 2, argv + 2, take_node_arg, &a);
 	if (ret)
 		return ret;
 	if (op == MESHVPN_CMD_NODE_SET &&
@@ -84,47 +80,34 @@ static int node_add_set(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 	if (a.has_keepalive)
 		mnl_attr_put_u32(nlh, MESHVPN_A_NODE_KEEPALIVE, a.keepalive);
 	mnl_attr_nest_end(nlh, nest);
-	ret = mv_kcmd_send(c, nlh);
-	mv_nl_close(&c->nl);
-	return ret;
+	return mv_kcmd_send(c, nlh);
 }
 
-static int node_del(struct mv_kcmd *c, int argc, char **argv)
+static int node_del(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
 	uint64_t id;
-	int ret;
 
 	if (argc != 2)
-		return mv_kcmd_usage_error(c, argc < 2 ? "missing DEV or ID" : "too many arguments");
+		return mv_kcmd_usage_error(c, argc < 2 ? "missing DEV or ID" :
+					   "too many arguments");
 	if (mv_kcmd_parse_id(c, argv[1], &id))
 		return 2;
 	if (mv_kcmd_resolve_dev(c, argv[0]) || mv_kcmd_open(c))
 		return 1;
-	nlh = mv_kcmd_request(c, MESHVPN_CMD_NODE_DEL, 0);
+	nlh = mv_kcmd_request(c, op, 0);
 	mv_meshvpn_put_node_id(nlh, id);
-	ret = mv_kcmd_send(c, nlh);
-	mv_nl_close(&c->nl);
-	return ret;
+	return mv_kcmd_send(c, nlh);
 }
 
 int mv_cmd_node(const struct mv_opts *opts, int argc, char **argv)
 {
+	static const struct mv_kcmd_sub subs[] = {
+		{ "add", NULL, "node add", node_add_set, MESHVPN_CMD_NODE_NEW },
+		{ "set", NULL, "node set", node_add_set, MESHVPN_CMD_NODE_SET },
+		{ "del", "delete", "node del", node_del, MESHVPN_CMD_NODE_DEL },
+	};
 	struct mv_kcmd c = { .name = "node", .what = "node", .json = opts->json };
 
-	if (argc == 0)
-		return mv_kcmd_usage_error(&c, "missing command");
-	if (!strcmp(argv[0], "add")) {
-		c.what = "node add";
-		return node_add_set(&c, MESHVPN_CMD_NODE_NEW, argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[0], "set")) {
-		c.what = "node set";
-		return node_add_set(&c, MESHVPN_CMD_NODE_SET, argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete")) {
-		c.what = "node del";
-		return node_del(&c, argc - 1, argv + 1);
-	}
-	return mv_kcmd_usage_error(&c, "unknown command \"%s\"", argv[0]);
+	return mv_kcmd_dispatch(&c, subs, ARRAY_SIZE(subs), argc, argv);
 }

@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "kernel_cmd.h"
+#include "lib/array.h"
 #include "link_info.h"
 #include "link_json.h"
 #include "link_print.h"
@@ -19,7 +20,6 @@ static int route_add_del(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 	struct mv_meshvpn_prefix p;
 	struct nlmsghdr *nlh;
 	uint64_t node = 0;
-	int ret;
 
 	if (argc < 2)
 		return mv_kcmd_usage_error(c, "missing %s", argc ? "PREFIX" : "DEV and PREFIX");
@@ -37,17 +37,16 @@ static int route_add_del(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 		return 1;
 	nlh = mv_kcmd_request(c, op, 0);
 	mv_meshvpn_put_route(nlh, node, p.family, p.addr, (uint8_t)p.len);
-	ret = mv_kcmd_send(c, nlh);
-	mv_nl_close(&c->nl);
-	return ret;
+	return mv_kcmd_send(c, nlh);
 }
 
-static int route_show(struct mv_kcmd *c, int argc, char **argv)
+static int route_show(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 {
 	struct mv_link_info li = { 0 };
 	struct mv_json j;
 	int ret;
 
+	(void)op;	/* 0: dev-get and route-get, mv_link_collect_routes() sends them */
 	mv_strip_json(&c->json, &argc, argv);
 	if (argc != 1)
 		return mv_kcmd_usage_error(c, argc ? "too many arguments" : "missing DEV");
@@ -75,21 +74,12 @@ out:
 
 int mv_cmd_route(const struct mv_opts *opts, int argc, char **argv)
 {
+	static const struct mv_kcmd_sub subs[] = {
+		{ "add", NULL, "route add", route_add_del, MESHVPN_CMD_ROUTE_NEW },
+		{ "del", "delete", "route del", route_add_del, MESHVPN_CMD_ROUTE_DEL },
+		{ "show", "list", "route show", route_show, 0 },
+	};
 	struct mv_kcmd c = { .name = "route", .what = "route", .json = opts->json };
 
-	if (argc == 0)
-		return mv_kcmd_usage_error(&c, "missing command");
-	if (!strcmp(argv[0], "add")) {
-		c.what = "route add";
-		return route_add_del(&c, MESHVPN_CMD_ROUTE_NEW, argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete")) {
-		c.what = "route del";
-		return route_add_del(&c, MESHVPN_CMD_ROUTE_DEL, argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[0], "show") || !strcmp(argv[0], "list")) {
-		c.what = "route show";
-		return route_show(&c, argc - 1, argv + 1);
-	}
-	return mv_kcmd_usage_error(&c, "unknown command \"%s\"", argv[0]);
+	return mv_kcmd_dispatch(&c, subs, ARRAY_SIZE(subs), argc, argv);
 }

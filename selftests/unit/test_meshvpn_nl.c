@@ -303,12 +303,28 @@ static struct nlmsghdr *reply(struct mv_nl *nl, uint8_t cmd)
 	return mv_meshvpn_msg(nl, cmd, 0, 7);
 }
 
+/* A node-get reply about device 7 with a node of id 42 and nothing else. */
+static struct nlmsghdr *bare_node_reply(struct mv_nl *nl)
+{
+	struct nlmsghdr *nlh = reply(nl, MESHVPN_CMD_NODE_GET);
+
+	mv_meshvpn_put_node_id(nlh, 42);
+	return nlh;
+}
+
 /* The reason of the last rejection contains @what. */
 static bool rejected_for(const struct mv_nl *nl, const char *what)
 {
 	return !strncmp(nl->msg, "malformed reply from the kernel: ", 33) &&
 	       strstr(nl->msg, what);
 }
+
+/* Decoding with @call fails as malformed, for reason @why. */
+#define EXPECT_REJECTED(call, nl, why)			\
+	do {						\
+		EXPECT_EQ(call, -EBADMSG);		\
+		EXPECT(rejected_for(nl, why));		\
+	} while (0)
 
 TEST(node_decoder_reads_every_attribute)
 {
@@ -374,8 +390,7 @@ TEST(node_decoder_leaves_out_what_is_absent)
 	struct nlmsghdr *nlh;
 
 	open_fake(&nl);
-	nlh = reply(&nl, MESHVPN_CMD_NODE_GET);
-	mv_meshvpn_put_node_id(nlh, 42);
+	nlh = bare_node_reply(&nl);
 	memset(&n, 0xff, sizeof(n));
 	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), 0);
 	EXPECT_EQ(n.id, 42);
@@ -431,8 +446,7 @@ TEST(node_decoder_rejects_malformed_nodes)
 	for (bad = 0; bad < N_BAD_NODES; bad++) {
 		nlh = reply(&nl, MESHVPN_CMD_NODE_GET);
 		put_bad_node(nlh, bad);
-		EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), -EBADMSG);
-		EXPECT(rejected_for(&nl, why[bad]));
+		EXPECT_REJECTED(mv_meshvpn_node_reply(&nl, nlh, 7, &n), &nl, why[bad]);
 	}
 	free(nl.req);
 }
@@ -444,28 +458,26 @@ TEST(replies_must_be_the_command_and_device_asked)
 	struct nlmsghdr *nlh;
 
 	open_fake(&nl);
-	nlh = reply(&nl, MESHVPN_CMD_NODE_GET);
-	mv_meshvpn_put_node_id(nlh, 42);
-	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 8, &n), -EBADMSG);
-	EXPECT(rejected_for(&nl, "reply for ifindex 7, asked for 8"));
+	nlh = bare_node_reply(&nl);
+	EXPECT_REJECTED(mv_meshvpn_node_reply(&nl, nlh, 8, &n), &nl,
+			"reply for ifindex 7, asked for 8");
 
 	nlh = reply(&nl, MESHVPN_CMD_ROUTE_GET);
 	mv_meshvpn_put_node_id(nlh, 42);
-	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), -EBADMSG);
-	EXPECT(rejected_for(&nl, "command 13, expected 5"));
+	EXPECT_REJECTED(mv_meshvpn_node_reply(&nl, nlh, 7, &n), &nl,
+			"command 13, expected 5");
 
 	nlh = mv_genl_msg(&nl, MESHVPN_CMD_NODE_GET, 0);
 	mv_meshvpn_put_node_id(nlh, 42);
-	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), -EBADMSG);
-	EXPECT(rejected_for(&nl, "no ifindex"));
+	EXPECT_REJECTED(mv_meshvpn_node_reply(&nl, nlh, 7, &n), &nl, "no ifindex");
 
 	nlh = reply(&nl, MESHVPN_CMD_NODE_GET);
-	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), -EBADMSG);
-	EXPECT(rejected_for(&nl, "reply without a node"));
+	EXPECT_REJECTED(mv_meshvpn_node_reply(&nl, nlh, 7, &n), &nl,
+			"reply without a node");
 
 	nlh = mv_nl_msg(&nl, GENL_MIN_ID + 1, 0);
-	EXPECT_EQ(mv_meshvpn_node_reply(&nl, nlh, 7, &n), -EBADMSG);
-	EXPECT(rejected_for(&nl, "not a generic netlink message of the family"));
+	EXPECT_REJECTED(mv_meshvpn_node_reply(&nl, nlh, 7, &n), &nl,
+			"not a generic netlink message of the family");
 	free(nl.req);
 }
 
@@ -504,12 +516,12 @@ TEST(dev_decoder)
 	nest = mnl_attr_nest_start(nlh, MESHVPN_A_DEV);
 	mnl_attr_put_u64(nlh, MESHVPN_A_DEVICE_LOCAL_NODE_ID, MESHVPN_NODE_ID_MAX + 1);
 	mnl_attr_nest_end(nlh, nest);
-	EXPECT_EQ(mv_meshvpn_dev_reply(&nl, nlh, 7, &d), -EBADMSG);
-	EXPECT(rejected_for(&nl, "invalid local node id"));
+	EXPECT_REJECTED(mv_meshvpn_dev_reply(&nl, nlh, 7, &d), &nl,
+			"invalid local node id");
 
 	nlh = reply(&nl, MESHVPN_CMD_DEV_GET);
-	EXPECT_EQ(mv_meshvpn_dev_reply(&nl, nlh, 7, &d), -EBADMSG);
-	EXPECT(rejected_for(&nl, "reply without device attributes"));
+	EXPECT_REJECTED(mv_meshvpn_dev_reply(&nl, nlh, 7, &d), &nl,
+			"reply without device attributes");
 	free(nl.req);
 }
 
@@ -554,16 +566,15 @@ TEST(key_decoder)
 	nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
 	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, MESHVPN_KEY_SLOT_NEXT);
 	mnl_attr_nest_end(nlh, nest);
-	EXPECT_EQ(mv_meshvpn_key_reply(&nl, nlh, 7, &k), -EBADMSG);
-	EXPECT(rejected_for(&nl, "key without a valid node id"));
+	EXPECT_REJECTED(mv_meshvpn_key_reply(&nl, nlh, 7, &k), &nl,
+			"key without a valid node id");
 
 	nlh = reply(&nl, MESHVPN_CMD_KEY_GET);
 	nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
 	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID, 42);
 	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_PHASE, 1);
 	mnl_attr_nest_end(nlh, nest);
-	EXPECT_EQ(mv_meshvpn_key_reply(&nl, nlh, 7, &k), -EBADMSG);
-	EXPECT(rejected_for(&nl, "has 4 bytes"));
+	EXPECT_REJECTED(mv_meshvpn_key_reply(&nl, nlh, 7, &k), &nl, "has 4 bytes");
 	free(nl.req);
 }
 
@@ -593,13 +604,13 @@ TEST(route_decoder)
 
 	nlh = reply(&nl, MESHVPN_CMD_ROUTE_GET);
 	mv_meshvpn_put_route(nlh, 42, AF_INET, v4, 33);
-	EXPECT_EQ(mv_meshvpn_route_reply(&nl, nlh, 7, &r), -EBADMSG);
-	EXPECT(rejected_for(&nl, "invalid node id or prefix length"));
+	EXPECT_REJECTED(mv_meshvpn_route_reply(&nl, nlh, 7, &r), &nl,
+			"invalid node id or prefix length");
 
 	nlh = reply(&nl, MESHVPN_CMD_ROUTE_GET);
 	mv_meshvpn_put_route(nlh, 0, AF_INET, v4, 8);
-	EXPECT_EQ(mv_meshvpn_route_reply(&nl, nlh, 7, &r), -EBADMSG);
-	EXPECT(rejected_for(&nl, "route without node id or prefix length"));
+	EXPECT_REJECTED(mv_meshvpn_route_reply(&nl, nlh, 7, &r), &nl,
+			"route without node id or prefix length");
 
 	nlh = reply(&nl, MESHVPN_CMD_ROUTE_GET);
 	nest = mnl_attr_nest_start(nlh, MESHVPN_A_ROUTE);
@@ -608,8 +619,8 @@ TEST(route_decoder)
 	mnl_attr_put(nlh, MESHVPN_A_ROUTE_IPV6, 16, v6);
 	mnl_attr_put_u8(nlh, MESHVPN_A_ROUTE_PREFIX_LEN, 8);
 	mnl_attr_nest_end(nlh, nest);
-	EXPECT_EQ(mv_meshvpn_route_reply(&nl, nlh, 7, &r), -EBADMSG);
-	EXPECT(rejected_for(&nl, "exactly one of ipv4 and ipv6"));
+	EXPECT_REJECTED(mv_meshvpn_route_reply(&nl, nlh, 7, &r), &nl,
+			"exactly one of ipv4 and ipv6");
 	free(nl.req);
 }
 

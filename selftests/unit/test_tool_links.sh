@@ -5,19 +5,22 @@
 # daemon's folders (crypto, mesh, proto, dataplane, daemon) is in it. The
 # Makefile does not even offer it their libraries; this says so per folder.
 #
-# Environment: MESHVPN_TOOL, the tool to test; by default the newer of
-# build/meshvpn and build/san/meshvpn. The folders' libraries are read from
+# Environment: MESHVPN_TOOL, the tool to test; by default every one built
+# (build/meshvpn, build/san/meshvpn). The folders' libraries are read from
 # the build folder holding the tool.
 set -uo pipefail
 
 top=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-tool=${MESHVPN_TOOL:-}
-if [[ -z $tool ]]; then
-	tool=$top/build/meshvpn
-	[[ -x $top/build/san/meshvpn && ( ! -x $tool ||
-	   $top/build/san/meshvpn -nt $tool ) ]] && tool=$top/build/san/meshvpn
+if [[ -n ${MESHVPN_TOOL:-} ]]; then
+	tools=("$MESHVPN_TOOL")
+else
+	tools=()
+	for t in "$top/build/meshvpn" "$top/build/san/meshvpn"; do
+		[[ -x $t ]] && tools+=("$t")
+	done
 fi
-build=$(dirname "$tool")
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
 
 passed=0 failed=0
 
@@ -27,31 +30,35 @@ defined() {
 	nm --defined-only -g "$1" | awk 'NF == 3 && $3 !~ /^_/ { print $3 }' | sort -u
 }
 
-if [[ ! -x $tool ]]; then
+if ((${#tools[@]} == 0)); then
 	echo "not ok tool_built"
-	echo "    no tool at $tool: build it (make tools) or set MESHVPN_TOOL"
+	echo "    no tool in $top/build: build it (make tools) or set MESHVPN_TOOL"
 	exit 1
 fi
-defined "$tool" >"${TMPDIR:-/tmp}/tool_links.$$"
-trap 'rm -f "${TMPDIR:-/tmp}/tool_links.$$"' EXIT
 
-for dir in crypto mesh proto dataplane daemon; do
-	lib=$build/libmv-$dir.a
-	if [[ ! -f $lib ]]; then
-		echo "not ok tool_has_nothing_of_$dir"
-		echo "    no $lib: build userspace first"
-		failed=$((failed + 1))
-		continue
-	fi
-	found=$(comm -12 <(defined "$lib") "${TMPDIR:-/tmp}/tool_links.$$")
-	if [[ -z $found ]]; then
-		echo "ok tool_has_nothing_of_$dir"
-		passed=$((passed + 1))
-	else
-		echo "not ok tool_has_nothing_of_$dir"
-		sed 's/^/    /' <<<"$found"
-		failed=$((failed + 1))
-	fi
+for tool in "${tools[@]}"; do
+	build=$(dirname "$tool")
+	defined "$tool" >"$tmp"
+	for dir in crypto mesh proto dataplane daemon; do
+		suffix=${build#"$top/build"}
+		name=tool_has_nothing_of_${dir}${suffix//\//_}
+		lib=$build/libmv-$dir.a
+		if [[ ! -f $lib ]]; then
+			echo "not ok $name"
+			echo "    no $lib: build userspace first"
+			failed=$((failed + 1))
+			continue
+		fi
+		found=$(comm -12 <(defined "$lib") "$tmp")
+		if [[ -z $found ]]; then
+			echo "ok $name"
+			passed=$((passed + 1))
+		else
+			echo "not ok $name"
+			sed 's/^/    /' <<<"$found"
+			failed=$((failed + 1))
+		fi
+	done
 done
 
 echo "$passed passed, $failed failed"
