@@ -53,14 +53,11 @@ static const struct mv_node *node_via(const struct mv_node *n)
 	       (n->nexthop && n->nexthop != n ? n->nexthop : NULL) : NULL;
 }
 
-/* The kernel counts what it forwards; the daemon what it handled. */
+/* A kernel backend counts what it forwards; the daemon what it handled. */
 static const struct mv_counters *counters(const struct mv_node *n,
 					  struct mv_counters *buf)
 {
-	if (!mv_node_daemon(n)->dp.kernel)
-		return &n->stats;
-	*buf = n->stats;
-	mv_kernel_stats(&mv_node_daemon(n)->dp, (struct mv_node *)n, buf);
+	mv_dataplane_stats(&mv_node_daemon(n)->dp, (struct mv_node *)n, buf);
 	return buf;
 }
 
@@ -104,7 +101,7 @@ static void node_json(struct mv_json *j, const struct mv_node *n)
 		mv_json_u64(j, n->udp.rtt_us);
 	else
 		mv_json_null(j);
-	mv_json_kv_string(j, "dataplane", mv_node_daemon(n)->dp.kernel ? "kernel" : "userspace");
+	mv_json_kv_string(j, "dataplane", mv_dataplane_name(&mv_node_daemon(n)->dp));
 	mv_json_key(j, "cipher");
 	if (node_cipher(n))
 		mv_json_string(j, node_cipher(n));

@@ -267,7 +267,7 @@ void mv_daemon_after_events(void *ctx)
 
 	mv_state_after_events(&d->proto);
 	if (d->dp.kernel_dirty)
-		mv_kernel_sync(&d->dp);
+		mv_dataplane_sync(&d->dp);
 	mv_meta_reap(&d->proto);
 }
 
@@ -308,36 +308,30 @@ static int load_private_key(struct mv_daemon *d)
  * on the TUN path: through the kernel its packets would only make a detour
  * (kernel, netlink, daemon) to reach the same TCP connections.
  */
-static int start_data_plane(struct mv_daemon *d)
+static const struct mv_backend *choose_backend(const struct mv_config *conf)
 {
-	const char *name = d->conf.interface ? d->conf.interface :
-			   d->netname[0] ? d->netname : "meshvpn0";
-	bool tcp_only = d->conf.self.tcp_only;
-	int err;
-
-	switch (d->conf.data_plane) {
+	switch (conf->data_plane) {
 	case MV_DATA_PLANE_USERSPACE:
-		return mv_tun_start(&d->dp);
+		return &mv_userspace_backend;
 	case MV_DATA_PLANE_AUTO:
 		if (!mv_kernel_available()) {
 			mv_info(1, "meshvpn.ko is not loaded: using the userspace data path");
-			return mv_tun_start(&d->dp);
+			return &mv_userspace_backend;
 		}
-		if (tcp_only) {
+		if (conf->self.tcp_only) {
 			mv_info(1, "TCPOnly = yes: using the userspace data path "
 				"(every packet goes over the meta connections)");
-			return mv_tun_start(&d->dp);
+			return &mv_userspace_backend;
 		}
-		break;
+		return &mv_kernel_backend;
 	default:
-		break;
+		return &mv_kernel_backend;
 	}
-	err = mv_kernel_open(&d->dp, name);
-	if (err)
-		return err;
-	mv_notice("%s is a meshvpn link: packets are encrypted and relayed by "
-		  "meshvpn.ko (kernel data path)", d->dp.ifname);
-	return 0;
+}
+
+static int start_data_plane(struct mv_daemon *d)
+{
+	return mv_dataplane_open(&d->dp, choose_backend(&d->conf));
 }
 
 /* Each node's parts of the layers above the node table. */
@@ -378,8 +372,9 @@ static const struct mv_node_ops node_ops = {
 /* What the topology's changes mean for the data plane and the scripts. */
 static bool topo_held(void *ctx, const struct mv_node *n)
 {
-	(void)ctx;
-	return n->udp.direct || mv_kernel_holds(n);
+	struct mv_daemon *d = ctx;
+
+	return mv_dataplane_holds(&d->dp, n);
 }
 
 static void topo_node_up(void *ctx, struct mv_node *n)
@@ -399,7 +394,7 @@ static void topo_subnet_up(void *ctx, struct mv_node *n,
 {
 	struct mv_daemon *d = ctx;
 
-	mv_kernel_route(&d->dp, n, s, true);
+	mv_dataplane_route(&d->dp, n, s, true);
 	mv_run_script(d, "subnet-up", n, s);
 }
 
@@ -408,7 +403,7 @@ static void topo_subnet_down(void *ctx, struct mv_node *n,
 {
 	struct mv_daemon *d = ctx;
 
-	mv_kernel_route(&d->dp, n, s, false);
+	mv_dataplane_route(&d->dp, n, s, false);
 	mv_run_script(d, "subnet-down", n, s);
 }
 
@@ -574,9 +569,9 @@ void mv_daemon_shutdown(struct mv_daemon *d)
 	/* The down script comes last, after every queued one. */
 	if (d->scripts)
 		mv_scripts_wait(d->scripts, SCRIPT_SYNC_TIMEOUT);
-	if ((d->dp.tun_fd >= 0 || d->dp.kernel) && !d->dp.keep_state)
+	if (d->dp.backend && !d->dp.keep_state)
 		mv_run_sync_script(d, "down");
-	mv_kernel_close(&d->dp, d->dp.keep_state);
+	mv_dataplane_close(&d->dp, d->dp.keep_state);
 	mv_control_close(d);
 }
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "lib/subnet.h"
 #include "lib/event.h"
 #include "mesh/node.h"
 #include "mesh/topology.h"
@@ -25,8 +26,41 @@
 #define MV_QUEUE_TIMEOUT	5000	/* ms */
 #define MV_PKT_MAX		65536
 
+struct mv_dataplane;
 struct mv_kernel;
 struct mv_udp_batch;
+
+/*
+ * A backend: what moves the data packets, chosen at start (DataPlane) and
+ * driven only through this table. The userspace backend (udp.c) moves them
+ * itself and leaves most entries NULL; meshvpn.ko's (kernel.c) keeps the
+ * module's nodes, keys and routes in step. The BPF path will be a third.
+ */
+struct mv_backend {
+	const char *name;		/* "userspace", "kernel": logs and dumps */
+	/* Make the interface and start: 0 or -errno, logged. */
+	int (*open)(struct mv_dataplane *dp);
+	/* Stop; @keep leaves what forwards without the daemon (--keep-state). */
+	void (*close)(struct mv_dataplane *dp, bool keep);
+	/* Bring the backend's nodes, next hops and keys in line with ours. */
+	void (*sync)(struct mv_dataplane *dp);
+	/* A subnet of @n came (@add) or went. */
+	int (*route)(struct mv_dataplane *dp, struct mv_node *n,
+		     const struct mv_subnet *s, bool add);
+	/* Encrypt inner packet @pkt for @n and send it on its path. */
+	void (*send_packet)(struct mv_dataplane *dp, struct mv_node *n,
+			    const uint8_t *pkt, size_t len);
+	/* DATA for this node that came over a meta connection. */
+	void (*deliver)(struct mv_dataplane *dp, const uint8_t *msg, size_t len);
+	/* Add what the backend counted for @n to @out. */
+	int (*stats)(struct mv_dataplane *dp, struct mv_node *n,
+		     struct mv_counters *out);
+	/* Still forwarding for @n with keys of an earlier run (restart). */
+	bool (*holds)(const struct mv_node *n);
+};
+
+extern const struct mv_backend mv_userspace_backend;
+extern const struct mv_backend mv_kernel_backend;
 
 /* UDP messages dropped before they reached a node (`meshvpn dump stats`). */
 struct mv_udp_stats {
@@ -45,6 +79,7 @@ struct mv_dataplane {
 	struct mv_topology *topo;
 	struct mv_proto *proto;
 
+	const struct mv_backend *backend;	/* NULL until one is open */
 	int udp_fd;
 	struct mv_io udp_io;
 	char ifname[32];
@@ -59,8 +94,22 @@ struct mv_dataplane {
 
 	/* meshvpn.ko, when it is the backend (kernel.c) */
 	struct mv_kernel *kernel;
-	bool kernel_dirty;		/* nodes or keys changed: sync */
+	bool kernel_dirty;		/* nodes or keys changed: sync the backend */
 	bool keep_state;		/* --keep-state: leave the kernel as is */
 };
+
+/* Start @b: 0, or -errno with no backend open. */
+int mv_dataplane_open(struct mv_dataplane *dp, const struct mv_backend *b);
+void mv_dataplane_close(struct mv_dataplane *dp, bool keep);
+/* What the backend's name, or "none" before one is open. */
+const char *mv_dataplane_name(const struct mv_dataplane *dp);
+void mv_dataplane_sync(struct mv_dataplane *dp);
+int mv_dataplane_route(struct mv_dataplane *dp, struct mv_node *n,
+		       const struct mv_subnet *s, bool add);
+/* @n's counters: the daemon's, plus what the backend counted itself. */
+void mv_dataplane_stats(struct mv_dataplane *dp, struct mv_node *n,
+			struct mv_counters *out);
+/* Is @n reached without the graph: a direct path, or a backend's keys? */
+bool mv_dataplane_holds(const struct mv_dataplane *dp, const struct mv_node *n);
 
 #endif /* MESHVPN_DATAPLANE_H */

@@ -2,7 +2,7 @@
 /*
  * meshvpn.ko as the data plane (kernel.h). The daemon remains the only
  * source of truth: it records what it programmed into each node
- * (struct mv_kstate) and mv_kernel_sync() sends only the differences, once
+ * (struct mv_kstate) and kernel_sync() sends only the differences, once
  * per event-loop iteration in which something changed.
  *
  * Nodes the kernel cannot reach over UDP (TCPOnly, or no direct path nor
@@ -53,6 +53,10 @@ struct mv_kernel {
 	int ifindex;
 	char ifname[IF_NAMESIZE];
 };
+
+static void kernel_adopt(struct mv_dataplane *dp);
+static void kernel_forget(struct mv_node *n);
+static bool kernel_holds(const struct mv_node *n);
 
 static int family_check(void)
 {
@@ -332,7 +336,7 @@ static void packet_send(struct mv_kernel *k, struct nlmsghdr *nlh,
 		mv_info(5, "meshvpn.ko: %s: %s", what, strerror(errno));
 }
 
-void mv_kernel_inject(struct mv_dataplane *dp, const uint8_t *msg, size_t len)
+static void kernel_deliver(struct mv_dataplane *dp, const uint8_t *msg, size_t len)
 {
 	struct mv_kernel *k = dp->kernel;
 	struct nlmsghdr *nlh;
@@ -344,7 +348,7 @@ void mv_kernel_inject(struct mv_dataplane *dp, const uint8_t *msg, size_t len)
 	packet_send(k, nlh, "msg-inject");
 }
 
-void mv_kernel_send_packet(struct mv_dataplane *dp, struct mv_node *n,
+static void kernel_send_packet(struct mv_dataplane *dp, struct mv_node *n,
 			   const uint8_t *pkt, size_t len)
 {
 	struct mv_kernel *k = dp->kernel;
@@ -379,7 +383,7 @@ static int packets_open(struct mv_dataplane *dp)
 
 /* ---- open and close ---- */
 
-/* Close the sockets and free what mv_kernel_open() set up, link aside. */
+/* Close the sockets and free what kernel_open_link() set up, link aside. */
 static void kernel_release(struct mv_dataplane *dp)
 {
 	struct mv_kernel *k = dp->kernel;
@@ -394,7 +398,7 @@ static void kernel_release(struct mv_dataplane *dp)
 	dp->kernel = NULL;
 }
 
-int mv_kernel_open(struct mv_dataplane *dp, const char *ifname)
+static int kernel_open_link(struct mv_dataplane *dp, const char *ifname)
 {
 	struct mv_kernel *k = calloc(1, sizeof(*k));
 	struct nlmsghdr *nlh;
@@ -438,7 +442,7 @@ int mv_kernel_open(struct mv_dataplane *dp, const char *ifname)
 	}
 	snprintf(dp->ifname, sizeof(dp->ifname), "%s", ifname);
 	if (existed)
-		mv_kernel_adopt(dp);
+		kernel_adopt(dp);
 	return 0;
 fail_link:
 	if (!existed)
@@ -448,7 +452,7 @@ fail:
 	return err;
 }
 
-void mv_kernel_close(struct mv_dataplane *dp, bool keep)
+static void kernel_close(struct mv_dataplane *dp, bool keep)
 {
 	struct mv_kernel *k = dp->kernel;
 
@@ -502,7 +506,7 @@ static uint64_t wanted_next_hop(const struct mv_node *n)
 		 * unreachable over UDP: the kernel keeps sending directly
 		 * until probes tell.
 		 */
-		if (mv_kernel_holds(n) && !mv_node_tcp_only(n))
+		if (kernel_holds(n) && !mv_node_tcp_only(n))
 			return n->id;
 		break;
 	}
@@ -628,7 +632,7 @@ static void sync_keys(struct mv_dataplane *dp, struct mv_node *n)
 	}
 }
 
-void mv_kernel_sync(struct mv_dataplane *dp)
+static void kernel_sync(struct mv_dataplane *dp)
 {
 	struct mv_node *n;
 
@@ -650,7 +654,7 @@ void mv_kernel_sync(struct mv_dataplane *dp)
 
 		if (wanted(n) || !n->kstate.exists || n == dp->nodes->self)
 			continue;
-		if (mv_kernel_holds(n)) {
+		if (kernel_holds(n)) {
 			/* Adopted, and not known to be gone: check again. */
 			mv_timer_arm(dp->loop, &dp->kernel->regrace, ADOPT_GRACE);
 			continue;
@@ -658,16 +662,16 @@ void mv_kernel_sync(struct mv_dataplane *dp)
 		nlh = genl(dp->kernel, MESHVPN_CMD_NODE_DEL);
 		mv_meshvpn_put_node_id(nlh, n->id);
 		if (!request(dp->kernel, nlh, "node-del"))
-			mv_kernel_forget(n);
+			kernel_forget(n);
 	}
 }
 
-void mv_kernel_forget(struct mv_node *n)
+static void kernel_forget(struct mv_node *n)
 {
 	memset(&n->kstate, 0, sizeof(n->kstate));
 }
 
-int mv_kernel_route(struct mv_dataplane *dp, struct mv_node *n,
+static int kernel_route(struct mv_dataplane *dp, struct mv_node *n,
 		    const struct mv_subnet *s, bool add)
 {
 	struct mv_kernel *k = dp->kernel;
@@ -729,7 +733,7 @@ static int node_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-int mv_kernel_stats(struct mv_dataplane *dp, struct mv_node *n,
+static int kernel_stats(struct mv_dataplane *dp, struct mv_node *n,
 		    struct mv_counters *out)
 {
 	struct stats_ctx c = { .dp = dp, .out = out };
@@ -794,7 +798,7 @@ static void adopt_one(struct mv_dataplane *dp, uint64_t id, struct stats_ctx *c)
  * within the grace period in which its new session may arrive: it keeps
  * its node and routes as a direct node would.
  */
-bool mv_kernel_holds(const struct mv_node *n)
+static bool kernel_holds(const struct mv_node *n)
 {
 	const struct mv_kernel *k = n->udp.dp->kernel;
 
@@ -815,7 +819,7 @@ static void regrace(void *ctx)
  * Rebuild what the kernel holds from a dump, after a restart: its nodes
  * keep their keys until new sessions replace them, so traffic flows on.
  */
-void mv_kernel_adopt(struct mv_dataplane *dp)
+static void kernel_adopt(struct mv_dataplane *dp)
 {
 	struct stats_ctx c = { .dp = dp, .each = adopt_one };
 	struct mv_node *n;
@@ -842,3 +846,32 @@ void mv_kernel_adopt(struct mv_dataplane *dp)
 		if (n->kstate.key[0] && n->kstate.gen[0] == MV_KGEN_UNKNOWN)
 			n->session->last_generation = current_phase(dp, n);
 }
+
+/*
+ * The link's name: Interface, else the network's name, else meshvpn0 (a
+ * meshvpn link needs a name of its own; a TUN device gets one from the
+ * kernel).
+ */
+static int kernel_open(struct mv_dataplane *dp)
+{
+	const char *name = dp->conf->interface ? dp->conf->interface :
+			   dp->netname[0] ? dp->netname : "meshvpn0";
+	int err = kernel_open_link(dp, name);
+
+	if (!err)
+		mv_notice("%s is a meshvpn link: packets are encrypted and relayed by "
+			  "meshvpn.ko (kernel data path)", dp->ifname);
+	return err;
+}
+
+const struct mv_backend mv_kernel_backend = {
+	.name = "kernel",
+	.open = kernel_open,
+	.close = kernel_close,
+	.sync = kernel_sync,
+	.route = kernel_route,
+	.send_packet = kernel_send_packet,
+	.deliver = kernel_deliver,
+	.stats = kernel_stats,
+	.holds = kernel_holds,
+};

@@ -633,10 +633,7 @@ static void broadcast(struct mv_dataplane *dp, const uint8_t *pkt, size_t len,
 		n = dp->topo->by_vertex[other];
 		if (!n || n == from || !n->reachable)
 			continue;
-		if (dp->kernel)
-			mv_kernel_send_packet(dp, n, pkt, len);
-		else
-			send_packet(dp, n, pkt, len);
+		dp->backend->send_packet(dp, n, pkt, len);
 	}
 }
 
@@ -789,9 +786,9 @@ static void receive_message(struct mv_dataplane *dp, uint8_t *msg, size_t len,
 	}
 	switch (h->type) {
 	case MESHVPN_MSG_DATA:
-		/* Over TCP to a node whose data meshvpn.ko handles. */
-		if (dp->kernel && !from)
-			mv_kernel_inject(dp, msg, len);
+		/* Over TCP to a node whose data a kernel backend handles. */
+		if (!from && dp->backend->deliver)
+			dp->backend->deliver(dp, msg, len);
 		else
 			receive_data(dp, n, msg, len, from);
 		break;
@@ -1006,7 +1003,7 @@ int mv_udp_open(struct mv_dataplane *dp)
 	return mv_io_add(dp->loop, &dp->udp_io, dp->udp_fd, EPOLLIN, udp_readable, dp);
 }
 
-int mv_tun_start(struct mv_dataplane *dp)
+static int tun_start(struct mv_dataplane *dp)
 {
 	const char *want = dp->conf->interface ? dp->conf->interface :
 			   dp->netname[0] ? dp->netname : NULL;
@@ -1025,3 +1022,9 @@ int mv_tun_start(struct mv_dataplane *dp)
 	mv_info(0, "%s is a TUN device (userspace data path)", dp->ifname);
 	return mv_io_add(dp->loop, &dp->tun_io, fd, EPOLLIN, tun_readable, dp);
 }
+
+const struct mv_backend mv_userspace_backend = {
+	.name = "userspace",
+	.open = tun_start,
+	.send_packet = send_packet,
+};

@@ -15,7 +15,6 @@
 #include "dataplane/dataplane.h"
 
 int mv_udp_open(struct mv_dataplane *dp);
-int mv_tun_start(struct mv_dataplane *dp);
 void mv_udp_session_ready(struct mv_node *n);	/* start probing, flush */
 void mv_udp_node_down(struct mv_node *n);
 void mv_udp_flush_queue(struct mv_node *n);
