@@ -195,7 +195,6 @@ static void on_signal(void *ctx, uint32_t events)
 {
 	struct mv_daemon *d = ctx;
 	struct signalfd_siginfo si;
-	static int saved_level = -2;
 
 	(void)events;
 	while (read(d->sig_fd, &si, sizeof(si)) == sizeof(si)) {
@@ -211,15 +210,16 @@ static void on_signal(void *ctx, uint32_t events)
 			break;
 		case SIGINT:
 			/* tinc: toggle between debug level 5 and the old one. */
-			if (saved_level == -2) {
-				saved_level = mv_log_get_level();
+			if (!d->debug_raised) {
+				d->saved_log_level = mv_log_get_level();
+				d->debug_raised = true;
 				mv_log_set_level(5);
 				mv_notice("Temporarily setting debug level to 5");
 			} else {
 				mv_notice("Reverting to old debug level (%d)",
-					  saved_level);
-				mv_log_set_level(saved_level);
-				saved_level = -2;
+					  d->saved_log_level);
+				mv_log_set_level(d->saved_log_level);
+				d->debug_raised = false;
 			}
 			break;
 		case SIGALRM:

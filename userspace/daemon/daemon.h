@@ -62,6 +62,8 @@ struct mv_daemon {
 	size_t overrides_len;
 	int sig_fd;
 	struct mv_io sig_io;
+	bool debug_raised;		/* SIGINT set level 5 ... */
+	int saved_log_level;		/* ... and the next one restores this */
 
 	int exit_status;
 };
