@@ -61,8 +61,9 @@ static void remote_address(struct mv_node *n, char *addr, size_t alen,
 	snprintf(port, plen, "%u", ntohs(sa.sin6_port));
 }
 
-void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,
-		   const struct mv_subnet *subnet)
+/* Start @script asynchronously with tinc's environment (per-node order). */
+static void run_script(struct mv_daemon *d, const char *script,
+		       struct mv_node *n, const struct mv_subnet *subnet)
 {
 	char netname[256], name[128], iface[64], device[300], node[96];
 	char raddr[96], rport[32], sub[96], weight[32], host_script[128];
@@ -379,14 +380,14 @@ static bool topo_held(void *ctx, const struct mv_node *n)
 
 static void topo_node_up(void *ctx, struct mv_node *n)
 {
-	mv_run_script(ctx, "host-up", n, NULL);
+	run_script(ctx, "host-up", n, NULL);
 }
 
 static void topo_node_down(void *ctx, struct mv_node *n)
 {
 	mv_udp_node_down(n);
 	mv_session_clear(n);
-	mv_run_script(ctx, "host-down", n, NULL);
+	run_script(ctx, "host-down", n, NULL);
 }
 
 static void topo_subnet_up(void *ctx, struct mv_node *n,
@@ -395,7 +396,7 @@ static void topo_subnet_up(void *ctx, struct mv_node *n,
 	struct mv_daemon *d = ctx;
 
 	mv_dataplane_route(&d->dp, n, s, true);
-	mv_run_script(d, "subnet-up", n, s);
+	run_script(d, "subnet-up", n, s);
 }
 
 static void topo_subnet_down(void *ctx, struct mv_node *n,
@@ -404,7 +405,7 @@ static void topo_subnet_down(void *ctx, struct mv_node *n,
 	struct mv_daemon *d = ctx;
 
 	mv_dataplane_route(&d->dp, n, s, false);
-	mv_run_script(d, "subnet-down", n, s);
+	run_script(d, "subnet-down", n, s);
 }
 
 static void topo_recomputed(void *ctx)
@@ -542,13 +543,13 @@ static void all_down(struct mv_daemon *d)
 	for (n = d->nodes.all; n; n = n->next) {
 		if (n == d->nodes.self || (!n->reachable && !n->udp.direct))
 			continue;
-		mv_run_script(d, "host-down", n, NULL);
+		run_script(d, "host-down", n, NULL);
 		for (i = 0; i < n->n_subnets; i++)
-			mv_run_script(d, "subnet-down", n, &n->subnets[i]);
+			run_script(d, "subnet-down", n, &n->subnets[i]);
 		n->reachable = n->udp.direct = false;
 	}
 	for (i = 0; i < d->nodes.self->n_subnets; i++)
-		mv_run_script(d, "subnet-down", d->nodes.self, &d->nodes.self->subnets[i]);
+		run_script(d, "subnet-down", d->nodes.self, &d->nodes.self->subnets[i]);
 }
 
 void mv_daemon_shutdown(struct mv_daemon *d)

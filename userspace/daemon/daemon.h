@@ -84,9 +84,6 @@ void mv_daemon_reload(struct mv_daemon *d);
 void mv_daemon_stop(struct mv_daemon *d);
 void mv_daemon_shutdown(struct mv_daemon *d);
 void mv_daemon_free(struct mv_daemon *d);
-/* Start @script asynchronously with tinc's environment (per-node order). */
-void mv_run_script(struct mv_daemon *d, const char *script, struct mv_node *n,
-		   const struct mv_subnet *subnet);
 /* Run meshvpn-up/-down (or tinc-up/-down) and wait for it. */
 int mv_run_sync_script(struct mv_daemon *d, const char *script);
 

@@ -134,7 +134,8 @@ static uint8_t *tx_slot(struct mv_dataplane *dp)
 	return dp->tx->buf[dp->tx->n] + HEADROOM;
 }
 
-void mv_udp_flush(struct mv_dataplane *dp)
+/* Send what the data path batched. */
+static void udp_flush(struct mv_dataplane *dp)
 {
 	struct mv_udp_batch *b = dp->tx;
 	unsigned int done = 0;
@@ -163,7 +164,7 @@ static void udp_send_slot(struct mv_dataplane *dp, const struct sockaddr_in6 *to
 	b->iov[b->n].iov_len = len;
 	b->msg[b->n].msg_hdr.msg_namelen = sizeof(*to);
 	if (++b->n == MV_BATCH)
-		mv_udp_flush(dp);
+		udp_flush(dp);
 }
 
 static void udp_send(struct mv_dataplane *dp, const struct sockaddr_in6 *to,
@@ -277,7 +278,8 @@ static void send_packet(struct mv_dataplane *dp, struct mv_node *n,
 	transmit(dp, n, msg, MESHVPN_HDR_LEN + out);
 }
 
-void mv_udp_flush_queue(struct mv_node *n)
+/* Send what waited for @n's session, now that it has keys. */
+static void flush_queue(struct mv_node *n)
 {
 	struct mv_queued *q;
 
@@ -292,7 +294,7 @@ void mv_udp_flush_queue(struct mv_node *n)
 			n->stats.nokey_drops++;
 		free(q);
 	}
-	mv_udp_flush(n->udp.dp);
+	udp_flush(n->udp.dp);
 }
 
 int mv_udp_send_session(struct mv_dataplane *dp, struct mv_node *to,
@@ -432,7 +434,7 @@ void mv_udp_session_ready(struct mv_node *n)
 {
 	if (!n->udp.probe_timer.fn)
 		mv_timer_init(&n->udp.probe_timer, probe_timer, n);
-	mv_udp_flush_queue(n);
+	flush_queue(n);
 	if (!n->udp.direct) {
 		n->udp.probes_unanswered = 0;
 		probe_timer(n);
@@ -830,7 +832,7 @@ static void udp_readable(void *ctx, uint32_t events)
 		if (got < MV_BATCH)
 			break;
 	}
-	mv_udp_flush(dp);
+	udp_flush(dp);
 }
 
 void mv_udp_from_meta(struct mv_dataplane *dp, struct mv_conn *c,
@@ -980,7 +982,7 @@ static void tun_readable(void *ctx, uint32_t events)
 		}
 		send_packet(dp, n, pkt, len);
 	}
-	mv_udp_flush(dp);
+	udp_flush(dp);
 }
 
 int mv_udp_open(struct mv_dataplane *dp)

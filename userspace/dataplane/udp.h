@@ -17,12 +17,9 @@
 int mv_udp_open(struct mv_dataplane *dp);
 void mv_udp_session_ready(struct mv_node *n);	/* start probing, flush */
 void mv_udp_node_down(struct mv_node *n);
-void mv_udp_flush_queue(struct mv_node *n);
 /* A SESSION meta message in a UDP SESSION message, straight to @to. */
 int mv_udp_send_session(struct mv_dataplane *dp, struct mv_node *to,
 			const void *pt, size_t len);
-/* Send what the data path batched; free the batches at exit. */
-void mv_udp_flush(struct mv_dataplane *dp);
 void mv_udp_free(struct mv_dataplane *dp);
 /* An authenticated message came straight from @from. */
 void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from);

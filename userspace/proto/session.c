@@ -105,8 +105,9 @@ void mv_session_free(struct mv_node *n)
 	n->session = NULL;
 }
 
-bool mv_route_meta(struct mv_proto *p, struct mv_node *to, const void *pt,
-		   size_t len)
+/* Forward a SESSION or UDP meta message towards @to; false if no route. */
+static bool route_meta(struct mv_proto *p, struct mv_node *to, const void *pt,
+		       size_t len)
 {
 	struct mv_conn *c = to->conn;
 
@@ -136,7 +137,7 @@ static int send_session(struct mv_node *to, const struct mv_buf *blob)
 	m.handshake_len = blob->len;
 	mv_buf_init(&b);
 	err = mv_meta_session_encode(&b, &m);
-	if (!err && !mv_route_meta(p, to, b.data, b.len))
+	if (!err && !route_meta(p, to, b.data, b.len))
 		err = -EHOSTUNREACH;
 	mv_buf_free(&b);
 	return err;
@@ -403,7 +404,7 @@ static void forward(struct mv_proto *p, const struct mv_meta_session *m,
 		return;
 	memcpy(copy, pt, len);
 	copy[ttl_at] = m->ttl - 1;
-	if (!mv_route_meta(p, to, copy, len))
+	if (!route_meta(p, to, copy, len))
 		mv_info(2, "Dropping a session message from %s for %s: no route",
 			m->from, m->to);
 	free(copy);

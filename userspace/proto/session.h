@@ -64,8 +64,5 @@ void mv_session_receive(struct mv_proto *p, const uint8_t *pt, size_t len);
 /* The slot to send with, or NULL. */
 struct mv_keyslot *mv_session_tx(struct mv_node *n);
 void mv_session_rx_phase(struct mv_node *n, int phase);
-/* Forward a SESSION or UDP meta message towards @to; false if no route. */
-bool mv_route_meta(struct mv_proto *p, struct mv_node *to,
-		   const void *pt, size_t len);
 
 #endif /* MESHVPN_SESSION_H */
