@@ -10,8 +10,14 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include <meshvpn/wire.h>
+/* addr of protocol.md 9.3: family 4 or 6, 16 bytes, port. */
+struct mv_wire_addr {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t addr[16];	/* IPv4 in the first 4 bytes, rest zero */
+	uint16_t port;
+};
 
 /* "1.2.3.4:655" or "[2001:db8::1]:655". */
 void mv_sockaddr_format(const struct sockaddr_in6 *sa, char *buf, size_t len);

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "lib/sockaddr.h"
 
 #define MV_META_MAGIC		"MVPN"
 #define MV_META_VERSION_MAJOR	1
@@ -68,13 +69,6 @@ enum mv_candidate_kind {
  * @out empty) if truncated or not a valid node name.
  */
 bool mv_read_name(struct mv_reader *r, char out[MV_META_MAX_NAME + 1]);
-
-/* addr of protocol.md 9.3: family 4 or 6, 16 bytes, port. */
-struct mv_wire_addr {
-	uint8_t family;		/* 4 or 6 */
-	uint8_t addr[16];	/* IPv4 in the first 4 bytes, rest zero */
-	uint16_t port;
-};
 
 /* -EINVAL for a bad family or non-zero IPv4 padding. */
 int mv_buf_put_addr(struct mv_buf *b, const struct mv_wire_addr *a);
