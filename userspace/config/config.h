@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/diag.h"
 #include "lib/subnet.h"
 
 /* Where "-n NET" looks; override at build time with -DMV_CONFIG_BASEDIR=
@@ -45,29 +46,6 @@
 #define MV_CONFIG_MAX_LINE		4096
 /* Larger files are refused: a config file never legitimately is. */
 #define MV_CONFIG_MAX_FILE		(16u << 20)
-/* Warnings kept per mv_diag; later ones are only counted. */
-#define MV_DIAG_MAX_WARNINGS		256
-
-/* ---- diagnostics ---- */
-
-struct mv_diag {
-	char **warnings;	/* "FILE:LINE: message", in order */
-	size_t n_warnings;
-	size_t n_dropped;	/* warnings beyond MV_DIAG_MAX_WARNINGS */
-	char *error;		/* the first error, or NULL */
-};
-
-void mv_diag_init(struct mv_diag *d);
-void mv_diag_free(struct mv_diag *d);
-/*
- * Record a message. @file may be NULL and @line 0 when they do not apply;
- * the prefix is then "FILE: " or nothing. A NULL @d discards the message.
- * Only the first error is kept; running out of memory loses the message.
- */
-void mv_diag_warn(struct mv_diag *d, const char *file, unsigned int line,
-		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void mv_diag_error(struct mv_diag *d, const char *file, unsigned int line,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* ---- lexical layer: a file as variables and key blocks ---- */
 
