@@ -22,6 +22,7 @@
 #include <linux/meshvpn.h>
 
 #include "lib/array.h"
+#include "lib/file.h"
 #include "config/config.h"
 
 #include "test.h"
@@ -1642,7 +1643,7 @@ TEST(load_odd_files)
 	/* A huge file is refused before it is read. */
 	fmt(path, sizeof(path), "%s/tinc.conf", dir);
 	fd = open(path, O_WRONLY | O_TRUNC);
-	EXPECT(fd >= 0 && !ftruncate(fd, MV_CONFIG_MAX_FILE + 1));
+	EXPECT(fd >= 0 && !ftruncate(fd, MV_FILE_MAX_CONFIG + 1));
 	close(fd);
 	mv_diag_init(&d);
 	EXPECT_EQ(mv_config_load_server(dir, &c, &d), -EFBIG);

@@ -13,7 +13,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include <linux/meshvpn.h>
 
 #include "lib/array.h"
+#include "lib/file.h"
 #include "config/config.h"
 #include "netlink/meshvpn_nl.h"
 
@@ -1298,87 +1298,16 @@ static int apply_buffer(struct apply_ctx *ctx, enum file_kind kind,
 	return ret;
 }
 
-static int read_file(const char *path, char **buf, size_t *len,
-		     struct mv_diag *diag)
+/*
+ * A configuration or host file. Anything but a regular file, directories
+ * included, is -EINVAL here, as config.h promises.
+ */
+static int read_config_file(const char *path, char **buf, size_t *len,
+			    struct mv_diag *diag)
 {
-	struct stat st;
-	size_t cap, n = 0;
-	char *b = NULL;
-	int fd, ret;
+	int ret = mv_file_read(path, MV_FILE_MAX_CONFIG, buf, len, NULL, diag);
 
-	*buf = NULL;
-	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		ret = -errno;
-		mv_diag_error(diag, path, 0, "cannot open: %s", strerror(-ret));
-		return ret;
-	}
-	if (fstat(fd, &st)) {
-		ret = -errno;
-		mv_diag_error(diag, path, 0, "cannot stat: %s", strerror(-ret));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		mv_diag_error(diag, path, 0, "not a regular file");
-		ret = -EINVAL;
-		goto fail;
-	}
-	if ((unsigned long long)st.st_size > MV_CONFIG_MAX_FILE) {
-		mv_diag_error(diag, path, 0, "file too large (more than %u bytes)",
-			      MV_CONFIG_MAX_FILE);
-		ret = -EFBIG;
-		goto fail;
-	}
-	/* The size is a hint only: the file may change while we read it. */
-	cap = (size_t)st.st_size + 1;
-	b = malloc(cap);
-	if (!b) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *nb;
-
-			if (cap > MV_CONFIG_MAX_FILE) {
-				mv_diag_error(diag, path, 0,
-					      "file too large (more than %u bytes)",
-					      MV_CONFIG_MAX_FILE);
-				ret = -EFBIG;
-				goto fail;
-			}
-			nb = realloc(b, cap * 2);
-			if (!nb) {
-				ret = -ENOMEM;
-				goto fail;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			mv_diag_error(diag, path, 0, "cannot read: %s",
-				      strerror(-ret));
-			goto fail;
-		}
-		if (!r)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*buf = b;
-	*len = n;
-	return 0;
-fail:
-	free(b);
-	close(fd);
-	return ret;
+	return ret == -EISDIR ? -EINVAL : ret;
 }
 
 /* Read and apply @path; its name is kept in @owned (files list). */
@@ -1392,7 +1321,7 @@ static int apply_path(struct apply_ctx *ctx, enum file_kind kind,
 	ret = push_string(owned, n_owned, path);
 	if (ret)
 		return ret;
-	ret = read_file(path, &buf, &len, ctx->diag);
+	ret = read_config_file(path, &buf, &len, ctx->diag);
 	if (ret)
 		return ret;
 	ret = apply_buffer(ctx, kind, buf, len, (*owned)[*n_owned - 1]);
@@ -1824,7 +1753,7 @@ int mv_config_load_host(const char *confdir, const char *name,
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = read_file(path, &buf, &len, diag);
+	ret = read_config_file(path, &buf, &len, diag);
 	if (!ret)
 		ret = mv_config_parse_host_buffer(buf, len, path, name, out,
 						  diag);

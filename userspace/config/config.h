@@ -19,8 +19,8 @@
  * Errors carry "FILE:LINE: message" in a struct mv_diag. All functions
  * return 0 or a negative errno: -ENOENT (file missing), -EINVAL (bad
  * syntax or value), -ENOTSUP (recognised but unimplemented, e.g. Mode =
- * switch), -ENOMEM, -EFBIG (file larger than MV_CONFIG_MAX_FILE), or the
- * error from reading a file.
+ * switch), -ENOMEM, -EFBIG (file larger than MV_FILE_MAX_CONFIG of
+ * lib/file.h), or the error from reading a file.
  */
 #ifndef MESHVPN_CONFIG_H
 #define MESHVPN_CONFIG_H
@@ -44,8 +44,6 @@
 #define MV_CONFIG_DEFAULT_PING_TIMEOUT	5
 /* Longest accepted line, without its line end. */
 #define MV_CONFIG_MAX_LINE		4096
-/* Larger files are refused: a config file never legitimately is. */
-#define MV_CONFIG_MAX_FILE		(16u << 20)
 
 /* ---- lexical layer: a file as variables and key blocks ---- */
 

@@ -33,6 +33,7 @@
 
 #include "crypto/crypto.h"
 #include "crypto/identity.h"
+#include "lib/file.h"
 
 #define ED25519_KEY_LEN		32
 #define ED25519_SIG_LEN		64
@@ -471,57 +472,6 @@ static int ed25519_from_tinc_pem(const struct pem_block *b, EVP_PKEY **pkey)
 
 /* ---- files ---- */
 
-/*
- * Read a whole regular file, NUL-terminated. The caller wipes and frees
- * *@buf, which may hold a private key.
- */
-static int read_file(const char *path, size_t max, char **buf, size_t *len,
-		     struct stat *st)
-{
-	size_t size, got = 0;
-	ssize_t r;
-	int fd, ret;
-
-	*buf = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, st)) {
-		ret = -errno;
-		goto out;
-	}
-	ret = S_ISDIR(st->st_mode) ? -EISDIR : -EINVAL;
-	if (!S_ISREG(st->st_mode))
-		goto out;
-	ret = -EFBIG;
-	if (st->st_size < 0 || (size_t)st->st_size > max)
-		goto out;
-	size = (size_t)st->st_size;
-	ret = -ENOMEM;
-	*buf = malloc(size + 1);
-	if (!*buf)
-		goto out;
-	while (got < size) {
-		r = read(fd, *buf + got, size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			ret = r ? -errno : -EIO;
-			OPENSSL_cleanse(*buf, got);
-			free(*buf);
-			*buf = NULL;
-			goto out;
-		}
-		got += (size_t)r;
-	}
-	(*buf)[got] = '\0';
-	*len = got;
-	ret = 0;
-out:
-	close(fd);
-	return ret;
-}
-
 static void free_secret(char *buf, size_t len)
 {
 	if (buf)
@@ -662,22 +612,22 @@ static int parse_private(const char *buf, size_t len, const char *path,
 int mv_identity_load_private(const char *path, struct mv_identity **out,
 			     struct mv_diag *diag)
 {
-	struct stat st;
+	mode_t mode;
 	size_t len;
 	char *buf;
 	int ret;
 
-	ret = read_file(path, KEY_FILE_MAX, &buf, &len, &st);
+	ret = mv_file_read(path, KEY_FILE_MAX, &buf, &len, &mode, NULL);
 	if (ret) {
 		mv_diag_error(diag, path, 0, "cannot read private key: %s",
 			      strerror(-ret));
 		return ret;
 	}
 	/* As tinc warns: anyone who can read the key can be this node. */
-	if (st.st_mode & 077)
+	if (mode & 077)
 		mv_diag_warn(diag, path, 0,
 			     "private key readable by others (mode %04o); chmod 600 it",
-			     (unsigned int)(st.st_mode & 07777));
+			     (unsigned int)(mode & 07777));
 	ret = parse_private(buf, len, path, out, diag);
 	free_secret(buf, len);
 	return ret;
@@ -872,12 +822,12 @@ int mv_identity_append_public(const struct mv_identity *id,
 	size_t old_len = 0, text_len, lines = 1, i, n;
 	unsigned int disabled = 0;
 	mode_t mode = 0644;
-	struct stat st;
 	int ret;
 
-	ret = read_file(host_path, MV_CONFIG_MAX_FILE, &old, &old_len, &st);
+	ret = mv_file_read(host_path, MV_FILE_MAX_CONFIG, &old, &old_len,
+			   &mode, NULL);
 	if (!ret) {
-		mode = st.st_mode & 07777;
+		mode &= 07777;
 	} else if (ret != -ENOENT) {
 		mv_diag_error(diag, host_path, 0, "cannot read: %s",
 			      strerror(-ret));
