@@ -22,12 +22,10 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#include <linux/meshvpn.h>
 
 #include "lib/array.h"
 #include "lib/file.h"
 #include "config/config.h"
-#include "netlink/meshvpn_nl.h"
 
 /* ---- small helpers ---- */
 
@@ -725,25 +723,6 @@ const char *mv_data_plane_name(enum mv_data_plane dp)
 	return "auto";
 }
 
-static const uint32_t cipher_algs[] = {
-	[MV_CIPHER_CHACHA20_POLY1305] = MESHVPN_CIPHER_ALG_CHACHA20_POLY1305,
-	[MV_CIPHER_AES_256_GCM] = MESHVPN_CIPHER_ALG_AES_256_GCM,
-	[MV_CIPHER_NONE] = MESHVPN_CIPHER_ALG_NONE,
-};
-
-uint32_t mv_cipher_alg(enum mv_cipher cipher)
-{
-	/* Anything else is the default cipher, so that every value has a name. */
-	if ((size_t)cipher >= ARRAY_SIZE(cipher_algs))
-		cipher = MV_CIPHER_CHACHA20_POLY1305;
-	return cipher_algs[cipher];
-}
-
-const char *mv_cipher_name(enum mv_cipher cipher)
-{
-	return mv_cipher_alg_name(mv_cipher_alg(cipher));
-}
-
 /* Case-insensitive lookup of @s among @n names; index or -1. */
 static int pick(const char *s, const char *const *names, int n)
 {
@@ -965,14 +944,11 @@ static int apply_bool(struct apply_ctx *ctx, const struct where *w,
 static int apply_cipher(struct apply_ctx *ctx, const struct where *w,
 			const char *value)
 {
-	size_t i, k;
+	size_t k;
 
-	for (i = 0; i < ARRAY_SIZE(cipher_algs); i++) {
-		if (!strcasecmp(value, mv_cipher_name((enum mv_cipher)i))) {
-			ctx->host->cipher = (enum mv_cipher)i;
-			ctx->host->cipher_set = true;
-			return 0;
-		}
+	if (mv_cipher_from_name(value, &ctx->host->cipher)) {
+		ctx->host->cipher_set = true;
+		return 0;
 	}
 	for (k = 0; k < ARRAY_SIZE(tinc_cipher_prefixes); k++) {
 		const char *p = tinc_cipher_prefixes[k];

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/cipher.h"
 #include "lib/diag.h"
 #include "lib/subnet.h"
 
@@ -97,22 +98,10 @@ enum mv_data_plane {
 	MV_DATA_PLANE_USERSPACE,
 };
 
-enum mv_cipher {
-	MV_CIPHER_CHACHA20_POLY1305,
-	MV_CIPHER_AES_256_GCM,
-	MV_CIPHER_NONE,
-};
-
 /* Canonical spelling of each value, as accepted in the files. */
 const char *mv_address_family_name(enum mv_address_family af);
 const char *mv_mode_name(enum mv_mode mode);
 const char *mv_data_plane_name(enum mv_data_plane dp);
-const char *mv_cipher_name(enum mv_cipher cipher);
-/*
- * The same cipher as meshvpn.ko's enum meshvpn_cipher_alg numbers it,
- * which also gives it its name (mv_cipher_alg_name(), meshvpn_nl.h).
- */
-uint32_t mv_cipher_alg(enum mv_cipher cipher);
 
 /* "host [port]" of Address and BindToAddress. */
 struct mv_endpoint {
