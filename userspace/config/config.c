@@ -26,6 +26,7 @@
 #include "lib/array.h"
 #include "lib/file.h"
 #include "config/config.h"
+#include "crypto/pem.h"
 
 /* ---- small helpers ---- */
 
@@ -54,13 +55,6 @@ static bool is_alnum(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9');
-}
-
-static bool starts_with(const char *s, size_t len, const char *prefix)
-{
-	size_t pl = strlen(prefix);
-
-	return len >= pl && !memcmp(s, prefix, pl);
 }
 
 /* 0 if @path exists, -ENOENT if not, another -errno if we cannot tell. */
@@ -118,25 +112,6 @@ static int strbuf_add(struct strbuf *b, const char *s, size_t len)
 	b->s[b->len++] = '\n';
 	b->s[b->len] = '\0';
 	return 0;
-}
-
-/*
- * "-----BEGIN LABEL-----" / "-----END LABEL-----": the label, or NULL
- * when the line does not have that shape.
- */
-static const char *pem_label(const char *s, size_t len, const char *kind,
-			     size_t *label_len)
-{
-	size_t kl = strlen(kind);
-
-	if (len < 5 + kl + 1 + 5 || memcmp(s, "-----", 5) ||
-	    memcmp(s + 5, kind, kl) || s[5 + kl] != ' ' ||
-	    memcmp(s + len - 5, "-----", 5))
-		return NULL;
-	*label_len = len - (5 + kl + 1) - 5;
-	if (!*label_len)
-		return NULL;
-	return s + 5 + kl + 1;
 }
 
 static int push_entry(struct mv_config_file *f, const char *var,
@@ -234,9 +209,9 @@ int mv_config_parse_buffer(const char *buf, size_t len, const char *path,
 			   struct mv_config_file *out, struct mv_diag *diag)
 {
 	const char *p = buf, *end = buf + len;
+	struct mv_pem_scanner pem_scan;
 	struct strbuf pem = { 0 };
-	const char *label = NULL;
-	size_t label_len = 0;
+	enum mv_pem_line what;
 	unsigned int lineno = 0, pem_line = 0;
 	int ret = 0;
 
@@ -244,6 +219,7 @@ int mv_config_parse_buffer(const char *buf, size_t len, const char *path,
 	out->path = strdup(path ? path : "<buffer>");
 	if (!out->path)
 		return -ENOMEM;
+	mv_pem_scanner_init(&pem_scan);
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -275,71 +251,39 @@ int mv_config_parse_buffer(const char *buf, size_t len, const char *path,
 			e--;
 		ll = (size_t)(e - s);
 
-		if (label) {
-			size_t el;
-			const char *end_label = pem_label(s, ll, "END", &el);
-
-			if (starts_with(s, ll, "-----BEGIN")) {
-				mv_diag_error(diag, out->path, lineno,
-					      "key block starts inside the key block of line %u",
-					      pem_line);
-				ret = -EINVAL;
-				goto fail;
-			}
-			if (starts_with(s, ll, "-----END") &&
-			    (!end_label || el != label_len ||
-			     memcmp(end_label, label, el))) {
-				mv_diag_error(diag, out->path, lineno,
-					      "key block end does not match \"-----BEGIN %.*s-----\" of line %u",
-					      (int)label_len, label, pem_line);
-				ret = -EINVAL;
-				goto fail;
-			}
-			ret = strbuf_add(&pem, s, ll);
-			if (ret)
-				goto fail;
-			if (end_label) {
-				ret = push_pem(out, &pem, pem_line);
-				if (ret)
-					goto fail;
-				label = NULL;
-			}
-			continue;
-		}
-
-		if (!ll || *s == '#')
+		/* Inside a key block, blank and '#' lines are the key's. */
+		if (!pem_scan.label && (!ll || *s == '#'))
 			continue;
 
-		if (starts_with(s, ll, "-----BEGIN")) {
-			label = pem_label(s, ll, "BEGIN", &label_len);
-			if (!label) {
-				mv_diag_error(diag, out->path, lineno,
-					      "malformed key block start (expected \"-----BEGIN LABEL-----\")");
-				ret = -EINVAL;
-				goto fail;
-			}
+		what = mv_pem_scan_line(&pem_scan, s, ll, lineno);
+		switch (what) {
+		case MV_PEM_TEXT:
+			ret = lex_assignment(out, s, e, lineno, diag);
+			break;
+		case MV_PEM_BEGIN:
 			pem_line = lineno;
 			ret = strbuf_add(&pem, s, ll);
-			if (ret)
-				goto fail;
-			continue;
-		}
-		if (starts_with(s, ll, "-----END")) {
-			mv_diag_error(diag, out->path, lineno,
-				      "key block end without a \"-----BEGIN\" line");
+			break;
+		case MV_PEM_BODY:
+			ret = strbuf_add(&pem, s, ll);
+			break;
+		case MV_PEM_END:
+			ret = strbuf_add(&pem, s, ll);
+			if (!ret)
+				ret = push_pem(out, &pem, pem_line);
+			break;
+		default:
+			mv_pem_report(&pem_scan, what, out->path, lineno, diag);
 			ret = -EINVAL;
-			goto fail;
+			break;
 		}
-
-		ret = lex_assignment(out, s, e, lineno, diag);
 		if (ret)
 			goto fail;
 	}
 
-	if (label) {
-		mv_diag_error(diag, out->path, pem_line,
-			      "unterminated key block (no \"-----END %.*s-----\" line)",
-			      (int)label_len, label);
+	what = mv_pem_scan_end(&pem_scan);
+	if (what != MV_PEM_TEXT) {
+		mv_pem_report(&pem_scan, what, out->path, lineno, diag);
 		ret = -EINVAL;
 		goto fail;
 	}
