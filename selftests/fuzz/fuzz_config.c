@@ -45,8 +45,8 @@ static void check_host(const struct mv_host_config *h)
 	check_subnets(h->subnets, h->n_subnets);
 	for (i = 0; i < h->n_addresses; i++)
 		CHECK(h->addresses[i].host && *h->addresses[i].host);
-	for (i = 0; i < h->n_pem_keys; i++)
-		CHECK(!strncmp(h->pem_keys[i], "-----BEGIN ", 11));
+	for (i = 0; i < h->keys.n_pem_keys; i++)
+		CHECK(!strncmp(h->keys.pem_keys[i], "-----BEGIN ", 11));
 	if (h->tcp_only)
 		CHECK(h->indirect_data);
 }

@@ -938,7 +938,7 @@ TEST(server_host_variables_describe_this_node)
 	if (c.self.n_addresses)
 		EXPECT_EQ(c.self.addresses[0].port, 7000);
 	/* Key blocks in server files are never kept. */
-	EXPECT_EQ(c.self.n_pem_keys, 0);
+	EXPECT_EQ(c.self.keys.n_pem_keys, 0);
 	EXPECT(has_warning(&d, "test.conf:7: key block in a server configuration file ignored"));
 	mv_config_free(&c);
 	mv_diag_free(&d);
@@ -1075,11 +1075,11 @@ TEST(host_every_variable)
 	EXPECT_EQ(h.weight, 50);
 	EXPECT(h.weight_set);
 	EXPECT_EQ(h.compression, 0);
-	EXPECT_STREQ(h.ed25519_public_key,
+	EXPECT_STREQ(h.keys.ed25519_public_key,
 		     "sep+elnPSESb51B5nOkenPY5XQUpcV6m9qKOz3Ra31M");
-	EXPECT_EQ(h.n_pem_keys, 1);
-	if (h.n_pem_keys)
-		EXPECT_STREQ(h.pem_keys[0],
+	EXPECT_EQ(h.keys.n_pem_keys, 1);
+	if (h.keys.n_pem_keys)
+		EXPECT_STREQ(h.keys.pem_keys[0],
 			     "-----BEGIN RSA PUBLIC KEY-----\n"
 			     "MIIBCgKCAQEAtL8yjJYofDTdcvGg\n"
 			     "-----END RSA PUBLIC KEY-----\n");
@@ -1102,7 +1102,7 @@ TEST(host_defaults_and_tcponly)
 	EXPECT(!h.cipher_set);
 	EXPECT(!h.weight_set);
 	EXPECT_EQ(h.addresses[0].port, 655);
-	EXPECT(!h.ed25519_public_key);
+	EXPECT(!h.keys.ed25519_public_key);
 	mv_host_config_free(&h);
 	mv_diag_free(&d);
 
@@ -1222,10 +1222,10 @@ TEST(load_tinc_1_0_network)
 	EXPECT_STREQ(c.files[1], want);
 	EXPECT_STREQ(c.self.path, want);
 	EXPECT_EQ(c.self.n_subnets, 1);
-	EXPECT_EQ(c.self.n_pem_keys, 1);
+	EXPECT_EQ(c.self.keys.n_pem_keys, 1);
 	pem = pem_of(want);
-	if (c.self.n_pem_keys && pem)
-		EXPECT_STREQ(c.self.pem_keys[0], pem);
+	if (c.self.keys.n_pem_keys && pem)
+		EXPECT_STREQ(c.self.keys.pem_keys[0], pem);
 	fmt(want, sizeof(want), "%s/rsa_key.priv", dir);
 	EXPECT_STREQ(c.private_key_file, want);
 	fmt(want, sizeof(want), "%s/ed25519_key.priv", dir);
@@ -1259,15 +1259,15 @@ TEST(load_tinc_1_0_hosts)
 	fmt(path, sizeof(path), "%s/hosts/einstein", fx("tinc/private"));
 	EXPECT_STREQ(h.path, path);
 	pem = pem_of(path);
-	EXPECT_EQ(h.n_pem_keys, 1);
-	if (h.n_pem_keys && pem) {
-		EXPECT_STREQ(h.pem_keys[0], pem);
+	EXPECT_EQ(h.keys.n_pem_keys, 1);
+	if (h.keys.n_pem_keys && pem) {
+		EXPECT_STREQ(h.keys.pem_keys[0], pem);
 		EXPECT(strstr(pem, "-----END RSA PUBLIC KEY-----\n"));
 	}
 	mv_host_config_free(&h);
 
 	EXPECT_EQ(mv_config_load_host(fx("tinc/private"), "newton", &h, &d), 0);
-	EXPECT_EQ(h.n_pem_keys, 0);
+	EXPECT_EQ(h.keys.n_pem_keys, 0);
 	if (h.n_addresses) {
 		EXPECT_STREQ(h.addresses[0].host, "newton.example.org");
 		EXPECT_EQ(h.addresses[0].port, 655);
@@ -1341,7 +1341,7 @@ TEST(load_meshvpn_network)
 	EXPECT_EQ(c.self.n_addresses, 1);
 	if (c.self.n_addresses)
 		EXPECT_EQ(c.self.addresses[0].port, 7655);
-	EXPECT_STREQ(c.self.ed25519_public_key,
+	EXPECT_STREQ(c.self.keys.ed25519_public_key,
 		     "sep+elnPSESb51B5nOkenPY5XQUpcV6m9qKOz3Ra31M");
 
 	/* meshvpn.conf, two conf.d files (not README), hosts/alpha. */
@@ -1389,7 +1389,7 @@ TEST(load_meshvpn_hosts)
 	EXPECT(!h.tcp_only);
 	EXPECT_EQ(h.weight, 50);
 	EXPECT_EQ(h.cipher, MV_CIPHER_NONE);
-	EXPECT_STREQ(h.ed25519_public_key,
+	EXPECT_STREQ(h.keys.ed25519_public_key,
 		     "U3iyEySItKxBDLM4btIUwTEsEIkRHio9VuNcBOvYgWc");
 	mv_host_config_free(&h);
 

@@ -746,10 +746,10 @@ void mv_host_config_free(struct mv_host_config *h)
 	free(h->path);
 	free_endpoints(h->addresses, h->n_addresses);
 	free(h->subnets);
-	for (i = 0; i < h->n_pem_keys; i++)
-		free(h->pem_keys[i]);
-	free(h->pem_keys);
-	free(h->ed25519_public_key);
+	for (i = 0; i < h->keys.n_pem_keys; i++)
+		free(h->keys.pem_keys[i]);
+	free(h->keys.pem_keys);
+	free(h->keys.ed25519_public_key);
 	host_init(h);
 }
 
@@ -1126,7 +1126,7 @@ static int apply_host_var(struct apply_ctx *ctx, const struct var_def *def,
 		if (!valid_ed25519_b64(value))
 			return bad_value(ctx, w, def->name, value,
 					 "a 32-byte key in base64 (43 characters)");
-		return set_string(&h->ed25519_public_key, value);
+		return set_string(&h->keys.ed25519_public_key, value);
 	default:
 		break;
 	}
@@ -1179,22 +1179,15 @@ static int apply_file(struct apply_ctx *ctx, enum file_kind kind,
 	int ret;
 
 	for (i = 0; i < f->n_pem_blocks; i++) {
-		char **keys;
-
 		if (kind == KIND_SERVER) {
 			mv_diag_warn(ctx->diag, file, f->pem_lines[i],
 				     "key block in a server configuration file ignored (public keys belong in hosts/NAME)");
 			continue;
 		}
-		keys = mv_array_grow(ctx->host->pem_keys, ctx->host->n_pem_keys,
-				sizeof(*keys));
-		if (!keys)
-			return -ENOMEM;
-		ctx->host->pem_keys = keys;
-		keys[ctx->host->n_pem_keys] = strdup(f->pem_blocks[i]);
-		if (!keys[ctx->host->n_pem_keys])
-			return -ENOMEM;
-		ctx->host->n_pem_keys++;
+		ret = push_string(&ctx->host->keys.pem_keys,
+				  &ctx->host->keys.n_pem_keys, f->pem_blocks[i]);
+		if (ret)
+			return ret;
 	}
 	for (i = 0; i < f->n_entries; i++) {
 		ret = apply_entry(ctx, kind, file, &f->entries[i]);
@@ -1651,6 +1644,12 @@ int mv_config_parse_host_buffer(const char *buf, size_t len,
 	if (ret)
 		mv_host_config_free(out);
 	return ret;
+}
+
+int mv_identity_from_host(const struct mv_host_config *host,
+			  struct mv_identity **out, struct mv_diag *diag)
+{
+	return mv_identity_from_host_keys(&host->keys, host->path, out, diag);
 }
 
 int mv_config_load_host(const char *confdir, const char *name,

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "crypto/cipher.h"
+#include "crypto/identity.h"
 #include "lib/diag.h"
 #include "lib/subnet.h"
 
@@ -127,9 +128,7 @@ struct mv_host_config {
 	int weight;		/* only meaningful if weight_set */
 	bool weight_set;
 	int compression;	/* parsed for tinc files; meshvpn ignores it */
-	char **pem_keys;	/* public key blocks, verbatim */
-	size_t n_pem_keys;
-	char *ed25519_public_key;	/* base64 as written, or NULL */
+	struct mv_host_keys keys;	/* Ed25519PublicKey and key blocks */
 };
 
 /* meshvpn.conf (or tinc.conf), the conf.d files and the own hosts/NAME. */
@@ -200,6 +199,13 @@ int mv_config_parse_server_buffer(const char *buf, size_t len,
 				  const char *path, struct mv_config *out,
 				  struct mv_diag *diag);
 void mv_config_free(struct mv_config *c);
+
+/*
+ * The identity key of a host file (mv_identity_from_host_keys() of its
+ * keys, with its path in the messages).
+ */
+int mv_identity_from_host(const struct mv_host_config *host,
+			  struct mv_identity **out, struct mv_diag *diag);
 
 /* Read @confdir/hosts/@name; @name must be a valid node name. */
 int mv_config_load_host(const char *confdir, const char *name,

@@ -616,16 +616,16 @@ static int public_from_block(const struct mv_pem_block *b, EVP_PKEY **pkey)
 	return ret;
 }
 
-int mv_identity_from_host(const struct mv_host_config *host,
-			  struct mv_identity **out, struct mv_diag *diag)
+int mv_identity_from_host_keys(const struct mv_host_keys *keys,
+			       const char *file, struct mv_identity **out,
+			       struct mv_diag *diag)
 {
-	const char *file = host->path;
 	EVP_PKEY *pkey;
 	size_t i;
 	int ret;
 
-	if (host->ed25519_public_key) {
-		const char *b64 = host->ed25519_public_key;
+	if (keys->ed25519_public_key) {
+		const char *b64 = keys->ed25519_public_key;
 		uint8_t raw[ED25519_KEY_LEN];
 
 		if (strlen(b64) != ED25519_B64_LEN ||
@@ -640,8 +640,8 @@ int mv_identity_from_host(const struct mv_host_config *host,
 			return ret;
 		return wrap_key(pkey, false, out, file, 0, diag);
 	}
-	for (i = 0; i < host->n_pem_keys; i++) {
-		const char *text = host->pem_keys[i];
+	for (i = 0; i < keys->n_pem_keys; i++) {
+		const char *text = keys->pem_keys[i];
 		unsigned int line = 0;
 		struct mv_pem_block b;
 		size_t pos = 0;
