@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/lexer.h"
 
 #define CHECK(cond)				\
 	do {					\
@@ -68,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int ret;
 
 	mv_diag_init(&d);
-	ret = mv_config_parse_buffer(buf, size, "fuzz", &f, &d);
+	ret = mv_config_lex(buf, size, "fuzz", &f, &d);
 	check_diag(&d, ret);
 	for (i = 0; !ret && i < f.n_entries; i++) {
 		CHECK(*f.entries[i].variable && *f.entries[i].value);

@@ -24,6 +24,7 @@
 #include "lib/array.h"
 #include "lib/file.h"
 #include "config/config.h"
+#include "config/lexer.h"
 
 #include "test.h"
 
@@ -163,7 +164,7 @@ static bool lex_fails(const char *buf, size_t len, const char *want)
 	bool ok;
 
 	mv_diag_init(&d);
-	r = mv_config_parse_buffer(buf, len, NULL, &f, &d);
+	r = mv_config_lex(buf, len, NULL, &f, &d);
 	ok = r == -EINVAL && d.error && !strcmp(d.error, want) &&
 	     !f.n_entries && !f.path;
 	if (!ok)
@@ -253,8 +254,7 @@ TEST(lex_three_assignment_forms)
 	struct mv_diag d;
 
 	mv_diag_init(&d);
-	EXPECT_EQ(mv_config_parse_buffer(text, strlen(text), "x.conf", &f,
-					 &d), 0);
+	EXPECT_EQ(mv_config_lex(text, strlen(text), "x.conf", &f, &d), 0);
 	EXPECT_EQ(f.n_entries, 6);
 	if (f.n_entries == 6) {
 		EXPECT_STREQ(f.entries[0].variable, "Name");
@@ -291,8 +291,7 @@ TEST(lex_comments_blank_lines_and_weights)
 		"Device = a #b # c\n";
 	struct mv_config_file f;
 
-	EXPECT_EQ(mv_config_parse_buffer(text, strlen(text), NULL, &f, NULL),
-		  0);
+	EXPECT_EQ(mv_config_lex(text, strlen(text), NULL, &f, NULL), 0);
 	EXPECT_EQ(f.n_entries, 7);
 	if (f.n_entries == 7) {
 		EXPECT_STREQ(f.entries[0].value, "alpha");
@@ -315,8 +314,7 @@ TEST(lex_crlf_and_missing_final_newline)
 	static const char text[] = "Name = alpha\r\nPort = 1\r\n\r\nSubnet = ::1";
 	struct mv_config_file f;
 
-	EXPECT_EQ(mv_config_parse_buffer(text, strlen(text), NULL, &f, NULL),
-		  0);
+	EXPECT_EQ(mv_config_lex(text, strlen(text), NULL, &f, NULL), 0);
 	EXPECT_EQ(f.n_entries, 3);
 	if (f.n_entries == 3) {
 		EXPECT_STREQ(f.entries[0].value, "alpha");
@@ -326,7 +324,7 @@ TEST(lex_crlf_and_missing_final_newline)
 	}
 	mv_config_file_free(&f);
 
-	EXPECT_EQ(mv_config_parse_buffer("", 0, NULL, &f, NULL), 0);
+	EXPECT_EQ(mv_config_lex("", 0, NULL, &f, NULL), 0);
 	EXPECT_EQ(f.n_entries, 0);
 	EXPECT_EQ(f.n_pem_blocks, 0);
 	mv_config_file_free(&f);
@@ -348,8 +346,7 @@ TEST(lex_key_blocks_kept_verbatim)
 		"    -----END ED25519 PUBLIC KEY-----\n";
 	struct mv_config_file f;
 
-	EXPECT_EQ(mv_config_parse_buffer(text, strlen(text), NULL, &f, NULL),
-		  0);
+	EXPECT_EQ(mv_config_lex(text, strlen(text), NULL, &f, NULL), 0);
 	EXPECT_EQ(f.n_entries, 2);
 	EXPECT_EQ(f.n_pem_blocks, 2);
 	if (f.n_pem_blocks == 2) {
@@ -414,20 +411,18 @@ TEST(lex_errors_carry_file_and_line)
 	{
 		struct mv_config_file f;
 
-		EXPECT_EQ(mv_config_parse_buffer(long_line,
-						 MV_CONFIG_MAX_LINE + 2, NULL,
-						 &f, NULL), 0);
+		EXPECT_EQ(mv_config_lex(long_line, MV_CONFIG_MAX_LINE + 2,
+					NULL, &f, NULL), 0);
 		EXPECT_EQ(f.n_entries, 1);
 		if (f.n_entries == 1)
 			EXPECT_EQ(strlen(f.entries[0].value),
 				  MV_CONFIG_MAX_LINE - 7);
 		mv_config_file_free(&f);
-		EXPECT_EQ(mv_config_parse_buffer(long_line,
-						 MV_CONFIG_MAX_LINE + 1, NULL,
-						 &f, NULL), 0);
+		EXPECT_EQ(mv_config_lex(long_line, MV_CONFIG_MAX_LINE + 1,
+					NULL, &f, NULL), 0);
 		mv_config_file_free(&f);
-		EXPECT_EQ(mv_config_parse_buffer(long_line, MV_CONFIG_MAX_LINE,
-						 NULL, &f, NULL), 0);
+		EXPECT_EQ(mv_config_lex(long_line, MV_CONFIG_MAX_LINE,
+					NULL, &f, NULL), 0);
 		mv_config_file_free(&f);
 	}
 	long_line[MV_CONFIG_MAX_LINE] = 'x';

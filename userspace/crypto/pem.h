@@ -40,7 +40,7 @@ enum mv_pem_line {
 };
 
 struct mv_pem_scanner {
-	const char *label;	/* of the open block (the caller's text), or NULL */
+	const char *label;	/* of the open block (in the text), or NULL */
 	size_t label_len;
 	unsigned int begin_line;	/* of the open block */
 };

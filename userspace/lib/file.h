@@ -4,6 +4,7 @@
  * private keys all go through mv_file_read(), so that each of them is
  * bounded in size, opened close-on-exec (meshvpnd runs scripts), never
  * blocks on a FIFO or a device, and fails with the same clear messages.
+ * And the paths of files in a configuration directory.
  */
 #ifndef MESHVPN_FILE_H
 #define MESHVPN_FILE_H
@@ -38,5 +39,11 @@
  */
 int mv_file_read(const char *path, size_t max, char **data, size_t *len,
 		 mode_t *mode, struct mv_diag *diag);
+
+/*
+ * "@dir/@name", with one '/' between them however @dir ends. malloc()ed;
+ * NULL when out of memory.
+ */
+char *mv_path_join(const char *dir, const char *name);
 
 #endif /* MESHVPN_FILE_H */
