@@ -176,183 +176,188 @@ TEST(table_rows_are_complete)
 	}
 }
 
-TEST(every_variable_takes_a_good_value)
+/* A check of one row against its sample. */
+typedef void row_check(bool *unit_failed, const struct mv_config_var *v,
+		       const struct sample *s);
+
+static void for_each_row(bool *unit_failed, row_check *check)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(mv_config_vars); i++) {
 		const struct mv_config_var *v = &mv_config_vars[i];
 		const struct sample *s = sample_of(v->name);
-		struct mv_host_config h;
-		struct mv_config c;
-		struct mv_diag d;
-		bool ok;
 
-		if (!s)
-			continue;
-		/* In a server file, host variables describe this node. */
-		EXPECT_EQ(parse_server(v->name, s->good, &c, &d), 0);
-		ok = !d.error && !d.n_warnings &&
-		     took_good_value(v->name, &c, &c.self);
-		if (!ok)
-			fprintf(stderr, "  %s = %s: %s\n", v->name, s->good,
-				d.error ? d.error : "not taken or warned");
-		EXPECT(ok);
-		mv_config_free(&c);
-		mv_diag_free(&d);
-		if (v->scope != MV_SCOPE_HOST)
-			continue;
-		EXPECT_EQ(parse_host(v->name, s->good, &h, &d), 0);
-		EXPECT(!d.error && !d.n_warnings);
-		EXPECT(took_good_value(v->name, NULL, &h));
-		mv_host_config_free(&h);
-		mv_diag_free(&d);
+		if (s)
+			check(unit_failed, v, s);
 	}
+}
+
+static void takes_good_value(bool *unit_failed, const struct mv_config_var *v,
+			     const struct sample *s)
+{
+	struct mv_host_config h;
+	struct mv_config c;
+	struct mv_diag d;
+	bool ok;
+
+	/* In a server file, host variables describe this node. */
+	EXPECT_EQ(parse_server(v->name, s->good, &c, &d), 0);
+	ok = !d.error && !d.n_warnings &&
+	     took_good_value(v->name, &c, &c.self);
+	if (!ok)
+		fprintf(stderr, "  %s = %s: %s\n", v->name, s->good,
+			d.error ? d.error : "not taken or warned");
+	EXPECT(ok);
+	mv_config_free(&c);
+	mv_diag_free(&d);
+	if (v->scope != MV_SCOPE_HOST)
+		return;
+	EXPECT_EQ(parse_host(v->name, s->good, &h, &d), 0);
+	EXPECT(!d.error && !d.n_warnings);
+	EXPECT(took_good_value(v->name, NULL, &h));
+	mv_host_config_free(&h);
+	mv_diag_free(&d);
+}
+
+TEST(every_variable_takes_a_good_value)
+{
+	for_each_row(unit_failed, takes_good_value);
+}
+
+static void name_in_capitals(bool *unit_failed, const struct mv_config_var *v,
+			     const struct sample *s)
+{
+	char upper[64];
+	struct mv_config c;
+	struct mv_diag d;
+	size_t k;
+
+	for (k = 0; v->name[k] && k + 1 < sizeof(upper); k++)
+		upper[k] = (char)toupper((unsigned char)v->name[k]);
+	upper[k] = '\0';
+	EXPECT_EQ(parse_server(upper, s->good, &c, &d), 0);
+	EXPECT(!d.n_warnings && took_good_value(v->name, &c, &c.self));
+	mv_config_free(&c);
+	mv_diag_free(&d);
 }
 
 TEST(names_are_case_insensitive)
 {
-	size_t i;
+	for_each_row(unit_failed, name_in_capitals);
+}
 
-	for (i = 0; i < ARRAY_SIZE(mv_config_vars); i++) {
-		const struct mv_config_var *v = &mv_config_vars[i];
-		const struct sample *s = sample_of(v->name);
-		char upper[64];
-		struct mv_config c;
-		struct mv_diag d;
-		size_t k;
+static void out_of_scope(bool *unit_failed, const struct mv_config_var *v,
+			 const struct sample *s)
+{
+	struct mv_host_config h, plain;
+	struct mv_diag d;
+	char want[128];
 
-		if (!s)
-			continue;
-		for (k = 0; v->name[k] && k + 1 < sizeof(upper); k++)
-			upper[k] = (char)toupper((unsigned char)v->name[k]);
-		upper[k] = '\0';
-		EXPECT_EQ(parse_server(upper, s->good, &c, &d), 0);
-		EXPECT(!d.n_warnings && took_good_value(v->name, &c, &c.self));
-		mv_config_free(&c);
-		mv_diag_free(&d);
-	}
+	if (v->scope != MV_SCOPE_SERVER)
+		return;
+	snprintf(want, sizeof(want),
+		 "hosts/x:1: server variable %s has no effect in a host file, ignored",
+		 v->name);
+	/* Even a bad value: it is not looked at. */
+	EXPECT_EQ(parse_host(v->name, s->bad ? s->bad : s->good, &h, &d), 0);
+	EXPECT(!d.error && d.n_warnings == 1 && !strcmp(d.warnings[0], want));
+	/* And the host is as if the line were not there. */
+	EXPECT_EQ(mv_config_parse_host_buffer("", 0, "hosts/x", "x", &plain,
+					      NULL), 0);
+	EXPECT(h.port == plain.port && !h.n_addresses && !h.n_subnets &&
+	       !h.keys.ed25519_public_key);
+	mv_host_config_free(&plain);
+	mv_host_config_free(&h);
+	mv_diag_free(&d);
 }
 
 TEST(server_variables_are_out_of_scope_in_host_files)
 {
-	size_t i;
+	for_each_row(unit_failed, out_of_scope);
+}
 
-	for (i = 0; i < ARRAY_SIZE(mv_config_vars); i++) {
-		const struct mv_config_var *v = &mv_config_vars[i];
-		const struct sample *s = sample_of(v->name);
-		struct mv_host_config h, plain;
-		struct mv_diag d;
-		char want[128];
+static void refuses_bad_value(bool *unit_failed, const struct mv_config_var *v,
+			      const struct sample *s)
+{
+	/* Name is line 1 unless it is the variable. */
+	unsigned int line = strcmp(v->name, "Name") ? 2 : 1;
+	struct mv_host_config h;
+	struct mv_config c;
+	struct mv_diag d;
+	char want[512];
 
-		if (!s || v->scope != MV_SCOPE_SERVER)
-			continue;
+	if (!s->bad)
+		return;
+	EXPECT_EQ(parse_server(v->name, s->bad, &c, &d), s->bad_ret);
+	snprintf(want, sizeof(want), "s.conf:%u: ", line);
+	EXPECT(d.error && !strncmp(d.error, want, strlen(want)) &&
+	       strstr(d.error, v->name));
+	/* A row that says what it expects says it in these words. */
+	if (v->expected && s->bad_ret == -EINVAL) {
 		snprintf(want, sizeof(want),
-			 "hosts/x:1: server variable %s has no effect in a host file, ignored",
-			 v->name);
-		/* Even a bad value: it is not looked at. */
-		EXPECT_EQ(parse_host(v->name, s->bad ? s->bad : s->good, &h,
-				     &d), 0);
-		EXPECT(!d.error && d.n_warnings == 1 &&
-		       !strcmp(d.warnings[0], want));
-		/* And the host is as if the line were not there. */
-		EXPECT_EQ(mv_config_parse_host_buffer("", 0, "hosts/x", "x",
-						      &plain, NULL), 0);
-		EXPECT(h.port == plain.port && !h.n_addresses &&
-		       !h.n_subnets && !h.keys.ed25519_public_key);
-		mv_host_config_free(&plain);
-		mv_host_config_free(&h);
-		mv_diag_free(&d);
+			 "s.conf:%u: invalid %s \"%s\": expected %s", line,
+			 v->name, s->bad, v->expected);
+		EXPECT_STREQ(d.error, want);
 	}
+	EXPECT(!c.name);
+	mv_config_free(&c);
+	mv_diag_free(&d);
+	if (v->scope != MV_SCOPE_HOST)
+		return;
+	EXPECT_EQ(parse_host(v->name, s->bad, &h, &d), -EINVAL);
+	EXPECT(d.error && !strncmp(d.error, "hosts/x:1: ", 11));
+	mv_host_config_free(&h);
+	mv_diag_free(&d);
 }
 
 TEST(bad_values_are_errors_with_file_and_line)
 {
-	size_t i;
+	for_each_row(unit_failed, refuses_bad_value);
+}
 
-	for (i = 0; i < ARRAY_SIZE(mv_config_vars); i++) {
-		const struct mv_config_var *v = &mv_config_vars[i];
-		const struct sample *s = sample_of(v->name);
-		struct mv_host_config h;
-		struct mv_config c;
-		struct mv_diag d;
-		char want[512];
-		/* Name is line 1 unless it is the variable. */
-		unsigned int line = strcmp(v->name, "Name") ? 2 : 1;
+static void keeps_first_value(bool *unit_failed, const struct mv_config_var *v,
+			      const struct sample *s)
+{
+	struct mv_config c;
+	struct mv_diag d;
+	char text[512], want[128];
+	int ret;
 
-		if (!s || !s->bad)
-			continue;
-		EXPECT_EQ(parse_server(v->name, s->bad, &c, &d), s->bad_ret);
-		snprintf(want, sizeof(want), "s.conf:%u: ", line);
-		EXPECT(d.error && !strncmp(d.error, want, strlen(want)) &&
-		       strstr(d.error, v->name));
-		/* A row that says what it expects says it in these words. */
-		if (v->expected) {
-			snprintf(want, sizeof(want),
-				 "s.conf:%u: invalid %s \"%s\": expected %s",
-				 line, v->name, s->bad, v->expected);
-			if (s->bad_ret == -EINVAL)
-				EXPECT_STREQ(d.error, want);
-		}
-		EXPECT(!c.name);
-		mv_config_free(&c);
-		mv_diag_free(&d);
-		if (v->scope != MV_SCOPE_HOST)
-			continue;
-		EXPECT_EQ(parse_host(v->name, s->bad, &h, &d), -EINVAL);
-		EXPECT(d.error && !strncmp(d.error, "hosts/x:1: ", 11));
-		mv_host_config_free(&h);
-		mv_diag_free(&d);
+	/* The good value, then the bad one: never looked at. */
+	snprintf(text, sizeof(text), "%s%s = %s\n%s = %s\n",
+		 strcmp(v->name, "Name") ? "Name = alpha\n" : "", v->name,
+		 s->good, v->name, s->bad && !v->repeats ? s->bad : s->good);
+	mv_diag_init(&d);
+	ret = mv_config_parse_server_buffer(text, strlen(text), "s.conf", &c,
+					    &d);
+	EXPECT_EQ(ret, 0);
+	if (v->repeats) {
+		/*
+		 * Both values count: addresses twice, while ConnectTo and
+		 * Subnet name their duplicate.
+		 */
+		bool dedup = !strcmp(v->name, "ConnectTo") ||
+			     !strcmp(v->name, "Subnet");
+
+		EXPECT(dedup ? d.n_warnings == 1 &&
+			       strstr(d.warnings[0], "duplicate") :
+			       !d.n_warnings);
+		EXPECT(dedup || c.n_bind_to == 2 || c.self.n_addresses == 2);
+	} else {
+		snprintf(want, sizeof(want),
+			 "%s already set in s.conf line %u, this value is ignored",
+			 v->name, strcmp(v->name, "Name") ? 2 : 1);
+		EXPECT(d.n_warnings == 1 && strstr(d.warnings[0], want));
+		EXPECT(took_good_value(v->name, &c, &c.self));
 	}
+	mv_config_free(&c);
+	mv_diag_free(&d);
 }
 
 TEST(first_value_wins_unless_a_list)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(mv_config_vars); i++) {
-		const struct mv_config_var *v = &mv_config_vars[i];
-		const struct sample *s = sample_of(v->name);
-		struct mv_config c;
-		struct mv_diag d;
-		char text[512], want[128];
-		int ret;
-
-		if (!s)
-			continue;
-		/* The good value, then the bad one: never looked at. */
-		snprintf(text, sizeof(text), "%s%s = %s\n%s = %s\n",
-			 strcmp(v->name, "Name") ? "Name = alpha\n" : "",
-			 v->name, s->good, v->name,
-			 s->bad && !v->repeats ? s->bad : s->good);
-		mv_diag_init(&d);
-		ret = mv_config_parse_server_buffer(text, strlen(text), "s.conf",
-						    &c, &d);
-		if (v->repeats) {
-			/*
-			 * Both values count: addresses twice, while ConnectTo
-			 * and Subnet name their duplicate.
-			 */
-			bool dedup = !strcmp(v->name, "ConnectTo") ||
-				     !strcmp(v->name, "Subnet");
-
-			EXPECT_EQ(ret, 0);
-			EXPECT(dedup ? d.n_warnings == 1 &&
-				       strstr(d.warnings[0], "duplicate") :
-				       !d.n_warnings);
-			EXPECT(dedup || c.n_bind_to == 2 ||
-			       c.self.n_addresses == 2);
-		} else {
-			snprintf(want, sizeof(want),
-				 "%s already set in s.conf line %u, this value is ignored",
-				 v->name, strcmp(v->name, "Name") ? 2 : 1);
-			EXPECT_EQ(ret, 0);
-			EXPECT(d.n_warnings == 1 && strstr(d.warnings[0], want));
-			EXPECT(took_good_value(v->name, &c, &c.self));
-		}
-		mv_config_free(&c);
-		mv_diag_free(&d);
-	}
+	for_each_row(unit_failed, keeps_first_value);
 }
 
 TEST(lists_keep_every_value_in_order)
