@@ -28,6 +28,12 @@
 /* IPv6 "/128" and the NUL. */
 #define MV_PREFIX_STRLEN	52
 
+/*
+ * A node's endpoint as meshvpn.ko takes it (mv_meshvpn_put_endpoint()):
+ * a numeric address and port, parsed from the command line. Not to be
+ * confused with the configuration's struct mv_host_address, an Address
+ * line whose host may be a name still to resolve.
+ */
 struct mv_endpoint {
 	int family;		/* AF_INET or AF_INET6 */
 	uint8_t addr[16];	/* network byte order; IPv4 uses the first 4 */
