@@ -22,7 +22,9 @@
 #include <linux/meshvpn.h>
 
 #include "lib/array.h"
+#include "lib/file.h"
 #include "config/config.h"
+#include "config/lexer.h"
 
 #include "test.h"
 
@@ -162,7 +164,7 @@ static bool lex_fails(const char *buf, size_t len, const char *want)
 	bool ok;
 
 	mv_diag_init(&d);
-	r = mv_config_parse_buffer(buf, len, NULL, &f, &d);
+	r = mv_config_lex(buf, len, NULL, &f, &d);
 	ok = r == -EINVAL && d.error && !strcmp(d.error, want) &&
 	     !f.n_entries && !f.path;
 	if (!ok)
@@ -252,8 +254,7 @@ TEST(lex_three_assignment_forms)
 	struct mv_diag d;
 
 	mv_diag_init(&d);
-	EXPECT_EQ(mv_config_parse_buffer(text, strlen(text), "x.conf", &f,
-					 &d), 0);
+	EXPECT_EQ(mv_config_lex(text, strlen(text), "x.conf", &f, &d), 0);
 	EXPECT_EQ(f.n_entries, 6);
 	if (f.n_entries == 6) {
 		EXPECT_STREQ(f.entries[0].variable, "Name");
@@ -290,8 +291,7 @@ TEST(lex_comments_blank_lines_and_weights)
 		"Device = a #b # c\n";
 	struct mv_config_file f;
 
-	EXPECT_EQ(mv_config_parse_buffer(text, strlen(text), NULL, &f, NULL),
-		  0);
+	EXPECT_EQ(mv_config_lex(text, strlen(text), NULL, &f, NULL), 0);
 	EXPECT_EQ(f.n_entries, 7);
 	if (f.n_entries == 7) {
 		EXPECT_STREQ(f.entries[0].value, "alpha");
@@ -314,8 +314,7 @@ TEST(lex_crlf_and_missing_final_newline)
 	static const char text[] = "Name = alpha\r\nPort = 1\r\n\r\nSubnet = ::1";
 	struct mv_config_file f;
 
-	EXPECT_EQ(mv_config_parse_buffer(text, strlen(text), NULL, &f, NULL),
-		  0);
+	EXPECT_EQ(mv_config_lex(text, strlen(text), NULL, &f, NULL), 0);
 	EXPECT_EQ(f.n_entries, 3);
 	if (f.n_entries == 3) {
 		EXPECT_STREQ(f.entries[0].value, "alpha");
@@ -325,7 +324,7 @@ TEST(lex_crlf_and_missing_final_newline)
 	}
 	mv_config_file_free(&f);
 
-	EXPECT_EQ(mv_config_parse_buffer("", 0, NULL, &f, NULL), 0);
+	EXPECT_EQ(mv_config_lex("", 0, NULL, &f, NULL), 0);
 	EXPECT_EQ(f.n_entries, 0);
 	EXPECT_EQ(f.n_pem_blocks, 0);
 	mv_config_file_free(&f);
@@ -347,8 +346,7 @@ TEST(lex_key_blocks_kept_verbatim)
 		"    -----END ED25519 PUBLIC KEY-----\n";
 	struct mv_config_file f;
 
-	EXPECT_EQ(mv_config_parse_buffer(text, strlen(text), NULL, &f, NULL),
-		  0);
+	EXPECT_EQ(mv_config_lex(text, strlen(text), NULL, &f, NULL), 0);
 	EXPECT_EQ(f.n_entries, 2);
 	EXPECT_EQ(f.n_pem_blocks, 2);
 	if (f.n_pem_blocks == 2) {
@@ -413,20 +411,18 @@ TEST(lex_errors_carry_file_and_line)
 	{
 		struct mv_config_file f;
 
-		EXPECT_EQ(mv_config_parse_buffer(long_line,
-						 MV_CONFIG_MAX_LINE + 2, NULL,
-						 &f, NULL), 0);
+		EXPECT_EQ(mv_config_lex(long_line, MV_CONFIG_MAX_LINE + 2,
+					NULL, &f, NULL), 0);
 		EXPECT_EQ(f.n_entries, 1);
 		if (f.n_entries == 1)
 			EXPECT_EQ(strlen(f.entries[0].value),
 				  MV_CONFIG_MAX_LINE - 7);
 		mv_config_file_free(&f);
-		EXPECT_EQ(mv_config_parse_buffer(long_line,
-						 MV_CONFIG_MAX_LINE + 1, NULL,
-						 &f, NULL), 0);
+		EXPECT_EQ(mv_config_lex(long_line, MV_CONFIG_MAX_LINE + 1,
+					NULL, &f, NULL), 0);
 		mv_config_file_free(&f);
-		EXPECT_EQ(mv_config_parse_buffer(long_line, MV_CONFIG_MAX_LINE,
-						 NULL, &f, NULL), 0);
+		EXPECT_EQ(mv_config_lex(long_line, MV_CONFIG_MAX_LINE,
+					NULL, &f, NULL), 0);
 		mv_config_file_free(&f);
 	}
 	long_line[MV_CONFIG_MAX_LINE] = 'x';
@@ -937,7 +933,7 @@ TEST(server_host_variables_describe_this_node)
 	if (c.self.n_addresses)
 		EXPECT_EQ(c.self.addresses[0].port, 7000);
 	/* Key blocks in server files are never kept. */
-	EXPECT_EQ(c.self.n_pem_keys, 0);
+	EXPECT_EQ(c.self.keys.n_pem_keys, 0);
 	EXPECT(has_warning(&d, "test.conf:7: key block in a server configuration file ignored"));
 	mv_config_free(&c);
 	mv_diag_free(&d);
@@ -1074,11 +1070,11 @@ TEST(host_every_variable)
 	EXPECT_EQ(h.weight, 50);
 	EXPECT(h.weight_set);
 	EXPECT_EQ(h.compression, 0);
-	EXPECT_STREQ(h.ed25519_public_key,
+	EXPECT_STREQ(h.keys.ed25519_public_key,
 		     "sep+elnPSESb51B5nOkenPY5XQUpcV6m9qKOz3Ra31M");
-	EXPECT_EQ(h.n_pem_keys, 1);
-	if (h.n_pem_keys)
-		EXPECT_STREQ(h.pem_keys[0],
+	EXPECT_EQ(h.keys.n_pem_keys, 1);
+	if (h.keys.n_pem_keys)
+		EXPECT_STREQ(h.keys.pem_keys[0],
 			     "-----BEGIN RSA PUBLIC KEY-----\n"
 			     "MIIBCgKCAQEAtL8yjJYofDTdcvGg\n"
 			     "-----END RSA PUBLIC KEY-----\n");
@@ -1101,7 +1097,7 @@ TEST(host_defaults_and_tcponly)
 	EXPECT(!h.cipher_set);
 	EXPECT(!h.weight_set);
 	EXPECT_EQ(h.addresses[0].port, 655);
-	EXPECT(!h.ed25519_public_key);
+	EXPECT(!h.keys.ed25519_public_key);
 	mv_host_config_free(&h);
 	mv_diag_free(&d);
 
@@ -1221,10 +1217,10 @@ TEST(load_tinc_1_0_network)
 	EXPECT_STREQ(c.files[1], want);
 	EXPECT_STREQ(c.self.path, want);
 	EXPECT_EQ(c.self.n_subnets, 1);
-	EXPECT_EQ(c.self.n_pem_keys, 1);
+	EXPECT_EQ(c.self.keys.n_pem_keys, 1);
 	pem = pem_of(want);
-	if (c.self.n_pem_keys && pem)
-		EXPECT_STREQ(c.self.pem_keys[0], pem);
+	if (c.self.keys.n_pem_keys && pem)
+		EXPECT_STREQ(c.self.keys.pem_keys[0], pem);
 	fmt(want, sizeof(want), "%s/rsa_key.priv", dir);
 	EXPECT_STREQ(c.private_key_file, want);
 	fmt(want, sizeof(want), "%s/ed25519_key.priv", dir);
@@ -1258,15 +1254,15 @@ TEST(load_tinc_1_0_hosts)
 	fmt(path, sizeof(path), "%s/hosts/einstein", fx("tinc/private"));
 	EXPECT_STREQ(h.path, path);
 	pem = pem_of(path);
-	EXPECT_EQ(h.n_pem_keys, 1);
-	if (h.n_pem_keys && pem) {
-		EXPECT_STREQ(h.pem_keys[0], pem);
+	EXPECT_EQ(h.keys.n_pem_keys, 1);
+	if (h.keys.n_pem_keys && pem) {
+		EXPECT_STREQ(h.keys.pem_keys[0], pem);
 		EXPECT(strstr(pem, "-----END RSA PUBLIC KEY-----\n"));
 	}
 	mv_host_config_free(&h);
 
 	EXPECT_EQ(mv_config_load_host(fx("tinc/private"), "newton", &h, &d), 0);
-	EXPECT_EQ(h.n_pem_keys, 0);
+	EXPECT_EQ(h.keys.n_pem_keys, 0);
 	if (h.n_addresses) {
 		EXPECT_STREQ(h.addresses[0].host, "newton.example.org");
 		EXPECT_EQ(h.addresses[0].port, 655);
@@ -1340,7 +1336,7 @@ TEST(load_meshvpn_network)
 	EXPECT_EQ(c.self.n_addresses, 1);
 	if (c.self.n_addresses)
 		EXPECT_EQ(c.self.addresses[0].port, 7655);
-	EXPECT_STREQ(c.self.ed25519_public_key,
+	EXPECT_STREQ(c.self.keys.ed25519_public_key,
 		     "sep+elnPSESb51B5nOkenPY5XQUpcV6m9qKOz3Ra31M");
 
 	/* meshvpn.conf, two conf.d files (not README), hosts/alpha. */
@@ -1388,7 +1384,7 @@ TEST(load_meshvpn_hosts)
 	EXPECT(!h.tcp_only);
 	EXPECT_EQ(h.weight, 50);
 	EXPECT_EQ(h.cipher, MV_CIPHER_NONE);
-	EXPECT_STREQ(h.ed25519_public_key,
+	EXPECT_STREQ(h.keys.ed25519_public_key,
 		     "U3iyEySItKxBDLM4btIUwTEsEIkRHio9VuNcBOvYgWc");
 	mv_host_config_free(&h);
 
@@ -1642,7 +1638,7 @@ TEST(load_odd_files)
 	/* A huge file is refused before it is read. */
 	fmt(path, sizeof(path), "%s/tinc.conf", dir);
 	fd = open(path, O_WRONLY | O_TRUNC);
-	EXPECT(fd >= 0 && !ftruncate(fd, MV_CONFIG_MAX_FILE + 1));
+	EXPECT(fd >= 0 && !ftruncate(fd, MV_FILE_MAX_CONFIG + 1));
 	close(fd);
 	mv_diag_init(&d);
 	EXPECT_EQ(mv_config_load_server(dir, &c, &d), -EFBIG);
@@ -1813,41 +1809,6 @@ TEST(scripts_odd_files)
 	EXPECT(has_warning(&d, want));
 	mv_diag_free(&d);
 	rm_rf(dir);
-}
-
-/* ---- diagnostics ---- */
-
-TEST(diag_collects_warnings_and_first_error)
-{
-	struct mv_diag d;
-	int i;
-
-	mv_diag_init(&d);
-	mv_diag_warn(&d, "f", 3, "w%d", 1);
-	mv_diag_warn(&d, "f", 0, "w%d", 2);
-	mv_diag_warn(&d, NULL, 0, "w%d", 3);
-	mv_diag_warn(&d, NULL, 7, "w%d", 4);
-	EXPECT_EQ(d.n_warnings, 4);
-	EXPECT_STREQ(d.warnings[0], "f:3: w1");
-	EXPECT_STREQ(d.warnings[1], "f: w2");
-	EXPECT_STREQ(d.warnings[2], "w3");
-	EXPECT_STREQ(d.warnings[3], "w4");
-	mv_diag_error(&d, "g", 9, "first %s", "error");
-	mv_diag_error(&d, "g", 10, "second");
-	EXPECT_STREQ(d.error, "g:9: first error");
-	for (i = 0; i < MV_DIAG_MAX_WARNINGS + 10; i++)
-		mv_diag_warn(&d, "f", (unsigned int)i, "many");
-	EXPECT_EQ(d.n_warnings, MV_DIAG_MAX_WARNINGS);
-	EXPECT_EQ(d.n_dropped, 14);
-	mv_diag_free(&d);
-	EXPECT_EQ(d.n_warnings, 0);
-	EXPECT(!d.error);
-	mv_diag_free(&d);
-
-	/* A NULL diag is allowed everywhere. */
-	mv_diag_warn(NULL, "f", 1, "x");
-	mv_diag_error(NULL, "f", 1, "x");
-	mv_diag_free(NULL);
 }
 
 TEST_MAIN()

@@ -4,7 +4,8 @@
  * every other node produce, and must refuse anything that was altered:
  * check them against published vectors, against a plain EVP computation
  * with a fresh context per message, and with every byte tampered with.
- * HKDF and X25519 are checked against their RFCs' vectors.
+ * HKDF and X25519 are checked against their RFCs' vectors. Cipher names
+ * and numbers must be those of meshvpn.ko's API and of the wire.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,8 +14,12 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
+#include <linux/meshvpn.h>
+
 #include "lib/array.h"
+#include "crypto/cipher.h"
 #include "crypto/crypto.h"
+#include "netlink/meshvpn_nl.h"
 
 #include "test.h"
 
@@ -577,6 +582,45 @@ TEST(helpers)
 	mv_wipe(b, sizeof(b));
 	EXPECT(all_zero(b, sizeof(b)));
 	EXPECT(mv_random_u64() != mv_random_u64());
+}
+
+TEST(cipher_names_and_numbers)
+{
+	static const struct {
+		enum mv_cipher cipher;
+		const char *name;
+		uint32_t alg;
+	} rows[] = {
+		{ MV_CIPHER_CHACHA20_POLY1305, "chacha20-poly1305",
+		  MESHVPN_CIPHER_ALG_CHACHA20_POLY1305 },
+		{ MV_CIPHER_AES_256_GCM, "aes-256-gcm",
+		  MESHVPN_CIPHER_ALG_AES_256_GCM },
+		{ MV_CIPHER_NONE, "none", MESHVPN_CIPHER_ALG_NONE },
+	};
+	enum mv_cipher c;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		EXPECT_STREQ(mv_cipher_name(rows[i].cipher), rows[i].name);
+		EXPECT_EQ(mv_cipher_alg(rows[i].cipher), rows[i].alg);
+		/* The tool names them through the netlink API: the same. */
+		EXPECT_STREQ(mv_cipher_alg_name(rows[i].alg), rows[i].name);
+		/* Start from another cipher, so that finding it shows. */
+		c = rows[(i + 1) % ARRAY_SIZE(rows)].cipher;
+		EXPECT(mv_cipher_from_name(rows[i].name, &c));
+		EXPECT_EQ(c, rows[i].cipher);
+		c = rows[(i + 1) % ARRAY_SIZE(rows)].cipher;
+		EXPECT(mv_cipher_from_alg(rows[i].alg, &c));
+		EXPECT_EQ(c, rows[i].cipher);
+	}
+	EXPECT(mv_cipher_from_name("AES-256-GCM", &c));
+	EXPECT_EQ(c, MV_CIPHER_AES_256_GCM);
+	c = MV_CIPHER_NONE;
+	EXPECT(!mv_cipher_from_name("aes-256-cbc", &c));
+	EXPECT(!mv_cipher_from_name("", &c));
+	EXPECT(!mv_cipher_from_alg(MESHVPN_CIPHER_ALG_AES_256_GCM + 1, &c));
+	EXPECT(!mv_cipher_from_alg(UINT32_MAX, &c));
+	EXPECT_EQ(c, MV_CIPHER_NONE);
 }
 
 TEST_MAIN()

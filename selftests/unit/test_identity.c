@@ -861,6 +861,17 @@ TEST(load_private_errors)
 	EXPECT_EQ(load_text("-----BEGIN PRIVATE KEY-----\nAAAA\n", 0600,
 			    "without", &d), -EINVAL);
 	mv_diag_free(&d);
+	/* Blocks whose end is not theirs, or that nest, are malformed. */
+	EXPECT_EQ(load_text("#\n-----BEGIN PRIVATE KEY-----\nAAAA\n"
+			    "-----END RSA PRIVATE KEY-----\n", 0600,
+			    ":2: malformed \"PRIVATE KEY\" block", &d), -EINVAL);
+	mv_diag_free(&d);
+	EXPECT_EQ(load_text("-----BEGIN RSA PRIVATE KEY-----\n"
+			    "-----BEGIN PRIVATE KEY-----\nAAAA\n"
+			    "-----END PRIVATE KEY-----\n", 0600,
+			    ":1: malformed \"RSA PRIVATE KEY\" block", &d),
+		  -EINVAL);
+	mv_diag_free(&d);
 	EXPECT_EQ(load_text(TINC11_PRIV, 0600, "tinc 1.1", &d), -ENOTSUP);
 	mv_diag_free(&d);
 	/* Only blocks tinc disabled: no key. */

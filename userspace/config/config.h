@@ -1,26 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tinc-compatible configuration: network directories, meshvpn.conf /
- * tinc.conf, hosts/NAME files, up/down scripts.
- *
- * File syntax, as tinc: one "Variable = Value" per line ("Variable Value"
- * and "Variable=Value" too), variable names case-insensitive, '#' at the
- * start of a line is a comment, blank lines are ignored. meshvpn also
- * accepts a trailing comment, a '#' with whitespace on both sides
- * ("Port = 655  # default"): tinc rejects such values, so no valid tinc
- * file changes meaning. Any other '#' is part of the value, as in Subnet
- * weights ("10.0.0.0/8#5"). PEM blocks ("-----BEGIN X-----" ...
- * "-----END X-----") are kept aside verbatim.
- *
- * A variable that may appear only once keeps its first value, as tinc
- * does; repeats are reported as warnings. ConnectTo, BindToAddress,
- * Address and Subnet accumulate in file order.
+ * tinc.conf, hosts/NAME files, up/down scripts. This header is what the
+ * rest of meshvpnd includes; the parts are
+ *   config/lexer.h   a file as "Variable = Value" entries and key blocks
+ *   config/vars.h    the variable table, its value types and spellings
+ *   config/name.h    node names, Name = $HOST
+ *   config/script.h  meshvpn-up or tinc-up
+ *   lib/diag.h       how all of them report problems
+ * and this file's own part: the typed configuration and its loading.
  *
  * Errors carry "FILE:LINE: message" in a struct mv_diag. All functions
  * return 0 or a negative errno: -ENOENT (file missing), -EINVAL (bad
  * syntax or value), -ENOTSUP (recognised but unimplemented, e.g. Mode =
- * switch), -ENOMEM, -EFBIG (file larger than MV_CONFIG_MAX_FILE), or the
- * error from reading a file.
+ * switch), -ENOMEM, -EFBIG (file larger than MV_FILE_MAX_CONFIG of
+ * lib/file.h), or the error from reading a file.
  */
 #ifndef MESHVPN_CONFIG_H
 #define MESHVPN_CONFIG_H
@@ -29,6 +23,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/name.h"
+#include "config/script.h"
+#include "config/vars.h"
+#include "crypto/cipher.h"
+#include "crypto/identity.h"
+#include "lib/diag.h"
 #include "lib/subnet.h"
 
 /* Where "-n NET" looks; override at build time with -DMV_CONFIG_BASEDIR=
@@ -41,105 +41,11 @@
 #define MV_CONFIG_DEFAULT_PORT		655
 #define MV_CONFIG_DEFAULT_PING_INTERVAL	60
 #define MV_CONFIG_DEFAULT_PING_TIMEOUT	5
-/* Longest accepted line, without its line end. */
-#define MV_CONFIG_MAX_LINE		4096
-/* Larger files are refused: a config file never legitimately is. */
-#define MV_CONFIG_MAX_FILE		(16u << 20)
-/* Warnings kept per mv_diag; later ones are only counted. */
-#define MV_DIAG_MAX_WARNINGS		256
-
-/* ---- diagnostics ---- */
-
-struct mv_diag {
-	char **warnings;	/* "FILE:LINE: message", in order */
-	size_t n_warnings;
-	size_t n_dropped;	/* warnings beyond MV_DIAG_MAX_WARNINGS */
-	char *error;		/* the first error, or NULL */
-};
-
-void mv_diag_init(struct mv_diag *d);
-void mv_diag_free(struct mv_diag *d);
-/*
- * Record a message. @file may be NULL and @line 0 when they do not apply;
- * the prefix is then "FILE: " or nothing. A NULL @d discards the message.
- * Only the first error is kept; running out of memory loses the message.
- */
-void mv_diag_warn(struct mv_diag *d, const char *file, unsigned int line,
-		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void mv_diag_error(struct mv_diag *d, const char *file, unsigned int line,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* ---- lexical layer: a file as variables and key blocks ---- */
-
-struct mv_config_entry {
-	char *variable;		/* as written */
-	char *value;		/* trimmed, never empty */
-	unsigned int line;
-};
-
-struct mv_config_file {
-	char *path;
-	struct mv_config_entry *entries;
-	size_t n_entries;
-	/*
-	 * PEM blocks, BEGIN and END lines included, one '\n' after each line.
-	 * Lines are kept as written except that surrounding whitespace and
-	 * CRs are removed, which PEM readers need and the key never contains.
-	 */
-	char **pem_blocks;
-	unsigned int *pem_lines;	/* line of each BEGIN */
-	size_t n_pem_blocks;
-};
-
-/*
- * Split @buf into entries and key blocks. @path is used in messages and
- * may be NULL ("<buffer>"). On error @out is left empty.
- */
-int mv_config_parse_buffer(const char *buf, size_t len, const char *path,
-			   struct mv_config_file *out, struct mv_diag *diag);
-void mv_config_file_free(struct mv_config_file *f);
 
 /* ---- typed configuration ---- */
 
-enum mv_address_family {
-	MV_AF_ANY,
-	MV_AF_IPV4,
-	MV_AF_IPV6,
-};
-
-enum mv_mode {
-	MV_MODE_ROUTER,
-	/* Parsed so the error can say "not supported yet", never returned. */
-	MV_MODE_SWITCH,
-	MV_MODE_HUB,
-};
-
-enum mv_data_plane {
-	MV_DATA_PLANE_AUTO,
-	MV_DATA_PLANE_KERNEL,
-	MV_DATA_PLANE_BPF,
-	MV_DATA_PLANE_USERSPACE,
-};
-
-enum mv_cipher {
-	MV_CIPHER_CHACHA20_POLY1305,
-	MV_CIPHER_AES_256_GCM,
-	MV_CIPHER_NONE,
-};
-
-/* Canonical spelling of each value, as accepted in the files. */
-const char *mv_address_family_name(enum mv_address_family af);
-const char *mv_mode_name(enum mv_mode mode);
-const char *mv_data_plane_name(enum mv_data_plane dp);
-const char *mv_cipher_name(enum mv_cipher cipher);
-/*
- * The same cipher as meshvpn.ko's enum meshvpn_cipher_alg numbers it,
- * which also gives it its name (mv_cipher_alg_name(), meshvpn_nl.h).
- */
-uint32_t mv_cipher_alg(enum mv_cipher cipher);
-
-/* "host [port]" of Address and BindToAddress. */
-struct mv_endpoint {
+/* An Address or BindToAddress line: "host [port]". */
+struct mv_host_address {
 	char *host;		/* NULL: any address ("BindToAddress = *") */
 	uint16_t port;		/* the given port, else the node's Port */
 	bool port_given;
@@ -149,7 +55,7 @@ struct mv_endpoint {
 struct mv_host_config {
 	char *name;		/* NULL when parsed from a nameless buffer */
 	char *path;		/* file read, NULL when parsed from a buffer */
-	struct mv_endpoint *addresses;
+	struct mv_host_address *addresses;
 	size_t n_addresses;
 	uint16_t port;		/* MV_CONFIG_DEFAULT_PORT unless port_set */
 	bool port_set;
@@ -162,9 +68,7 @@ struct mv_host_config {
 	int weight;		/* only meaningful if weight_set */
 	bool weight_set;
 	int compression;	/* parsed for tinc files; meshvpn ignores it */
-	char **pem_keys;	/* public key blocks, verbatim */
-	size_t n_pem_keys;
-	char *ed25519_public_key;	/* base64 as written, or NULL */
+	struct mv_host_keys keys;	/* Ed25519PublicKey and key blocks */
 };
 
 /* meshvpn.conf (or tinc.conf), the conf.d files and the own hosts/NAME. */
@@ -178,13 +82,14 @@ struct mv_config {
 	enum mv_address_family address_family;
 	char *interface;	/* NULL: the daemon's default (the netname) */
 	char *device;		/* NULL: the daemon's default */
-	struct mv_endpoint *bind_to;
+	struct mv_host_address *bind_to;
 	size_t n_bind_to;
 	enum mv_mode mode;
 	unsigned int ping_interval;	/* seconds */
 	unsigned int ping_timeout;	/* seconds, <= ping_interval */
 	bool strict_subnets;
 	bool strict_keys;	/* accept only keys from local host files */
+	bool tunnel_server;	/* as written: the strict_* above are its effect */
 	enum mv_data_plane data_plane;
 	enum mv_cipher cipher;	/* own Cipher, default chacha20-poly1305 */
 	uint16_t port;		/* listening port (own Port, default 655) */
@@ -236,6 +141,13 @@ int mv_config_parse_server_buffer(const char *buf, size_t len,
 				  struct mv_diag *diag);
 void mv_config_free(struct mv_config *c);
 
+/*
+ * The identity key of a host file (mv_identity_from_host_keys() of its
+ * keys, with its path in the messages).
+ */
+int mv_identity_from_host(const struct mv_host_config *host,
+			  struct mv_identity **out, struct mv_diag *diag);
+
 /* Read @confdir/hosts/@name; @name must be a valid node name. */
 int mv_config_load_host(const char *confdir, const char *name,
 			struct mv_host_config *out, struct mv_diag *diag);
@@ -254,20 +166,7 @@ int mv_config_list_hosts(const char *confdir, char ***names, size_t *n,
 			 struct mv_diag *diag);
 void mv_config_free_names(char **names, size_t n);
 
-/* ---- names, directories, scripts ---- */
-
-/* tinc's node name rule: [A-Za-z0-9_]+ */
-bool mv_config_valid_name(const char *name);
-
-/*
- * Expand a Name value: "$HOST" is the HOST environment variable or else
- * gethostname(), "$VAR" is the environment variable VAR; in both cases
- * every character that is not a letter or digit becomes '_'. Anything
- * else is taken as is. The result must be a valid node name. Returns 0
- * with a malloc()ed *@out, or -EINVAL / -ENOMEM with a reason in @err.
- */
-int mv_config_expand_name(const char *value, char **out, char *err,
-			  size_t errlen);
+/* ---- directories ---- */
 
 /*
  * The configuration directory of "-n NET" / "-c DIR", as tinc: @confdir
@@ -281,17 +180,5 @@ int mv_config_expand_name(const char *value, char **out, char *err,
 int mv_config_resolve_dir(const char *basedir, const char *netname,
 			  const char *confdir, char **out,
 			  struct mv_diag *diag);
-
-/*
- * Find a script in @confdir. @script "up" and "down" mean meshvpn-up /
- * meshvpn-down, or else tinc's tinc-up / tinc-down (a warning names the
- * ignored one when both exist); any other name ("host-up",
- * "hosts/alice-down", "subnet-up") is looked up as is. Returns 1 with a
- * malloc()ed *@path, 0 when there is no such script (*@path NULL), or a
- * negative errno. A script that exists but is not executable is returned
- * with a warning, so that running it reports the real problem.
- */
-int mv_config_find_script(const char *confdir, const char *script,
-			  char **path, struct mv_diag *diag);
 
 #endif /* MESHVPN_CONFIG_H */

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/config.h"	/* enum mv_cipher */
+#include "crypto/cipher.h"
 
 #define MV_KEY_LEN	32
 #define MV_HASH_LEN	32

@@ -33,6 +33,8 @@
 
 #include "crypto/crypto.h"
 #include "crypto/identity.h"
+#include "crypto/pem.h"
+#include "lib/file.h"
 
 #define ED25519_KEY_LEN		32
 #define ED25519_SIG_LEN		64
@@ -232,97 +234,14 @@ static int rsa_from_pkcs1(const uint8_t *der, size_t len, EVP_PKEY **pkey)
 
 /* ---- PEM blocks ---- */
 
-struct pem_block {
-	const char *label;	/* not NUL-terminated */
-	size_t label_len;
-	const char *text;	/* BEGIN line to END line, both included */
-	size_t text_len;
-	const char *body;	/* the lines in between */
-	size_t body_len;
-	unsigned int line;	/* of the BEGIN line, from 1 */
-};
-
-static bool is_blank(char c)
+static bool label_is(const char *label, size_t label_len, const char *want)
 {
-	return c == ' ' || c == '\t' || c == '\r';
+	return label_len == strlen(want) && !memcmp(label, want, label_len);
 }
 
-/* The line at *@pos, trimmed; *@pos moves past it. */
-static void next_line(const char *buf, size_t len, size_t *pos,
-		      const char **s, size_t *n)
+static bool block_is(const struct mv_pem_block *b, const char *label)
 {
-	const char *start = buf + *pos, *end;
-	const char *nl = memchr(start, '\n', len - *pos);
-
-	end = nl ? nl : buf + len;
-	*pos = (size_t)(end - buf) + (nl ? 1 : 0);
-	while (start < end && is_blank(*start))
-		start++;
-	while (end > start && is_blank(end[-1]))
-		end--;
-	*s = start;
-	*n = (size_t)(end - start);
-}
-
-static bool has_prefix(const char *s, size_t n, const char *prefix)
-{
-	size_t pl = strlen(prefix);
-
-	return n >= pl && !memcmp(s, prefix, pl);
-}
-
-static bool label_is(const struct pem_block *b, const char *label)
-{
-	return b->label_len == strlen(label) &&
-	       !memcmp(b->label, label, b->label_len);
-}
-
-/* A "-----BEGIN LABEL-----" line: set @b's label. */
-static bool pem_begin(const char *s, size_t n, struct pem_block *b)
-{
-	if (!has_prefix(s, n, "-----BEGIN ") || n < 17 ||
-	    memcmp(s + n - 5, "-----", 5))
-		return false;
-	b->label = s + 11;
-	b->label_len = n - 16;
-	return true;
-}
-
-/*
- * The next "-----BEGIN LABEL-----" ... "-----END ...-----" block at or
- * after *@pos, counting lines in *@line. Returns 1 with @b filled in, 0
- * at the end of @buf, -EINVAL for a block without an end (@b->line set).
- */
-static int pem_next(const char *buf, size_t len, size_t *pos,
-		    unsigned int *line, struct pem_block *b)
-{
-	const char *s;
-	size_t n, start;
-
-	while (*pos < len) {
-		start = *pos;
-		next_line(buf, len, pos, &s, &n);
-		++*line;
-		if (!pem_begin(s, n, b))
-			continue;
-		b->text = buf + start;
-		b->body = buf + *pos;
-		b->line = *line;
-		while (*pos < len) {
-			size_t body_end = *pos;
-
-			next_line(buf, len, pos, &s, &n);
-			++*line;
-			if (has_prefix(s, n, "-----END ")) {
-				b->text_len = (size_t)(buf + *pos - b->text);
-				b->body_len = (size_t)(buf + body_end -
-						       b->body);
-				return 1;
-			}
-		}
-		return -EINVAL;
-	}
-	return 0;
+	return label_is(b->label, b->label_len, label);
 }
 
 /*
@@ -330,7 +249,7 @@ static int pem_next(const char *buf, size_t len, size_t *pos,
  * which is wiped on free; *@encrypted tells of a "Proc-Type: 4,ENCRYPTED"
  * header.
  */
-static int pem_der(const struct pem_block *b, bool secret, uint8_t **der,
+static int pem_der(const struct mv_pem_block *b, bool secret, uint8_t **der,
 		   long *len, bool *encrypted)
 {
 	char *name = NULL, *header = NULL;
@@ -449,7 +368,8 @@ static int ed25519_from_raw(const uint8_t raw[ED25519_KEY_LEN],
  * "-----BEGIN ED25519 PUBLIC KEY-----", which tinc 1.1 also reads from
  * host files: tinc base64, each line decoded on its own.
  */
-static int ed25519_from_tinc_pem(const struct pem_block *b, EVP_PKEY **pkey)
+static int ed25519_from_tinc_pem(const struct mv_pem_block *b,
+				 EVP_PKEY **pkey)
 {
 	uint8_t raw[ED25519_KEY_LEN];
 	size_t pos = 0, have = 0;
@@ -458,7 +378,7 @@ static int ed25519_from_tinc_pem(const struct pem_block *b, EVP_PKEY **pkey)
 	int got;
 
 	while (pos < b->body_len) {
-		next_line(b->body, b->body_len, &pos, &s, &n);
+		mv_pem_next_line(b->body, b->body_len, &pos, &s, &n);
 		got = tinc_b64_decode(s, n, raw + have, sizeof(raw) - have);
 		if (got < 0)
 			return -EINVAL;
@@ -470,57 +390,6 @@ static int ed25519_from_tinc_pem(const struct pem_block *b, EVP_PKEY **pkey)
 }
 
 /* ---- files ---- */
-
-/*
- * Read a whole regular file, NUL-terminated. The caller wipes and frees
- * *@buf, which may hold a private key.
- */
-static int read_file(const char *path, size_t max, char **buf, size_t *len,
-		     struct stat *st)
-{
-	size_t size, got = 0;
-	ssize_t r;
-	int fd, ret;
-
-	*buf = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, st)) {
-		ret = -errno;
-		goto out;
-	}
-	ret = S_ISDIR(st->st_mode) ? -EISDIR : -EINVAL;
-	if (!S_ISREG(st->st_mode))
-		goto out;
-	ret = -EFBIG;
-	if (st->st_size < 0 || (size_t)st->st_size > max)
-		goto out;
-	size = (size_t)st->st_size;
-	ret = -ENOMEM;
-	*buf = malloc(size + 1);
-	if (!*buf)
-		goto out;
-	while (got < size) {
-		r = read(fd, *buf + got, size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			ret = r ? -errno : -EIO;
-			OPENSSL_cleanse(*buf, got);
-			free(*buf);
-			*buf = NULL;
-			goto out;
-		}
-		got += (size_t)r;
-	}
-	(*buf)[got] = '\0';
-	*len = got;
-	ret = 0;
-out:
-	close(fd);
-	return ret;
-}
 
 static void free_secret(char *buf, size_t len)
 {
@@ -590,11 +459,11 @@ static int write_atomic(const char *path, const void *data, size_t len,
 
 /* ---- private keys ---- */
 
-static int private_from_block(const struct pem_block *b, const char *path,
+static int private_from_block(const struct mv_pem_block *b, const char *path,
 			      struct mv_identity **out, struct mv_diag *diag)
 {
-	bool encrypted = label_is(b, "ENCRYPTED PRIVATE KEY");
-	bool rsa = label_is(b, "RSA PRIVATE KEY");
+	bool encrypted = block_is(b, "ENCRYPTED PRIVATE KEY");
+	bool rsa = block_is(b, "RSA PRIVATE KEY");
 	EVP_PKEY *pkey = NULL;
 	uint8_t *der = NULL;
 	long len = 0;
@@ -632,26 +501,32 @@ static int private_from_block(const struct pem_block *b, const char *path,
 static int parse_private(const char *buf, size_t len, const char *path,
 			 struct mv_identity **out, struct mv_diag *diag)
 {
-	struct pem_block b;
+	struct mv_pem_block b;
 	unsigned int line = 0;
 	size_t pos = 0;
 	int ret;
 
-	while ((ret = pem_next(buf, len, &pos, &line, &b)) == 1) {
-		if (label_is(&b, "ED25519 PRIVATE KEY")) {
+	while ((ret = mv_pem_next(buf, len, &pos, &line, &b)) == 1) {
+		if (block_is(&b, "ED25519 PRIVATE KEY")) {
 			mv_diag_error(diag, path, b.line,
 				      "tinc 1.1 Ed25519 private key: meshvpn cannot use it, as OpenSSL needs the seed tinc does not keep; generate a new key with meshvpnd -K");
 			return -ENOTSUP;
 		}
 		/* Others are tinc's "OLD" keys after -K, certificates... */
-		if (label_is(&b, "PRIVATE KEY") ||
-		    label_is(&b, "RSA PRIVATE KEY") ||
-		    label_is(&b, "ENCRYPTED PRIVATE KEY"))
+		if (block_is(&b, "PRIVATE KEY") ||
+		    block_is(&b, "RSA PRIVATE KEY") ||
+		    block_is(&b, "ENCRYPTED PRIVATE KEY"))
 			return private_from_block(&b, path, out, diag);
 	}
-	if (ret) {
+	if (ret && b.error == MV_PEM_UNTERMINATED) {
 		mv_diag_error(diag, path, b.line,
 			      "key block without an \"-----END\" line");
+		return ret;
+	}
+	/* What OpenSSL's decoder says of such a block, as it once did. */
+	if (ret) {
+		mv_diag_error(diag, path, b.line, "malformed \"%.*s\" block",
+			      (int)b.label_len, b.label);
 		return ret;
 	}
 	mv_diag_error(diag, path, 0,
@@ -662,22 +537,22 @@ static int parse_private(const char *buf, size_t len, const char *path,
 int mv_identity_load_private(const char *path, struct mv_identity **out,
 			     struct mv_diag *diag)
 {
-	struct stat st;
+	mode_t mode;
 	size_t len;
 	char *buf;
 	int ret;
 
-	ret = read_file(path, KEY_FILE_MAX, &buf, &len, &st);
+	ret = mv_file_read(path, KEY_FILE_MAX, &buf, &len, &mode, NULL);
 	if (ret) {
 		mv_diag_error(diag, path, 0, "cannot read private key: %s",
 			      strerror(-ret));
 		return ret;
 	}
 	/* As tinc warns: anyone who can read the key can be this node. */
-	if (st.st_mode & 077)
+	if (mode & 077)
 		mv_diag_warn(diag, path, 0,
 			     "private key readable by others (mode %04o); chmod 600 it",
-			     (unsigned int)(st.st_mode & 07777));
+			     (unsigned int)(mode & 07777));
 	ret = parse_private(buf, len, path, out, diag);
 	free_secret(buf, len);
 	return ret;
@@ -711,27 +586,28 @@ int mv_identity_save_private(const struct mv_identity *id, const char *path,
 /* ---- public keys in host files ---- */
 
 /* The blocks that hold an identity key, as tinc reads them. */
-static bool is_public_label(const struct pem_block *b)
+static bool is_public_label(const char *label, size_t label_len)
 {
-	return label_is(b, "RSA PUBLIC KEY") || label_is(b, "PUBLIC KEY") ||
-	       label_is(b, "ED25519 PUBLIC KEY");
+	return label_is(label, label_len, "RSA PUBLIC KEY") ||
+	       label_is(label, label_len, "PUBLIC KEY") ||
+	       label_is(label, label_len, "ED25519 PUBLIC KEY");
 }
 
-static int public_from_block(const struct pem_block *b, EVP_PKEY **pkey)
+static int public_from_block(const struct mv_pem_block *b, EVP_PKEY **pkey)
 {
 	bool encrypted = false;
 	uint8_t *der;
 	long len;
 	int ret;
 
-	if (label_is(b, "ED25519 PUBLIC KEY"))
+	if (block_is(b, "ED25519 PUBLIC KEY"))
 		return ed25519_from_tinc_pem(b, pkey);
 	ret = pem_der(b, false, &der, &len, &encrypted);
 	if (ret)
 		return ret;
 	if (encrypted)
 		ret = -EINVAL;
-	else if (label_is(b, "RSA PUBLIC KEY"))
+	else if (block_is(b, "RSA PUBLIC KEY"))
 		ret = rsa_from_pkcs1(der, (size_t)len, pkey);
 	else
 		ret = decode_der(der, (size_t)len, "SubjectPublicKeyInfo",
@@ -740,16 +616,16 @@ static int public_from_block(const struct pem_block *b, EVP_PKEY **pkey)
 	return ret;
 }
 
-int mv_identity_from_host(const struct mv_host_config *host,
-			  struct mv_identity **out, struct mv_diag *diag)
+int mv_identity_from_host_keys(const struct mv_host_keys *keys,
+			       const char *file, struct mv_identity **out,
+			       struct mv_diag *diag)
 {
-	const char *file = host->path;
 	EVP_PKEY *pkey;
 	size_t i;
 	int ret;
 
-	if (host->ed25519_public_key) {
-		const char *b64 = host->ed25519_public_key;
+	if (keys->ed25519_public_key) {
+		const char *b64 = keys->ed25519_public_key;
 		uint8_t raw[ED25519_KEY_LEN];
 
 		if (strlen(b64) != ED25519_B64_LEN ||
@@ -764,14 +640,14 @@ int mv_identity_from_host(const struct mv_host_config *host,
 			return ret;
 		return wrap_key(pkey, false, out, file, 0, diag);
 	}
-	for (i = 0; i < host->n_pem_keys; i++) {
-		const char *text = host->pem_keys[i];
+	for (i = 0; i < keys->n_pem_keys; i++) {
+		const char *text = keys->pem_keys[i];
 		unsigned int line = 0;
-		struct pem_block b;
+		struct mv_pem_block b;
 		size_t pos = 0;
 
-		if (pem_next(text, strlen(text), &pos, &line, &b) != 1 ||
-		    !is_public_label(&b))
+		if (mv_pem_next(text, strlen(text), &pos, &line, &b) != 1 ||
+		    !is_public_label(b.label, b.label_len))
 			continue;
 		ret = public_from_block(&b, &pkey);
 		if (ret) {
@@ -813,6 +689,9 @@ int mv_identity_public_text(const struct mv_identity *id, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
+/* How disable_old_keys() finds the end of a key block, as tinc's -K. */
+#define END_MARK	"-----END "
+
 static bool is_ed25519_variable(const char *s, size_t n)
 {
 	static const char var[] = "Ed25519PublicKey";
@@ -835,18 +714,19 @@ static size_t disable_old_keys(const char *buf, size_t len, char *out,
 	size_t pos = 0, o = 0;
 
 	while (pos < len) {
-		size_t start = pos, n, mark = 0;
-		struct pem_block b;
-		const char *s;
+		size_t start = pos, n, mark = 0, label_len;
+		const char *s, *label;
 
-		next_line(buf, len, &pos, &s, &n);
-		if (!in_key && pem_begin(s, n, &b) && is_public_label(&b)) {
+		mv_pem_next_line(buf, len, &pos, &s, &n);
+		label = mv_pem_begin_label(s, n, &label_len);
+		if (!in_key && label && is_public_label(label, label_len)) {
 			in_key = true;
 			++*disabled;
-			mark = sizeof("-----BEGIN ") - 1;
-		} else if (in_key && has_prefix(s, n, "-----END ")) {
+			mark = (size_t)(label - s);
+		} else if (in_key && n >= sizeof(END_MARK) - 1 &&
+			   !memcmp(s, END_MARK, sizeof(END_MARK) - 1)) {
 			in_key = false;
-			mark = sizeof("-----END ") - 1;
+			mark = sizeof(END_MARK) - 1;
 		} else if (!in_key && is_ed25519_variable(s, n)) {
 			out[o++] = '#';
 			++*disabled;
@@ -872,12 +752,12 @@ int mv_identity_append_public(const struct mv_identity *id,
 	size_t old_len = 0, text_len, lines = 1, i, n;
 	unsigned int disabled = 0;
 	mode_t mode = 0644;
-	struct stat st;
 	int ret;
 
-	ret = read_file(host_path, MV_CONFIG_MAX_FILE, &old, &old_len, &st);
+	ret = mv_file_read(host_path, MV_FILE_MAX_CONFIG, &old, &old_len,
+			   &mode, NULL);
 	if (!ret) {
-		mode = st.st_mode & 07777;
+		mode &= 07777;
 	} else if (ret != -ENOENT) {
 		mv_diag_error(diag, host_path, 0, "cannot read: %s",
 			      strerror(-ret));

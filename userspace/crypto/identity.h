@@ -38,7 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/config.h"
+#include "lib/diag.h"
 
 enum mv_key_type {
 	MV_KEY_ED25519 = 1,
@@ -70,11 +70,24 @@ int mv_identity_save_private(const struct mv_identity *id, const char *path,
 			     struct mv_diag *diag);
 
 /*
- * The identity key of a parsed host file: Ed25519PublicKey if present,
- * else the first PEM block that holds a public key. -ENOENT if none.
+ * The public keys a hosts/NAME file holds, as written: the configuration
+ * lexer finds them (struct mv_host_config keeps them), this code reads
+ * them.
  */
-int mv_identity_from_host(const struct mv_host_config *host,
-			  struct mv_identity **out, struct mv_diag *diag);
+struct mv_host_keys {
+	char *ed25519_public_key;	/* base64 as written, or NULL */
+	char **pem_keys;		/* PEM blocks, verbatim */
+	size_t n_pem_keys;
+};
+
+/*
+ * The identity key among @keys, of the host file @file (for messages):
+ * Ed25519PublicKey if present, else the first PEM block that holds a
+ * public key. -ENOENT if none.
+ */
+int mv_identity_from_host_keys(const struct mv_host_keys *keys,
+			       const char *file, struct mv_identity **out,
+			       struct mv_diag *diag);
 /*
  * The public key as text for a host file, ending in '\n':
  * "Ed25519PublicKey = ...\n" or an RSA PUBLIC KEY PEM block. malloc()ed.
@@ -84,7 +97,7 @@ int mv_identity_public_text(const struct mv_identity *id, char **out);
  * "meshvpnd -K": append the public key text to @host_path (created with
  * mode 0644 if missing), on a line of its own, after a blank line. As
  * tinc's -K does, the keys already in the file are disabled first, so that
- * the new one is the key mv_identity_from_host() finds: PEM public key
+ * the new one is the key mv_identity_from_host_keys() finds: PEM public key
  * blocks become "-----BEGIN OLD ...", Ed25519PublicKey lines are commented
  * out (a warning in @diag counts them). The file is rewritten atomically
  * and keeps its mode.

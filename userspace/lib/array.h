@@ -19,4 +19,10 @@
  */
 void *mv_array_grow(void *base, size_t n, size_t elsize);
 
+/*
+ * Append a copy of @s to the string array *@arr of *@n strings, grown as
+ * mv_array_grow() grows arrays. Returns 0 or -ENOMEM (nothing appended).
+ */
+int mv_array_push_string(char ***arr, size_t *n, const char *s);
+
 #endif /* MESHVPN_ARRAY_H */

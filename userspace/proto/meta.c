@@ -730,7 +730,7 @@ static void resolve(struct mv_outgoing *o)
 	if (!n)
 		return;
 	for (i = 0; n->host && i < n->host->n_addresses; i++) {
-		const struct mv_endpoint *e = &n->host->addresses[i];
+		const struct mv_host_address *e = &n->host->addresses[i];
 		struct addrinfo hints = { .ai_family = AF_INET6,
 					  .ai_socktype = SOCK_STREAM,
 					  .ai_flags = AI_V4MAPPED | AI_ALL };
