@@ -38,6 +38,12 @@ US_DIRS := $(notdir $(patsubst %/,%,$(wildcard $(TOP)/userspace/*/)))
 us_srcs = $(filter-out %/meshvpnd.c,$(wildcard $(TOP)/userspace/$(1)/*.c))
 us_objs = $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(call us_srcs,$(1)))
 US_LIBS := $(patsubst %,$(BUILD)/libmv-%.a,$(US_DIRS))
+# Highest layer first, so one pass of the linker resolves every call
+# (scripts/layering.py keeps calls going down; see the rank table there).
+US_LINK_ORDER := daemon dataplane proto mesh config crypto netlink lib
+US_LINK_LIBS := $(patsubst %,$(BUILD)/libmv-%.a,$(US_LINK_ORDER))
+$(if $(filter-out $(US_LINK_ORDER),$(US_DIRS)),\
+  $(error userspace/$(filter-out $(US_LINK_ORDER),$(US_DIRS)) is not in US_LINK_ORDER))
 LIB_SRCS := $(foreach d,$(US_DIRS),$(call us_srcs,$(d)))
 # The tool: every tools/*.c but its main goes into a library of its own,
 # which unit tests link too (argument parsers, JSON writer).
@@ -84,17 +90,14 @@ $(US_LIBS) $(TOOL_LIB):
 	rm -f $@
 	$(if $^,ar rcs $@ $^,ar rcs $@)
 
-# The daemon's folders still call each other (proto, mesh, dataplane and
-# daemon, both ways): the linker searches them as one group.
 $(BUILD)/meshvpnd: $(BUILD)/userspace/daemon/meshvpnd.o $(US_LIBS)
-	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(US_LIBS) -Wl,--end-group $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(US_LINK_LIBS) $(LDLIBS)
 
 $(BUILD)/meshvpn: $(BUILD)/tools/meshvpn.o $(TOOL_LIB) $(TOOL_US_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/selftests/unit/%: $(BUILD)/selftests/unit/%.o $(TOOL_LIB) $(US_LIBS)
-	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(TOOL_LIB) $(US_LIBS) \
-		-Wl,--end-group $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(TOOL_LIB) $(US_LINK_LIBS) $(LDLIBS)
 
 $(BUILD)/selftests/unit/%.o: CPPFLAGS += -I$(TOP)/selftests/unit -I$(TOP)/tools
 

@@ -3,7 +3,7 @@
 # scripts/layering.py, first on tiny synthetic trees built here (a few .c
 # files in userspace/lib, mesh, daemon and friends, compiled with cc -c),
 # where every rule is broken on purpose once; then on the real tree, which
-# must pass with today's allow-list (scripts/layering.allow).
+# must pass with no exception.
 #
 # Environment: MESHVPN_LAYERING_BUILD, the build folder holding the real
 # objects; by default build/san, which make check-unit builds.

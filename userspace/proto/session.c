@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/cipher.h"
 #include "crypto/handshake.h"
 #include "lib/log.h"
 #include "proto/proto.h"
@@ -20,22 +21,15 @@ static void retry_timer(void *ctx);
 static void rekey_timer(void *ctx);
 static void switch_timer(void *ctx);
 
-static uint8_t own_cipher(const struct mv_proto *p)
-{
-	switch (p->conf->cipher) {
-	case MV_CIPHER_NONE:
-		return 0;
-	case MV_CIPHER_AES_256_GCM:
-		return 2;
-	default:
-		return 1;
-	}
-}
-
+/*
+ * Ciphers travel as meshvpn.ko's numbers (protocol.md, section 10); an unknown
+ * one is taken for the default, which every node has.
+ */
 static enum mv_cipher cipher_of(uint8_t wire)
 {
-	return wire == 0 ? MV_CIPHER_NONE :
-	       wire == 2 ? MV_CIPHER_AES_256_GCM : MV_CIPHER_CHACHA20_POLY1305;
+	enum mv_cipher c;
+
+	return mv_cipher_from_alg(wire, &c) ? c : MV_CIPHER_CHACHA20_POLY1305;
 }
 
 /* none only if both allow it; AES only if both ask for it. */
@@ -170,7 +164,7 @@ void mv_session_start(struct mv_node *n)
 		return;
 	h.initiator_id = mv_random_u64();
 	h.generation = s->last_generation + 1;
-	h.cipher = own_cipher(p);
+	h.cipher = mv_cipher_alg(p->conf->cipher);
 	memcpy(h.ephemeral, s->eph.pub, sizeof(h.ephemeral));
 	mv_buf_reset(&s->init_blob);
 	mv_buf_init(&msg);
@@ -304,7 +298,7 @@ static void receive_init(struct mv_node *n, const struct mv_meta_session *m,
 	r.responder_id = mv_random_u64();
 	r.generation = h->generation > s->last_generation ? h->generation :
 		       s->last_generation + 1;
-	r.cipher = agree_cipher(own_cipher(p), h->cipher);
+	r.cipher = agree_cipher(mv_cipher_alg(p->conf->cipher), h->cipher);
 	if (mv_x25519_generate(&eph))
 		return;
 	memcpy(r.ephemeral, eph.pub, sizeof(r.ephemeral));
@@ -358,7 +352,7 @@ static void receive_resp(struct mv_node *n, const struct mv_meta_session *m,
 		return;
 	}
 	if (h->generation < s->pending_generation ||
-	    (own_cipher(p) != 0 && h->cipher == 0)) {
+	    (p->conf->cipher != MV_CIPHER_NONE && h->cipher == MESHVPN_CIPHER_ALG_NONE)) {
 		mv_warn("Session answer from %s breaks the rules: ignored", n->name);
 		return;
 	}

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crypto/cipher.h"
 #include "lib/array.h"
 #include "lib/log.h"
 #include "proto/proto.h"
@@ -24,18 +25,6 @@
 
 static void state_timer(void *ctx);
 static void age_timer(void *ctx);
-
-static uint8_t wire_cipher(enum mv_cipher c)
-{
-	switch (c) {
-	case MV_CIPHER_NONE:
-		return 0;
-	case MV_CIPHER_AES_256_GCM:
-		return 2;
-	default:
-		return 1;
-	}
-}
 
 void mv_state_init(struct mv_proto *p)
 {
@@ -206,7 +195,7 @@ static int build_own(struct mv_proto *p, bool gone, struct mv_meta_state *s)
 	s->flags = (self->indirect_data ? MV_STATE_F_INDIRECT : 0) |
 		   (self->tcp_only ? MV_STATE_F_TCPONLY : 0) |
 		   (gone ? MV_STATE_F_GONE : 0);
-	s->cipher = wire_cipher(p->conf->cipher);
+	s->cipher = mv_cipher_alg(p->conf->cipher);
 	s->port = p->conf->port;
 	s->key_type = mv_identity_type(p->key);
 	err = mv_identity_public_encode(p->key, &s->key, &s->key_len);
