@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/meshvpn.h>
+
 #include "crypto/cipher.h"
 #include "crypto/handshake.h"
 #include "lib/log.h"
@@ -352,7 +354,8 @@ static void receive_resp(struct mv_node *n, const struct mv_meta_session *m,
 		return;
 	}
 	if (h->generation < s->pending_generation ||
-	    (p->conf->cipher != MV_CIPHER_NONE && h->cipher == MESHVPN_CIPHER_ALG_NONE)) {
+	    (p->conf->cipher != MV_CIPHER_NONE &&
+	     h->cipher == MESHVPN_CIPHER_ALG_NONE)) {
 		mv_warn("Session answer from %s breaks the rules: ignored", n->name);
 		return;
 	}
