@@ -39,6 +39,15 @@
 #define meshvpn_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
 #endif
 
+/*
+ * 6.2: a family's pre_doit and post_doit get the op as a struct
+ * genl_split_ops (one of its do and dump halves); before, as the struct
+ * genl_ops it was registered with.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#define genl_split_ops genl_ops
+#endif
+
 /* 6.16: from_timer() became timer_container_of(). */
 #ifndef from_timer
 #define from_timer(var, timer, field) timer_container_of(var, timer, field)

@@ -9,6 +9,13 @@
 
 #include "netlink-gen.h"
 
+/* internal_flags of an op: the hooks around its doit */
+enum {
+	MESHVPN_NL_HOOKS_NONE,
+	MESHVPN_NL_HOOKS_LOCK_DEV,
+	MESHVPN_NL_HOOKS_HOLD_DEV,
+};
+
 /*
  * Integer value ranges. Not const: in Linux 6.1 nla_policy.range is a
  * pointer to non-const.
@@ -239,6 +246,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_dev_get_doit,
 		.policy		= meshvpn_dev_get_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_LOCK_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -246,6 +254,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_dev_set_doit,
 		.policy		= meshvpn_dev_set_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_LOCK_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -253,6 +262,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_node_new_doit,
 		.policy		= meshvpn_node_new_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_LOCK_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -260,6 +270,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_node_set_doit,
 		.policy		= meshvpn_node_set_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_LOCK_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -268,6 +279,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.dumpit		= meshvpn_nl_node_get_dumpit,
 		.policy		= meshvpn_node_get_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_LOCK_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -275,6 +287,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_node_del_doit,
 		.policy		= meshvpn_node_del_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_LOCK_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -282,6 +295,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_key_new_doit,
 		.policy		= meshvpn_key_new_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_LOCK_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -289,6 +303,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_key_get_doit,
 		.policy		= meshvpn_key_get_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_LOCK_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -296,6 +311,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_key_swap_doit,
 		.policy		= meshvpn_key_swap_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_LOCK_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -303,6 +319,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_key_del_doit,
 		.policy		= meshvpn_key_del_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_LOCK_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -310,6 +327,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_route_new_doit,
 		.policy		= meshvpn_route_new_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_LOCK_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -317,6 +335,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_route_del_doit,
 		.policy		= meshvpn_route_del_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_LOCK_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -331,6 +350,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_msg_inject_doit,
 		.policy		= meshvpn_msg_inject_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_HOLD_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -338,6 +358,7 @@ const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS] = {
 		.doit		= meshvpn_nl_packet_send_doit,
 		.policy		= meshvpn_packet_send_nl_policy,
 		.maxattr	= MESHVPN_A_MAX,
+		.internal_flags	= MESHVPN_NL_HOOKS_HOLD_DEV,
 		.flags		= GENL_ADMIN_PERM,
 	},
 };
@@ -362,3 +383,30 @@ const struct genl_multicast_group meshvpn_nl_mcgrps[MESHVPN_NL_N_MCGRPS] = {
 		.flags	= MESHVPN_NL_MCGRP_ADMIN_PERM,
 	},
 };
+
+/* The family's pre_doit: the op's pre hook, if it has one */
+int meshvpn_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
+{
+	switch (ops->internal_flags) {
+	case MESHVPN_NL_HOOKS_LOCK_DEV:
+		return meshvpn_nl_lock_dev(ops, skb, info);
+	case MESHVPN_NL_HOOKS_HOLD_DEV:
+		return meshvpn_nl_hold_dev(ops, skb, info);
+	}
+	return 0;
+}
+
+/* The family's post_doit: the op's post hook, if it has one */
+void meshvpn_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+			  struct genl_info *info)
+{
+	switch (ops->internal_flags) {
+	case MESHVPN_NL_HOOKS_LOCK_DEV:
+		meshvpn_nl_unlock_dev(ops, skb, info);
+		break;
+	case MESHVPN_NL_HOOKS_HOLD_DEV:
+		meshvpn_nl_put_dev(ops, skb, info);
+		break;
+	}
+}

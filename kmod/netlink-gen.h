@@ -12,6 +12,8 @@
 
 #include <uapi/linux/meshvpn.h>
 
+#include "compat.h"
+
 /*
  * Policies of the nested attributes of requests. The genetlink core has already
  * validated a request against them (strictly: attributes an operation does not
@@ -32,6 +34,63 @@ extern const struct nla_policy meshvpn_node_new_input_nl_policy[MESHVPN_A_NODE_M
 extern const struct nla_policy meshvpn_node_set_input_nl_policy[MESHVPN_A_NODE_MAX + 1];
 extern const struct nla_policy meshvpn_route_del_input_nl_policy[MESHVPN_A_ROUTE_MAX + 1];
 extern const struct nla_policy meshvpn_route_new_input_nl_policy[MESHVPN_A_ROUTE_MAX + 1];
+
+/*
+ * Hooks around do handlers (the spec's "pre" and "post"). Linux 6.1 calls
+ * pre_doit and post_doit only for the whole family: set the family's .pre_doit
+ * = meshvpn_nl_pre_doit and .post_doit = meshvpn_nl_post_doit, which run the
+ * hooks of the op (named by its internal_flags). Before Linux 6.2 the op is a
+ * struct genl_ops, which compat.h calls genl_split_ops there.
+ */
+int meshvpn_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info);
+void meshvpn_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+			  struct genl_info *info);
+
+/**
+ * meshvpn_nl_lock_dev() - pre_doit of dev-get, dev-set, node-new, node-set,
+ * node-get, node-del, key-new, key-get, key-swap, key-del, route-new, route-del
+ * @ops: the operation
+ * @skb: the request
+ * @info: the request; state for the handler and meshvpn_nl_unlock_dev() goes in
+ *	@info->user_ptr
+ *
+ * Return: 0 to run the handler and then meshvpn_nl_unlock_dev(), or a negative
+ * errno with an extack message.
+ */
+int meshvpn_nl_lock_dev(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info);
+
+/**
+ * meshvpn_nl_unlock_dev() - post_doit undoing meshvpn_nl_lock_dev()
+ * @ops: the operation
+ * @skb: the request
+ * @info: the request, as meshvpn_nl_lock_dev() left it
+ */
+void meshvpn_nl_unlock_dev(const struct genl_split_ops *ops,
+			   struct sk_buff *skb, struct genl_info *info);
+
+/**
+ * meshvpn_nl_hold_dev() - pre_doit of msg-inject, packet-send
+ * @ops: the operation
+ * @skb: the request
+ * @info: the request; state for the handler and meshvpn_nl_put_dev() goes in
+ *	@info->user_ptr
+ *
+ * Return: 0 to run the handler and then meshvpn_nl_put_dev(), or a negative
+ * errno with an extack message.
+ */
+int meshvpn_nl_hold_dev(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info);
+
+/**
+ * meshvpn_nl_put_dev() - post_doit undoing meshvpn_nl_hold_dev()
+ * @ops: the operation
+ * @skb: the request
+ * @info: the request, as meshvpn_nl_hold_dev() left it
+ */
+void meshvpn_nl_put_dev(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info);
 
 /**
  * meshvpn_nl_dev_get_doit() - MESHVPN_CMD_DEV_GET do: Get the device: local
@@ -231,7 +290,8 @@ enum {
 
 /*
  * For the family: .ops = meshvpn_nl_ops, .n_ops = ARRAY_SIZE(meshvpn_nl_ops),
- * .mcgrps = meshvpn_nl_mcgrps, .n_mcgrps = ARRAY_SIZE(meshvpn_nl_mcgrps). Leave
+ * .mcgrps = meshvpn_nl_mcgrps, .n_mcgrps = ARRAY_SIZE(meshvpn_nl_mcgrps),
+ * .pre_doit = meshvpn_nl_pre_doit, .post_doit = meshvpn_nl_post_doit. Leave
  * .policy unset: every op has its own policy and maxattr.
  */
 extern const struct genl_ops meshvpn_nl_ops[MESHVPN_NL_N_OPS];

@@ -1,48 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Generic netlink family "meshvpn". The operations, their attribute policies
- * and the multicast group are generated from
+ * and the multicast groups are generated from
  * Documentation/netlink/specs/meshvpn.yaml into netlink-gen.c; this file
- * holds the handlers and the notifications. Every rejection carries an
+ * holds the family, the configuration handlers and the notifications of the
+ * "events" group. The packet channel to the daemon (the "packets" group and
+ * the daemon's answers) is daemon_channel.c. Every rejection carries an
  * extack message, and a rejected request changes nothing: requests are
  * checked completely before anything is applied.
+ *
+ * The spec puts every do handler between two hooks that find the device the
+ * request names: meshvpn_nl_lock_dev() and meshvpn_nl_unlock_dev() around
+ * configuration, which also hold the device's update_lock, and
+ * meshvpn_nl_hold_dev() and meshvpn_nl_put_dev() around the packets the
+ * daemon hands back (daemon_channel.c). Handlers find the device in
+ * info->user_ptr[0].
  */
 
 #include <linux/netdevice.h>
 #include <linux/timekeeping.h>
-#include <linux/udp.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
 #include <linux/meshvpn.h>
-#include <meshvpn/wire.h>
 
 #include "compat.h"
 #include "device.h"
 #include "netlink.h"
 #include "netlink-gen.h"
 #include "node.h"
-#include "receive.h"
 #include "route.h"
 #include "send.h"
 #include "socket.h"
 
-static struct genl_family meshvpn_nl_family;
-
 /**
- * meshvpn_nl_dev_get_held() - find the meshvpn device a request names
+ * meshvpn_nl_dev_get() - find the meshvpn device a request names
  * @net: the requester's network namespace
  * @attrs: the request's top-level attributes
  * @extack: where to report why the lookup failed
  * @tracker: tracker for the reference taken on success
  *
- * Return: the device with a reference held (release with netdev_put()), or
- * an ERR_PTR.
+ * Return: the device's state with a reference held on the device (release
+ * with netdev_put()), or an ERR_PTR.
  */
-static struct net_device *
-meshvpn_nl_dev_get_held(struct net *net, struct nlattr **attrs,
-			struct netlink_ext_ack *extack,
-			netdevice_tracker *tracker)
+static struct meshvpn_device *
+meshvpn_nl_dev_get(struct net *net, struct nlattr **attrs,
+		   struct netlink_ext_ack *extack, netdevice_tracker *tracker)
 {
 	struct net_device *dev;
 
@@ -64,69 +67,107 @@ meshvpn_nl_dev_get_held(struct net *net, struct nlattr **attrs,
 		return ERR_PTR(-EINVAL);
 	}
 	netdev_tracker_alloc(dev, tracker, GFP_KERNEL);
-	return dev;
-}
-
-/**
- * struct meshvpn_nl_req - the device a request works on
- * @dev: the device, with a reference held
- * @mv: its private state, update_lock held
- * @tracker: tracks the reference
- */
-struct meshvpn_nl_req {
-	struct net_device *dev;
-	struct meshvpn_device *mv;
-	netdevice_tracker tracker;
-};
-
-/* Find the device a request names, hold it and take its update_lock. */
-static int meshvpn_nl_lock_dev(struct net *net, struct nlattr **attrs,
-			       struct netlink_ext_ack *extack,
-			       struct meshvpn_nl_req *req)
-{
-	req->dev = meshvpn_nl_dev_get_held(net, attrs, extack, &req->tracker);
-	if (IS_ERR(req->dev))
-		return PTR_ERR(req->dev);
-	req->mv = netdev_priv(req->dev);
-	mutex_lock(&req->mv->update_lock);
-	return 0;
-}
-
-static void meshvpn_nl_unlock_dev(struct meshvpn_nl_req *req)
-{
-	mutex_unlock(&req->mv->update_lock);
-	netdev_put(req->dev, &req->tracker);
+	return netdev_priv(dev);
 }
 
 /*
- * A required attribute is missing: point at it (NL_REQ_ATTR_CHECK) and say
- * so in words, as every rejection carries a message.
+ * Between the hooks of a do handler, info->user_ptr[0] is the device's state
+ * and user_ptr[1] the tracker of the reference on it.
  */
-#define MESHVPN_NL_REQUIRE(extack, nest, tb, type, what) ({		\
-	struct netlink_ext_ack *__ack = (extack);			\
-	bool __missing = NL_REQ_ATTR_CHECK(__ack, nest, tb, type);	\
-									\
-	if (__missing)							\
-		NL_SET_ERR_MSG_MOD(__ack, "missing " what);		\
-	__missing;							\
-})
+static_assert(sizeof(netdevice_tracker) <= sizeof(void *));
 
-/* Parse a required nested attribute of the request into @tb. */
-static int meshvpn_nl_parse_nest(struct genl_info *info, int attr, int max,
-				 const struct nla_policy *policy,
-				 struct nlattr **tb)
+static netdevice_tracker *meshvpn_nl_tracker(struct genl_info *info)
+{
+	return (netdevice_tracker *)&info->user_ptr[1];
+}
+
+int meshvpn_nl_hold_dev(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
+{
+	struct meshvpn_device *mv;
+
+	mv = meshvpn_nl_dev_get(genl_info_net(info), info->attrs, info->extack,
+				meshvpn_nl_tracker(info));
+	if (IS_ERR(mv))
+		return PTR_ERR(mv);
+	info->user_ptr[0] = mv;
+	return 0;
+}
+
+/* Only called after meshvpn_nl_hold_dev() succeeded: user_ptr[0] is set. */
+void meshvpn_nl_put_dev(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
+{
+	struct meshvpn_device *mv = info->user_ptr[0];
+
+	netdev_put(mv->dev, meshvpn_nl_tracker(info));
+}
+
+/* Configuration requests are serialised per device by its update_lock. */
+int meshvpn_nl_lock_dev(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
+{
+	struct meshvpn_device *mv;
+	int ret;
+
+	ret = meshvpn_nl_hold_dev(ops, skb, info);
+	if (ret)
+		return ret;
+	mv = info->user_ptr[0];
+	mutex_lock(&mv->update_lock);
+	return 0;
+}
+
+void meshvpn_nl_unlock_dev(const struct genl_split_ops *ops,
+			   struct sk_buff *skb, struct genl_info *info)
+{
+	struct meshvpn_device *mv = info->user_ptr[0];
+
+	mutex_unlock(&mv->update_lock);
+	meshvpn_nl_put_dev(ops, skb, info);
+}
+
+/*
+ * Dumps get no pre_doit: each part of a dump finds, holds and locks its
+ * device the same way itself.
+ */
+static struct meshvpn_device *meshvpn_nl_dump_lock(struct netlink_callback *cb,
+						   netdevice_tracker *tracker)
+{
+	struct meshvpn_device *mv;
+
+	mv = meshvpn_nl_dev_get(sock_net(cb->skb->sk), meshvpn_dump_attrs(cb),
+				cb->extack, tracker);
+	if (!IS_ERR(mv))
+		mutex_lock(&mv->update_lock);
+	return mv;
+}
+
+static void meshvpn_nl_dump_unlock(struct meshvpn_device *mv,
+				   netdevice_tracker *tracker)
+{
+	mutex_unlock(&mv->update_lock);
+	netdev_put(mv->dev, tracker);
+}
+
+/**
+ * meshvpn_nl_parse_nest() - parse a required nested attribute of a request
+ * @info: the request
+ * @attr: the top-level attribute holding the nest
+ * @max: the highest attribute of the nested set
+ * @policy: the nested set's policy for this request
+ * @tb: where the nested attributes go, @max + 1 entries
+ *
+ * Return: 0, or a negative errno with an extack message.
+ */
+int meshvpn_nl_parse_nest(struct genl_info *info, int attr, int max,
+			  const struct nla_policy *policy, struct nlattr **tb)
 {
 	if (MESHVPN_NL_REQUIRE(info->extack, NULL, info->attrs, attr,
 			       "attribute nest"))
 		return -EINVAL;
 	return nla_parse_nested(tb, max, info->attrs[attr], policy,
 				info->extack);
-}
-
-static int meshvpn_nl_put_node_id(struct sk_buff *skb, int attr, u64 id,
-				  int pad)
-{
-	return nla_put_u64_64bit(skb, attr, id, pad);
 }
 
 /* Lookup of a node a request names by id, with the reason if it fails. */
@@ -176,68 +217,49 @@ static int meshvpn_nl_fill_dev(struct sk_buff *skb, struct meshvpn_device *mv)
 
 int meshvpn_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct meshvpn_nl_req req;
+	struct meshvpn_device *mv = info->user_ptr[0];
 	struct sk_buff *msg;
 	void *hdr;
-	int ret;
 
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
-				  info->extack, &req);
-	if (ret)
-		goto err_free;
 	hdr = genlmsg_put_reply(msg, info, &meshvpn_nl_family, 0,
 				MESHVPN_CMD_DEV_GET);
-	ret = hdr ? meshvpn_nl_fill_dev(msg, req.mv) : -EMSGSIZE;
-	meshvpn_nl_unlock_dev(&req);
-	if (ret)
-		goto err_free;
+	if (!hdr || meshvpn_nl_fill_dev(msg, mv)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return ret;
 }
 
 int meshvpn_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[MESHVPN_A_DEVICE_MAX + 1];
-	struct meshvpn_nl_req req;
-	struct meshvpn_device *mv;
+	struct meshvpn_device *mv = info->user_ptr[0];
 	int ret;
 
 	ret = meshvpn_nl_parse_nest(info, MESHVPN_A_DEV, MESHVPN_A_DEVICE_MAX,
 				    meshvpn_device_set_input_nl_policy, tb);
 	if (ret)
 		return ret;
-	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
-				  info->extack, &req);
-	if (ret)
-		return ret;
-	mv = req.mv;
 	if (tb[MESHVPN_A_DEVICE_LOCAL_NODE_ID] &&
 	    meshvpn_node_lookup(mv, nla_get_u64(tb[MESHVPN_A_DEVICE_LOCAL_NODE_ID]))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[MESHVPN_A_DEVICE_LOCAL_NODE_ID],
 				    "local node id is in use by a remote node");
-		ret = -EEXIST;
-		goto out;
+		return -EEXIST;
 	}
 	if (tb[MESHVPN_A_DEVICE_SOCKET]) {
 		ret = meshvpn_socket_attach(mv, nla_get_u32(tb[MESHVPN_A_DEVICE_SOCKET]),
 					    info->extack);
 		if (ret)
-			goto out;
+			return ret;
 	}
 	if (tb[MESHVPN_A_DEVICE_LOCAL_NODE_ID])
 		WRITE_ONCE(mv->local_node_id,
 			   nla_get_u64(tb[MESHVPN_A_DEVICE_LOCAL_NODE_ID]));
-	ret = 0;
-out:
-	meshvpn_nl_unlock_dev(&req);
-	return ret;
+	return 0;
 }
 
 /* ---- nodes ---- */
@@ -354,9 +376,8 @@ static int meshvpn_nl_node_change(struct genl_info *info, bool create,
 				  const struct nla_policy *policy)
 {
 	struct nlattr *tb[MESHVPN_A_NODE_MAX + 1];
+	struct meshvpn_device *mv = info->user_ptr[0];
 	struct meshvpn_node_cfg cfg;
-	struct meshvpn_nl_req req;
-	struct meshvpn_device *mv;
 	struct meshvpn_node *node;
 	u64 id;
 	int ret;
@@ -370,46 +391,35 @@ static int meshvpn_nl_node_change(struct genl_info *info, bool create,
 		return -EINVAL;
 	id = nla_get_u64(tb[MESHVPN_A_NODE_ID]);
 
-	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
-				  info->extack, &req);
-	if (ret)
-		return ret;
-	mv = req.mv;
 	node = meshvpn_node_lookup(mv, id);
 	if (create && node) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[MESHVPN_A_NODE_ID],
 				    "a node with this id exists");
-		ret = -EEXIST;
-		goto out;
+		return -EEXIST;
 	}
 	if (!create && !node) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[MESHVPN_A_NODE_ID],
 				    "no node with this id");
-		ret = -ENOENT;
-		goto out;
+		return -ENOENT;
 	}
 	if (create && id == mv->local_node_id) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[MESHVPN_A_NODE_ID],
 				    "this id is the local node's");
-		ret = -EINVAL;
-		goto out;
+		return -EINVAL;
 	}
 	ret = meshvpn_nl_node_cfg(mv, id, tb, &cfg, info->extack);
 	if (ret)
-		goto out;
+		return ret;
 	if (create) {
 		node = meshvpn_node_create(mv, id);
 		if (IS_ERR(node)) {
-			ret = PTR_ERR(node);
-			if (ret == -ENOSPC)
+			if (PTR_ERR(node) == -ENOSPC)
 				NL_SET_ERR_MSG_MOD(info->extack, "too many nodes");
-			goto out;
+			return PTR_ERR(node);
 		}
 	}
 	meshvpn_nl_node_apply(node, &cfg);
-out:
-	meshvpn_nl_unlock_dev(&req);
-	return ret;
+	return 0;
 }
 
 int meshvpn_nl_node_new_doit(struct sk_buff *skb, struct genl_info *info)
@@ -492,7 +502,7 @@ err:
 int meshvpn_nl_node_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[MESHVPN_A_NODE_MAX + 1];
-	struct meshvpn_nl_req req;
+	struct meshvpn_device *mv = info->user_ptr[0];
 	struct meshvpn_node *node;
 	struct sk_buff *msg;
 	void *hdr;
@@ -502,33 +512,21 @@ int meshvpn_nl_node_get_doit(struct sk_buff *skb, struct genl_info *info)
 				    meshvpn_node_nl_policy, tb);
 	if (ret)
 		return ret;
+	node = meshvpn_nl_node(mv, tb, MESHVPN_A_NODE_ID, info->extack);
+	if (IS_ERR(node))
+		return PTR_ERR(node);
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
-				  info->extack, &req);
-	if (ret)
-		goto err_free;
-	node = meshvpn_nl_node(req.mv, tb, MESHVPN_A_NODE_ID, info->extack);
-	if (IS_ERR(node)) {
-		ret = PTR_ERR(node);
-		goto err_unlock;
-	}
 	hdr = genlmsg_put_reply(msg, info, &meshvpn_nl_family, 0,
 				MESHVPN_CMD_NODE_GET);
-	ret = -EMSGSIZE;
-	if (!hdr || nla_put_u32(msg, MESHVPN_A_IFINDEX, req.dev->ifindex) ||
-	    meshvpn_nl_put_node(msg, node, true))
-		goto err_unlock;
-	meshvpn_nl_unlock_dev(&req);
+	if (!hdr || nla_put_u32(msg, MESHVPN_A_IFINDEX, mv->dev->ifindex) ||
+	    meshvpn_nl_put_node(msg, node, true)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
-
-err_unlock:
-	meshvpn_nl_unlock_dev(&req);
-err_free:
-	nlmsg_free(msg);
-	return ret;
 }
 
 /*
@@ -538,19 +536,15 @@ err_free:
  */
 int meshvpn_nl_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct nlattr **attrs = meshvpn_dump_attrs(cb);
-	struct meshvpn_nl_req req;
+	long skip = cb->args[0], idx = 0;
+	netdevice_tracker tracker;
 	struct meshvpn_device *mv;
 	struct meshvpn_node *node;
-	long skip = cb->args[0], idx = 0;
 	void *hdr;
-	int ret;
 
-	ret = meshvpn_nl_lock_dev(sock_net(cb->skb->sk), attrs, cb->extack,
-				  &req);
-	if (ret)
-		return ret;
-	mv = req.mv;
+	mv = meshvpn_nl_dump_lock(cb, &tracker);
+	if (IS_ERR(mv))
+		return PTR_ERR(mv);
 	cb->seq = mv->generation;
 	list_for_each_entry(node, &mv->nodes, list) {
 		if (idx++ < skip)
@@ -561,7 +555,7 @@ int meshvpn_nl_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		if (nla_put_u32(skb, MESHVPN_A_IFINDEX, req.dev->ifindex) ||
+		if (nla_put_u32(skb, MESHVPN_A_IFINDEX, mv->dev->ifindex) ||
 		    meshvpn_nl_put_node(skb, node, true)) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -569,50 +563,34 @@ int meshvpn_nl_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		genlmsg_end(skb, hdr);
 		cb->args[0] = idx;
 	}
-	meshvpn_nl_unlock_dev(&req);
+	meshvpn_nl_dump_unlock(mv, &tracker);
 	return skb->len;
 }
 
 int meshvpn_nl_node_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[MESHVPN_A_NODE_MAX + 1];
-	struct meshvpn_nl_req req;
-	struct meshvpn_device *mv;
-	struct meshvpn_node *node;
+	struct meshvpn_device *mv = info->user_ptr[0];
+	struct meshvpn_node *node, *other;
 	int ret;
 
 	ret = meshvpn_nl_parse_nest(info, MESHVPN_A_NODE, MESHVPN_A_NODE_MAX,
 				    meshvpn_node_del_input_nl_policy, tb);
 	if (ret)
 		return ret;
-	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
-				  info->extack, &req);
-	if (ret)
-		return ret;
-	mv = req.mv;
 	node = meshvpn_nl_node(mv, tb, MESHVPN_A_NODE_ID, info->extack);
-	if (IS_ERR(node)) {
-		ret = PTR_ERR(node);
-		goto out;
-	}
+	if (IS_ERR(node))
+		return PTR_ERR(node);
 	/* Nodes relaying through this one would be left without a path. */
-	ret = 0;
-	{
-		struct meshvpn_node *other;
-
-		list_for_each_entry(other, &mv->nodes, list) {
-			if (other != node && READ_ONCE(other->next_hop) == node->id) {
-				NL_SET_ERR_MSG_MOD(info->extack,
-						   "node is the next hop of another node");
-				ret = -EBUSY;
-				goto out;
-			}
+	list_for_each_entry(other, &mv->nodes, list) {
+		if (other != node && READ_ONCE(other->next_hop) == node->id) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "node is the next hop of another node");
+			return -EBUSY;
 		}
 	}
 	meshvpn_node_remove(node);
-out:
-	meshvpn_nl_unlock_dev(&req);
-	return ret;
+	return 0;
 }
 
 /* ---- keys ---- */
@@ -639,7 +617,7 @@ int meshvpn_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[MESHVPN_A_KEYCONF_MAX + 1];
 	u8 tx[MESHVPN_KEY_LEN], rx[MESHVPN_KEY_LEN];
 	struct nlattr *nest = info->attrs[MESHVPN_A_KEYCONF];
-	struct meshvpn_nl_req req;
+	struct meshvpn_device *mv = info->user_ptr[0];
 	struct meshvpn_node *node;
 	struct meshvpn_key *key;
 	u32 alg, slot;
@@ -679,28 +657,21 @@ int meshvpn_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
-				  info->extack, &req);
-	if (ret)
-		goto wipe;
-	node = meshvpn_nl_node(req.mv, tb, MESHVPN_A_KEYCONF_NODE_ID,
-			       info->extack);
+	node = meshvpn_nl_node(mv, tb, MESHVPN_A_KEYCONF_NODE_ID, info->extack);
 	if (IS_ERR(node)) {
 		ret = PTR_ERR(node);
-		goto out;
+		goto wipe;
 	}
 	key = meshvpn_key_create(alg, nla_get_u8(tb[MESHVPN_A_KEYCONF_PHASE]),
 				 tx, rx, info->extack);
 	if (IS_ERR(key)) {
 		ret = PTR_ERR(key);
-		goto out;
+		goto wipe;
 	}
 	meshvpn_keys_install(&node->keys, slot, key);
 	if (slot == MESHVPN_KEY_SLOT_CURRENT)
 		meshvpn_send_staged(node);
 	ret = 0;
-out:
-	meshvpn_nl_unlock_dev(&req);
 wipe:
 	memzero_explicit(tx, sizeof(tx));
 	memzero_explicit(rx, sizeof(rx));
@@ -710,8 +681,7 @@ wipe:
 int meshvpn_nl_key_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[MESHVPN_A_KEYCONF_MAX + 1];
-	struct meshvpn_nl_req req;
-	struct meshvpn_device *mv;
+	struct meshvpn_device *mv = info->user_ptr[0];
 	struct meshvpn_node *node;
 	struct meshvpn_key *key;
 	struct sk_buff *msg;
@@ -728,22 +698,14 @@ int meshvpn_nl_key_get_doit(struct sk_buff *skb, struct genl_info *info)
 			       MESHVPN_A_KEYCONF_SLOT, "key slot"))
 		return -EINVAL;
 	slot = nla_get_u32(tb[MESHVPN_A_KEYCONF_SLOT]);
-	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
-				  info->extack, &req);
-	if (ret)
-		return ret;
-	mv = req.mv;
 	node = meshvpn_nl_node(mv, tb, MESHVPN_A_KEYCONF_NODE_ID, info->extack);
-	if (IS_ERR(node)) {
-		ret = PTR_ERR(node);
-		goto out_unlock;
-	}
+	if (IS_ERR(node))
+		return PTR_ERR(node);
 	key = meshvpn_keys_get(&node->keys, slot);
 	if (!key) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[MESHVPN_A_KEYCONF_SLOT],
 				    "no key in this slot");
-		ret = -ENOENT;
-		goto out_unlock;
+		return -ENOENT;
 	}
 	ret = -ENOMEM;
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
@@ -752,7 +714,7 @@ int meshvpn_nl_key_get_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = -EMSGSIZE;
 	hdr = genlmsg_put_reply(msg, info, &meshvpn_nl_family, 0,
 				MESHVPN_CMD_KEY_GET);
-	if (!hdr || nla_put_u32(msg, MESHVPN_A_IFINDEX, req.dev->ifindex))
+	if (!hdr || nla_put_u32(msg, MESHVPN_A_IFINDEX, mv->dev->ifindex))
 		goto err_free;
 	nest = nla_nest_start(msg, MESHVPN_A_KEYCONF);
 	/* Key material never leaves the kernel. */
@@ -772,8 +734,6 @@ err_free:
 	nlmsg_free(msg);
 out_key:
 	meshvpn_key_put(key);
-out_unlock:
-	meshvpn_nl_unlock_dev(&req);
 	return ret;
 }
 
@@ -782,8 +742,7 @@ static int meshvpn_nl_key_op(struct genl_info *info,
 			     const struct nla_policy *policy, bool swap)
 {
 	struct nlattr *tb[MESHVPN_A_KEYCONF_MAX + 1];
-	struct meshvpn_nl_req req;
-	struct meshvpn_device *mv;
+	struct meshvpn_device *mv = info->user_ptr[0];
 	struct meshvpn_node *node;
 	int ret;
 
@@ -794,16 +753,9 @@ static int meshvpn_nl_key_op(struct genl_info *info,
 	if (!swap && MESHVPN_NL_REQUIRE(info->extack, info->attrs[MESHVPN_A_KEYCONF],
 					tb, MESHVPN_A_KEYCONF_SLOT, "key slot"))
 		return -EINVAL;
-	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
-				  info->extack, &req);
-	if (ret)
-		return ret;
-	mv = req.mv;
 	node = meshvpn_nl_node(mv, tb, MESHVPN_A_KEYCONF_NODE_ID, info->extack);
-	if (IS_ERR(node)) {
-		ret = PTR_ERR(node);
-		goto out;
-	}
+	if (IS_ERR(node))
+		return PTR_ERR(node);
 	if (swap) {
 		ret = meshvpn_keys_swap(&node->keys);
 		if (ret)
@@ -817,8 +769,6 @@ static int meshvpn_nl_key_op(struct genl_info *info,
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[MESHVPN_A_KEYCONF_SLOT],
 					    "no key in this slot");
 	}
-out:
-	meshvpn_nl_unlock_dev(&req);
 	return ret;
 }
 
@@ -880,9 +830,8 @@ static int meshvpn_nl_route_change(struct genl_info *info, bool add)
 {
 	struct nlattr *tb[MESHVPN_A_ROUTE_MAX + 1];
 	struct nlattr *nest = info->attrs[MESHVPN_A_ROUTE];
+	struct meshvpn_device *mv = info->user_ptr[0];
 	struct meshvpn_node *node = NULL;
-	struct meshvpn_nl_req req;
-	struct meshvpn_device *mv;
 	struct meshvpn_prefix p;
 	int ret;
 
@@ -894,17 +843,10 @@ static int meshvpn_nl_route_change(struct genl_info *info, bool add)
 	ret = meshvpn_nl_prefix(nest, tb, &p, info->extack);
 	if (ret)
 		return ret;
-	ret = meshvpn_nl_lock_dev(genl_info_net(info), info->attrs,
-				  info->extack, &req);
-	if (ret)
-		return ret;
-	mv = req.mv;
 	if (add || tb[MESHVPN_A_ROUTE_NODE_ID]) {
 		node = meshvpn_nl_node(mv, tb, MESHVPN_A_ROUTE_NODE_ID, info->extack);
-		if (IS_ERR(node)) {
-			ret = PTR_ERR(node);
-			goto out;
-		}
+		if (IS_ERR(node))
+			return PTR_ERR(node);
 	}
 	if (add) {
 		ret = meshvpn_routes_insert(&mv->routes, p.family, &p.addr, p.len,
@@ -920,8 +862,6 @@ static int meshvpn_nl_route_change(struct genl_info *info, bool add)
 			NL_SET_ERR_MSG_MOD(info->extack,
 					   "no such route (to this node)");
 	}
-out:
-	meshvpn_nl_unlock_dev(&req);
 	return ret;
 }
 
@@ -980,20 +920,16 @@ err:
 
 int meshvpn_nl_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct nlattr **attrs = meshvpn_dump_attrs(cb);
 	struct meshvpn_route_dump d = { .skb = skb, .cb = cb };
 	struct meshvpn_route_info ri;
-	struct meshvpn_nl_req req;
+	netdevice_tracker tracker;
 	struct meshvpn_device *mv;
 	u64 pos;
-	int ret;
 
-	ret = meshvpn_nl_lock_dev(sock_net(cb->skb->sk), attrs, cb->extack,
-				  &req);
-	if (ret)
-		return ret;
-	mv = req.mv;
-	d.ifindex = req.dev->ifindex;
+	mv = meshvpn_nl_dump_lock(cb, &tracker);
+	if (IS_ERR(mv))
+		return PTR_ERR(mv);
+	d.ifindex = mv->dev->ifindex;
 	cb->seq = meshvpn_routes_generation(&mv->routes);
 	/* The walk position is 64 bits; args[] may be 32 bits wide. */
 	pos = (u64)(u32)cb->args[1] << 32 | (u32)cb->args[0];
@@ -1004,7 +940,7 @@ int meshvpn_nl_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 		cb->args[0] = (u32)pos;
 		cb->args[1] = (u32)(pos >> 32);
 	}
-	meshvpn_nl_unlock_dev(&req);
+	meshvpn_nl_dump_unlock(mv, &tracker);
 	return skb->len;
 }
 
@@ -1104,212 +1040,7 @@ void meshvpn_nl_notify_rekey_due(struct meshvpn_node *node, u32 slot,
 	meshvpn_nl_ntf_send(node, msg, hdr);
 }
 
-/* ---- messages carried by the daemon ---- */
-
-/*
- * Copy @skb into a notification @cmd, as attribute @attr, with the id of
- * node @from if given, for every listener of the "packets" group.
- */
-static int meshvpn_nl_to_daemon(struct net_device *dev, u8 cmd, int attr,
-				const struct sk_buff *skb,
-				const struct meshvpn_node *from)
-{
-	struct nlattr *data, *nest;
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(nla_total_size(sizeof(u32)) + nla_total_size(skb->len) +
-			  nla_total_size(nla_total_size_64bit(sizeof(u64))),
-			  GFP_ATOMIC);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put(msg, 0, 0, &meshvpn_nl_family, 0, cmd);
-	if (!hdr || nla_put_u32(msg, MESHVPN_A_IFINDEX, dev->ifindex))
-		goto free;
-	if (from) {
-		nest = nla_nest_start(msg, MESHVPN_A_NODE);
-		if (!nest || meshvpn_nl_put_node_id(msg, MESHVPN_A_NODE_ID,
-						    from->id, MESHVPN_A_NODE_PAD))
-			goto free;
-		nla_nest_end(msg, nest);
-	}
-	data = nla_reserve(msg, attr, skb->len);
-	if (!data || skb_copy_bits(skb, 0, nla_data(data), skb->len))
-		goto free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_multicast_netns(&meshvpn_nl_family, dev_net(dev), msg, 0,
-				       MESHVPN_NLGRP_PACKETS, GFP_ATOMIC);
-free:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
-}
-
-/**
- * meshvpn_nl_send_to_daemon() - hand a message to the daemon (msg-ntf)
- * @node: the node the message is for, counted on
- * @skb: the whole message, header first; consumed
- *
- * Every listener of the "packets" group gets a copy; the daemon of the
- * device sends it over the meta connection towards @node.
- *
- * Return: 0, or a negative errno when no daemon took it (counted).
- */
-int meshvpn_nl_send_to_daemon(struct meshvpn_node *node, struct sk_buff *skb)
-{
-	int ret = meshvpn_nl_to_daemon(node->mv->dev, MESHVPN_CMD_MSG_NTF,
-				       MESHVPN_A_MSG, skb, NULL);
-
-	if (ret) {
-		meshvpn_node_count(node, MESHVPN_STAT_DAEMON_DROPS, 1);
-		kfree_skb(skb);
-		return ret;
-	}
-	meshvpn_node_count(node, MESHVPN_STAT_DAEMON_PACKETS, 1);
-	consume_skb(skb);
-	return 0;
-}
-
-/**
- * meshvpn_nl_packet_to_daemon() - hand a broadcast to the daemon (packet-ntf)
- * @mv: the device
- * @from: the node it came from, or NULL when this host sent it
- * @skb: the inner packet, complete (no partial checksum); not consumed
- *
- * The daemon sends it on along the spanning tree with packet-send.
- *
- * Return: 0, or a negative errno when no daemon took it.
- */
-int meshvpn_nl_packet_to_daemon(struct meshvpn_device *mv,
-				struct meshvpn_node *from,
-				const struct sk_buff *skb)
-{
-	return meshvpn_nl_to_daemon(mv->dev, MESHVPN_CMD_PACKET_NTF,
-				    MESHVPN_A_PACKET, skb, from);
-}
-
-int meshvpn_nl_packet_send_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *tb[MESHVPN_A_NODE_MAX + 1];
-	netdevice_tracker tracker;
-	struct meshvpn_node *node;
-	struct net_device *dev;
-	struct sk_buff *packet;
-	struct nlattr *attr;
-	int ret;
-
-	if (MESHVPN_NL_REQUIRE(info->extack, NULL, info->attrs, MESHVPN_A_PACKET,
-			       "packet"))
-		return -EINVAL;
-	ret = meshvpn_nl_parse_nest(info, MESHVPN_A_NODE, MESHVPN_A_NODE_MAX,
-				    meshvpn_node_get_input_nl_policy, tb);
-	if (ret)
-		return ret;
-	if (MESHVPN_NL_REQUIRE(info->extack, info->attrs[MESHVPN_A_NODE], tb,
-			       MESHVPN_A_NODE_ID, "node id"))
-		return -EINVAL;
-	dev = meshvpn_nl_dev_get_held(genl_info_net(info), info->attrs,
-				      info->extack, &tracker);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	attr = info->attrs[MESHVPN_A_PACKET];
-	if (nla_len(attr) > READ_ONCE(dev->mtu)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "packet is larger than the link's MTU");
-		ret = -EMSGSIZE;
-		goto out;
-	}
-	packet = alloc_skb(MESHVPN_TX_HEADROOM + nla_len(attr) +
-			   MESHVPN_AEAD_TAG_LEN, GFP_KERNEL);
-	if (!packet) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	skb_reserve(packet, MESHVPN_TX_HEADROOM);
-	skb_put_data(packet, nla_data(attr), nla_len(attr));
-	skb_reset_network_header(packet);
-	packet->dev = dev;
-	if (!meshvpn_inner_packet_ok(packet)) {
-		kfree_skb(packet);
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "not an IPv4 or IPv6 packet of its own length");
-		ret = -EINVAL;
-		goto out;
-	}
-	rcu_read_lock();
-	node = meshvpn_node_get(meshvpn_node_lookup(netdev_priv(dev),
-						    nla_get_u64(tb[MESHVPN_A_NODE_ID])));
-	rcu_read_unlock();
-	if (!node) {
-		kfree_skb(packet);
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[MESHVPN_A_NODE_ID],
-				    "no node with this id");
-		ret = -ENOENT;
-		goto out;
-	}
-	meshvpn_send_packet(node, packet);
-	meshvpn_node_put(node);
-out:
-	netdev_put(dev, &tracker);
-	return ret;
-}
-
-int meshvpn_nl_msg_inject_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	const struct meshvpn_hdr *hdr;
-	netdevice_tracker tracker;
-	struct meshvpn_device *mv;
-	struct net_device *dev;
-	struct sk_buff *msg;
-	struct nlattr *attr;
-	int ret = 0;
-
-	if (MESHVPN_NL_REQUIRE(info->extack, NULL, info->attrs, MESHVPN_A_MSG,
-			       "message"))
-		return -EINVAL;
-	attr = info->attrs[MESHVPN_A_MSG];
-	hdr = nla_data(attr);
-	dev = meshvpn_nl_dev_get_held(genl_info_net(info), info->attrs,
-				      info->extack, &tracker);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	mv = netdev_priv(dev);
-	if (hdr->type != MESHVPN_MSG_DATA) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "only DATA messages are taken, the daemon handles the rest");
-		ret = -EOPNOTSUPP;
-		goto out;
-	}
-	if (!READ_ONCE(mv->local_node_id) ||
-	    meshvpn_node_id_get(hdr->dst) != READ_ONCE(mv->local_node_id)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "message is not for this node: the daemon relays it");
-		ret = -EINVAL;
-		goto out;
-	}
-	/*
-	 * Built as the socket would pass it, at a UDP header, which the
-	 * receive path skips.
-	 */
-	msg = alloc_skb(NET_SKB_PAD + sizeof(struct udphdr) + nla_len(attr),
-			GFP_KERNEL);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	skb_reserve(msg, NET_SKB_PAD);
-	skb_reset_transport_header(msg);
-	skb_put_zero(msg, sizeof(struct udphdr));
-	skb_put_data(msg, nla_data(attr), nla_len(attr));
-	ret = meshvpn_receive_from_daemon(mv, msg);
-	if (ret == -ENOENT)
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "no node has the message's source id");
-out:
-	netdev_put(dev, &tracker);
-	return ret;
-}
-
-static struct genl_family meshvpn_nl_family __ro_after_init = {
+struct genl_family meshvpn_nl_family __ro_after_init = {
 	.name		= MESHVPN_FAMILY_NAME,
 	.version	= MESHVPN_FAMILY_VERSION,
 	.maxattr	= MESHVPN_A_MAX,
@@ -1319,6 +1050,8 @@ static struct genl_family meshvpn_nl_family __ro_after_init = {
 	.ops		= meshvpn_nl_ops,
 	.n_ops		= ARRAY_SIZE(meshvpn_nl_ops),
 	.resv_start_op	= MESHVPN_CMD_MAX + 1,
+	.pre_doit	= meshvpn_nl_pre_doit,
+	.post_doit	= meshvpn_nl_post_doit,
 	.mcgrps		= meshvpn_nl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(meshvpn_nl_mcgrps),
 };

@@ -17,6 +17,7 @@
 #include <meshvpn/wire.h>
 
 #include "compat.h"
+#include "daemon_channel.h"
 #include "device.h"
 #include "netlink.h"
 #include "node.h"

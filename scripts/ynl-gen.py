@@ -23,8 +23,10 @@ Rules enforced beyond the kernel schema (see validate()):
   - every definition, attribute, operation and notification has a doc;
   - every request attribute exists in its operation's attribute set;
   - every do/dump operation is admin-perm and its request carries ifindex;
-  - per-op "pre"/"post" hooks exist only for dumps (genl_ops .start/.done):
-    6.1 has no per-op pre_doit/post_doit, use the family's;
+  - per-op "pre"/"post" hooks of a dump become genl_ops .start/.done; those
+    of a do come as a pair (the post hook undoes the pre hook) and, as 6.1
+    has no per-op pre_doit/post_doit, run from the family's: the op's
+    internal_flags say which pair (see render_ksrc());
   - "uint"/"sint" attributes are kernel output only: they are NLA_REJECT in
     every policy (NLA_UINT/NLA_SINT only exist since Linux 6.7);
   - names are unique and made of [0-9a-z-].
@@ -172,6 +174,12 @@ class Op:
     def aset(self):
         return self.family.sets[self.yaml['attribute-set']]
 
+    def doit_hooks(self):
+        """(pre, post) C names of the hooks around the doit, or None."""
+        if not self.do or 'pre' not in self.do:
+            return None
+        return c_lower(self.do['pre']), c_lower(self.do['post'])
+
     def request_attrs(self):
         """Union of the do and dump request attribute names, in set order."""
         names = set()
@@ -247,6 +255,29 @@ class Family:
 
     def kernel_ops(self):
         return [o for o in self.ops if not o.is_ntf]
+
+    def doit_hooks(self):
+        """Distinct (pre, post) pairs of the do operations, in op order."""
+        out = []
+        for o in self.kernel_ops():
+            h = o.doit_hooks()
+            if h is not None and h not in out:
+                out.append(h)
+        return out
+
+    def family_hooks(self):
+        """The family's pre_doit and post_doit, which run the ops' hooks."""
+        lf = c_lower(self.name)
+        return lf + '_nl_pre_doit', lf + '_nl_post_doit'
+
+    def hooks_enum(self, hooks):
+        """internal_flags value naming a (pre, post) pair: after the pre hook,
+        less the "<family>_nl_" prefix."""
+        pre = hooks[0]
+        prefix = c_lower(self.name) + '_nl_'
+        if pre.startswith(prefix):
+            pre = pre[len(prefix):]
+        return '%s_NL_HOOKS_%s' % (c_upper(self.name), pre.upper())
 
 
 # ---------------------------------------------------------------------------
@@ -409,6 +440,7 @@ def validate(y):
     if not ops:
         err('no operations')
     seen, values, val = set(), set(), 1
+    do_posts = {}
     for o in ops:
         oname = o.get('name')
         what = 'operation %s' % oname
@@ -457,9 +489,17 @@ def validate(y):
             for k in sub:
                 if k not in ('request', 'reply', 'pre', 'post'):
                     err('%s %s: unknown key %r' % (what, mode, k))
-            if mode == 'do' and ('pre' in sub or 'post' in sub):
-                err('%s do: per-op pre/post need genl_split_ops (Linux 6.2+); '
-                    'use the family pre_doit/post_doit' % what)
+            for k in ('pre', 'post'):
+                if k in sub and not (isinstance(sub[k], str) and NAME_RE.match(sub[k])):
+                    err('%s %s: bad %s hook name %r' % (what, mode, k, sub[k]))
+            if mode == 'do' and ('pre' in sub) != ('post' in sub):
+                err('%s do: pre/post hooks come as a pair (the post hook undoes '
+                    'the pre hook)' % what)
+            elif mode == 'do' and 'pre' in sub:
+                post = do_posts.setdefault(sub['pre'], sub['post'])
+                if post != sub['post']:
+                    err('%s do: pre hook %r is paired with post hook %r elsewhere'
+                        % (what, sub['pre'], post))
             req = (sub.get('request') or {}).get('attributes') or []
             if 'ifindex' not in req:
                 err('%s %s: request must carry ifindex' % (what, mode))
@@ -803,12 +843,37 @@ PROTO = {
     'done': 'int %s(struct netlink_callback *cb);',
 }
 
+# Arguments of pre_doit/post_doit hooks. Before Linux 6.2 the op is a
+# struct genl_ops; kmod/compat.h names it genl_split_ops there.
+HOOK_ARGS = ['const struct genl_split_ops *ops', 'struct sk_buff *skb',
+             'struct genl_info *info']
+
+
+def signature(w, ret, name, args, end):
+    """ret name(args)end, wrapped at 80 columns with the continuation lines
+    aligned after the parenthesis."""
+    line = '%s %s(' % (ret, name)
+    indent = cols(line)
+    indent = '\t' * (indent // 8) + ' ' * (indent % 8)
+    for i, a in enumerate(args):
+        a += ', ' if i + 1 < len(args) else ')' + end
+        if cols(line + a.rstrip()) > 80 and not line.endswith('('):
+            w.p(line.rstrip())
+            line = indent
+        line += a
+    w.p(line)
+
+
+def hook_users(fam, hooks):
+    return ', '.join(o.name for o in fam.kernel_ops() if o.doit_hooks() == hooks)
+
 
 def render_khdr(fam):
     w = Writer()
     lf, up = c_lower(fam.name), c_upper(fam.name)
     guard = '_%s_NETLINK_GEN_H' % up
     kops = fam.kernel_ops()
+    hooks = fam.doit_hooks()
     header_banner(w, 'kernel header', 'c89')
     w.p('#ifndef ' + guard)
     w.p('#define ' + guard)
@@ -818,6 +883,9 @@ def render_khdr(fam):
     w.p()
     w.p('#include <uapi/linux/%s.h>' % fam.name)
     w.p()
+    if hooks:
+        w.p('#include "compat.h"')
+        w.p()
     w.p('/*')
     w.wrap(' * ', 'Policies of the nested attributes of requests. The genetlink '
            'core has already validated a request against them (strictly: '
@@ -828,6 +896,43 @@ def render_khdr(fam):
     w.p(' */')
     for s in request_nests(fam):
         w.p('extern const struct nla_policy %s[%s + 1];' % (s.c_policy(), s.max_name))
+
+    if hooks:
+        fpre, fpost = fam.family_hooks()
+        w.p()
+        w.p('/*')
+        w.wrap(' * ', 'Hooks around do handlers (the spec\'s "pre" and "post"). '
+               'Linux 6.1 calls pre_doit and post_doit only for the whole '
+               'family: set the family\'s .pre_doit = %s and .post_doit = %s, '
+               'which run the hooks of the op (named by its internal_flags). '
+               'Before Linux 6.2 the op is a struct genl_ops, which compat.h '
+               'calls genl_split_ops there.' % (fpre, fpost))
+        w.p(' */')
+        signature(w, 'int', fpre, HOOK_ARGS, ';')
+        signature(w, 'void', fpost, HOOK_ARGS, ';')
+        for pre, post in hooks:
+            users = hook_users(fam, (pre, post))
+            w.p()
+            w.p('/**')
+            w.wrap(' * ', '%s() - pre_doit of %s' % (pre, users))
+            w.p(' * @ops: the operation')
+            w.p(' * @skb: the request')
+            w.p(' * @info: the request; state for the handler and %s() goes in'
+                % post)
+            w.p(' *\t@info->user_ptr')
+            w.p(' *')
+            w.wrap(' * ', 'Return: 0 to run the handler and then %s(), or a '
+                   'negative errno with an extack message.' % post)
+            w.p(' */')
+            signature(w, 'int', pre, HOOK_ARGS, ';')
+            w.p()
+            w.p('/**')
+            w.wrap(' * ', '%s() - post_doit undoing %s()' % (post, pre))
+            w.p(' * @ops: the operation')
+            w.p(' * @skb: the request')
+            w.p(' * @info: the request, as %s() left it' % pre)
+            w.p(' */')
+            signature(w, 'void', post, HOOK_ARGS, ';')
 
     seen = set()
     for o in kops:
@@ -871,9 +976,10 @@ def render_khdr(fam):
     w.p()
     w.p('/*')
     w.wrap(' * ', 'For the family: .ops = %s_nl_ops, .n_ops = ARRAY_SIZE(%s_nl_ops), '
-           '.mcgrps = %s_nl_mcgrps, .n_mcgrps = ARRAY_SIZE(%s_nl_mcgrps). Leave '
+           '.mcgrps = %s_nl_mcgrps, .n_mcgrps = ARRAY_SIZE(%s_nl_mcgrps)%s. Leave '
            '.policy unset: every op has its own policy and maxattr.'
-           % (lf, lf, lf, lf))
+           % (lf, lf, lf, lf, ', .pre_doit = %s, .post_doit = %s' % fam.family_hooks()
+              if hooks else ''))
     w.p(' */')
     w.p('extern const struct genl_ops %s_nl_ops[%s_NL_N_OPS];' % (lf, up))
     w.p('extern const struct genl_multicast_group %s_nl_mcgrps[%s_NL_N_MCGRPS];'
@@ -917,6 +1023,16 @@ def render_ksrc(fam):
     w.p()
     w.p('#include "netlink-gen.h"')
     w.p()
+
+    hooks = fam.doit_hooks()
+    if hooks:
+        w.p('/* internal_flags of an op: the hooks around its doit */')
+        w.p('enum {')
+        w.p('\t%s_NL_HOOKS_NONE,' % up)
+        for h in hooks:
+            w.p('\t%s,' % fam.hooks_enum(h))
+        w.p('};')
+        w.p()
 
     # range structs of every integer attribute used in a policy
     used = []
@@ -969,6 +1085,8 @@ def render_ksrc(fam):
             w.p('\t\t.%s\t\t= %s,' % (kind, fn))
         w.p('\t\t.policy\t\t= %s,' % op_policy_name(fam, o))
         w.p('\t\t.maxattr\t= %s,' % o.aset().max_name)
+        if o.doit_hooks():
+            w.p('\t\t.internal_flags\t= %s,' % fam.hooks_enum(o.doit_hooks()))
         if 'admin-perm' in o.flags:
             w.p('\t\t.flags\t\t= GENL_ADMIN_PERM,')
         w.p('\t},')
@@ -996,6 +1114,31 @@ def render_ksrc(fam):
             w.p('\t\t.flags\t= %s_NL_MCGRP_ADMIN_PERM,' % up)
         w.p('\t},')
     w.p('};')
+
+    if hooks:
+        fpre, fpost = fam.family_hooks()
+        w.p()
+        w.p('/* The family\'s pre_doit: the op\'s pre hook, if it has one */')
+        signature(w, 'int', fpre, HOOK_ARGS, '')
+        w.p('{')
+        w.p('\tswitch (ops->internal_flags) {')
+        for h in hooks:
+            w.p('\tcase %s:' % fam.hooks_enum(h))
+            w.p('\t\treturn %s(ops, skb, info);' % h[0])
+        w.p('\t}')
+        w.p('\treturn 0;')
+        w.p('}')
+        w.p()
+        w.p('/* The family\'s post_doit: the op\'s post hook, if it has one */')
+        signature(w, 'void', fpost, HOOK_ARGS, '')
+        w.p('{')
+        w.p('\tswitch (ops->internal_flags) {')
+        for h in hooks:
+            w.p('\tcase %s:' % fam.hooks_enum(h))
+            w.p('\t\t%s(ops, skb, info);' % h[1])
+            w.p('\t\tbreak;')
+        w.p('\t}')
+        w.p('}')
     return w.text()
 
 
@@ -1159,6 +1302,21 @@ def generate(spec_path):
             for n, _, _ in fam.enum_entries(d['name']):
                 names.setdefault('%s_%s_%s' % (c_upper(fam.name), c_upper(d['name']),
                                                c_upper(n)), []).append('enum ' + n)
+    funcs = {}
+    for o in fam.kernel_ops():
+        for _, fn in handlers(fam, o):
+            funcs.setdefault(fn, set()).add('handler')
+    for pre, post in fam.doit_hooks():
+        funcs.setdefault(pre, set()).add('pre hook')
+        funcs.setdefault(post, set()).add('post hook')
+    if fam.doit_hooks():
+        for fn in fam.family_hooks():
+            funcs.setdefault(fn, set()).add('family hook')
+    for fn, kinds in funcs.items():
+        if len(kinds) > 1:
+            names.setdefault(fn, []).extend(sorted(kinds))
+    for h in fam.doit_hooks():
+        names.setdefault(fam.hooks_enum(h), []).append('hooks ' + h[0])
     pol = [s.c_policy() for s in request_nests(fam)]
     pol += [op_policy_name(fam, o) for o in fam.kernel_ops()]
     clash = [k for k, v in names.items() if len(v) > 1]

@@ -157,7 +157,7 @@ for kdir in "${kdirs[@]}"; do
 	name=kernel_module_build_$(basename "$(readlink -f "$kdir")")
 	mod=$tmp/mod-$((passed + failed))
 	mkdir -p "$mod"
-	cp "$top/kmod/netlink-gen.c" "$top/kmod/netlink-gen.h" "$mod/"
+	cp "$top/kmod/netlink-gen.c" "$top/kmod/netlink-gen.h" "$top/kmod/compat.h" "$mod/"
 	printf 'obj-m := meshvpn_nl_test.o\nmeshvpn_nl_test-y := stub.o netlink-gen.o\n' \
 		>"$mod/Kbuild"
 	printf 'ccflags-y := -I%s/include -Werror\n' "$top" >>"$mod/Kbuild"
