@@ -15,21 +15,8 @@ real_build=${MESHVPN_LAYERING_BUILD:-$top/build/san}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-passed=0 failed=0
-# report NAME STATUS [MESSAGE]
-report() {
-	local line msg=${3:-}
-	if (($2 == 0)); then
-		echo "ok $1"
-		passed=$((passed + 1))
-	else
-		echo "not ok $1"
-		failed=$((failed + 1))
-		while IFS= read -r line; do
-			echo "    $line"
-		done <<<"${msg%$'\n'}"
-	fi
-}
+# shellcheck source=selftests/unit/lib.sh
+. "$top/selftests/unit/lib.sh"
 
 # put TREE FILE CODE: write TREE's source FILE (relative to its top); a .c
 # file is compiled into TREE's build folder, as the Makefile would.
@@ -247,5 +234,4 @@ else
 	report real_tree 1 "no objects in $real_build: build them (make check-unit) or set MESHVPN_LAYERING_BUILD"
 fi
 
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish

@@ -72,21 +72,8 @@ start_server() {
 	return 1
 }
 
-passed=0 failed=0
-# report NAME STATUS [MESSAGE]
-report() {
-	local line msg=${3:-}
-	if (($2 == 0)); then
-		echo "ok $1"
-		passed=$((passed + 1))
-	else
-		echo "not ok $1"
-		failed=$((failed + 1))
-		while IFS= read -r line; do
-			echo "    $line"
-		done <<<"${msg%$'\n'}"
-	fi
-}
+# shellcheck source=selftests/unit/lib.sh
+. "$top/selftests/unit/lib.sh"
 
 # run_tool ARGS...: run the tool, stdout in $tmp/out, stderr in $tmp/err,
 # exit status in $status; the recorded requests are reset first.
@@ -296,5 +283,4 @@ report help_kernel_command $? "$(cat "$tmp/out")"
 [[ $? == 2 ]] && grep -q "meshvpn node add|set DEV ID" "$tmp/out"
 report kernel_command_with_options $? "$(cat "$tmp/out")"
 
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish

@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0
+# What the unit tests written in shell share: one "ok NAME" / "not ok NAME"
+# line per case, the failure's text indented below it, and the summary
+# line selftests/unit/run adds up. Source it; then report, then finish.
+
+passed=0 failed=0
+
+# report NAME STATUS [MESSAGE]: STATUS 0 passes.
+report() {
+	local line msg=${3:-}
+	if (($2 == 0)); then
+		echo "ok $1"
+		passed=$((passed + 1))
+	else
+		echo "not ok $1"
+		failed=$((failed + 1))
+		while IFS= read -r line; do
+			echo "    $line"
+		done <<<"${msg%$'\n'}"
+	fi
+}
+
+# finish: the summary line, and the exit status of the whole test.
+finish() {
+	echo "$passed passed, $failed failed"
+	((failed == 0))
+}
