@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # What the unit tests written in shell share: one "ok NAME" / "not ok NAME"
 # line per case, the failure's text indented below it, and the summary
