@@ -656,6 +656,16 @@ static bool from_next_hop(const struct mv_node *n, const struct sockaddr_in6 *fr
 	return hop && hop->udp.direct && mv_sockaddr_equal(&hop->udp.endpoint, from);
 }
 
+/* A packet from @n that passed every check: counted and delivered. */
+static void to_tun(struct mv_dataplane *dp, struct mv_node *n,
+		   const uint8_t *plain, size_t len)
+{
+	n->stats.rx_packets++;
+	n->stats.rx_bytes += len;
+	if (write(dp->tun_fd, plain, len) < 0)
+		mv_info(5, "Writing to %s: %s", dp->ifname, strerror(errno));
+}
+
 static void receive_data(struct mv_dataplane *dp, struct mv_node *n, uint8_t *msg,
 			 size_t len, const struct sockaddr_in6 *from)
 {
@@ -708,11 +718,8 @@ static void receive_data(struct mv_dataplane *dp, struct mv_node *n, uint8_t *ms
 			n->stats.rpf_drops++;
 			return;
 		}
-		n->stats.rx_packets++;
-		n->stats.rx_bytes += p;
-		if (write(dp->tun_fd, plain, p) < 0)
-			mv_info(5, "Writing to %s: %s", dp->ifname, strerror(errno));
-		/* send_packet() reuses pkt2, never d->pkt, where plain is. */
+		to_tun(dp, n, plain, p);
+		/* send_packet() reuses pkt2, never dp->pkt, where plain is. */
 		broadcast(dp, plain, p, n);
 		return;
 	}
@@ -720,10 +727,7 @@ static void receive_data(struct mv_dataplane *dp, struct mv_node *n, uint8_t *ms
 		n->stats.rpf_drops++;
 		return;
 	}
-	n->stats.rx_packets++;
-	n->stats.rx_bytes += p;
-	if (write(dp->tun_fd, plain, p) < 0)
-		mv_info(5, "Writing to %s: %s", dp->ifname, strerror(errno));
+	to_tun(dp, n, plain, p);
 }
 
 static bool is_endpoint_of_known(struct mv_dataplane *dp, struct mv_node *src,
