@@ -10,14 +10,8 @@
 #ifndef MESHVPN_DAEMON_H
 #define MESHVPN_DAEMON_H
 
-#include <netinet/in.h>
-#include <stddef.h>
 #include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <sys/socket.h>
-
-#include <meshvpn/wire.h>
+#include <stddef.h>
 
 #include "config/config.h"
 #include "crypto/identity.h"
@@ -25,18 +19,11 @@
 #include "dataplane/dataplane.h"
 #include "dataplane/udp.h"
 #include "lib/event.h"
-#include "lib/sockaddr.h"
-#include "lib/subnet.h"
 #include "mesh/node.h"
 #include "mesh/topology.h"
 #include "proto/proto.h"
 
-
-struct mv_daemon;
-struct mv_node;
 struct mv_ctl_client;
-
-/* ---- the daemon ---- */
 
 struct mv_daemon {
 	struct mv_loop *loop;
@@ -44,8 +31,9 @@ struct mv_daemon {
 	char *confdir;
 	char *netname;			/* "" without -n */
 	struct mv_identity *key;
-	struct mv_nodes nodes;
 
+	/* the layers, lowest first */
+	struct mv_nodes nodes;
 	struct mv_topology topo;
 	struct mv_proto proto;
 	struct mv_dataplane dp;
@@ -68,7 +56,7 @@ struct mv_daemon {
 	int exit_status;
 };
 
-/* The daemon a node belongs to. */
+/* The daemon a node belongs to (for the daemon's own ops and dumps). */
 static inline struct mv_daemon *mv_node_daemon(const struct mv_node *n)
 {
 	return (struct mv_daemon *)((char *)n->table -
