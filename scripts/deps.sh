@@ -23,6 +23,9 @@ PACKAGES=(
 	tinc wireguard-tools wireguard-go
 	sparse shellcheck valgrind gnuplot-nox
 	linux-source
+	# The kernel's YNL CLI (tools/net/ynl), for the VM test ynl_cli: 6.1's
+	# source has none.
+	linux-source-6.12
 )
 
 # The metapackage whose dependency names the current Debian kernel ABI.
