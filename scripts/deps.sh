@@ -24,8 +24,8 @@ PACKAGES=(
 	sparse shellcheck valgrind gnuplot-nox
 	linux-source
 	# The kernel's YNL CLI (tools/net/ynl), for the VM test ynl_cli: 6.1's
-	# source has none.
-	linux-source-6.12
+	# source has none; jsonschema lets it validate the spec too.
+	linux-source-6.12 python3-jsonschema
 )
 
 # The metapackage whose dependency names the current Debian kernel ABI.
