@@ -15,10 +15,18 @@ report() {
 	else
 		echo "not ok $1"
 		failed=$((failed + 1))
+		[[ -n $msg ]] || return 0
 		while IFS= read -r line; do
 			echo "    $line"
 		done <<<"${msg%$'\n'}"
 	fi
+}
+
+# report_file NAME STATUS FILE: the same, with FILE's first lines as the text.
+report_file() {
+	local text=
+	[[ -s $3 ]] && text=$(head -n 60 "$3")
+	report "$1" "$2" "$text"
 }
 
 # finish: the summary line, and the exit status of the whole test.

@@ -374,6 +374,20 @@ static const struct fake_request *asked(int from, uint8_t cmd, uint16_t type)
 	return NULL;
 }
 
+/* The kernel backend open, and bob reached directly, as his own next hop. */
+static struct mv_node *open_with_direct_bob(struct kfixture *fx)
+{
+	struct mv_node *bob;
+
+	fixture_init(fx);
+	if (mv_dataplane_open(&fx->dp, &mv_kernel_backend))
+		return NULL;
+	bob = mv_node_get(&fx->nodes, "bob");
+	bob->reachable = bob->udp.direct = true;
+	bob->nexthop = bob;
+	return bob;
+}
+
 TEST(open_creates_the_link_and_hands_over_the_socket)
 {
 	const struct fake_request *r;
@@ -439,11 +453,12 @@ TEST(keys_follow_the_session)
 	struct mv_node *bob;
 	int mark;
 
-	fixture_init(&fx);
-	EXPECT_EQ(mv_dataplane_open(&fx.dp, &mv_kernel_backend), 0);
-	bob = mv_node_get(&fx.nodes, "bob");
-	bob->reachable = bob->udp.direct = true;
-	bob->nexthop = bob;
+	bob = open_with_direct_bob(&fx);
+	if (!bob) {
+		EXPECT(bob != NULL);
+		fixture_free(&fx);
+		return;
+	}
 	ss = bob->session;
 	ss->tx_phase = 0;
 	ss->slot[0].valid = true;
@@ -485,11 +500,12 @@ TEST(routes_and_refusals)
 	struct mv_node *bob;
 	int mark;
 
-	fixture_init(&fx);
-	EXPECT_EQ(mv_dataplane_open(&fx.dp, &mv_kernel_backend), 0);
-	bob = mv_node_get(&fx.nodes, "bob");
-	bob->reachable = bob->udp.direct = true;
-	bob->nexthop = bob;
+	bob = open_with_direct_bob(&fx);
+	if (!bob) {
+		EXPECT(bob != NULL);
+		fixture_free(&fx);
+		return;
+	}
 	EXPECT(!mv_subnet_parse("10.0.2.0/24", &s, NULL, 0));
 	mark = fake.n_log;
 	/* A route needs its node in the kernel first. */

@@ -20,24 +20,14 @@ helper=$here/netlink_spec_check.py
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-passed=0 failed=0
-
-report() {	# report NAME STATUS [OUTPUT FILE]
-	if (($2 == 0)); then
-		echo "ok $1"
-		passed=$((passed + 1))
-	else
-		echo "not ok $1"
-		failed=$((failed + 1))
-		[[ -n ${3:-} && -s $3 ]] && sed 's/^/    /' "$3" | head -60
-	fi
-}
+# shellcheck source=selftests/unit/lib.sh
+. "$top/selftests/unit/lib.sh"
 
 run() {		# run NAME COMMAND...: one case from a command's exit status
 	local name=$1
 	shift
 	"$@" >"$tmp/out" 2>&1
-	report "$name" $? "$tmp/out"
+	report_file "$name" $? "$tmp/out"
 }
 
 tally() {	# tally NAME COMMAND...: a command printing its own ok/not ok lines
@@ -79,7 +69,7 @@ sed -i 's/MESHVPN_A_NODE_ID = 1,/MESHVPN_A_NODE_ID = 2,/' \
 python3 "$tmp/tree/scripts/ynl-gen.py" --check >"$tmp/diff" 2>&1
 status=$?
 ((status == 1)) && grep -q '^-	MESHVPN_A_NODE_ID = 2,' "$tmp/diff"
-report check_mode_detects_stale_header $? "$tmp/diff"
+report_file check_mode_detects_stale_header $? "$tmp/diff"
 
 # 3. The uapi header compiles for userspace and agrees with the YAML.
 printf '#include <linux/meshvpn.h>\nint meshvpn_uapi_dummy;\n' >"$tmp/inc.c"
@@ -100,7 +90,7 @@ if python3 "$helper" expect-c "$spec" "$tmp/expect.c" >"$tmp/out" 2>&1 &&
 		-o "$tmp/expect" "$tmp/expect.c" >>"$tmp/out" 2>&1; then
 	tally uapi_values_match_spec "$tmp/expect"
 else
-	report uapi_values_match_spec 1 "$tmp/out"
+	report_file uapi_values_match_spec 1 "$tmp/out"
 fi
 
 # ... and so do the userspace reply policies.
@@ -110,7 +100,7 @@ if python3 "$helper" upolicy "$spec" "$tmp/upolicy.c" >"$tmp/out" 2>&1 &&
 		"$top/userspace/netlink/meshvpn_nl-gen.c" >>"$tmp/out" 2>&1; then
 	tally userspace_policies_match_spec "$tmp/upolicy"
 else
-	report userspace_policies_match_spec 1 "$tmp/out"
+	report_file userspace_policies_match_spec 1 "$tmp/out"
 fi
 
 # 4. Generated code: checkpatch-style layout.
@@ -136,7 +126,7 @@ for path in sys.argv[1:]:
             print('%s:%d: %s' % (path, n, why))
 sys.exit(1 if bad else 0)
 EOF
-report generated_code_layout $? "$tmp/out"
+report_file generated_code_layout $? "$tmp/out"
 
 # 5. The kernel code builds as a module (stub handlers) for every kernel found.
 if [[ ${KDIRS:-} == none ]]; then
@@ -167,9 +157,8 @@ for kdir in "${kdirs[@]}"; do
 		[[ -f $mod/meshvpn_nl_test.ko ]]; then
 		report "$name" 0
 	else
-		report "$name" 1 "$tmp/out"
+		report_file "$name" 1 "$tmp/out"
 	fi
 done
 
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish
