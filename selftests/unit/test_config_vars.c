@@ -43,6 +43,9 @@ static const struct sample {
 	{ "PrivateKeyFile", "/k/rsa", NULL, 0 },
 	{ "Ed25519PrivateKeyFile", "/k/ed", NULL, 0 },
 	{ "LogLevel", "4", "2147483648", -EINVAL },
+	{ "SessionInitRate", "9", "0", -EINVAL },
+	{ "SessionCookieLoad", "77", "1000001", -EINVAL },
+	{ "NoKeyHandshakeInterval", "3", "-1", -EINVAL },
 	{ "Address", "192.0.2.8 7008", "192.0.2.8 0", -EINVAL },
 	{ "Port", "7000", "65536", -EINVAL },
 	{ "Subnet", "10.7.0.0/16", "10.7.0.1/16", -EINVAL },
@@ -87,6 +90,12 @@ static bool took_good_value(const char *name, const struct mv_config *c,
 		       c->bind_to[0].port == 7009;
 	if (!strcmp(name, "Mode"))
 		return c->mode == MV_MODE_ROUTER;
+	if (!strcmp(name, "SessionInitRate"))
+		return c->session.init_rate == 9;
+	if (!strcmp(name, "SessionCookieLoad"))
+		return c->session.cookie_load == 77;
+	if (!strcmp(name, "NoKeyHandshakeInterval"))
+		return c->session.nokey_interval == 3;
 	if (!strcmp(name, "PingInterval"))
 		return c->ping_interval == 33;
 	if (!strcmp(name, "PingTimeout"))

@@ -47,6 +47,9 @@ void mv_config_init(struct mv_config *c)
 	c->cipher = MV_CIPHER_CHACHA20_POLY1305;
 	c->port = MV_CONFIG_DEFAULT_PORT;
 	c->log_level = -1;
+	c->session.init_rate = MV_CONFIG_DEFAULT_SESSION_INIT_RATE;
+	c->session.cookie_load = MV_CONFIG_DEFAULT_SESSION_COOKIE_LOAD;
+	c->session.nokey_interval = MV_CONFIG_DEFAULT_NOKEY_HANDSHAKE_INTERVAL;
 	mv_host_config_init(&c->self);
 }
 

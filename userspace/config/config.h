@@ -41,6 +41,9 @@
 #define MV_CONFIG_DEFAULT_PORT		655
 #define MV_CONFIG_DEFAULT_PING_INTERVAL	60
 #define MV_CONFIG_DEFAULT_PING_TIMEOUT	5
+#define MV_CONFIG_DEFAULT_SESSION_INIT_RATE	4	/* per second */
+#define MV_CONFIG_DEFAULT_SESSION_COOKIE_LOAD	50	/* per second */
+#define MV_CONFIG_DEFAULT_NOKEY_HANDSHAKE_INTERVAL	10	/* seconds */
 
 /* ---- typed configuration ---- */
 
@@ -71,6 +74,19 @@ struct mv_host_config {
 	struct mv_host_keys keys;	/* Ed25519PublicKey and key blocks */
 };
 
+/*
+ * What a session handshake (protocol.md section 10) may cost this node,
+ * whoever asks.
+ */
+struct mv_session_limits {
+	/* SessionInitRate: INITs of one peer checked per second (burst 2x) */
+	unsigned int init_rate;
+	/* SessionCookieLoad: handshakes per second before cookies are required */
+	unsigned int cookie_load;
+	/* NoKeyHandshakeInterval: s between handshakes DATA without key asks for */
+	unsigned int nokey_interval;
+};
+
 /* meshvpn.conf (or tinc.conf), the conf.d files and the own hosts/NAME. */
 struct mv_config {
 	char *confdir;		/* NULL when parsed from a buffer */
@@ -89,6 +105,7 @@ struct mv_config {
 	unsigned int ping_timeout;	/* seconds, <= ping_interval */
 	bool strict_subnets;
 	bool strict_keys;	/* accept only keys from local host files */
+	struct mv_session_limits session;
 	bool tunnel_server;	/* as written: the strict_* above are its effect */
 	enum mv_data_plane data_plane;
 	enum mv_cipher cipher;	/* own Cipher, default chacha20-poly1305 */

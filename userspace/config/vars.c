@@ -192,6 +192,17 @@ static int parse_int(const struct mv_config_setting *s)
 	return 0;
 }
 
+/* Limits: 0 would refuse everything, which no one means. */
+static int parse_positive(const struct mv_config_setting *s)
+{
+	unsigned int *dst = field(s);
+	int ret = parse_unsigned(s);
+
+	if (!ret && !*dst)
+		return bad_value(s);
+	return ret;
+}
+
 static int parse_ping_interval(const struct mv_config_setting *s)
 {
 	unsigned int *dst = field(s);
@@ -482,6 +493,15 @@ const struct mv_config_var mv_config_vars[MV_CONFIG_N_VARS] = {
 	  .parse = parse_string },
 	{ "LogLevel", SERVER(log_level, int), .parse = parse_int,
 	  .max = INT_MAX, .expected = "a debug level (0 or more)" },
+	{ "SessionInitRate", SERVER(session.init_rate, unsigned int),
+	  .parse = parse_positive, .max = 1000000,
+	  .expected = "a number of handshakes per second from 1 to 1000000" },
+	{ "SessionCookieLoad", SERVER(session.cookie_load, unsigned int),
+	  .parse = parse_positive, .max = 1000000,
+	  .expected = "a number of handshakes per second from 1 to 1000000" },
+	{ "NoKeyHandshakeInterval", SERVER(session.nokey_interval, unsigned int),
+	  .parse = parse_positive, .max = 86400,
+	  .expected = "a number of seconds from 1 to 86400" },
 	{ "Address", HOST_LIST(addresses, n_addresses, struct mv_host_address),
 	  .parse = parse_address },
 	{ "Port", HOST(port, uint16_t), HOST_SET_FLAG(port_set),
