@@ -5,7 +5,9 @@
  * "cryptography" package (X25519PrivateKey.exchange, then HKDF with
  * SHA-256, salt = th, info = the label, 32 bytes), from RFC 7748 section
  * 6.1's Alice private key and Bob public key, and
- * th = SHA-256("initiator HELLO" || "responder HELLO").
+ * th = SHA-256("initiator HELLO" || "responder HELLO"). The cookie vector
+ * is Python's hmac with SHA-256, key bytes 0..31, message 2001:db8::1
+ * and port 655, cut to 16 bytes.
  */
 #include <string.h>
 
@@ -67,6 +69,7 @@ TEST(session_keys_vector)
 		"b49fe4e7cfdf9d4fcd9b1880037f800323250663574df03c16caf65ce6779082",
 		"a100a5e9bc6813fa8ac913a0da98a6275b1e720d1141869709314a6b87416f92",
 		"e2f1578c915274c8cf51488ed42fc157264a8d017d164901544d41b007f33203",
+		"4ce54539b56719a2d0d04500113551eb79e395ca188fa940197a7b683d450b5a",
 	};
 	uint8_t priv[32], pub[32], th[32], keys[MV_SESSION_KEYS][32], want[32];
 	int i;
@@ -98,6 +101,47 @@ TEST(both_ends_agree)
 	/* Directions and purposes never share a key. */
 	EXPECT(memcmp(ka[MV_KEY_DATA_I2R], ka[MV_KEY_DATA_R2I], 32));
 	EXPECT(memcmp(ka[MV_KEY_DATA_I2R], ka[MV_KEY_PROBE_I2R], 32));
+	EXPECT(memcmp(ka[MV_KEY_DATA_I2R], ka[MV_KEY_CONFIRM], 32));
+}
+
+/* TAI64N-like: 2^62 + seconds, then nanoseconds, big-endian. */
+TEST(session_timestamp_layout_and_order)
+{
+	static const uint8_t want[MV_SESSION_TIMESTAMP_LEN] = {
+		0x40, 0x00, 0x00, 0x00, 0x6b, 0x13, 0xd2, 0x90,
+		0x3b, 0x9a, 0xc9, 0xff,
+	};
+	uint8_t a[MV_SESSION_TIMESTAMP_LEN], b[MV_SESSION_TIMESTAMP_LEN];
+
+	/* 2026-12-05 09:00:00 UTC and 999999999 ns */
+	mv_session_timestamp(1796461200ull * 1000000000u + 999999999u, a);
+	EXPECT(!memcmp(a, want, sizeof(a)));
+	/* One nanosecond later crosses into the next second and is greater. */
+	mv_session_timestamp(1796461201ull * 1000000000u, b);
+	EXPECT(memcmp(b, a, sizeof(a)) > 0);
+	mv_session_timestamp(1796461200ull * 1000000000u + 999999998u, b);
+	EXPECT(memcmp(b, a, sizeof(a)) < 0);
+}
+
+TEST(cookie_vector_and_mac)
+{
+	static const uint8_t addr[18] = {
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+		0x02, 0x8f,
+	};
+	uint8_t secret[MV_KEY_LEN], cookie[MV_COOKIE_LEN], want[MV_COOKIE_LEN];
+	uint8_t mac1[MV_COOKIE_LEN], mac2[MV_COOKIE_LEN];
+	int i;
+
+	for (i = 0; i < MV_KEY_LEN; i++)
+		secret[i] = i;
+	EXPECT_EQ(mv_cookie_make(secret, addr, sizeof(addr), cookie), 0);
+	unhex("524577458e6ae72bec9657ef5381e5de", want, sizeof(want));
+	EXPECT(!memcmp(cookie, want, sizeof(want)));
+	/* The MAC depends on every byte of the message. */
+	EXPECT_EQ(mv_cookie_mac(cookie, "INIT", 4, mac1), 0);
+	EXPECT_EQ(mv_cookie_mac(cookie, "INIU", 4, mac2), 0);
+	EXPECT(memcmp(mac1, mac2, sizeof(mac1)));
 }
 
 /* A low-order peer key (all zero) yields no keys at all. */

@@ -64,7 +64,46 @@ int mv_session_derive(const uint8_t priv[MV_X25519_LEN],
 		[MV_KEY_DATA_R2I] = "meshvpn data r2i",
 		[MV_KEY_PROBE_I2R] = "meshvpn probe i2r",
 		[MV_KEY_PROBE_R2I] = "meshvpn probe r2i",
+		[MV_KEY_CONFIRM] = "meshvpn confirm",
 	};
 
 	return derive(priv, peer_pub, th, labels, MV_SESSION_KEYS, keys);
+}
+
+void mv_session_timestamp(uint64_t unix_ns,
+			  uint8_t out[MV_SESSION_TIMESTAMP_LEN])
+{
+	uint64_t secs = (1ull << 62) + unix_ns / 1000000000u;
+	uint32_t nsecs = unix_ns % 1000000000u;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		out[i] = secs >> (56 - 8 * i);
+	for (i = 0; i < 4; i++)
+		out[8 + i] = nsecs >> (24 - 8 * i);
+}
+
+/* HMAC-SHA256 is HKDF-Extract with the key as the salt. */
+static int hmac_short(const uint8_t *key, size_t key_len, const void *msg,
+		      size_t len, uint8_t out[MV_COOKIE_LEN])
+{
+	uint8_t full[MV_HASH_LEN];
+	int err = mv_hkdf_extract(key, key_len, msg, len, full);
+
+	if (!err)
+		memcpy(out, full, MV_COOKIE_LEN);
+	mv_wipe(full, sizeof(full));
+	return err;
+}
+
+int mv_cookie_make(const uint8_t secret[MV_KEY_LEN], const void *addr,
+		   size_t addr_len, uint8_t cookie[MV_COOKIE_LEN])
+{
+	return hmac_short(secret, MV_KEY_LEN, addr, addr_len, cookie);
+}
+
+int mv_cookie_mac(const uint8_t cookie[MV_COOKIE_LEN], const void *msg,
+		  size_t len, uint8_t mac[MV_COOKIE_LEN])
+{
+	return hmac_short(cookie, MV_COOKIE_LEN, msg, len, mac);
 }
