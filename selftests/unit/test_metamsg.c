@@ -1182,7 +1182,10 @@ static const uint8_t init_vector[] = {
 	0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f,
 	0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57,
 	0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
-	0x00, 0x02, 0x5a, 0xa5,			/* 54: signature */
+	/* 54: timestamp: 2^62 + 0x01020304 s, 0x05060708 ns */
+	0x40, 0x00, 0x00, 0x00, 0x01, 0x02, 0x03, 0x04,
+	0x05, 0x06, 0x07, 0x08,
+	0x00, 0x02, 0x5a, 0xa5,			/* 66: signature */
 };
 
 static struct mv_handshake init_fixture(void)
@@ -1196,6 +1199,7 @@ static struct mv_handshake init_fixture(void)
 
 	for (i = 0; i < 32; i++)
 		h.ephemeral[i] = (uint8_t)(0x40 + i);
+	memcpy(h.timestamp, "\x40\0\0\0\x01\x02\x03\x04\x05\x06\x07\x08", 12);
 	return h;
 }
 
@@ -1208,7 +1212,7 @@ TEST(handshake_init_and_resp)
 
 	mv_buf_init(&b);
 	EXPECT_EQ(mv_handshake_encode_body(&b, &h), 0);
-	EXPECT_EQ(b.len, 54);
+	EXPECT_EQ(b.len, 66);
 	EXPECT_EQ(mv_buf_put_blob(&b, "\x5a\xa5", 2), 0);
 	EXPECT(buf_is(&b, init_vector, sizeof(init_vector)));
 	EXPECT_EQ(mv_handshake_decode(init_vector, sizeof(init_vector), &d,
@@ -1218,8 +1222,9 @@ TEST(handshake_init_and_resp)
 	EXPECT_EQ(d.generation, 7);
 	EXPECT_EQ(d.cipher, 1);
 	EXPECT(!memcmp(d.ephemeral, h.ephemeral, 32));
-	EXPECT_EQ(d.unsigned_len, 54);
-	EXPECT(d.sig == init_vector + 56);
+	EXPECT(!memcmp(d.timestamp, h.timestamp, 12));
+	EXPECT_EQ(d.unsigned_len, 66);
+	EXPECT(d.sig == init_vector + 68);
 	EXPECT_EQ(d.sig_len, 2);
 	EXPECT(strict_length(dec_handshake, init_vector, sizeof(init_vector)));
 
@@ -1239,6 +1244,16 @@ TEST(handshake_init_and_resp)
 	EXPECT_EQ(d.sig_len, 64);
 	EXPECT_EQ(d.unsigned_len + 2 + d.sig_len, b.len);
 	EXPECT(strict_length(dec_handshake, b.data, b.len));
+
+	/* The CONFIRM: both ids echoed, the confirmation in the last field. */
+	h.kind = MV_HANDSHAKE_CONFIRM;
+	mv_buf_reset(&b);
+	EXPECT_EQ(mv_handshake_encode_body(&b, &h), 0);
+	EXPECT_EQ(mv_buf_put_blob(&b, sig, 32), 0);
+	EXPECT_EQ(mv_handshake_decode(b.data, b.len, &d, err), 0);
+	EXPECT_EQ(d.kind, MV_HANDSHAKE_CONFIRM);
+	EXPECT(d.initiator_id == h.initiator_id && d.responder_id == h.responder_id);
+	EXPECT_EQ(d.sig_len, 32);
 	mv_buf_free(&b);
 }
 
@@ -1251,23 +1266,23 @@ TEST(handshake_invalid)
 
 	EXPECT(patched_fails(dec_handshake, v, n, 0, 0,
 			     "handshake: unknown kind 0"));
-	EXPECT(patched_fails(dec_handshake, v, n, 0, 3,
-			     "handshake: unknown kind 3"));
+	EXPECT(patched_fails(dec_handshake, v, n, 0, 4,
+			     "handshake: unknown kind 4"));
 	EXPECT(patched_fails(dec_handshake, v, n, 16, 1,
 			     "handshake: INIT with a responder id"));
 	EXPECT(patched_fails(dec_handshake, v, n, 21, 3,
 			     "handshake: unknown cipher 3"));
-	EXPECT(patched_fails(dec_handshake, v, n, 55, 3,
+	EXPECT(patched_fails(dec_handshake, v, n, 67, 3,
 			     "handshake: signature truncated"));
-	EXPECT(fails(dec_handshake, v, 53, "handshake: body truncated"));
-	EXPECT(patched_fails(dec_handshake, v, n, 55, 1,
+	EXPECT(fails(dec_handshake, v, 65, "handshake: body truncated"));
+	EXPECT(patched_fails(dec_handshake, v, n, 67, 1,
 			     "handshake: trailing data (1 bytes)"));
 
 	mv_buf_init(&b);
 	h.responder_id = 1;
 	EXPECT_EQ(mv_handshake_encode_body(&b, &h), -EINVAL);
 	h = init_fixture();
-	h.kind = 3;
+	h.kind = 4;
 	EXPECT_EQ(mv_handshake_encode_body(&b, &h), -EINVAL);
 	h = init_fixture();
 	h.cipher = 3;
@@ -1289,12 +1304,12 @@ TEST(handshake_init_signed_part)
 	EXPECT_EQ(mv_handshake_init_signed_part(&b, "alpha", "beta",
 						init_vector, d.unsigned_len),
 		  0);
-	EXPECT_EQ(b.len, sizeof(want) - 1 + 54);
-	EXPECT(b.len > 54 && !memcmp(b.data, want, sizeof(want) - 1));
-	EXPECT(!memcmp(b.data + sizeof(want) - 1, init_vector, 54));
+	EXPECT_EQ(b.len, sizeof(want) - 1 + 66);
+	EXPECT(b.len > 66 && !memcmp(b.data, want, sizeof(want) - 1));
+	EXPECT(!memcmp(b.data + sizeof(want) - 1, init_vector, 66));
 	EXPECT_EQ(mv_handshake_init_signed_part(&b, "alpha", "", init_vector,
-						54), -EINVAL);
-	EXPECT_EQ(b.len, sizeof(want) - 1 + 54);
+						66), -EINVAL);
+	EXPECT_EQ(b.len, sizeof(want) - 1 + 66);
 	mv_buf_free(&b);
 }
 

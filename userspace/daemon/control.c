@@ -364,12 +364,40 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		{ "no_route", d->dp.udp_stats.no_route },
 		{ "probe_errors", d->dp.udp_stats.probe_errors },
 	};
+	const struct mv_session_stats *ss = &d->proto.sessions.stats;
+	const struct {
+		const char *name;
+		uint64_t value;
+	} session[] = {
+		{ "stale_init", ss->stale_init },
+		{ "bad_signature", ss->bad_signature },
+		{ "bad_confirm", ss->bad_confirm },
+		{ "bad_cookie", ss->bad_cookie },
+		{ "malformed", ss->malformed },
+		{ "wrong_source", ss->wrong_source },
+		{ "expired_key", ss->expired_key },
+	};
+	const struct {
+		const char *name;
+		uint64_t value, refused;
+	} limits[] = {
+		{ "SessionInitRate", d->conf.session.init_rate, ss->init_rate_refused },
+		{ "SessionCookieLoad", d->conf.session.cookie_load, ss->cookie_replies },
+		{ "NoKeyHandshakeInterval", d->conf.session.nokey_interval,
+		  ss->nokey_refused },
+	};
 	struct mv_json j;
 	size_t i;
 
 	if (!json) {
 		for (i = 0; i < ARRAY_SIZE(udp); i++)
 			fprintf(f, "udp %s %" PRIu64 "\n", udp[i].name, udp[i].value);
+		for (i = 0; i < ARRAY_SIZE(session); i++)
+			fprintf(f, "session %s %" PRIu64 "\n", session[i].name,
+				session[i].value);
+		for (i = 0; i < ARRAY_SIZE(limits); i++)
+			fprintf(f, "limit %s %" PRIu64 " refused %" PRIu64 "\n",
+				limits[i].name, limits[i].value, limits[i].refused);
 		return 0;
 	}
 	mv_json_init(&j, f, true);
@@ -378,6 +406,21 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 	mv_json_begin_object(&j);
 	for (i = 0; i < ARRAY_SIZE(udp); i++)
 		mv_json_kv_u64(&j, udp[i].name, udp[i].value);
+	mv_json_end_object(&j);
+	mv_json_key(&j, "session");
+	mv_json_begin_object(&j);
+	for (i = 0; i < ARRAY_SIZE(session); i++)
+		mv_json_kv_u64(&j, session[i].name, session[i].value);
+	mv_json_end_object(&j);
+	mv_json_key(&j, "limits");
+	mv_json_begin_object(&j);
+	for (i = 0; i < ARRAY_SIZE(limits); i++) {
+		mv_json_key(&j, limits[i].name);
+		mv_json_begin_object(&j);
+		mv_json_kv_u64(&j, "value", limits[i].value);
+		mv_json_kv_u64(&j, "refused", limits[i].refused);
+		mv_json_end_object(&j);
+	}
 	mv_json_end_object(&j);
 	mv_json_end_object(&j);
 	return mv_json_finish(&j);

@@ -656,6 +656,18 @@ static bool from_next_hop(const struct mv_node *n, const struct sockaddr_in6 *fr
 	return hop && hop->udp.direct && mv_sockaddr_equal(&hop->udp.endpoint, from);
 }
 
+/*
+ * Whether @from is not where @n's messages come from, though we know
+ * where that is: its endpoint, or its relay's.
+ */
+static bool from_elsewhere(const struct mv_node *n, const struct sockaddr_in6 *from)
+{
+	const struct mv_node *hop = n->udp.direct ? n : n->nexthop;
+
+	return from && hop && hop->udp.direct &&
+	       !mv_sockaddr_equal(&hop->udp.endpoint, from);
+}
+
 /* A packet from @n that passed every check: counted and delivered. */
 static void to_tun(struct mv_dataplane *dp, struct mv_node *n,
 		   const uint8_t *plain, size_t len)
@@ -677,8 +689,12 @@ static void receive_data(struct mv_dataplane *dp, struct mv_node *n, uint8_t *ms
 
 	if (!k->valid) {
 		n->stats.nokey_drops++;
-		/* The peer has keys we lost (a restart): agree on new ones. */
-		mv_session_start(n);
+		mv_session_nokey(n, !from_elsewhere(n, from));
+		return;
+	}
+	/* As meshvpn.ko: a key past its age opens nothing (section 5). */
+	if (!mv_session_key_fresh(n, k)) {
+		dp->proto->sessions.stats.expired_key++;
 		return;
 	}
 	if (!mv_replay_check(&k->replay, counter)) {
@@ -766,6 +782,44 @@ static void relay(struct mv_dataplane *dp, struct mv_node *src, uint64_t dst_id,
 	transmit(dp, dst, msg, len);
 }
 
+/*
+ * A SESSION for us (section 10), over UDP only from the endpoint of the
+ * node it names as its source, or from a meta connection (@from NULL):
+ * anyone else gets no signature checked and no cookie.
+ */
+static void receive_session(struct mv_dataplane *dp, struct mv_node *n,
+			    const uint8_t *msg, size_t len,
+			    const struct sockaddr_in6 *from)
+{
+	uint8_t reply[MESHVPN_HDR_LEN + MV_UDP_SESSION_COOKIE_LEN];
+	uint8_t addr[sizeof(from->sin6_addr) + sizeof(from->sin6_port)];
+	size_t out;
+
+	if (from && !(n->udp.direct && mv_sockaddr_equal(&n->udp.endpoint, from))) {
+		char where[80];
+
+		mv_sockaddr_tinc(from, where, sizeof(where));
+		mv_info(2, "Session message from %s (%s), not its endpoint: ignored",
+			n->name, where);
+		dp->proto->sessions.stats.wrong_source++;
+		return;
+	}
+	if (from) {
+		memcpy(addr, &from->sin6_addr, sizeof(from->sin6_addr));
+		memcpy(addr + sizeof(from->sin6_addr), &from->sin6_port,
+		       sizeof(from->sin6_port));
+	}
+	out = mv_session_receive_udp(dp->proto, n, msg + MESHVPN_HDR_LEN,
+				     len - MESHVPN_HDR_LEN, from ? addr : NULL,
+				     from ? sizeof(addr) : 0,
+				     reply + MESHVPN_HDR_LEN);
+	if (!out || !from)
+		return;
+	put_header((struct meshvpn_hdr *)reply, MESHVPN_MSG_SESSION, 0, n->id,
+		   dp->nodes->self->id, 0);
+	udp_send(dp, from, reply, MESHVPN_HDR_LEN + out);
+}
+
 /* One UDP message, from @from (UDP) or from a meta connection (NULL). */
 static void receive_message(struct mv_dataplane *dp, uint8_t *msg, size_t len,
 			    const struct sockaddr_in6 *from)
@@ -807,8 +861,7 @@ static void receive_message(struct mv_dataplane *dp, uint8_t *msg, size_t len,
 			receive_reply(dp, n, msg, len, from);
 		break;
 	case MESHVPN_MSG_SESSION:
-		/* The handshake inside is signed end to end. */
-		mv_session_receive(dp->proto, msg + MESHVPN_HDR_LEN, len - MESHVPN_HDR_LEN);
+		receive_session(dp, n, msg, len, from);
 		break;
 	default:
 		dp->udp_stats.malformed++;

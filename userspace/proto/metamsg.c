@@ -23,7 +23,7 @@
 #include "proto/metamsg.h"
 
 #define ED25519_KEY_LEN		32
-#define HANDSHAKE_UNSIGNED_LEN	(1 + 8 + 8 + 4 + 1 + 32)
+#define HANDSHAKE_UNSIGNED_LEN	(1 + 8 + 8 + 4 + 1 + 32 + MV_HANDSHAKE_TIMESTAMP_LEN)
 /* Smallest encodings of list items, to refuse counts the input cannot
  * hold before allocating for them.
  */
@@ -859,7 +859,7 @@ int mv_handshake_encode_body(struct mv_buf *b, const struct mv_handshake *h)
 	size_t start = b->len;
 	int ret;
 
-	if ((h->kind != MV_HANDSHAKE_INIT && h->kind != MV_HANDSHAKE_RESP) ||
+	if (h->kind < MV_HANDSHAKE_INIT || h->kind > MV_HANDSHAKE_CONFIRM ||
 	    (h->kind == MV_HANDSHAKE_INIT && h->responder_id) ||
 	    !cipher_ok(h->cipher))
 		return -EINVAL;
@@ -874,6 +874,8 @@ int mv_handshake_encode_body(struct mv_buf *b, const struct mv_handshake *h)
 		ret = mv_buf_put_u8(b, h->cipher);
 	if (!ret)
 		ret = mv_buf_put(b, h->ephemeral, sizeof(h->ephemeral));
+	if (!ret)
+		ret = mv_buf_put(b, h->timestamp, sizeof(h->timestamp));
 	return done(b, start, ret);
 }
 
@@ -885,9 +887,10 @@ static int handshake_fields(struct dec *d, struct mv_handshake *h)
 	h->generation = mv_read_u32(&d->r);
 	h->cipher = mv_read_u8(&d->r);
 	mv_read_bytes(&d->r, h->ephemeral, sizeof(h->ephemeral));
+	mv_read_bytes(&d->r, h->timestamp, sizeof(h->timestamp));
 	if (d->r.failed)
 		return dec_truncated(d, "body");
-	if (h->kind != MV_HANDSHAKE_INIT && h->kind != MV_HANDSHAKE_RESP)
+	if (h->kind < MV_HANDSHAKE_INIT || h->kind > MV_HANDSHAKE_CONFIRM)
 		return bad(d, "unknown kind %u", h->kind);
 	if (h->kind == MV_HANDSHAKE_INIT && h->responder_id)
 		return bad(d, "INIT with a responder id");

@@ -206,7 +206,10 @@ int mv_meta_udp_decode(const void *p, size_t n, const uint8_t **msg,
 enum mv_handshake_kind {
 	MV_HANDSHAKE_INIT = 1,
 	MV_HANDSHAKE_RESP = 2,
+	MV_HANDSHAKE_CONFIRM = 3,
 };
+
+#define MV_HANDSHAKE_TIMESTAMP_LEN	12
 
 struct mv_handshake {
 	uint8_t kind;
@@ -215,6 +218,8 @@ struct mv_handshake {
 	uint32_t generation;
 	uint8_t cipher;
 	uint8_t ephemeral[32];
+	/* INIT: when it was made (section 10), the replay defence */
+	uint8_t timestamp[MV_HANDSHAKE_TIMESTAMP_LEN];
 	const uint8_t *sig;		/* points into the decoded input */
 	size_t sig_len;
 	size_t unsigned_len;		/* bytes before the signature blob */

@@ -44,6 +44,7 @@ struct mv_proto {
 	struct mv_topology *topo;
 	struct mv_meta meta;
 	struct mv_announcer own;
+	struct mv_session_guard sessions;
 	bool stopping;
 	const struct mv_proto_ops *ops;
 	void *ops_ctx;
