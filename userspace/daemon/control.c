@@ -668,6 +668,36 @@ static void client_answer(struct mv_ctl_client *c, const char *status,
 	client_write(c);
 }
 
+int mv_control_take_line(char *buf, size_t len, char *err, size_t errlen)
+{
+	char *nl = memchr(buf, '\n', len);
+	size_t i, end;
+
+	if (!nl) {
+		snprintf(err, errlen, "request too long or incomplete");
+		return -EINVAL;
+	}
+	end = nl - buf;
+	if (end && buf[end - 1] == '\r')
+		end--;
+	/*
+	 * The line is text: a NUL would hide the rest of it from the
+	 * string functions below, and other control characters would
+	 * reach the log as they are.
+	 */
+	for (i = 0; i < end; i++) {
+		unsigned char ch = buf[i];
+
+		if (ch < 0x20 || ch == 0x7f) {
+			snprintf(err, errlen, "request contains control character 0x%02x",
+				 ch);
+			return -EINVAL;
+		}
+	}
+	buf[end] = 0;
+	return 0;
+}
+
 static void client_execute(struct mv_ctl_client *c)
 {
 	char err[160] = "", head[200];
@@ -676,7 +706,13 @@ static void client_execute(struct mv_ctl_client *c)
 	FILE *f;
 	int rc;
 
-	*strchr(c->line, '\n') = 0;
+	rc = mv_control_take_line(c->line, c->len, err, sizeof(err));
+	if (rc) {
+		mv_warn("Refused a control request: %s", err);
+		snprintf(head, sizeof(head), "ERROR %s", err);
+		client_answer(c, head, NULL, 0);
+		return;
+	}
 	mv_info(2, "Control request: %s", c->line);
 	f = open_memstream(&body, &body_len);
 	if (!f) {
