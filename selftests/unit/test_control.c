@@ -140,6 +140,19 @@ TEST(dumps_in_text_and_json)
 	EXPECT(fx.out && strstr(fx.out, "udp malformed 7\n"));
 	EXPECT_EQ(run(&fx, "dump stats json"), 0);
 	EXPECT(fx.out && strstr(fx.out, "\"malformed\": 7"));
+	/* Each limit: its variable, its value, what it refused. */
+	fx.d.conf.max_connection_burst = 10;
+	fx.d.proto.meta.stats.burst_refused = 3;
+	fx.d.proto.meta.stats.auth_signed = 5;
+	EXPECT_EQ(run(&fx, "dump stats"), 0);
+	EXPECT(fx.out && strstr(fx.out, "limit MaxConnectionBurst 10 refused 3\n"));
+	EXPECT(fx.out && strstr(fx.out, "limit ScriptQueueLimit 0 refused 0\n"));
+	EXPECT(fx.out && strstr(fx.out, "meta auth_signed 5\n"));
+	EXPECT_EQ(run(&fx, "dump stats json"), 0);
+	EXPECT(fx.out && strstr(fx.out, "\"limits\": {"));
+	EXPECT(fx.out && strstr(fx.out, "\"MaxConnectionBurst\": {"));
+	EXPECT(fx.out && strstr(fx.out, "\"refused\": 3"));
+	EXPECT(fx.out && strstr(fx.out, "\"auth_signed\": 5"));
 	EXPECT_EQ(run(&fx, "dump nodes json"), 0);
 	EXPECT(fx.out && fx.out[0] == '[' && strstr(fx.out, "\"name\": \"alice\""));
 	EXPECT_EQ(run(&fx, "dump nodes"), 0);

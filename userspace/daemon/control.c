@@ -20,6 +20,7 @@
 #include "lib/array.h"
 #include "daemon/control.h"
 #include "daemon/daemon.h"
+#include "daemon/script.h"
 #include "lib/json.h"
 #include "dataplane/kernel.h"
 #include "lib/log.h"
@@ -350,10 +351,35 @@ static int dump_connections(struct mv_daemon *d, FILE *f, bool json)
 
 /*
  * What the daemon refused or dropped that belongs to no node: the UDP
- * messages it could not use. Per-node drops are in the node dumps.
+ * messages it could not use, what each limit refused (with the limit's
+ * variable and value), and the work strangers made the meta layer do.
+ * Per-node drops are in the node dumps.
  */
 static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 {
+	const struct mv_meta_stats *ms = &d->proto.meta.stats;
+	static const struct mv_scripts_stats no_scripts;
+	const struct mv_scripts_stats *ss =
+		d->scripts ? mv_scripts_stats(d->scripts) : &no_scripts;
+	const struct {
+		const char *name;
+		uint64_t value, refused;
+	} limits[] = {
+		{ "MaxConnectionBurst", d->conf.max_connection_burst,
+		  ms->burst_refused },
+		{ "MaxPreAuthConnections", d->conf.max_preauth_connections,
+		  ms->preauth_dropped },
+		{ "ScriptQueueLimit", d->conf.script_queue_limit, ss->dropped },
+	};
+	const struct {
+		const char *group, *name;
+		uint64_t value;
+	} counts[] = {
+		{ "meta", "accept_paused", ms->accept_paused },
+		{ "meta", "auth_signed", ms->auth_signed },
+		{ "scripts", "merged", ss->merged },
+		{ "scripts", "pending", d->scripts ? mv_scripts_pending(d->scripts) : 0 },
+	};
 	const struct {
 		const char *name;
 		uint64_t value;
@@ -370,6 +396,12 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 	if (!json) {
 		for (i = 0; i < ARRAY_SIZE(udp); i++)
 			fprintf(f, "udp %s %" PRIu64 "\n", udp[i].name, udp[i].value);
+		for (i = 0; i < ARRAY_SIZE(limits); i++)
+			fprintf(f, "limit %s %" PRIu64 " refused %" PRIu64 "\n",
+				limits[i].name, limits[i].value, limits[i].refused);
+		for (i = 0; i < ARRAY_SIZE(counts); i++)
+			fprintf(f, "%s %s %" PRIu64 "\n", counts[i].group,
+				counts[i].name, counts[i].value);
 		return 0;
 	}
 	mv_json_init(&j, f, true);
@@ -378,6 +410,27 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 	mv_json_begin_object(&j);
 	for (i = 0; i < ARRAY_SIZE(udp); i++)
 		mv_json_kv_u64(&j, udp[i].name, udp[i].value);
+	mv_json_end_object(&j);
+	mv_json_key(&j, "limits");
+	mv_json_begin_object(&j);
+	for (i = 0; i < ARRAY_SIZE(limits); i++) {
+		mv_json_key(&j, limits[i].name);
+		mv_json_begin_object(&j);
+		mv_json_kv_u64(&j, "value", limits[i].value);
+		mv_json_kv_u64(&j, "refused", limits[i].refused);
+		mv_json_end_object(&j);
+	}
+	mv_json_end_object(&j);
+	for (i = 0; i < ARRAY_SIZE(counts); i++) {
+		/* counts[] is grouped: one object per run of a group */
+		if (!i || strcmp(counts[i].group, counts[i - 1].group)) {
+			if (i)
+				mv_json_end_object(&j);
+			mv_json_key(&j, counts[i].group);
+			mv_json_begin_object(&j);
+		}
+		mv_json_kv_u64(&j, counts[i].name, counts[i].value);
+	}
 	mv_json_end_object(&j);
 	mv_json_end_object(&j);
 	return mv_json_finish(&j);
