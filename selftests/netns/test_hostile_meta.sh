@@ -178,13 +178,16 @@ assert "einstein signed nothing for it ($signed0 signatures before, $signed1 aft
 
 mark=$(mvd_log_mark einstein)
 got=$(client burst 40)
-assert "of 40 connections at once from one address, at most 11 are served" \
-	test "${got:-99}" -le 11
-assert "the rest is refused as MaxConnectionBurst" \
-	test "$(stat limits MaxConnectionBurst refused)" -ge 29
-assert "the refusal is logged, once for the burst" \
-	test "$(tail -c "+$((mark + 1))" "$(mvd_log einstein)" |
-		grep -c 'Refused connection from 198\.51\.100\.66 port [0-9]*: more than MaxConnectionBurst 10')" = 1
+# 10 at once, then one a second: a slow machine may take a few seconds.
+assert "of 40 connections at once from one address, about 10 are served ($got)" \
+	test "${got:-99}" -le 15
+refused=$(stat limits MaxConnectionBurst refused)
+assert "the rest is refused as MaxConnectionBurst ($refused)" \
+	test "${refused:-0}" -ge 25
+lines=$(tail -c "+$((mark + 1))" "$(mvd_log einstein)" |
+	grep -c 'Refused connection from 198\.51\.100\.66 port [0-9]*: more than MaxConnectionBurst 10')
+assert "the refusals are logged, a line a second at most ($lines lines)" \
+	test "$lines" -ge 1 -a "$lines" -le 5
 assert "the limit and its value are in dump stats" \
 	eval 'mvd_ctl einstein dump stats | grep -E "^limit MaxConnectionBurst 10 refused [0-9]+$"'
 
@@ -195,12 +198,12 @@ mark=$(mvd_log_mark einstein)
 client storm 8 60 >"$MVD_DIR/storm.out" &
 storm=$!
 sleep 3
-mvd_start penrose
-assert "penrose connects during the storm" \
-	mvd_wait_field 10 einstein penrose connected true
 pre=$(mvd_ctl einstein dump connections | grep -c '<unknown>')
 assert "at most 16 unauthenticated connections at einstein during the storm ($pre)" \
 	test "$pre" -le 16
+mvd_start penrose
+assert "penrose connects during the storm" \
+	mvd_wait_field 10 einstein penrose connected true
 wait "$storm"
 assert "the storm from 64 addresses ran" grep -q opened "$MVD_DIR/storm.out"
 assert "MaxPreAuthConnections dropped the oldest strangers" \
