@@ -140,8 +140,8 @@ client() {
 	topo_exec mallory "$MVD_PY" "$MVD_DIR/client.py" "$@" 2>&1
 }
 
-# stat GROUP NAME [FIELD]: one number of einstein's "dump stats --json".
-stat() {
+# dstat GROUP NAME [FIELD]: one number of einstein's "dump stats --json".
+dstat() {
 	mvd_ctl einstein dump stats --json | "$MVD_PY" -c '
 import json, sys
 v = json.load(sys.stdin)[sys.argv[1]][sys.argv[2]]
@@ -166,11 +166,11 @@ EPID=$(cat "$MVD_DIR/einstein.pid")
 
 # ---- a HELLO as penrose, from someone without penrose's key ----
 
-signed0=$(stat meta auth_signed)
+signed0=$(dstat meta auth_signed)
 n=$(client hello penrose)
 assert "a stranger's HELLO as penrose gets einstein's HELLO and no AUTH" \
 	test "$n" = 1
-signed1=$(stat meta auth_signed)
+signed1=$(dstat meta auth_signed)
 assert "einstein signed nothing for it ($signed0 signatures before, $signed1 after)" \
 	eval '[[ $signed0 =~ ^[0-9]+$ && $signed1 == "$signed0" ]]'
 
@@ -181,7 +181,7 @@ got=$(client burst 40)
 # 10 at once, then one a second: a slow machine may take a few seconds.
 assert "of 40 connections at once from one address, about 10 are served ($got)" \
 	test "${got:-99}" -le 15
-refused=$(stat limits MaxConnectionBurst refused)
+refused=$(dstat limits MaxConnectionBurst refused)
 assert "the rest is refused as MaxConnectionBurst ($refused)" \
 	test "${refused:-0}" -ge 25
 lines=$(tail -c "+$((mark + 1))" "$(mvd_log einstein)" |
@@ -207,7 +207,7 @@ assert "penrose connects during the storm" \
 wait "$storm"
 assert "the storm from 64 addresses ran" grep -q opened "$MVD_DIR/storm.out"
 assert "MaxPreAuthConnections dropped the oldest strangers" \
-	test "$(stat limits MaxPreAuthConnections refused)" -ge 100
+	test "$(dstat limits MaxPreAuthConnections refused)" -ge 100
 assert "... with a log line" \
 	mvd_logged_since einstein "$mark" \
 	'Too many unauthenticated connections \(MaxPreAuthConnections 16\): dropping the oldest, from <unknown> \(198\.51\.100\.1[0-6][0-9] port'
@@ -227,6 +227,9 @@ topo_bg mallory "$MVD_PY" "$MVD_DIR/client.py" hold 6 >"$MVD_DIR/hold.out" 2>&1
 hold=$!
 # Measured before einstein's 10 s authentication timeout frees any.
 wait_for 5 grep -q holding "$MVD_DIR/hold.out"
+# A control client waits in the backlog of the other listener meanwhile.
+client control "$MVD_DIR/einstein.socket" 'dump stats\n' >"$MVD_DIR/ctl.out" &
+ctl=$!
 t0=$(cpu_ticks "$EPID")
 sleep 3
 t1=$(cpu_ticks "$EPID")
@@ -236,12 +239,16 @@ assert "einstein does not spin on EMFILE ($((t1 - t0)) ticks of CPU in 3 s, want
 assert "it ran out of descriptors, and said so" \
 	mvd_logged_since einstein "$mark" \
 	'Cannot accept connections: Too many open files; pausing the listener for a second'
+assert "... for the control socket too" \
+	mvd_logged_since einstein "$mark" \
+	'Cannot accept control clients: Too many open files; pausing for a second'
+wait "$ctl"
 prlimit --pid "$EPID" --nofile=4096:4096
 kill "$hold" 2>/dev/null
 wait "$hold" 2>/dev/null
 assert "it accepts again once descriptors are free" \
 	test "$(client probe)" = hello
-assert "the pauses are counted" test "$(stat meta accept_paused)" -ge 1
+assert "the pauses are counted" test "$(dstat meta accept_paused)" -ge 1
 assert "hawking still reaches penrose" mvd_wait_field 10 einstein hawking connected true
 assert_ping hawking 10.10.0.4 2 "hawking pings penrose after the descriptor drought"
 
@@ -249,7 +256,7 @@ assert_ping hawking 10.10.0.4 2 "hawking pings penrose after the descriptor drou
 
 subnets=$(for i in $(seq 0 99); do echo "Subnet = 10.20.$i.0/24"; done)
 cp "$MVD_DIR/penrose/hosts/penrose" "$MVD_DIR/penrose.host"
-merged0=$(stat scripts merged)
+merged0=$(dstat scripts merged)
 mark=$(mvd_log_mark einstein)
 for round in 1 2 3 4 5; do
 	{ cat "$MVD_DIR/penrose.host"; echo "$subnets"; } >"$MVD_DIR/penrose/hosts/penrose"
@@ -262,13 +269,13 @@ done
 assert "einstein saw the subnets come and go" \
 	mvd_logged_since einstein "$mark" 'Script queue of penrose is full \(ScriptQueueLimit 40\): dropped .*/subnet-(up|down)'
 assert "queued up/down pairs were merged" \
-	test "$(stat scripts merged)" -gt "$merged0"
+	test "$(dstat scripts merged)" -gt "$merged0"
 assert "past ScriptQueueLimit, scripts were dropped and counted" \
-	test "$(stat limits ScriptQueueLimit refused)" -gt 0
-pending=$(stat scripts pending)
+	test "$(dstat limits ScriptQueueLimit refused)" -gt 0
+pending=$(dstat scripts pending)
 assert "at most one script runs and 40 wait for penrose ($pending pending after 1000 events)" \
 	test "$pending" -le 41
-assert "the queue drains" wait_for 15 eval 'test "$(stat scripts pending)" = 0'
+assert "the queue drains" wait_for 15 eval 'test "$(dstat scripts pending)" = 0'
 assert_ping hawking 10.10.0.4 2 "hawking pings penrose after the flapping"
 
 # ---- the control socket ----

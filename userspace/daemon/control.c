@@ -840,6 +840,14 @@ static void client_accept(struct mv_daemon *d, int fd)
 		mv_io_set(d->loop, &d->ctl_io, 0);
 }
 
+static void serve_resume(void *ctx)
+{
+	struct mv_daemon *d = ctx;
+
+	if (d->n_ctl_clients < CLIENTS_MAX)
+		mv_io_set(d->loop, &d->ctl_io, EPOLLIN);
+}
+
 static void serve(void *ctx, uint32_t events)
 {
 	struct mv_daemon *d = ctx;
@@ -848,9 +856,23 @@ static void serve(void *ctx, uint32_t events)
 	(void)events;
 	while (d->n_ctl_clients < CLIENTS_MAX) {
 		fd = accept4(d->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			return;
-		client_accept(d, fd);
+		if (fd >= 0) {
+			client_accept(d, fd);
+			continue;
+		}
+		/*
+		 * Out of descriptors, the client stays in the backlog and
+		 * the level-triggered socket would be reported again at
+		 * once, forever: stop listening for a second.
+		 */
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			mv_warn("Cannot accept control clients: %s; pausing for a second",
+				strerror(errno));
+			mv_io_set(d->loop, &d->ctl_io, 0);
+			mv_timer_arm(d->loop, &d->ctl_resume, 1000);
+		}
+		return;
 	}
 }
 
@@ -881,6 +903,7 @@ int mv_control_open(struct mv_daemon *d)
 	}
 	umask(old);
 	d->ctl_fd = fd;
+	mv_timer_init(&d->ctl_resume, serve_resume, d);
 	return mv_io_add(d->loop, &d->ctl_io, fd, EPOLLIN, serve, d);
 }
 
@@ -889,6 +912,7 @@ void mv_control_close(struct mv_daemon *d)
 	if (d->ctl_fd < 0)
 		return;
 	mv_io_del(d->loop, &d->ctl_io);
+	mv_timer_cancel(d->loop, &d->ctl_resume);
 	close(d->ctl_fd);
 	unlink(d->ctlpath);
 	d->ctl_fd = -1;
