@@ -36,6 +36,9 @@ static const struct sample {
 	{ "Mode", "router", "switch", -ENOTSUP },
 	{ "PingInterval", "33", "soon", -EINVAL },
 	{ "PingTimeout", "3", "-3", -EINVAL },
+	{ "MaxConnectionBurst", "3", "0", -EINVAL },
+	{ "MaxPreAuthConnections", "5", "1000001", -EINVAL },
+	{ "ScriptQueueLimit", "7", "many", -EINVAL },
 	{ "StrictSubnets", "yes", "maybe", -EINVAL },
 	{ "StrictKeys", "on", "1", -EINVAL },
 	{ "TunnelServer", "no", "perhaps", -EINVAL },
@@ -100,6 +103,12 @@ static bool took_good_value(const char *name, const struct mv_config *c,
 		return c->ping_interval == 33;
 	if (!strcmp(name, "PingTimeout"))
 		return c->ping_timeout == 3;
+	if (!strcmp(name, "MaxConnectionBurst"))
+		return c->max_connection_burst == 3;
+	if (!strcmp(name, "MaxPreAuthConnections"))
+		return c->max_preauth_connections == 5;
+	if (!strcmp(name, "ScriptQueueLimit"))
+		return c->script_queue_limit == 7;
 	if (!strcmp(name, "StrictSubnets"))
 		return c->strict_subnets;
 	if (!strcmp(name, "StrictKeys"))

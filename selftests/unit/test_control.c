@@ -6,6 +6,9 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "daemon/control.h"
 #include "daemon/daemon.h"
@@ -137,6 +140,19 @@ TEST(dumps_in_text_and_json)
 	EXPECT(fx.out && strstr(fx.out, "udp malformed 7\n"));
 	EXPECT_EQ(run(&fx, "dump stats json"), 0);
 	EXPECT(fx.out && strstr(fx.out, "\"malformed\": 7"));
+	/* Each limit: its variable, its value, what it refused. */
+	fx.d.conf.max_connection_burst = 10;
+	fx.d.proto.meta.stats.burst_refused = 3;
+	fx.d.proto.meta.stats.auth_signed = 5;
+	EXPECT_EQ(run(&fx, "dump stats"), 0);
+	EXPECT(fx.out && strstr(fx.out, "limit MaxConnectionBurst 10 refused 3\n"));
+	EXPECT(fx.out && strstr(fx.out, "limit ScriptQueueLimit 0 refused 0\n"));
+	EXPECT(fx.out && strstr(fx.out, "meta auth_signed 5\n"));
+	EXPECT_EQ(run(&fx, "dump stats json"), 0);
+	EXPECT(fx.out && strstr(fx.out, "\"limits\": {"));
+	EXPECT(fx.out && strstr(fx.out, "\"MaxConnectionBurst\": {"));
+	EXPECT(fx.out && strstr(fx.out, "\"refused\": 3"));
+	EXPECT(fx.out && strstr(fx.out, "\"auth_signed\": 5"));
 	EXPECT_EQ(run(&fx, "dump nodes json"), 0);
 	EXPECT(fx.out && fx.out[0] == '[' && strstr(fx.out, "\"name\": \"alice\""));
 	EXPECT_EQ(run(&fx, "dump nodes"), 0);
@@ -158,6 +174,82 @@ TEST(info_names_a_node)
 	EXPECT(fx.out && strstr(fx.out, "alice"));
 	EXPECT(run(&fx, "info nobody") < 0);
 	EXPECT(fx.err[0] != 0);
+	fixture_free(&fx);
+}
+
+static void stop_loop(void *ctx)
+{
+	mv_loop_stop(ctx);
+}
+
+/*
+ * Send @len bytes of @request to fx's control socket, run the loop for a
+ * while and return the status line of the answer (static buffer).
+ */
+static const char *over_socket(struct ctl_fixture *fx, const void *request,
+			       size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	static char answer[256];
+	struct mv_timer stop;
+	ssize_t n;
+	int fd;
+
+	answer[0] = 0;
+	strcpy(sa.sun_path, fx->d.ctlpath);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    send(fd, request, len, 0) != (ssize_t)len) {
+		if (fd >= 0)
+			close(fd);
+		return answer;
+	}
+	mv_timer_init(&stop, stop_loop, fx->d.loop);
+	mv_timer_arm(fx->d.loop, &stop, 200);
+	mv_loop_run(fx->d.loop);
+	mv_timer_cancel(fx->d.loop, &stop);
+	n = recv(fd, answer, sizeof(answer) - 1, MSG_DONTWAIT);
+	answer[n > 0 ? n : 0] = 0;
+	close(fd);
+	return answer;
+}
+
+/*
+ * Bytes a client may send that are no request: each is refused with one
+ * line, and the daemon serves the next client.
+ */
+#define BYTES(literal)	literal, sizeof(literal) - 1
+
+TEST(request_bytes_are_checked_before_use)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		const char *answer;
+	} cases[] = {
+		{ BYTES("\0\n"), "ERROR request contains control character 0x00\n" },
+		{ BYTES("dump\0stats\n"), "ERROR request contains control character 0x00\n" },
+		{ BYTES("dump\tstats\n"), "ERROR request contains control character 0x09\n" },
+		{ BYTES("info \x1b[2Jalice\n"), "ERROR request contains control character 0x1b\n" },
+		{ BYTES("retry\r\n"), "OK\n" },
+		{ BYTES("dump stats\n\0"), "OK\n" },
+	};
+	char dir[] = "/tmp/test_control.XXXXXX", path[64];
+	struct ctl_fixture fx;
+	size_t i;
+
+	fixture_init(&fx);
+	EXPECT(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/ctl.socket", dir);
+	fx.d.ctlpath = path;
+	EXPECT_EQ(mv_control_open(&fx.d), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = over_socket(&fx, cases[i].bytes, cases[i].len);
+
+		EXPECT_EQ(strncmp(got, cases[i].answer, strlen(cases[i].answer)), 0);
+	}
+	mv_control_close(&fx.d);
+	rmdir(dir);
 	fixture_free(&fx);
 }
 

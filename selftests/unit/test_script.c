@@ -485,6 +485,81 @@ TEST(wait_times_out_and_free_stops_tracking)
 	EXPECT(no_children());
 }
 
+/*
+ * A peer flapping its subnets: while a script of its key runs, a queued
+ * subnet-up and a later subnet-down of the same subnet cancel out, as do
+ * host-down and host-up; other subnets and a running script are kept.
+ */
+TEST(queued_up_and_down_pairs_merge)
+{
+	const char *gate = script("gate", "until [ -e \"$0.go\" ]; do /usr/bin/sleep 0.01; done");
+	const char *up = script("subnet-up", "echo \"up $SUBNET\" >>\"$0.out\"");
+	const char *down = script("subnet-down", "echo \"down $SUBNET\" >>\"$0.out\"");
+	const char *hup = script("host-up", "echo \"host up\" >>\"$0.out\"");
+	const char *hdown = script("host-down", "echo \"host down\" >>\"$0.out\"");
+	const char *a[] = { "SUBNET=10.0.0.1/32", NULL };
+	const char *b[] = { "SUBNET=10.0.0.2/32", NULL };
+	struct mv_scripts *sc = mv_scripts_new();
+	const char *out;
+	int i;
+
+	EXPECT_EQ(mv_scripts_run(sc, gate, NULL, "n"), 0);
+	for (i = 0; i < 10; i++) {
+		EXPECT_EQ(mv_scripts_run(sc, up, a, "n"), 0);
+		EXPECT_EQ(mv_scripts_run(sc, down, a, "n"), 0);
+	}
+	EXPECT_EQ(mv_scripts_run(sc, up, b, "n"), 0);
+	EXPECT_EQ(mv_scripts_run(sc, hdown, NULL, "n"), 0);
+	EXPECT_EQ(mv_scripts_run(sc, hup, NULL, "n"), 0);
+	/* Another key's pair is its own business. */
+	EXPECT_EQ(mv_scripts_run(sc, up, a, "m"), 0);
+	EXPECT_EQ(mv_scripts_stats(sc)->merged, 11);
+	EXPECT_EQ(mv_scripts_pending(sc), 3);
+	write_mode(tmp_path("gate.go"), "", 0644);
+	EXPECT_EQ(mv_scripts_wait(sc, WAIT_MS), 0);
+	out = slurp(tmp_path("subnet-up.out"));
+	/* b's up for n, a's for m, in either order; nothing else. */
+	EXPECT(strstr(out, "up 10.0.0.2/32\n") && strstr(out, "up 10.0.0.1/32\n"));
+	EXPECT_EQ(strlen(out), 2 * strlen("up 10.0.0.x/32\n"));
+	EXPECT_STREQ(slurp(tmp_path("subnet-down.out")), "");
+	EXPECT_STREQ(slurp(tmp_path("host-up.out")), "");
+	EXPECT_STREQ(slurp(tmp_path("host-down.out")), "");
+	EXPECT_EQ(mv_scripts_stats(sc)->dropped, 0);
+	mv_scripts_free(sc);
+	EXPECT(no_children());
+}
+
+/* Past the queue limit of a key, new scripts are dropped, counted, logged. */
+TEST(queue_per_key_is_bounded)
+{
+	const char *gate = script("gate2", "until [ -e \"$0.go\" ]; do /usr/bin/sleep 0.01; done");
+	const char *up = script("b-subnet-up", "echo \"$SUBNET\" >>\"$0.out\"");
+	struct mv_scripts *sc = mv_scripts_new();
+	char subnet[8][32];
+	int i;
+
+	mv_scripts_set_queue_limit(sc, 3);
+	log_to_file();
+	EXPECT_EQ(mv_scripts_run(sc, gate, NULL, "n"), 0);
+	for (i = 0; i < 8; i++) {
+		const char *env[] = { subnet[i], NULL };
+
+		snprintf(subnet[i], sizeof(subnet[i]), "SUBNET=10.0.0.%d/32", i);
+		EXPECT_EQ(mv_scripts_run(sc, up, env, "n"), i < 3 ? 0 : -ENOBUFS);
+	}
+	/* Other keys have their own room. */
+	EXPECT_EQ(mv_scripts_run(sc, up, NULL, "m"), 0);
+	EXPECT_EQ(mv_scripts_stats(sc)->dropped, 5);
+	EXPECT(strstr(log_contents(),
+		      "Script queue of n is full (ScriptQueueLimit 3): dropped "));
+	write_mode(tmp_path("gate2.go"), "", 0644);
+	EXPECT_EQ(mv_scripts_wait(sc, WAIT_MS), 0);
+	EXPECT_STREQ(slurp(tmp_path("b-subnet-up.out")),
+		     "\n10.0.0.0/32\n10.0.0.1/32\n10.0.0.2/32\n");
+	mv_scripts_free(sc);
+	EXPECT(no_children());
+}
+
 static int rm_one(const char *path, const struct stat *st, int flag,
 		  struct FTW *ftw)
 {

@@ -41,6 +41,10 @@
 #define MV_CONFIG_DEFAULT_PORT		655
 #define MV_CONFIG_DEFAULT_PING_INTERVAL	60
 #define MV_CONFIG_DEFAULT_PING_TIMEOUT	5
+/* Limits on what others can make this node do (Documentation/security.md). */
+#define MV_CONFIG_DEFAULT_MAX_CONNECTION_BURST		10
+#define MV_CONFIG_DEFAULT_MAX_PREAUTH_CONNECTIONS	64
+#define MV_CONFIG_DEFAULT_SCRIPT_QUEUE_LIMIT		1024
 #define MV_CONFIG_DEFAULT_SESSION_INIT_RATE	4	/* per second */
 #define MV_CONFIG_DEFAULT_SESSION_COOKIE_LOAD	50	/* per second */
 #define MV_CONFIG_DEFAULT_NOKEY_HANDSHAKE_INTERVAL	10	/* seconds */
@@ -103,6 +107,12 @@ struct mv_config {
 	enum mv_mode mode;
 	unsigned int ping_interval;	/* seconds */
 	unsigned int ping_timeout;	/* seconds, <= ping_interval */
+	/* incoming connections from one address: burst, then 1 per second */
+	unsigned int max_connection_burst;
+	/* incoming connections not yet authenticated; the oldest goes */
+	unsigned int max_preauth_connections;
+	/* scripts of one node waiting to run; more are dropped */
+	unsigned int script_queue_limit;
 	bool strict_subnets;
 	bool strict_keys;	/* accept only keys from local host files */
 	struct mv_session_limits session;

@@ -180,6 +180,17 @@ static int parse_unsigned(const struct mv_config_setting *s)
 	return 0;
 }
 
+/* Limits: 0 would refuse everything, which no one means. */
+static int parse_positive(const struct mv_config_setting *s)
+{
+	unsigned int *dst = field(s);
+	int ret = parse_unsigned(s);
+
+	if (!ret && !*dst)
+		return bad_value(s);
+	return ret;
+}
+
 /* Non-negative numbers kept in an int field: max is at most INT_MAX. */
 static int parse_int(const struct mv_config_setting *s)
 {
@@ -190,17 +201,6 @@ static int parse_int(const struct mv_config_setting *s)
 		return bad_value(s);
 	*dst = (int)u;
 	return 0;
-}
-
-/* Limits: 0 would refuse everything, which no one means. */
-static int parse_positive(const struct mv_config_setting *s)
-{
-	unsigned int *dst = field(s);
-	int ret = parse_unsigned(s);
-
-	if (!ret && !*dst)
-		return bad_value(s);
-	return ret;
 }
 
 static int parse_ping_interval(const struct mv_config_setting *s)
@@ -482,6 +482,15 @@ const struct mv_config_var mv_config_vars[MV_CONFIG_N_VARS] = {
 	{ "PingInterval", SERVER(ping_interval, unsigned int),
 	  .parse = parse_ping_interval, .max = INT_MAX,
 	  .expected = "a number of seconds" },
+	{ "MaxConnectionBurst", SERVER(max_connection_burst, unsigned int),
+	  .parse = parse_positive, .max = 1000000,
+	  .expected = "a number of connections from 1 to 1000000" },
+	{ "MaxPreAuthConnections", SERVER(max_preauth_connections, unsigned int),
+	  .parse = parse_positive, .max = 1000000,
+	  .expected = "a number of connections from 1 to 1000000" },
+	{ "ScriptQueueLimit", SERVER(script_queue_limit, unsigned int),
+	  .parse = parse_positive, .max = 1000000,
+	  .expected = "a number of scripts from 1 to 1000000" },
 	{ "TunnelServer", SERVER(tunnel_server, bool),
 	  .parse = parse_tunnel_server, .expected = YES_OR_NO },
 	{ "DataPlane", SERVER(data_plane, enum mv_data_plane),
@@ -538,7 +547,7 @@ static const char *const tinc_only_vars[] = {
 	"ExperimentalProtocol", "Forwarding", "FWMark", "GraphDumpFile",
 	"Hostnames", "IffOneQueue", "InvitationExpire", "KeyExpire",
 	"ListenAddress", "LocalDiscovery", "MACExpire", "MACLength",
-	"MaxConnectionBurst", "MaxOutputBufferSize", "MaxTimeout",
+	"MaxOutputBufferSize", "MaxTimeout",
 	"MinTimeout", "MTUInfoInterval", "PMTU", "PMTUDiscovery",
 	"PriorityInheritance", "PrivateKey", "ProcessPriority", "Proxy",
 	"PublicKey", "PublicKeyFile", "ReplayWindow", "Sandbox",

@@ -20,6 +20,7 @@
 #include "lib/array.h"
 #include "daemon/control.h"
 #include "daemon/daemon.h"
+#include "daemon/script.h"
 #include "lib/json.h"
 #include "dataplane/kernel.h"
 #include "lib/log.h"
@@ -350,51 +351,63 @@ static int dump_connections(struct mv_daemon *d, FILE *f, bool json)
 
 /*
  * What the daemon refused or dropped that belongs to no node: the UDP
- * messages it could not use. Per-node drops are in the node dumps.
+ * messages it could not use, what each limit refused (with the limit's
+ * variable and value), and the work strangers made the meta layer do.
+ * Per-node drops are in the node dumps.
  */
 static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 {
-	const struct {
-		const char *name;
-		uint64_t value;
-	} udp[] = {
-		{ "malformed", d->dp.udp_stats.malformed },
-		{ "unknown_source", d->dp.udp_stats.unknown_src },
-		{ "relay_refused", d->dp.udp_stats.relay_refused },
-		{ "no_route", d->dp.udp_stats.no_route },
-		{ "probe_errors", d->dp.udp_stats.probe_errors },
-	};
-	const struct mv_session_stats *ss = &d->proto.sessions.stats;
-	const struct {
-		const char *name;
-		uint64_t value;
-	} session[] = {
-		{ "stale_init", ss->stale_init },
-		{ "bad_signature", ss->bad_signature },
-		{ "bad_confirm", ss->bad_confirm },
-		{ "bad_cookie", ss->bad_cookie },
-		{ "malformed", ss->malformed },
-		{ "wrong_source", ss->wrong_source },
-		{ "expired_key", ss->expired_key },
-	};
+	const struct mv_meta_stats *ms = &d->proto.meta.stats;
+	const struct mv_session_stats *sess = &d->proto.sessions.stats;
+	static const struct mv_scripts_stats no_scripts;
+	const struct mv_scripts_stats *scr =
+		d->scripts ? mv_scripts_stats(d->scripts) : &no_scripts;
 	const struct {
 		const char *name;
 		uint64_t value, refused;
 	} limits[] = {
-		{ "SessionInitRate", d->conf.session.init_rate, ss->init_rate_refused },
-		{ "SessionCookieLoad", d->conf.session.cookie_load, ss->cookie_replies },
+		{ "MaxConnectionBurst", d->conf.max_connection_burst,
+		  ms->burst_refused },
+		{ "MaxPreAuthConnections", d->conf.max_preauth_connections,
+		  ms->preauth_dropped },
+		{ "ScriptQueueLimit", d->conf.script_queue_limit, scr->dropped },
+		{ "SessionInitRate", d->conf.session.init_rate,
+		  sess->init_rate_refused },
+		{ "SessionCookieLoad", d->conf.session.cookie_load,
+		  sess->cookie_replies },
 		{ "NoKeyHandshakeInterval", d->conf.session.nokey_interval,
-		  ss->nokey_refused },
+		  sess->nokey_refused },
+	};
+	/* Grouped: each run of one group is one JSON object. */
+	const struct {
+		const char *group, *name;
+		uint64_t value;
+	} counts[] = {
+		{ "udp", "malformed", d->dp.udp_stats.malformed },
+		{ "udp", "unknown_source", d->dp.udp_stats.unknown_src },
+		{ "udp", "relay_refused", d->dp.udp_stats.relay_refused },
+		{ "udp", "no_route", d->dp.udp_stats.no_route },
+		{ "udp", "probe_errors", d->dp.udp_stats.probe_errors },
+		{ "session", "stale_init", sess->stale_init },
+		{ "session", "bad_signature", sess->bad_signature },
+		{ "session", "bad_confirm", sess->bad_confirm },
+		{ "session", "bad_cookie", sess->bad_cookie },
+		{ "session", "malformed", sess->malformed },
+		{ "session", "wrong_source", sess->wrong_source },
+		{ "session", "expired_key", sess->expired_key },
+		{ "meta", "accept_paused", ms->accept_paused },
+		{ "meta", "auth_signed", ms->auth_signed },
+		{ "scripts", "merged", scr->merged },
+		{ "scripts", "pending",
+		  d->scripts ? mv_scripts_pending(d->scripts) : 0 },
 	};
 	struct mv_json j;
 	size_t i;
 
 	if (!json) {
-		for (i = 0; i < ARRAY_SIZE(udp); i++)
-			fprintf(f, "udp %s %" PRIu64 "\n", udp[i].name, udp[i].value);
-		for (i = 0; i < ARRAY_SIZE(session); i++)
-			fprintf(f, "session %s %" PRIu64 "\n", session[i].name,
-				session[i].value);
+		for (i = 0; i < ARRAY_SIZE(counts); i++)
+			fprintf(f, "%s %s %" PRIu64 "\n", counts[i].group,
+				counts[i].name, counts[i].value);
 		for (i = 0; i < ARRAY_SIZE(limits); i++)
 			fprintf(f, "limit %s %" PRIu64 " refused %" PRIu64 "\n",
 				limits[i].name, limits[i].value, limits[i].refused);
@@ -402,15 +415,15 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 	}
 	mv_json_init(&j, f, true);
 	mv_json_begin_object(&j);
-	mv_json_key(&j, "udp");
-	mv_json_begin_object(&j);
-	for (i = 0; i < ARRAY_SIZE(udp); i++)
-		mv_json_kv_u64(&j, udp[i].name, udp[i].value);
-	mv_json_end_object(&j);
-	mv_json_key(&j, "session");
-	mv_json_begin_object(&j);
-	for (i = 0; i < ARRAY_SIZE(session); i++)
-		mv_json_kv_u64(&j, session[i].name, session[i].value);
+	for (i = 0; i < ARRAY_SIZE(counts); i++) {
+		if (!i || strcmp(counts[i].group, counts[i - 1].group)) {
+			if (i)
+				mv_json_end_object(&j);
+			mv_json_key(&j, counts[i].group);
+			mv_json_begin_object(&j);
+		}
+		mv_json_kv_u64(&j, counts[i].name, counts[i].value);
+	}
 	mv_json_end_object(&j);
 	mv_json_key(&j, "limits");
 	mv_json_begin_object(&j);
@@ -711,6 +724,36 @@ static void client_answer(struct mv_ctl_client *c, const char *status,
 	client_write(c);
 }
 
+int mv_control_take_line(char *buf, size_t len, char *err, size_t errlen)
+{
+	char *nl = memchr(buf, '\n', len);
+	size_t i, end;
+
+	if (!nl) {
+		snprintf(err, errlen, "request too long or incomplete");
+		return -EINVAL;
+	}
+	end = nl - buf;
+	if (end && buf[end - 1] == '\r')
+		end--;
+	/*
+	 * The line is text: a NUL would hide the rest of it from the
+	 * string functions below, and other control characters would
+	 * reach the log as they are.
+	 */
+	for (i = 0; i < end; i++) {
+		unsigned char ch = buf[i];
+
+		if (ch < 0x20 || ch == 0x7f) {
+			snprintf(err, errlen, "request contains control character 0x%02x",
+				 ch);
+			return -EINVAL;
+		}
+	}
+	buf[end] = 0;
+	return 0;
+}
+
 static void client_execute(struct mv_ctl_client *c)
 {
 	char err[160] = "", head[200];
@@ -719,7 +762,13 @@ static void client_execute(struct mv_ctl_client *c)
 	FILE *f;
 	int rc;
 
-	*strchr(c->line, '\n') = 0;
+	rc = mv_control_take_line(c->line, c->len, err, sizeof(err));
+	if (rc) {
+		mv_warn("Refused a control request: %s", err);
+		snprintf(head, sizeof(head), "ERROR %s", err);
+		client_answer(c, head, NULL, 0);
+		return;
+	}
 	mv_info(2, "Control request: %s", c->line);
 	f = open_memstream(&body, &body_len);
 	if (!f) {
@@ -794,6 +843,14 @@ static void client_accept(struct mv_daemon *d, int fd)
 		mv_io_set(d->loop, &d->ctl_io, 0);
 }
 
+static void serve_resume(void *ctx)
+{
+	struct mv_daemon *d = ctx;
+
+	if (d->n_ctl_clients < CLIENTS_MAX)
+		mv_io_set(d->loop, &d->ctl_io, EPOLLIN);
+}
+
 static void serve(void *ctx, uint32_t events)
 {
 	struct mv_daemon *d = ctx;
@@ -802,9 +859,23 @@ static void serve(void *ctx, uint32_t events)
 	(void)events;
 	while (d->n_ctl_clients < CLIENTS_MAX) {
 		fd = accept4(d->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			return;
-		client_accept(d, fd);
+		if (fd >= 0) {
+			client_accept(d, fd);
+			continue;
+		}
+		/*
+		 * Out of descriptors, the client stays in the backlog and
+		 * the level-triggered socket would be reported again at
+		 * once, forever: stop listening for a second.
+		 */
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			mv_warn("Cannot accept control clients: %s; pausing for a second",
+				strerror(errno));
+			mv_io_set(d->loop, &d->ctl_io, 0);
+			mv_timer_arm(d->loop, &d->ctl_resume, 1000);
+		}
+		return;
 	}
 }
 
@@ -835,6 +906,7 @@ int mv_control_open(struct mv_daemon *d)
 	}
 	umask(old);
 	d->ctl_fd = fd;
+	mv_timer_init(&d->ctl_resume, serve_resume, d);
 	return mv_io_add(d->loop, &d->ctl_io, fd, EPOLLIN, serve, d);
 }
 
@@ -843,6 +915,7 @@ void mv_control_close(struct mv_daemon *d)
 	if (d->ctl_fd < 0)
 		return;
 	mv_io_del(d->loop, &d->ctl_io);
+	mv_timer_cancel(d->loop, &d->ctl_resume);
 	close(d->ctl_fd);
 	unlink(d->ctlpath);
 	d->ctl_fd = -1;

@@ -17,6 +17,13 @@ int mv_control_open(struct mv_daemon *d);
 void mv_control_close(struct mv_daemon *d);
 void mv_dump_log(struct mv_daemon *d, bool nodes);
 /*
+ * Cut the request line out of the @len bytes received in @buf (which hold
+ * a '\n'): end it at the '\n', without a '\r' before it. 0, or -EINVAL
+ * with the reason in @err when there is no '\n' or the line holds a NUL or
+ * another control character.
+ */
+int mv_control_take_line(char *buf, size_t len, char *err, size_t errlen);
+/*
  * Execute one control request (@line, without its newline; split in
  * place): 0 with the answer written to @f, or -errno with the reason in
  * @err.

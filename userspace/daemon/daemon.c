@@ -186,6 +186,7 @@ void mv_daemon_reload(struct mv_daemon *d)
 	conf.self.port = d->conf.port;
 	mv_config_free(&d->conf);
 	d->conf = conf;
+	mv_scripts_set_queue_limit(d->scripts, d->conf.script_queue_limit);
 	mv_nodes_load_hosts(&d->nodes, d->confdir);
 	mv_meta_start_outgoing(&d->proto);
 	mv_topology_changed(&d->topo);
@@ -515,6 +516,7 @@ int mv_daemon_start(struct mv_daemon *d)
 	if (mv_topology_init(&d->topo, &d->nodes, &topology_ops, d) ||
 	    !d->scripts)
 		return -ENOMEM;
+	mv_scripts_set_queue_limit(d->scripts, d->conf.script_queue_limit);
 	err = mv_nodes_load_hosts(&d->nodes, d->confdir);
 	if (err)
 		return err;

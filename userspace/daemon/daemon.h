@@ -42,6 +42,7 @@ struct mv_daemon {
 
 	int ctl_fd;
 	struct mv_io ctl_io;
+	struct mv_timer ctl_resume;	/* after accept() ran out of fds */
 	struct mv_ctl_client *ctl_clients;	/* control.c */
 	unsigned int n_ctl_clients;
 	char *pidfile, *ctlpath;

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -32,6 +33,9 @@ struct job {
 	char *path;
 	char **envp;		/* the complete environment */
 	char *key;		/* NULL: unordered */
+	/* "X-up" and "X-down" of one SUBNET: "X\nSUBNET"; NULL for others */
+	char *event;
+	bool up;		/* the event's direction */
 	pid_t pid;		/* 0 while queued */
 	bool blocked;		/* an earlier job has the same key */
 };
@@ -41,6 +45,10 @@ struct mv_scripts {
 	struct job **tail;
 	size_t n_jobs;
 	size_t n_running;
+	unsigned int queue_limit;	/* queued jobs per key */
+	struct mv_scripts_stats stats;
+	long long drop_logged;		/* ns: last drop logged */
+	unsigned long long drops_unlogged;
 };
 
 static void free_env(char **envp)
@@ -251,9 +259,21 @@ struct mv_scripts *mv_scripts_new(void)
 {
 	struct mv_scripts *s = calloc(1, sizeof(*s));
 
-	if (s)
+	if (s) {
 		s->tail = &s->head;
+		s->queue_limit = MV_SCRIPTS_QUEUE_LIMIT;
+	}
 	return s;
+}
+
+void mv_scripts_set_queue_limit(struct mv_scripts *s, unsigned int limit)
+{
+	s->queue_limit = limit ? limit : 1;
+}
+
+const struct mv_scripts_stats *mv_scripts_stats(const struct mv_scripts *s)
+{
+	return &s->stats;
 }
 
 static void free_job(struct job *j)
@@ -261,6 +281,7 @@ static void free_job(struct job *j)
 	free(j->path);
 	free_env(j->envp);
 	free(j->key);
+	free(j->event);
 	free(j);
 }
 
@@ -287,8 +308,10 @@ static bool same_key(const struct job *a, const struct job *b)
 	return a->key && b->key && !strcmp(a->key, b->key);
 }
 
-/* Take *@link (a job that is over) out of the list; the next with its
- * key may run now.
+/*
+ * Take *@link (a job that is over, or a queued one cancelled) out of the
+ * list; the next with its key waits for what @j waited for: nothing
+ * when @j ran.
  */
 static void remove_job(struct mv_scripts *s, struct job **link)
 {
@@ -296,7 +319,7 @@ static void remove_job(struct mv_scripts *s, struct job **link)
 
 	for (k = j->next; k; k = k->next) {
 		if (same_key(j, k)) {
-			k->blocked = false;
+			k->blocked = j->blocked;
 			break;
 		}
 	}
@@ -328,10 +351,70 @@ static void start_ready(struct mv_scripts *s)
 	}
 }
 
+/*
+ * What @j does to the state its scripts track: "X-up" or "X-down" (X the
+ * path without the suffix) of one SUBNET; false for other scripts.
+ */
+static bool job_event(struct job *j, const char *const *env)
+{
+	size_t len = strlen(j->path), stem;
+	const char *subnet = "";
+
+	if (len > 3 && !strcmp(j->path + len - 3, "-up")) {
+		stem = len - 3;
+		j->up = true;
+	} else if (len > 5 && !strcmp(j->path + len - 5, "-down")) {
+		stem = len - 5;
+	} else {
+		return true;
+	}
+	for (; env && *env; env++)
+		if (!strncmp(*env, "SUBNET=", 7))
+			subnet = *env + 7;
+	if (asprintf(&j->event, "%.*s\n%s", (int)stem, j->path, subnet) < 0) {
+		j->event = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* The last job of @j's key with @j's event, and how many of the key wait. */
+static struct job **last_of_event(struct mv_scripts *s, const struct job *j,
+				  size_t *queued)
+{
+	struct job **link, **last = NULL;
+
+	*queued = 0;
+	for (link = &s->head; *link; link = &(*link)->next) {
+		if (!same_key(j, *link))
+			continue;
+		*queued += !(*link)->pid;
+		if (j->event && (*link)->event && !strcmp(j->event, (*link)->event))
+			last = link;
+	}
+	return last;
+}
+
+static void log_drop(struct mv_scripts *s, const struct job *j)
+{
+	long long now = now_ns();
+
+	if (s->drop_logged && now - s->drop_logged < 1000000000LL) {
+		s->drops_unlogged++;
+		return;
+	}
+	mv_warn("Script queue of %s is full (ScriptQueueLimit %u): dropped %s%s",
+		j->key, s->queue_limit, j->path,
+		s->drops_unlogged ? " (and others since the last such line)" : "");
+	s->drop_logged = now;
+	s->drops_unlogged = 0;
+}
+
 int mv_scripts_run(struct mv_scripts *s, const char *path,
 		   const char *const *env, const char *order_key)
 {
-	struct job *j, *k;
+	struct job *j, *k, **last;
+	size_t queued = 0;
 	int ret;
 
 	j = calloc(1, sizeof(*j));
@@ -345,9 +428,24 @@ int mv_scripts_run(struct mv_scripts *s, const char *path,
 		free_job(j);
 		return ret;
 	}
-	if (!j->path || (order_key && !j->key)) {
+	if (!j->path || (order_key && !j->key) || !job_event(j, env)) {
 		free_job(j);
 		return -ENOMEM;
+	}
+	if (j->key) {
+		last = last_of_event(s, j, &queued);
+		if (last && !(*last)->pid && (*last)->up != j->up) {
+			remove_job(s, last);
+			free_job(j);
+			s->stats.merged++;
+			return 0;
+		}
+		if (queued >= s->queue_limit) {
+			s->stats.dropped++;
+			log_drop(s, j);
+			free_job(j);
+			return -ENOBUFS;
+		}
 	}
 	for (k = s->head; k && !j->blocked; k = k->next)
 		j->blocked = same_key(j, k);

@@ -39,6 +39,14 @@
  * order. A thousand nodes coming up must not fork a thousand shells.
  */
 #define MV_SCRIPTS_MAX_RUNNING	32
+/* Queued scripts per order key until mv_scripts_set_queue_limit(). */
+#define MV_SCRIPTS_QUEUE_LIMIT	1024
+
+/* What the queue spared and refused, since mv_scripts_new(). */
+struct mv_scripts_stats {
+	unsigned long long merged;	/* up/down pairs that cancelled out */
+	unsigned long long dropped;	/* refused: queue of the key full */
+};
 
 /* Asynchronous scripts of one daemon: running ones and queued ones. */
 struct mv_scripts;
@@ -60,9 +68,19 @@ void mv_scripts_free(struct mv_scripts *s);
  * that cannot start at once (its key is busy, or MV_SCRIPTS_MAX_RUNNING
  * are running) is queued with copies of its arguments.
  *
- * Returns 0 (started or queued), -EINVAL for an @env entry without '=',
- * -ENOMEM, or the error of starting it now (-ENOENT, -EACCES, ...).
- * A queued script that fails to start later is logged and skipped.
+ * A peer that flaps must not queue work without bound, so per key:
+ *  - a script named "X-up" cancels the last queued script of its key if
+ *    that is "X-down" for the same SUBNET value (or no SUBNET in both),
+ *    and "X-down" cancels a queued "X-up" likewise: the pair had no net
+ *    effect; neither runs, and the pair is counted as merged;
+ *  - past the queue limit (mv_scripts_set_queue_limit()) of queued
+ *    scripts, a new one is dropped, counted and logged (a line a second
+ *    at most), and -ENOBUFS returned.
+ *
+ * Returns 0 (started, queued or merged away), -ENOBUFS, -EINVAL for an
+ * @env entry without '=', -ENOMEM, or the error of starting it now
+ * (-ENOENT, -EACCES, ...). A queued script that fails to start later is
+ * logged and skipped.
  */
 int mv_scripts_run(struct mv_scripts *s, const char *path,
 		   const char *const *env, const char *order_key);
@@ -74,6 +92,10 @@ int mv_scripts_run(struct mv_scripts *s, const char *path,
  * scripts that were waiting for them. Never blocks.
  */
 void mv_scripts_reap(struct mv_scripts *s);
+
+/* At most @limit (at least 1) scripts queued per order key. */
+void mv_scripts_set_queue_limit(struct mv_scripts *s, unsigned int limit);
+const struct mv_scripts_stats *mv_scripts_stats(const struct mv_scripts *s);
 
 /* Scripts submitted and not yet reaped: running plus queued. */
 size_t mv_scripts_pending(const struct mv_scripts *s);

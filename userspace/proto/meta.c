@@ -7,8 +7,10 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netdb.h>
 #include <netinet/tcp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,18 +255,46 @@ static void build_auth_message(const struct mv_conn *c, bool initiator_signs,
 	*len = n + sizeof(c->th);
 }
 
+/*
+ * Sign the transcript with our identity and send it as AUTH: 0, or -errno
+ * with the connection closed. The responder does this only once the
+ * initiator's AUTH verified (protocol.md 9.2): a stranger's HELLO naming
+ * a known node costs it no signature.
+ */
+static int send_auth(struct mv_conn *c)
+{
+	struct mv_proto *p = c->p;
+	uint8_t msg[64 + MV_HASH_LEN];
+	struct mv_buf auth;
+	uint8_t *sig = NULL;
+	size_t sig_len, mlen;
+	int rc;
+
+	build_auth_message(c, c->outgoing != NULL, msg, &mlen);
+	if (mv_identity_sign(p->key, msg, mlen, &sig, &sig_len)) {
+		mv_meta_close(c, "cannot sign");
+		return -EIO;
+	}
+	p->meta.stats.auth_signed++;
+	mv_buf_init(&auth);
+	rc = mv_meta_auth_encode(&auth, mv_identity_type(p->key), sig, sig_len);
+	free(sig);
+	if (!rc)
+		rc = mv_meta_send(c, auth.data, auth.len);
+	mv_buf_free(&auth);
+	if (rc)
+		mv_meta_close(c, "cannot send AUTH");
+	return rc;
+}
+
 static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 {
 	struct mv_proto *p = c->p;
 	bool initiator = c->outgoing != NULL;
 	uint8_t k_i2r[MV_KEY_LEN], k_r2i[MV_KEY_LEN];
-	uint8_t msg[64 + MV_HASH_LEN];
 	char err[MV_META_ERRLEN], label[160];
 	struct mv_meta_hello h;
 	struct mv_identity *key;
-	struct mv_buf auth;
-	uint8_t *sig = NULL;
-	size_t sig_len, mlen;
 	struct mv_node *n;
 	int rc;
 
@@ -292,8 +322,10 @@ static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 		mv_meta_close(c, "unknown node");
 		return;
 	}
-	if (mv_buf_put(&c->hello_theirs, body, len))
-		goto nomem;
+	if (mv_buf_put(&c->hello_theirs, body, len)) {
+		mv_meta_close(c, "out of memory");
+		return;
+	}
 	if (initiator)
 		rc = mv_transcript_hash(c->hello_ours.data, c->hello_ours.len,
 					body, len, c->th);
@@ -316,23 +348,9 @@ static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 	}
 	c->node = n;
 	c->state = MV_CONN_AUTH;
-
-	build_auth_message(c, initiator, msg, &mlen);
-	if (mv_identity_sign(p->key, msg, mlen, &sig, &sig_len)) {
-		mv_meta_close(c, "cannot sign");
-		return;
-	}
-	mv_buf_init(&auth);
-	rc = mv_meta_auth_encode(&auth, mv_identity_type(p->key), sig, sig_len);
-	free(sig);
-	if (!rc)
-		mv_meta_send(c, auth.data, auth.len);
-	mv_buf_free(&auth);
-	if (rc)
-		goto nomem;
-	return;
-nomem:
-	mv_meta_close(c, "out of memory");
+	/* The initiator proves itself first; the responder answers in kind. */
+	if (initiator)
+		send_auth(c);
 }
 
 static void activate(struct mv_conn *c)
@@ -403,6 +421,8 @@ static void receive_auth(struct mv_conn *c, const uint8_t *pt, size_t len)
 		mv_meta_close(c, "authentication failed");
 		return;
 	}
+	if (!initiator && send_auth(c))
+		return;
 	activate(c);
 }
 
@@ -597,6 +617,119 @@ static void conn_timer(void *ctx)
 
 /* ---- listening ---- */
 
+/*
+ * A refusal, logged as a warning unless one of its kind was logged less
+ * than a second ago: a flood is counted in full but not written out.
+ */
+static void __attribute__((format(printf, 3, 4)))
+log_refusal(struct mv_proto *p, struct mv_refusal_log *rl, const char *fmt, ...)
+{
+	uint64_t now = mv_loop_now(p->loop);
+	char line[256];
+	va_list ap;
+
+	if (rl->logged_at && now - rl->logged_at < 1000) {
+		rl->unlogged++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (rl->unlogged)
+		mv_warn("%s (and %" PRIu64 " more refused since the last such line)",
+			line, rl->unlogged);
+	else
+		mv_warn("%s", line);
+	rl->logged_at = now;
+	rl->unlogged = 0;
+}
+
+/*
+ * The bucket of @addr: its IPv4 address, or its IPv6 /64, which one
+ * holder usually has whole. A new one takes the slot that empties first.
+ */
+static struct mv_conn_burst *burst_slot(struct mv_meta *m,
+					const struct sockaddr_in6 *addr)
+{
+	struct mv_conn_burst *b, *emptiest = &m->bursts[0];
+	struct in6_addr prefix = addr->sin6_addr;
+
+	if (!IN6_IS_ADDR_V4MAPPED(&prefix))
+		memset(prefix.s6_addr + 8, 0, 8);
+	for (b = m->bursts; b < m->bursts + MV_CONN_BURST_SLOTS; b++) {
+		if (!memcmp(&b->prefix, &prefix, sizeof(prefix)))
+			return b;
+		if (b->busy_until < emptiest->busy_until)
+			emptiest = b;
+	}
+	emptiest->prefix = prefix;
+	emptiest->busy_until = 0;
+	return emptiest;
+}
+
+/* tinc's MaxConnectionBurst: a burst from one address, then one a second. */
+static bool burst_allows(struct mv_proto *p, const struct sockaddr_in6 *addr)
+{
+	struct mv_conn_burst *b = burst_slot(&p->meta, addr);
+	uint64_t now = mv_loop_now(p->loop);
+	uint64_t from = b->busy_until > now ? b->busy_until : now;
+
+	if (from + 1000 - now > p->conf->max_connection_burst * 1000ull)
+		return false;
+	b->busy_until = from + 1000;
+	return true;
+}
+
+/*
+ * Make room for one more unauthenticated incoming connection: past
+ * MaxPreAuthConnections the oldest goes. A flood then has to open that
+ * many connections within one real handshake to keep a peer out, where
+ * refusing the newest would let it hold the door with a few a second.
+ */
+static void preauth_make_room(struct mv_proto *p)
+{
+	struct mv_conn *c, *oldest = NULL;
+	unsigned int n = 0;
+	char label[160];
+
+	for (c = p->meta.conns; c; c = c->next) {
+		if (c->outgoing || c->state == MV_CONN_ACTIVE ||
+		    c->state == MV_CONN_CLOSED)
+			continue;
+		n++;
+		oldest = c;	/* the list is newest first */
+	}
+	if (n < p->conf->max_preauth_connections)
+		return;
+	p->meta.stats.preauth_dropped++;
+	conn_label(oldest, label, sizeof(label));
+	log_refusal(p, &p->meta.preauth_log,
+		    "Too many unauthenticated connections (MaxPreAuthConnections %u): dropping the oldest, from %s",
+		    p->conf->max_preauth_connections, label);
+	mv_meta_close(oldest, "too many unauthenticated connections");
+}
+
+static void accept_resume(void *ctx)
+{
+	struct mv_proto *p = ctx;
+
+	mv_io_set(p->loop, &p->meta.tcp_io, EPOLLIN);
+}
+
+/*
+ * accept() found no descriptor or memory: the connection stays in the
+ * backlog and the level-triggered listener would report it again at
+ * once, forever. Stop listening for a second instead.
+ */
+static void accept_pause(struct mv_proto *p, int err)
+{
+	p->meta.stats.accept_paused++;
+	mv_warn("Cannot accept connections: %s; pausing the listener for a second",
+		strerror(err));
+	mv_io_set(p->loop, &p->meta.tcp_io, 0);
+	mv_timer_arm(p->loop, &p->meta.accept_resume, 1000);
+}
+
 static void accept_one(void *ctx, uint32_t events)
 {
 	struct mv_proto *p = ctx;
@@ -609,8 +742,22 @@ static void accept_one(void *ctx, uint32_t events)
 	(void)events;
 	fd = accept4(p->meta.tcp_fd, (struct sockaddr *)&addr, &len,
 		     SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM)
+			accept_pause(p, errno);
 		return;
+	}
+	if (!burst_allows(p, &addr)) {
+		close(fd);
+		p->meta.stats.burst_refused++;
+		mv_sockaddr_tinc(&addr, label, sizeof(label));
+		log_refusal(p, &p->meta.burst_log,
+			    "Refused connection from %s: more than MaxConnectionBurst %u",
+			    label, p->conf->max_connection_burst);
+		return;
+	}
+	preauth_make_room(p);
 	c = conn_new(p, fd, &addr);
 	if (!c) {
 		close(fd);
@@ -684,6 +831,7 @@ int mv_meta_listen(struct mv_proto *p)
 		return err;
 	if (listen(p->meta.tcp_fd, 64) < 0)
 		return -errno;
+	mv_timer_init(&p->meta.accept_resume, accept_resume, p);
 	return mv_io_add(p->loop, &p->meta.tcp_io, p->meta.tcp_fd, EPOLLIN, accept_one, p);
 }
 

@@ -74,12 +74,42 @@ struct mv_conn {
 	struct mv_timer timer;		/* auth timeout, then pings */
 };
 
+/*
+ * Recent incoming connections from one address (IPv4) or /64 (IPv6), as a
+ * leaky bucket: each adds a second to @busy_until, which drains in real
+ * time; MaxConnectionBurst seconds in the bucket refuse the next one.
+ */
+struct mv_conn_burst {
+	struct in6_addr prefix;
+	uint64_t busy_until;		/* ms; at or before now: empty */
+};
+
+#define MV_CONN_BURST_SLOTS	64	/* addresses remembered */
+
+/* One kind of refusal in the log: a line a second at most. */
+struct mv_refusal_log {
+	uint64_t logged_at;		/* ms */
+	uint64_t unlogged;		/* refusals since that line */
+};
+
+/* What the listener refused, and the work strangers made us do. */
+struct mv_meta_stats {
+	uint64_t burst_refused;		/* over MaxConnectionBurst */
+	uint64_t preauth_dropped;	/* over MaxPreAuthConnections */
+	uint64_t accept_paused;		/* out of descriptors: listener paused */
+	uint64_t auth_signed;		/* AUTH signatures we made */
+};
+
 /* The meta connections of this node and its listening socket. */
 struct mv_meta {
 	struct mv_conn *conns;
 	struct mv_outgoing *outgoing;
 	int tcp_fd;
 	struct mv_io tcp_io;
+	struct mv_timer accept_resume;	/* after accept() ran out of fds */
+	struct mv_conn_burst bursts[MV_CONN_BURST_SLOTS];
+	struct mv_refusal_log burst_log, preauth_log;
+	struct mv_meta_stats stats;
 };
 
 int mv_meta_listen(struct mv_proto *p);
