@@ -47,6 +47,9 @@ void mv_config_init(struct mv_config *c)
 	c->cipher = MV_CIPHER_CHACHA20_POLY1305;
 	c->port = MV_CONFIG_DEFAULT_PORT;
 	c->log_level = -1;
+	c->trust.max_clock_skew = MV_CONFIG_DEFAULT_MAX_CLOCK_SKEW;
+	c->trust.vouch_quota = MV_CONFIG_DEFAULT_VOUCH_QUOTA;
+	c->trust.vouch_rate = MV_CONFIG_DEFAULT_VOUCH_RATE;
 	mv_host_config_init(&c->self);
 }
 

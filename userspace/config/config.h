@@ -41,6 +41,9 @@
 #define MV_CONFIG_DEFAULT_PORT		655
 #define MV_CONFIG_DEFAULT_PING_INTERVAL	60
 #define MV_CONFIG_DEFAULT_PING_TIMEOUT	5
+#define MV_CONFIG_DEFAULT_MAX_CLOCK_SKEW	600	/* s */
+#define MV_CONFIG_DEFAULT_VOUCH_QUOTA	4096	/* nodes per neighbour */
+#define MV_CONFIG_DEFAULT_VOUCH_RATE	20	/* new keys per second */
 
 /* ---- typed configuration ---- */
 
@@ -71,6 +74,17 @@ struct mv_host_config {
 	struct mv_host_keys keys;	/* Ed25519PublicKey and key blocks */
 };
 
+/*
+ * How far the network's word is taken (protocol.md 9.4): what a neighbour
+ * may make this node learn, and how far a STATE's seq may be off our clock.
+ */
+struct mv_trust_config {
+	unsigned int max_clock_skew;	/* MaxClockSkew, seconds */
+	unsigned int vouch_quota;	/* VouchQuota: vouched nodes per neighbour */
+	unsigned int vouch_rate;	/* VouchRate: new vouched keys per second */
+	bool vouch_from_vouched;	/* VouchFromVouched */
+};
+
 /* meshvpn.conf (or tinc.conf), the conf.d files and the own hosts/NAME. */
 struct mv_config {
 	char *confdir;		/* NULL when parsed from a buffer */
@@ -89,6 +103,7 @@ struct mv_config {
 	unsigned int ping_timeout;	/* seconds, <= ping_interval */
 	bool strict_subnets;
 	bool strict_keys;	/* accept only keys from local host files */
+	struct mv_trust_config trust;
 	bool tunnel_server;	/* as written: the strict_* above are its effect */
 	enum mv_data_plane data_plane;
 	enum mv_cipher cipher;	/* own Cipher, default chacha20-poly1305 */
