@@ -364,12 +364,29 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		{ "no_route", d->dp.udp_stats.no_route },
 		{ "probe_errors", d->dp.udp_stats.probe_errors },
 	};
+	const struct mv_trust_config *trust = &d->conf.trust;
+	const struct mv_state_refusals *refused = &d->proto.own.refused;
+	/* Each limit (a configuration variable): its value, what it refused. */
+	const struct {
+		const char *name;
+		uint64_t value, refused;
+	} limits[] = {
+		{ "MaxClockSkew", trust->max_clock_skew, refused->clock },
+		{ "VouchFromVouched", trust->vouch_from_vouched, refused->voucher },
+		{ "VouchQuota", trust->vouch_quota, refused->quota },
+		{ "VouchRate", trust->vouch_rate, refused->rate },
+	};
 	struct mv_json j;
 	size_t i;
 
 	if (!json) {
 		for (i = 0; i < ARRAY_SIZE(udp); i++)
 			fprintf(f, "udp %s %" PRIu64 "\n", udp[i].name, udp[i].value);
+		fprintf(f, "state forged_own %" PRIu64 "\n", refused->forged_own);
+		for (i = 0; i < ARRAY_SIZE(limits); i++)
+			fprintf(f, "limit %s %" PRIu64 " refused %" PRIu64 "\n",
+				limits[i].name, limits[i].value,
+				limits[i].refused);
 		return 0;
 	}
 	mv_json_init(&j, f, true);
@@ -378,6 +395,20 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 	mv_json_begin_object(&j);
 	for (i = 0; i < ARRAY_SIZE(udp); i++)
 		mv_json_kv_u64(&j, udp[i].name, udp[i].value);
+	mv_json_end_object(&j);
+	mv_json_key(&j, "state");
+	mv_json_begin_object(&j);
+	mv_json_kv_u64(&j, "forged_own", refused->forged_own);
+	mv_json_end_object(&j);
+	mv_json_key(&j, "limits");
+	mv_json_begin_object(&j);
+	for (i = 0; i < ARRAY_SIZE(limits); i++) {
+		mv_json_key(&j, limits[i].name);
+		mv_json_begin_object(&j);
+		mv_json_kv_u64(&j, "value", limits[i].value);
+		mv_json_kv_u64(&j, "refused", limits[i].refused);
+		mv_json_end_object(&j);
+	}
 	mv_json_end_object(&j);
 	mv_json_end_object(&j);
 	return mv_json_finish(&j);

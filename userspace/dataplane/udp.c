@@ -336,8 +336,13 @@ static int candidate_addrs(struct mv_dataplane *dp, struct mv_node *n,
 		mv_wire_to_sockaddr(&n->state->candidates[j].address, &sa);
 		ADD(&sa);
 	}
-	/* Where its neighbours see it (its TCP address, its UDP port). */
+	/*
+	 * Where its neighbours see it (its TCP address, its UDP port), on
+	 * edges both ends announce: never where anyone alone says.
+	 */
 	for (m = dp->nodes->all; m; m = m->next) {
+		if (!mv_topology_confirmed(dp->topo, m, n))
+			continue;
 		for (j = 0; m->have_state && j < m->state->n_edges; j++) {
 			struct sockaddr_in6 sa;
 

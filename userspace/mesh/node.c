@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,9 +136,60 @@ struct mv_node *mv_node_get(struct mv_nodes *d, const char *name)
 	n->next_by_id = d->by_id[b];
 	d->by_id[b] = n;
 	n->next = d->all;
+	if (d->all)
+		d->all->prev = n;
 	d->all = n;
 	d->n_nodes++;
 	return n;
+}
+
+static void unlink_chain(struct mv_node **head, struct mv_node *n,
+			 size_t next_off)
+{
+	struct mv_node **link = head;
+
+	while (*link && *link != n)
+		link = (struct mv_node **)((char *)*link + next_off);
+	if (*link)
+		*link = *(struct mv_node **)((char *)n + next_off);
+}
+
+static void free_node(struct mv_nodes *d, struct mv_node *n)
+{
+	if (d->ops && d->ops->release)
+		d->ops->release(d->ops_ctx, n);
+	mv_identity_free(n->host_key);
+	mv_identity_free(n->vouched_key);
+	if (n->host) {
+		mv_host_config_free(n->host);
+		free(n->host);
+	}
+	mv_buf_free(&n->state_raw);
+	free(n->subnets);
+	free(n->claimed);
+	while (n->udp.queue) {
+		struct mv_queued *q = n->udp.queue;
+
+		n->udp.queue = q->next;
+		free(q);
+	}
+	free(n);
+}
+
+void mv_node_free(struct mv_nodes *d, struct mv_node *n)
+{
+	unlink_chain(&d->by_name[hash_name(n->name, d->n_buckets)], n,
+		     offsetof(struct mv_node, next_by_name));
+	unlink_chain(&d->by_id[hash_id(n->id, d->n_buckets)], n,
+		     offsetof(struct mv_node, next_by_id));
+	if (n->prev)
+		n->prev->next = n->next;
+	else
+		d->all = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	d->n_nodes--;
+	free_node(d, n);
 }
 
 struct mv_identity *mv_node_trusted_key(const struct mv_node *n)
@@ -238,25 +290,7 @@ void mv_nodes_free(struct mv_nodes *d)
 
 	for (n = d->all; n; n = next) {
 		next = n->next;
-		if (d->ops && d->ops->release)
-			d->ops->release(d->ops_ctx, n);
-		mv_identity_free(n->host_key);
-		mv_identity_free(n->vouched_key);
-		if (n->host) {
-			mv_host_config_free(n->host);
-			free(n->host);
-		}
-		mv_buf_free(&n->state_raw);
-		free(n->subnets);
-		free(n->claimed);
-		free(n->refused);
-		while (n->udp.queue) {
-			struct mv_queued *q = n->udp.queue;
-
-			n->udp.queue = q->next;
-			free(q);
-		}
-		free(n);
+		free_node(d, n);
 	}
 	free(d->by_name);
 	free(d->by_id);
