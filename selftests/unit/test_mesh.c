@@ -5,7 +5,9 @@
  * (nodes made and released, reachability, scripts' events, subnet
  * ownership) when links and claimed subnets change.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <meshvpn/wire.h>
@@ -213,6 +215,57 @@ TEST(table_frees_a_node)
 	EXPECT(b && b->id == id && mv_node_find_id(&m.nodes, id) == b);
 	mesh_free(&m);
 	EXPECT_EQ(m.rec.releases, 5);
+}
+
+static struct sockaddr_in6 endpoint(uint8_t last, uint16_t port)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(port) };
+
+	sa.sin6_addr.s6_addr[15] = last;
+	return sa;
+}
+
+TEST(table_finds_nodes_by_endpoint)
+{
+	struct sockaddr_in6 e1 = endpoint(1, 655), e2 = endpoint(2, 655);
+	struct sockaddr_in6 e1b = endpoint(1, 656);
+	struct mesh m;
+	struct mv_node *a, *b;
+	int i;
+
+	mesh_init(&m, "alice");
+	a = mv_node_get(&m.nodes, "bob");
+	b = mv_node_get(&m.nodes, "carol");
+	EXPECT(mv_node_find_endpoint(&m.nodes, &e1) == NULL);
+	a->udp.endpoint = e1;
+	mv_node_endpoint_moved(&m.nodes, a);
+	/* Only a working direct path counts. */
+	EXPECT(mv_node_find_endpoint(&m.nodes, &e1) == NULL);
+	a->udp.direct = b->udp.direct = true;
+	EXPECT(mv_node_find_endpoint(&m.nodes, &e1) == a);
+	EXPECT(mv_node_find_endpoint(&m.nodes, &e1b) == NULL);
+	/* A move leaves nothing behind at the old endpoint. */
+	a->udp.endpoint = e2;
+	mv_node_endpoint_moved(&m.nodes, a);
+	EXPECT(mv_node_find_endpoint(&m.nodes, &e1) == NULL);
+	EXPECT(mv_node_find_endpoint(&m.nodes, &e2) == a);
+	b->udp.endpoint = e1;
+	mv_node_endpoint_moved(&m.nodes, b);
+	EXPECT(mv_node_find_endpoint(&m.nodes, &e1) == b);
+	/* The table regrows and still finds them. */
+	for (i = 0; i < 1000; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "n%d", i);
+		mv_node_get(&m.nodes, name);
+	}
+	EXPECT(mv_node_find_endpoint(&m.nodes, &e1) == b);
+	EXPECT(mv_node_find_endpoint(&m.nodes, &e2) == a);
+	mv_node_free(&m.nodes, b);
+	EXPECT(mv_node_find_endpoint(&m.nodes, &e1) == NULL);
+	EXPECT(mv_node_find_endpoint(&m.nodes, &e2) == a);
+	mesh_free(&m);
 }
 
 TEST(table_refuses_bad_names_and_failed_init)

@@ -93,6 +93,9 @@ struct mv_node {
 	char name[MV_NAME_MAX + 1];
 	uint64_t id;
 	struct mv_node *next_by_name, *next_by_id;	/* hash chains */
+	struct mv_node *next_by_endpoint;		/* once it had one */
+	bool endpoint_indexed;
+	struct sockaddr_in6 indexed_endpoint;	/* its key in by_endpoint */
 	struct mv_node *next, *prev;			/* all nodes */
 
 	/* trust */
@@ -154,7 +157,7 @@ struct mv_nodes {
 	const struct mv_config *conf;	/* StrictKeys, own TCPOnly */
 	struct mv_node *self;
 	struct mv_node *all;
-	struct mv_node **by_name, **by_id;
+	struct mv_node **by_name, **by_id, **by_endpoint;
 	size_t n_buckets, n_nodes;
 	const struct mv_node_ops *ops;
 	void *ops_ctx;
@@ -166,6 +169,14 @@ void mv_nodes_free(struct mv_nodes *t);
 uint64_t mv_node_id_of(const char *name);
 struct mv_node *mv_node_find(const struct mv_nodes *t, const char *name);
 struct mv_node *mv_node_find_id(const struct mv_nodes *t, uint64_t id);
+/*
+ * The node whose working direct path (udp.direct) has the endpoint @sa,
+ * or NULL: one hash lookup, for every packet that asks to be relayed.
+ */
+struct mv_node *mv_node_find_endpoint(const struct mv_nodes *t,
+				      const struct sockaddr_in6 *sa);
+/* @n's udp.endpoint changed: index it for mv_node_find_endpoint(). */
+void mv_node_endpoint_moved(struct mv_nodes *t, struct mv_node *n);
 /* Find or create; NULL (logged) on an id collision or no memory. */
 struct mv_node *mv_node_get(struct mv_nodes *t, const char *name);
 /*
