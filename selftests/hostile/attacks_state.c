@@ -222,6 +222,33 @@ out:
 	return err;
 }
 
+/*
+ * A STATE of @name, signed with the private key in @keyfile: we vouch
+ * for a node of ours, which can then connect as a member itself.
+ */
+static int introduce(struct mallory *m, int argc, char **argv)
+{
+	struct mv_identity *id = NULL;
+	struct mv_meta_state s;
+	struct mv_diag diag;
+	uint8_t *key = NULL;
+	size_t len;
+	int err;
+
+	(void)argc;
+	mv_diag_init(&diag);
+	err = mv_identity_load_private(argv[1], &id, &diag);
+	mv_diag_free(&diag);
+	err = err ?: mv_identity_public_encode(id, &key, &len);
+	if (!err) {
+		state_init(&s, argv[0], mv_identity_type(id), key, len);
+		err = mallory_send_state(m, &s, id, 0);
+	}
+	free(key);
+	mv_identity_free(id);
+	return err;
+}
+
 /* Our own STATE with an edge to @peer at an address of our choosing. */
 static int edge(struct mallory *m, int argc, char **argv)
 {
@@ -261,6 +288,8 @@ const struct mallory_attack mallory_state_attacks[] = {
 	  "signatures", 1, junk_unsigned },
 	{ "rsa-key", "BITS EXPONENT", "an origin with an RSA key of BITS bits "
 	  "and EXPONENT", 2, rsa_key },
+	{ "introduce", "NAME KEYFILE", "NAME's STATE signed with the key in "
+	  "KEYFILE: NAME may then connect with it (finding 9)", 2, introduce },
 	{ "edge", "PEER ADDRESS PORT", "our own STATE with an edge to PEER at "
 	  "ADDRESS PORT (PEER announces none back)", 3, edge },
 	{ NULL },

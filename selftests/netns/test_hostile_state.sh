@@ -14,7 +14,8 @@
 #                            ConnectTo = penrose (penrose never runs, its
 #                            host file has no Address)    10.10.0.1
 #   hawking   198.51.100.3   ConnectTo einstein           10.10.0.3
-#   mallory   198.51.100.66  a member: einstein has hosts/mallory
+#   mallory   198.51.100.66  a member: einstein has hosts/mallory; also
+#                            sybil, whose key only mallory vouches for
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
@@ -33,10 +34,15 @@ topo_node mallory wan 198.51.100.66/24
 mvd_node mallory 10.10.0.66
 mvd_share mallory einstein
 
+# sybil: a key pair of mallory's making, which einstein has no host file of.
+mvd_node sybil 10.10.0.67
+
 # mallory ATTACK [ARG]...: one connection to einstein; prints open/closed.
+# As another member: MALLORY_NAME=sybil mallory ...
 mallory() {
-	topo_exec mallory "$MALLORY" -k "$MVD_DIR/mallory/ed25519_key.priv" \
-		-n mallory -t einstein -a 198.51.100.1 -w 1 "$@" 2>&1
+	local name=${MALLORY_NAME:-mallory}
+	topo_exec mallory "$MALLORY" -k "$MVD_DIR/$name/ed25519_key.priv" \
+		-n "$name" -t einstein -a 198.51.100.1 -w 1 "$@" 2>&1
 }
 
 # stat PATH: a number from einstein's `dump stats --json`, e.g. limits.VouchRate.refused
@@ -81,6 +87,19 @@ mvd_ctl einstein retry
 sleep 2
 assert "einstein does not connect to the address mallory's edge gives for penrose" \
 	not mvd_logged_since einstein "$mark" "Trying to connect to penrose \(198\.51\.100\.66 port 7777\)"
+
+# ---- finding 9: a node known only through vouching vouches for none ----
+
+mark=$(mvd_log_mark einstein)
+mallory introduce sybil "$MVD_DIR/sybil/ed25519_key.priv" >/dev/null
+assert "mallory introduces sybil, a key of its own making" \
+	mvd_wait_log_since 3 einstein "$mark" "Learned the key of sybil from mallory"
+assert "sybil connects to einstein with that key" \
+	test "$(MALLORY_NAME=sybil mallory junk 10)" = open
+assert "... but vouches for no key (VouchFromVouched = no)" \
+	not mvd_logged_since einstein "$mark" "Learned the key of junk[0-9a-f_]* from sybil"
+assert "... and einstein counts the 10 refusals" \
+	test "$(stat limits.VouchFromVouched.refused)" = 10
 
 # ---- finding 2: einstein's own STATE, forged ----
 
@@ -128,14 +147,18 @@ mallory junk 1000 >/dev/null
 learned() {
 	mvd_log_count einstein "Learned the key of junk"
 }
+# What mallory vouched for: sybil, then junk.
+vouched() {
+	mvd_log_count einstein "Learned the key of (junk|sybil)[0-9a-f_]* from mallory"
+}
 assert "VouchRate: einstein learns a burst of 100 new keys of 1000" test "$(learned)" = 100
 assert "... and counts the other 900" test "$(stat limits.VouchRate.refused)" -ge 900
 sleep 6
 mallory junk 1000 >/dev/null
-assert "VouchQuota: mallory vouches for 150 nodes at most" test "$(learned)" = 150
+assert "VouchQuota: mallory vouches for 150 nodes at most" test "$(vouched)" = 150
 assert "... and einstein counts the refusals" test "$(stat limits.VouchQuota.refused)" -ge 900
-assert "einstein's node table grew by those 150 only" \
-	test "$(node_count)" -le $((nodes0 + 150))
+assert "einstein's node table grew by those 149 only" \
+	test "$(node_count)" -le $((nodes0 + 149))
 
 # Unsigned junk makes no node at all (nodes without STATE are not in
 # dump nodes: memory tells), and costs no memory.
