@@ -135,8 +135,17 @@ TEST(dumps_in_text_and_json)
 	fx.d.dp.udp_stats.malformed = 7;
 	EXPECT_EQ(run(&fx, "dump stats"), 0);
 	EXPECT(fx.out && strstr(fx.out, "udp malformed 7\n"));
+	/* Each limit: its configured value and what it refused. */
+	fx.d.conf.trust.vouch_rate = 20;
+	fx.d.proto.own.refused.rate = 3;
+	fx.d.proto.own.refused.forged_own = 2;
+	EXPECT_EQ(run(&fx, "dump stats"), 0);
+	EXPECT(fx.out && strstr(fx.out, "limit VouchRate 20 refused 3\n"));
+	EXPECT(fx.out && strstr(fx.out, "state forged_own 2\n"));
 	EXPECT_EQ(run(&fx, "dump stats json"), 0);
 	EXPECT(fx.out && strstr(fx.out, "\"malformed\": 7"));
+	EXPECT(fx.out && strstr(fx.out, "\"VouchRate\": {"));
+	EXPECT(fx.out && strstr(fx.out, "\"refused\": 3"));
 	EXPECT_EQ(run(&fx, "dump nodes json"), 0);
 	EXPECT(fx.out && fx.out[0] == '[' && strstr(fx.out, "\"name\": \"alice\""));
 	EXPECT_EQ(run(&fx, "dump nodes"), 0);
