@@ -231,4 +231,40 @@ TEST(vouching_limits)
 	fixture_free(&fx);
 }
 
+TEST(forgotten_nodes_keep_their_key_then_go)
+{
+	struct mv_identity *carol = new_key(), *impostor = new_key();
+	uint64_t keep, seq = wall_ms() - 1000;
+	struct state_fixture fx;
+	struct mv_node *n;
+
+	fixture_init(&fx);
+	keep = (300 + fx.conf.trust.max_clock_skew) * 1000ull;
+	receive(&fx, "carol", seq, carol, carol);
+	n = mv_node_find(&fx.nodes, "carol");
+	EXPECT(n && n->vouched_key && fx.c.node->n_vouched == 1);
+	if (!n)
+		goto out;
+	mv_state_forget(&fx.p, n);
+	EXPECT(!n->have_state && n->vouched_key);
+	/* Its key stays for its lifetime: another is refused meanwhile. */
+	receive(&fx, "carol", wall_ms(), impostor, impostor);
+	EXPECT(!n->have_state);
+	/* An older record of it is not taken again. */
+	receive(&fx, "carol", seq - 1, carol, carol);
+	EXPECT(!n->have_state);
+	mv_state_age(&fx.p, n->forgotten + keep - 1);
+	EXPECT(mv_node_find(&fx.nodes, "carol") == n);
+	/* Then the node goes, its voucher's quota with it. */
+	mv_state_age(&fx.p, n->forgotten + keep + 1);
+	EXPECT(!mv_node_find(&fx.nodes, "carol"));
+	EXPECT_EQ(fx.c.node->n_vouched, 0);
+	receive(&fx, "carol", wall_ms(), impostor, impostor);
+	EXPECT(mv_node_find(&fx.nodes, "carol"));
+out:
+	mv_identity_free(carol);
+	mv_identity_free(impostor);
+	fixture_free(&fx);
+}
+
 TEST_MAIN()

@@ -669,8 +669,10 @@ static bool in_use(struct mv_proto *p, const struct mv_node *n)
 {
 	const struct mv_conn *c;
 
+	/* A probe timer is set up with the node's first session only. */
 	if (n->conn || n->reachable || n->udp.direct || n->n_subnets ||
-	    n->kstate.exists || mv_timer_pending(&n->udp.probe_timer))
+	    n->kstate.exists ||
+	    (n->udp.probe_timer.fn && mv_timer_pending(&n->udp.probe_timer)))
 		return true;
 	for (c = p->meta.conns; c; c = c->next)
 		if (c->node == n)
@@ -707,10 +709,8 @@ static void reap_forgotten(struct mv_proto *p, uint64_t now)
 	}
 }
 
-static void age_timer(void *ctx)
+void mv_state_age(struct mv_proto *p, uint64_t now)
 {
-	struct mv_proto *p = ctx;
-	uint64_t now = mv_loop_now(p->loop);
 	struct mv_node *n;
 
 	for (n = p->nodes->all; n; n = n->next) {
@@ -727,6 +727,13 @@ static void age_timer(void *ctx)
 		}
 	}
 	reap_forgotten(p, now);
+}
+
+static void age_timer(void *ctx)
+{
+	struct mv_proto *p = ctx;
+
+	mv_state_age(p, mv_loop_now(p->loop));
 	mv_timer_arm(p->loop, &p->own.age_timer, AGE_PERIOD);
 }
 

@@ -54,6 +54,11 @@ void mv_state_sync(struct mv_conn *c);		/* send everything we hold */
 void mv_state_announce_gone(struct mv_proto *p);
 void mv_state_after_events(struct mv_proto *p);	/* batched work */
 void mv_state_forget(struct mv_proto *p, struct mv_node *n);
+/*
+ * The age timer's work at @now (ms): forget expired and long unreachable
+ * STATEs, free the nodes known only from them once their time is up.
+ */
+void mv_state_age(struct mv_proto *p, uint64_t now);
 /* Room for a node's STATE: made with the node, freed with it. */
 int mv_state_node_init(struct mv_node *n);
 void mv_state_node_free(struct mv_node *n);
