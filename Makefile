@@ -56,6 +56,12 @@ TOOL_US_LIBS := $(patsubst %,$(BUILD)/libmv-%.a,config netlink lib)
 PROGS := $(if $(wildcard $(TOP)/userspace/daemon/meshvpnd.c),$(BUILD)/meshvpnd) \
 	 $(if $(wildcard $(TOP)/tools/meshvpn.c),$(BUILD)/meshvpn)
 
+# The hostile member node of the netns tests (selftests/hostile/README.md):
+# every .c there, linked against the product's own libraries.
+HOSTILE_SRCS := $(wildcard $(TOP)/selftests/hostile/*.c)
+HOSTILE_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(HOSTILE_SRCS))
+MALLORY := $(BUILD)/selftests/hostile/mallory
+
 UNIT_SRCS := $(wildcard $(TOP)/selftests/unit/test_*.c)
 UNIT_BINS := $(patsubst $(TOP)/%.c,$(BUILD)/%,$(UNIT_SRCS))
 
@@ -71,7 +77,7 @@ FUZZ_BINS := $(patsubst $(TOP)/selftests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 BPF_SRCS := $(wildcard $(TOP)/bpf/*.bpf.c)
 BPF_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(BPF_SRCS))
 
-.PHONY: all userspace tools bpf kmod deps check check-unit check-netns \
+.PHONY: all userspace tools hostile bpf kmod deps check check-unit check-netns \
 	check-vm check-style demo bench bench-vm gen fuzz fuzzers clean help
 
 all: userspace bpf kmod
@@ -95,6 +101,11 @@ $(BUILD)/meshvpnd: $(BUILD)/userspace/daemon/meshvpnd.o $(US_LIBS)
 
 $(BUILD)/meshvpn: $(BUILD)/tools/meshvpn.o $(TOOL_LIB) $(TOOL_US_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+hostile: $(MALLORY)
+
+$(MALLORY): $(HOSTILE_OBJS) $(US_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(HOSTILE_OBJS) $(US_LINK_LIBS) $(LDLIBS)
 
 $(BUILD)/selftests/unit/%: $(BUILD)/selftests/unit/%.o $(TOOL_LIB) $(US_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $< $(TOOL_LIB) $(US_LINK_LIBS) $(LDLIBS)
@@ -142,7 +153,7 @@ check-unit: deps
 	@MESHVPN_LAYERING_BUILD=$(SAN_BUILD) $(TOP)/selftests/unit/run $(patsubst $(BUILD)/%,$(SAN_BUILD)/%,$(UNIT_BINS))
 
 check-netns: deps
-	@$(MAKE) --no-print-directory userspace
+	@$(MAKE) --no-print-directory userspace hostile
 	@$(TOP)/selftests/netns/run
 
 check-vm: deps
@@ -185,6 +196,7 @@ help:
 	@echo "make check        every test suite: check-unit, check-netns, check-vm"
 	@echo "make check-unit   unit tests on the host"
 	@echo "make check-netns  network namespace tests on the host (root)"
+	@echo "make hostile      the hostile member node of the netns tests"
 	@echo "make check-vm     kernel tests in a qemu VM (root)"
 	@echo "make check-style  sparse and checkpatch over the module"
 	@echo "make demo         the mesh on this machine"

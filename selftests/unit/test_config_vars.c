@@ -41,6 +41,10 @@ static const struct sample {
 	{ "ScriptQueueLimit", "7", "many", -EINVAL },
 	{ "StrictSubnets", "yes", "maybe", -EINVAL },
 	{ "StrictKeys", "on", "1", -EINVAL },
+	{ "MaxClockSkew", "120", "86401", -EINVAL },
+	{ "VouchQuota", "100", "many", -EINVAL },
+	{ "VouchRate", "7", "-7", -EINVAL },
+	{ "VouchFromVouched", "yes", "sometimes", -EINVAL },
 	{ "TunnelServer", "no", "perhaps", -EINVAL },
 	{ "DataPlane", "userspace", "dpdk", -EINVAL },
 	{ "PrivateKeyFile", "/k/rsa", NULL, 0 },
@@ -113,6 +117,14 @@ static bool took_good_value(const char *name, const struct mv_config *c,
 		return c->strict_subnets;
 	if (!strcmp(name, "StrictKeys"))
 		return c->strict_keys;
+	if (!strcmp(name, "MaxClockSkew"))
+		return c->trust.max_clock_skew == 120;
+	if (!strcmp(name, "VouchQuota"))
+		return c->trust.vouch_quota == 100;
+	if (!strcmp(name, "VouchRate"))
+		return c->trust.vouch_rate == 7;
+	if (!strcmp(name, "VouchFromVouched"))
+		return c->trust.vouch_from_vouched;
 	if (!strcmp(name, "TunnelServer"))
 		return !c->tunnel_server && !c->strict_keys;
 	if (!strcmp(name, "DataPlane"))

@@ -138,6 +138,13 @@ TEST(dumps_in_text_and_json)
 	fx.d.dp.udp_stats.malformed = 7;
 	EXPECT_EQ(run(&fx, "dump stats"), 0);
 	EXPECT(fx.out && strstr(fx.out, "udp malformed 7\n"));
+	/* Each limit: its configured value and what it refused. */
+	fx.d.conf.trust.vouch_rate = 20;
+	fx.d.proto.own.refused.rate = 3;
+	fx.d.proto.own.refused.forged_own = 2;
+	EXPECT_EQ(run(&fx, "dump stats"), 0);
+	EXPECT(fx.out && strstr(fx.out, "limit VouchRate 20 refused 3\n"));
+	EXPECT(fx.out && strstr(fx.out, "state forged_own 2\n"));
 	EXPECT_EQ(run(&fx, "dump stats json"), 0);
 	EXPECT(fx.out && strstr(fx.out, "\"malformed\": 7"));
 	/* Each limit: its variable, its value, what it refused. */
@@ -153,6 +160,8 @@ TEST(dumps_in_text_and_json)
 	EXPECT(fx.out && strstr(fx.out, "\"MaxConnectionBurst\": {"));
 	EXPECT(fx.out && strstr(fx.out, "\"refused\": 3"));
 	EXPECT(fx.out && strstr(fx.out, "\"auth_signed\": 5"));
+	EXPECT(fx.out && strstr(fx.out, "\"VouchRate\": {"));
+	EXPECT(fx.out && strstr(fx.out, "\"refused\": 3"));
 	EXPECT_EQ(run(&fx, "dump nodes json"), 0);
 	EXPECT(fx.out && fx.out[0] == '[' && strstr(fx.out, "\"name\": \"alice\""));
 	EXPECT_EQ(run(&fx, "dump nodes"), 0);

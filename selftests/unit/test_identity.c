@@ -670,6 +670,7 @@ TEST(wire_rsa_limits)
 {
 	static const uint8_t f4[] = { 0x01, 0x00, 0x01 };
 	static const uint8_t one[] = { 0x01 }, even[] = { 0x01, 0x00, 0x02 };
+	static const uint8_t three[] = { 0x03 };
 	static const uint8_t e64[] = { 0xff, 0xff, 0xff, 0xff,
 				       0xff, 0xff, 0xff, 0xff };
 	static const uint8_t e65[] = { 0x01, 0x00, 0x00, 0x00, 0x00,
@@ -684,12 +685,15 @@ TEST(wire_rsa_limits)
 		{ 2047, f4, sizeof(f4), -EINVAL },
 		{ 2048, f4, sizeof(f4), 0 },
 		{ 4096, f4, sizeof(f4), 0 },
-		{ 16384, f4, sizeof(f4), 0 },
+		/* Network keys: at most 4096 bits, exponent 65537. */
+		{ 4097, f4, sizeof(f4), -EINVAL },
+		{ 16384, f4, sizeof(f4), -EINVAL },
 		{ 16385, f4, sizeof(f4), -EINVAL },
 		{ 16392, f4, sizeof(f4), -EINVAL },
 		{ 2048, one, sizeof(one), -EINVAL },
 		{ 2048, even, sizeof(even), -EINVAL },
-		{ 2048, e64, sizeof(e64), 0 },
+		{ 2048, three, sizeof(three), -EINVAL },
+		{ 2048, e64, sizeof(e64), -EINVAL },
 		{ 2048, e65, sizeof(e65), -EINVAL },
 	};
 	uint8_t *der = malloc(4096);

@@ -53,6 +53,9 @@ void mv_config_init(struct mv_config *c)
 	c->session.init_rate = MV_CONFIG_DEFAULT_SESSION_INIT_RATE;
 	c->session.cookie_load = MV_CONFIG_DEFAULT_SESSION_COOKIE_LOAD;
 	c->session.nokey_interval = MV_CONFIG_DEFAULT_NOKEY_HANDSHAKE_INTERVAL;
+	c->trust.max_clock_skew = MV_CONFIG_DEFAULT_MAX_CLOCK_SKEW;
+	c->trust.vouch_quota = MV_CONFIG_DEFAULT_VOUCH_QUOTA;
+	c->trust.vouch_rate = MV_CONFIG_DEFAULT_VOUCH_RATE;
 	mv_host_config_init(&c->self);
 }
 

@@ -48,6 +48,9 @@
 #define MV_CONFIG_DEFAULT_SESSION_INIT_RATE	4	/* per second */
 #define MV_CONFIG_DEFAULT_SESSION_COOKIE_LOAD	50	/* per second */
 #define MV_CONFIG_DEFAULT_NOKEY_HANDSHAKE_INTERVAL	10	/* seconds */
+#define MV_CONFIG_DEFAULT_MAX_CLOCK_SKEW	600	/* s */
+#define MV_CONFIG_DEFAULT_VOUCH_QUOTA	4096	/* nodes per neighbour */
+#define MV_CONFIG_DEFAULT_VOUCH_RATE	20	/* new keys per second */
 
 /* ---- typed configuration ---- */
 
@@ -91,6 +94,17 @@ struct mv_session_limits {
 	unsigned int nokey_interval;
 };
 
+/*
+ * How far the network's word is taken (protocol.md 9.4): what a neighbour
+ * may make this node learn, and how far a STATE's seq may be off our clock.
+ */
+struct mv_trust_config {
+	unsigned int max_clock_skew;	/* MaxClockSkew, seconds */
+	unsigned int vouch_quota;	/* VouchQuota: vouched nodes per neighbour */
+	unsigned int vouch_rate;	/* VouchRate: new vouched keys per second */
+	bool vouch_from_vouched;	/* VouchFromVouched */
+};
+
 /* meshvpn.conf (or tinc.conf), the conf.d files and the own hosts/NAME. */
 struct mv_config {
 	char *confdir;		/* NULL when parsed from a buffer */
@@ -116,6 +130,7 @@ struct mv_config {
 	bool strict_subnets;
 	bool strict_keys;	/* accept only keys from local host files */
 	struct mv_session_limits session;
+	struct mv_trust_config trust;
 	bool tunnel_server;	/* as written: the strict_* above are its effect */
 	enum mv_data_plane data_plane;
 	enum mv_cipher cipher;	/* own Cipher, default chacha20-poly1305 */

@@ -40,8 +40,8 @@
 #define ED25519_SIG_LEN		64
 #define ED25519_B64_LEN		43	/* 32 bytes, tinc base64, no padding */
 #define RSA_PSS_SALT_LEN	32
-/* A PKCS#1 public key of MV_RSA_MAX_BITS, exponent of up to 64 bits. */
-#define RSA_MAX_DER		(MV_RSA_MAX_BITS / 8 + 32)
+/* A PKCS#1 public key of MV_RSA_WIRE_MAX_BITS, exponent 65537. */
+#define RSA_MAX_DER		(MV_RSA_WIRE_MAX_BITS / 8 + 32)
 /* Far beyond any key file, even with tinc's "OLD" keys kept in it. */
 #define KEY_FILE_MAX		(1u << 20)
 
@@ -112,6 +112,21 @@ static int check_rsa(EVP_PKEY *pkey, const char *file, unsigned int line,
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* The stricter rule for keys from the network (identity.h). */
+static int check_rsa_wire(EVP_PKEY *pkey)
+{
+	BIGNUM *e = NULL;
+	bool ok;
+
+	if (EVP_PKEY_get_bits(pkey) > MV_RSA_WIRE_MAX_BITS)
+		return -EINVAL;
+	if (!EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e))
+		return -EIO;
+	ok = BN_is_word(e, MV_RSA_WIRE_EXPONENT);
+	BN_free(e);
+	return ok ? 0 : -EINVAL;
 }
 
 /* Take ownership of @pkey, whatever the outcome. */
@@ -855,6 +870,9 @@ int mv_identity_public_decode(enum mv_key_type type, const uint8_t *buf,
 		return ret;
 	ret = wrap_key(pkey, false, &id, NULL, 0, NULL);
 	if (ret || type == MV_KEY_ED25519)
+		goto out;
+	ret = check_rsa_wire(id->pkey);
+	if (ret)
 		goto out;
 	/*
 	 * DER parsers accept some BER; one key must have one wire form, as

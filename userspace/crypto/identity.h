@@ -47,6 +47,12 @@ enum mv_key_type {
 
 #define MV_RSA_MIN_BITS		2048
 #define MV_RSA_MAX_BITS		16384
+/*
+ * A key someone else vouches for over the network is checked for every
+ * STATE of its node: larger keys cost milliseconds of CPU per message.
+ */
+#define MV_RSA_WIRE_MAX_BITS	4096
+#define MV_RSA_WIRE_EXPONENT	65537
 
 struct mv_identity;
 
@@ -111,7 +117,9 @@ int mv_identity_public_encode(const struct mv_identity *id, uint8_t **out,
 /*
  * The inverse, for a peer's key: -EINVAL unless @buf is exactly one
  * acceptable key of @type: 32 bytes for Ed25519; for RSA, canonical DER
- * with nothing after it, so that one key has one wire form.
+ * with nothing after it, so that one key has one wire form, of at most
+ * MV_RSA_WIRE_MAX_BITS bits and exponent MV_RSA_WIRE_EXPONENT (keys from
+ * local host files may be larger: that is the administrator's choice).
  */
 int mv_identity_public_decode(enum mv_key_type type, const uint8_t *buf,
 			      size_t len, struct mv_identity **out);

@@ -359,6 +359,8 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 {
 	const struct mv_meta_stats *ms = &d->proto.meta.stats;
 	const struct mv_session_stats *sess = &d->proto.sessions.stats;
+	const struct mv_trust_config *trust = &d->conf.trust;
+	const struct mv_state_refusals *refused = &d->proto.own.refused;
 	static const struct mv_scripts_stats no_scripts;
 	const struct mv_scripts_stats *scr =
 		d->scripts ? mv_scripts_stats(d->scripts) : &no_scripts;
@@ -377,6 +379,10 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		  sess->cookie_replies },
 		{ "NoKeyHandshakeInterval", d->conf.session.nokey_interval,
 		  sess->nokey_refused },
+		{ "MaxClockSkew", trust->max_clock_skew, refused->clock },
+		{ "VouchFromVouched", trust->vouch_from_vouched, refused->voucher },
+		{ "VouchQuota", trust->vouch_quota, refused->quota },
+		{ "VouchRate", trust->vouch_rate, refused->rate },
 	};
 	/* Grouped: each run of one group is one JSON object. */
 	const struct {
@@ -400,6 +406,7 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		{ "scripts", "merged", scr->merged },
 		{ "scripts", "pending",
 		  d->scripts ? mv_scripts_pending(d->scripts) : 0 },
+		{ "state", "forged_own", refused->forged_own },
 	};
 	struct mv_json j;
 	size_t i;

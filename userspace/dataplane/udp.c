@@ -336,8 +336,13 @@ static int candidate_addrs(struct mv_dataplane *dp, struct mv_node *n,
 		mv_wire_to_sockaddr(&n->state->candidates[j].address, &sa);
 		ADD(&sa);
 	}
-	/* Where its neighbours see it (its TCP address, its UDP port). */
+	/*
+	 * Where its neighbours see it (its TCP address, its UDP port), on
+	 * edges both ends announce: never where anyone alone says.
+	 */
 	for (m = dp->nodes->all; m; m = m->next) {
+		if (!mv_topology_confirmed(dp->topo, m, n))
+			continue;
 		for (j = 0; m->have_state && j < m->state->n_edges; j++) {
 			struct sockaddr_in6 sa;
 
@@ -472,6 +477,7 @@ void mv_udp_set_direct(struct mv_node *n, const struct sockaddr_in6 *from)
 		n->udp.direct_since = now;
 	}
 	n->udp.endpoint = *from;
+	mv_node_endpoint_moved(n->table, n);
 	n->udp.direct = true;
 	n->udp.last_direct_rx = now;
 	n->udp.probes_unanswered = 0;
@@ -746,17 +752,10 @@ static void receive_data(struct mv_dataplane *dp, struct mv_node *n, uint8_t *ms
 	to_tun(dp, n, plain, p);
 }
 
-static bool is_endpoint_of_known(struct mv_dataplane *dp, struct mv_node *src,
+static bool is_endpoint_of_known(struct mv_dataplane *dp,
 				 const struct sockaddr_in6 *from)
 {
-	struct mv_node *m;
-
-	if (src && src->udp.direct && mv_sockaddr_equal(&src->udp.endpoint, from))
-		return true;
-	for (m = dp->nodes->all; m; m = m->next)
-		if (m->udp.direct && mv_sockaddr_equal(&m->udp.endpoint, from))
-			return true;
-	return false;
+	return mv_node_find_endpoint(dp->nodes, from) != NULL;
 }
 
 /* Section 7: forward a message for another node, unchanged but its TTL. */
@@ -765,7 +764,7 @@ static void relay(struct mv_dataplane *dp, struct mv_node *src, uint64_t dst_id,
 {
 	struct mv_node *dst = mv_node_find_id(dp->nodes, dst_id);
 
-	if ((from && !is_endpoint_of_known(dp, src, from)) || !dst ||
+	if ((from && !is_endpoint_of_known(dp, from)) || !dst ||
 	    !(dst->reachable || dst->udp.direct) || !src || src == dp->nodes->self ||
 	    src == dst ||
 	    msg[MESHVPN_HDR_TTL_OFFSET] <= 1) {

@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "crypto/crypto.h"
 #include "crypto/identity.h"
 #include "lib/log.h"
+#include "lib/sockaddr.h"
 #include "mesh/node.h"
 
 uint64_t mv_node_id_of(const char *name)
@@ -41,6 +43,18 @@ static size_t hash_id(uint64_t id, size_t buckets)
 	return id % buckets;
 }
 
+static size_t hash_endpoint(const struct sockaddr_in6 *sa, size_t buckets)
+{
+	const uint8_t *a = sa->sin6_addr.s6_addr;
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < sizeof(sa->sin6_addr); i++)
+		h = (h ^ a[i]) * 1099511628211ull;
+	h = (h ^ sa->sin6_port) * 1099511628211ull;
+	return h % buckets;
+}
+
 struct mv_node *mv_node_find(const struct mv_nodes *d, const char *name)
 {
 	struct mv_node *n;
@@ -62,16 +76,32 @@ struct mv_node *mv_node_find_id(const struct mv_nodes *d, uint64_t id)
 	return NULL;
 }
 
+struct mv_node *mv_node_find_endpoint(const struct mv_nodes *d,
+				      const struct sockaddr_in6 *sa)
+{
+	struct mv_node *n;
+
+	if (!d->n_buckets)
+		return NULL;
+	for (n = d->by_endpoint[hash_endpoint(sa, d->n_buckets)]; n;
+	     n = n->next_by_endpoint)
+		if (n->udp.direct && mv_sockaddr_equal(&n->udp.endpoint, sa))
+			return n;
+	return NULL;
+}
+
 static int grow(struct mv_nodes *d)
 {
 	size_t buckets = d->n_buckets ? 4 * d->n_buckets : 256;
 	struct mv_node **by_name = calloc(buckets, sizeof(*by_name));
 	struct mv_node **by_id = calloc(buckets, sizeof(*by_id));
+	struct mv_node **by_endpoint = calloc(buckets, sizeof(*by_endpoint));
 	struct mv_node *n;
 
-	if (!by_name || !by_id) {
+	if (!by_name || !by_id || !by_endpoint) {
 		free(by_name);
 		free(by_id);
+		free(by_endpoint);
 		return -ENOMEM;
 	}
 	for (n = d->all; n; n = n->next) {
@@ -81,11 +111,18 @@ static int grow(struct mv_nodes *d)
 		by_name[a] = n;
 		n->next_by_id = by_id[b];
 		by_id[b] = n;
+		if (n->endpoint_indexed) {
+			a = hash_endpoint(&n->indexed_endpoint, buckets);
+			n->next_by_endpoint = by_endpoint[a];
+			by_endpoint[a] = n;
+		}
 	}
 	free(d->by_name);
 	free(d->by_id);
+	free(d->by_endpoint);
 	d->by_name = by_name;
 	d->by_id = by_id;
+	d->by_endpoint = by_endpoint;
 	d->n_buckets = buckets;
 	return 0;
 }
@@ -135,9 +172,86 @@ struct mv_node *mv_node_get(struct mv_nodes *d, const char *name)
 	n->next_by_id = d->by_id[b];
 	d->by_id[b] = n;
 	n->next = d->all;
+	if (d->all)
+		d->all->prev = n;
 	d->all = n;
 	d->n_nodes++;
 	return n;
+}
+
+static void unlink_chain(struct mv_node **head, struct mv_node *n,
+			 size_t next_off)
+{
+	struct mv_node **link = head;
+
+	while (*link && *link != n)
+		link = (struct mv_node **)((char *)*link + next_off);
+	if (*link)
+		*link = *(struct mv_node **)((char *)n + next_off);
+}
+
+static void free_node(struct mv_nodes *d, struct mv_node *n)
+{
+	if (d->ops && d->ops->release)
+		d->ops->release(d->ops_ctx, n);
+	mv_identity_free(n->host_key);
+	mv_identity_free(n->vouched_key);
+	if (n->host) {
+		mv_host_config_free(n->host);
+		free(n->host);
+	}
+	mv_buf_free(&n->state_raw);
+	free(n->subnets);
+	free(n->claimed);
+	while (n->udp.queue) {
+		struct mv_queued *q = n->udp.queue;
+
+		n->udp.queue = q->next;
+		free(q);
+	}
+	free(n);
+}
+
+static void unindex_endpoint(struct mv_nodes *d, struct mv_node *n)
+{
+	if (!n->endpoint_indexed)
+		return;
+	unlink_chain(&d->by_endpoint[hash_endpoint(&n->indexed_endpoint,
+						   d->n_buckets)], n,
+		     offsetof(struct mv_node, next_by_endpoint));
+	n->endpoint_indexed = false;
+}
+
+void mv_node_endpoint_moved(struct mv_nodes *d, struct mv_node *n)
+{
+	size_t b;
+
+	if (n->endpoint_indexed &&
+	    mv_sockaddr_equal(&n->indexed_endpoint, &n->udp.endpoint))
+		return;
+	unindex_endpoint(d, n);
+	n->indexed_endpoint = n->udp.endpoint;
+	b = hash_endpoint(&n->indexed_endpoint, d->n_buckets);
+	n->next_by_endpoint = d->by_endpoint[b];
+	d->by_endpoint[b] = n;
+	n->endpoint_indexed = true;
+}
+
+void mv_node_free(struct mv_nodes *d, struct mv_node *n)
+{
+	unlink_chain(&d->by_name[hash_name(n->name, d->n_buckets)], n,
+		     offsetof(struct mv_node, next_by_name));
+	unlink_chain(&d->by_id[hash_id(n->id, d->n_buckets)], n,
+		     offsetof(struct mv_node, next_by_id));
+	unindex_endpoint(d, n);
+	if (n->prev)
+		n->prev->next = n->next;
+	else
+		d->all = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	d->n_nodes--;
+	free_node(d, n);
 }
 
 struct mv_identity *mv_node_trusted_key(const struct mv_node *n)
@@ -238,30 +352,13 @@ void mv_nodes_free(struct mv_nodes *d)
 
 	for (n = d->all; n; n = next) {
 		next = n->next;
-		if (d->ops && d->ops->release)
-			d->ops->release(d->ops_ctx, n);
-		mv_identity_free(n->host_key);
-		mv_identity_free(n->vouched_key);
-		if (n->host) {
-			mv_host_config_free(n->host);
-			free(n->host);
-		}
-		mv_buf_free(&n->state_raw);
-		free(n->subnets);
-		free(n->claimed);
-		free(n->refused);
-		while (n->udp.queue) {
-			struct mv_queued *q = n->udp.queue;
-
-			n->udp.queue = q->next;
-			free(q);
-		}
-		free(n);
+		free_node(d, n);
 	}
 	free(d->by_name);
 	free(d->by_id);
+	free(d->by_endpoint);
 	d->all = NULL;
-	d->by_name = d->by_id = NULL;
+	d->by_name = d->by_id = d->by_endpoint = NULL;
 	d->n_buckets = d->n_nodes = 0;
 }
 

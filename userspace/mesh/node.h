@@ -93,15 +93,18 @@ struct mv_node {
 	char name[MV_NAME_MAX + 1];
 	uint64_t id;
 	struct mv_node *next_by_name, *next_by_id;	/* hash chains */
-	struct mv_node *next;				/* all nodes */
+	struct mv_node *next_by_endpoint;		/* once it had one */
+	bool endpoint_indexed;
+	struct sockaddr_in6 indexed_endpoint;	/* its key in by_endpoint */
+	struct mv_node *next, *prev;			/* all nodes */
 
 	/* trust */
 	struct mv_identity *host_key;	/* from hosts/NAME */
 	struct mv_identity *vouched_key; /* from a STATE via a neighbour */
 	struct mv_host_config *host;	/* hosts/NAME, NULL if none */
 	bool in_hosts;			/* seen by the last host reload */
-	struct mv_subnet *refused;	/* StrictSubnets refusals, logged once */
-	size_t n_refused;
+	uint64_t vouched_by;		/* id of the neighbour that vouched */
+	unsigned int n_vouched;		/* nodes this one vouched for */
 
 	/* the node's own announcement (proto/state.c) */
 	struct mv_meta_state *state;	/* the newest STATE, if have_state */
@@ -112,6 +115,13 @@ struct mv_node {
 	size_t n_claimed;
 	struct mv_buf state_raw;	/* its plaintext, for floods */
 	uint64_t state_expires;		/* monotonic ms */
+	/* Edges of its STATE to nodes that did not exist yet. */
+	unsigned int unknown_peers;
+	/* The newest seq taken, kept when the STATE is forgotten. */
+	uint64_t seq_floor;
+	uint64_t forgotten;		/* monotonic ms, 0 while it has a STATE */
+	/* StrictSubnets: which refusals were logged last (a digest). */
+	uint64_t refused_digest;
 
 	/* graph */
 	int vertex;			/* -1 when not in the graph */
@@ -147,7 +157,7 @@ struct mv_nodes {
 	const struct mv_config *conf;	/* StrictKeys, own TCPOnly */
 	struct mv_node *self;
 	struct mv_node *all;
-	struct mv_node **by_name, **by_id;
+	struct mv_node **by_name, **by_id, **by_endpoint;
 	size_t n_buckets, n_nodes;
 	const struct mv_node_ops *ops;
 	void *ops_ctx;
@@ -159,8 +169,22 @@ void mv_nodes_free(struct mv_nodes *t);
 uint64_t mv_node_id_of(const char *name);
 struct mv_node *mv_node_find(const struct mv_nodes *t, const char *name);
 struct mv_node *mv_node_find_id(const struct mv_nodes *t, uint64_t id);
+/*
+ * The node whose working direct path (udp.direct) has the endpoint @sa,
+ * or NULL: one hash lookup, for every packet that asks to be relayed.
+ */
+struct mv_node *mv_node_find_endpoint(const struct mv_nodes *t,
+				      const struct sockaddr_in6 *sa);
+/* @n's udp.endpoint changed: index it for mv_node_find_endpoint(). */
+void mv_node_endpoint_moved(struct mv_nodes *t, struct mv_node *n);
 /* Find or create; NULL (logged) on an id collision or no memory. */
 struct mv_node *mv_node_get(struct mv_nodes *t, const char *name);
+/*
+ * Release and free @n, which no one refers to any more (no connection,
+ * no graph vertex, no path, no subnet, no pending timer): the caller
+ * checks. Its name and id are free again.
+ */
+void mv_node_free(struct mv_nodes *t, struct mv_node *n);
 /* The key that authenticates @n, or NULL (protocol.md 9.4). */
 struct mv_identity *mv_node_trusted_key(const struct mv_node *n);
 /* (Re)load every hosts/NAME in @confdir. */

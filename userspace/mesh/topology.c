@@ -111,6 +111,13 @@ void mv_topology_remove(struct mv_topology *t, struct mv_node *n)
 	t->dirty = true;
 }
 
+bool mv_topology_confirmed(const struct mv_topology *t,
+			   const struct mv_node *a, const struct mv_node *b)
+{
+	return a->vertex >= 0 && b->vertex >= 0 &&
+	       mv_graph_has_edge(t->graph, a->vertex, b->vertex);
+}
+
 /* ---- subnets ---- */
 
 static bool has_subnet(const struct mv_subnet *v, size_t n,
@@ -129,30 +136,13 @@ static bool held(const struct mv_topology *t, const struct mv_node *n)
 	return t->ops && t->ops->held && t->ops->held(t->ops_ctx, n);
 }
 
-/* StrictSubnets: only what our own hosts/NAME of @n lists. */
-static bool subnet_allowed(struct mv_topology *t, struct mv_node *n,
-			   const struct mv_subnet *sn)
+bool mv_topology_subnet_allowed(const struct mv_topology *t,
+				const struct mv_node *n,
+				const struct mv_subnet *sn)
 {
-	char text[MV_SUBNET_STRLEN];
-	struct mv_subnet *grown;
-
 	if (!t->nodes->conf->strict_subnets || n == t->nodes->self)
 		return true;
-	if (n->host && has_subnet(n->host->subnets, n->host->n_subnets, sn))
-		return true;
-	/* Once per subnet, not at every announcement or recomputation. */
-	if (has_subnet(n->refused, n->n_refused, sn))
-		return false;
-	if (mv_subnet_format(sn, text, sizeof(text), 0) < 0)
-		text[0] = 0;
-	mv_warn("Ignoring unauthorized Subnet %s of %s (StrictSubnets)", text,
-		n->name);
-	grown = realloc(n->refused, (n->n_refused + 1) * sizeof(*grown));
-	if (grown) {
-		n->refused = grown;
-		n->refused[n->n_refused++] = *sn;
-	}
-	return false;
+	return n->host && has_subnet(n->host->subnets, n->host->n_subnets, sn);
 }
 
 /* The subnets @n should have in the table now. */
@@ -185,7 +175,7 @@ static size_t wanted_subnets(struct mv_topology *t, struct mv_node *n,
 	if (!v)
 		return 0;
 	for (i = 0; i < n->n_claimed; i++)
-		if (subnet_allowed(t, n, &n->claimed[i]))
+		if (mv_topology_subnet_allowed(t, n, &n->claimed[i]))
 			v[k++] = n->claimed[i];
 	*out = v;
 	return k;

@@ -75,6 +75,19 @@ void mv_topology_remove(struct mv_topology *t, struct mv_node *n);
  * down now (node_down), without waiting for a recomputation.
  */
 void mv_topology_path_lost(struct mv_topology *t, struct mv_node *n);
+/*
+ * Both @a and @b announce their edge to each other: only such an edge
+ * (its addresses) is worth acting on.
+ */
+bool mv_topology_confirmed(const struct mv_topology *t,
+			   const struct mv_node *a, const struct mv_node *b);
+/*
+ * StrictSubnets: may @n own @sn (is it in our hosts/NAME of @n)? A check
+ * of that host file alone, so that a reload takes effect at once.
+ */
+bool mv_topology_subnet_allowed(const struct mv_topology *t,
+				const struct mv_node *n,
+				const struct mv_subnet *sn);
 /* Something that the next recomputation must see changed. */
 void mv_topology_changed(struct mv_topology *t);
 /*

@@ -897,8 +897,9 @@ static void resolve(struct mv_outgoing *o)
 			add_addr(o, (struct sockaddr_in6 *)ai->ai_addr);
 		freeaddrinfo(res);
 	}
+	/* Only edges that both ends announce: nobody else picks our targets. */
 	for (m = p->nodes->all; m; m = m->next) {
-		if (!m->have_state || m == n)
+		if (!m->have_state || m == n || !mv_topology_confirmed(p->topo, m, n))
 			continue;
 		for (j = 0; j < m->state->n_edges; j++) {
 			struct sockaddr_in6 sa;

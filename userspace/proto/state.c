@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "crypto/cipher.h"
+#include "crypto/crypto.h"
 #include "lib/array.h"
 #include "lib/log.h"
 #include "proto/proto.h"
@@ -66,10 +67,15 @@ static void apply_edges(struct mv_proto *p, struct mv_node *n)
 	links = calloc(s->n_edges + 1, sizeof(*links));
 	if (!links)
 		return;
+	n->unknown_peers = 0;
 	for (i = 0; i < s->n_edges && !(s->flags & MV_STATE_F_GONE); i++) {
-		links[k].peer = mv_node_get(p->nodes, s->edges[i].peer);
+		/* Peers not known yet are linked when they are (link_waiting). */
+		links[k].peer = mv_node_find(p->nodes, s->edges[i].peer);
 		links[k].weight = s->edges[i].weight;
-		k += links[k].peer != NULL;
+		if (links[k].peer)
+			k++;
+		else
+			n->unknown_peers++;
 	}
 	mv_topology_set_links(p->topo, n, links, k,
 			      s->flags & (MV_STATE_F_INDIRECT | MV_STATE_F_TCPONLY));
@@ -77,10 +83,45 @@ static void apply_edges(struct mv_proto *p, struct mv_node *n)
 }
 
 /*
+ * StrictSubnets refusals of @n's STATE, logged when they differ from the
+ * last ones logged: a digest, not a list, so nothing grows with what a
+ * node claims over time.
+ */
+static void log_refused(struct mv_proto *p, struct mv_node *n)
+{
+	uint64_t digest = 1469598103934665603ull;
+	size_t i, refused = 0;
+
+	for (i = 0; i < n->n_claimed; i++) {
+		const uint8_t *b = (const uint8_t *)&n->claimed[i];
+		size_t j;
+
+		if (mv_topology_subnet_allowed(p->topo, n, &n->claimed[i]))
+			continue;
+		for (j = 0; j < sizeof(n->claimed[i]); j++)
+			digest = (digest ^ b[j]) * 1099511628211ull;
+		refused++;
+	}
+	if (!refused || digest == n->refused_digest)
+		return;
+	n->refused_digest = digest;
+	for (i = 0; i < n->n_claimed; i++) {
+		char text[MV_SUBNET_STRLEN];
+
+		if (mv_topology_subnet_allowed(p->topo, n, &n->claimed[i]))
+			continue;
+		if (mv_subnet_format(&n->claimed[i], text, sizeof(text), 0) < 0)
+			text[0] = 0;
+		mv_warn("Ignoring unauthorized Subnet %s of %s (StrictSubnets)",
+			text, n->name);
+	}
+}
+
+/*
  * The subnets a STATE claims, parsed once when it arrives; what StrictSubnets
  * allows of them is the topology's decision.
  */
-static void parse_claimed(struct mv_node *n)
+static void parse_claimed(struct mv_proto *p, struct mv_node *n)
 {
 	const struct mv_meta_state *s = n->state;
 	size_t i;
@@ -104,17 +145,21 @@ static void parse_claimed(struct mv_node *n)
 		}
 		n->n_claimed++;
 	}
+	log_refused(p, n);
 }
 
 /* Take @s as @n's STATE, with its raw bytes kept for floods. */
-static void adopt_state(struct mv_node *n, struct mv_meta_state *s)
+static void adopt_state(struct mv_proto *p, struct mv_node *n,
+			struct mv_meta_state *s)
 {
 	mv_meta_state_free(n->state);
 	*n->state = *s;
 	n->have_state = true;
+	n->seq_floor = s->seq;
+	n->forgotten = 0;
 	n->tcp_only = s->flags & MV_STATE_F_TCPONLY;
 	n->gone = s->flags & MV_STATE_F_GONE;
-	parse_claimed(n);
+	parse_claimed(p, n);
 }
 
 /* ---- our own STATE ---- */
@@ -279,7 +324,7 @@ static void announce(struct mv_proto *p, bool gone)
 		mv_buf_free(&raw);
 		return;
 	}
-	adopt_state(self, &s);
+	adopt_state(p, self, &s);
 	mv_buf_free(&self->state_raw);
 	self->state_raw = raw;
 	apply_edges(p, self);
@@ -332,7 +377,129 @@ static bool verify_state(struct mv_identity *key, const uint8_t *pt,
 	return ok;
 }
 
-/* The key for @s's origin (section 9.4); NULL with a log line if none. */
+static uint64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * A seq is its origin's clock (section 9.3): one far ahead of ours would
+ * freeze the origin's later records out (and wrap), one older than its
+ * lifetime is a replay of a record that expired.
+ */
+static bool seq_plausible(struct mv_proto *p, const struct mv_conn *c,
+			  const struct mv_meta_state *s)
+{
+	uint64_t skew = p->conf->trust.max_clock_skew * 1000ull;
+	uint64_t now = wall_ms();
+
+	if (s->seq > now + skew) {
+		mv_warn("STATE of %s from %s is %llu s ahead of our clock "
+			"(MaxClockSkew %u): refused", s->origin, c->name,
+			(unsigned long long)((s->seq - now) / 1000),
+			p->conf->trust.max_clock_skew);
+	} else if (s->seq + s->lifetime * 1000ull + skew < now) {
+		mv_info(1, "STATE of %s from %s expired %llu s ago: refused",
+			s->origin, c->name,
+			(unsigned long long)((now - s->seq) / 1000));
+	} else {
+		return true;
+	}
+	p->own.refused.clock++;
+	return false;
+}
+
+/* Our own origin: only what we signed ourselves, e.g. before a restart. */
+static void receive_own(struct mv_conn *c, const uint8_t *pt, size_t off,
+			size_t slen, const struct mv_meta_state *s)
+{
+	struct mv_proto *p = c->p;
+
+	if (!verify_state(p->key, pt, off, slen, s)) {
+		mv_warn("STATE of ourselves from %s is not signed by us: refused",
+			c->name);
+		p->own.refused.forged_own++;
+		return;
+	}
+	if (!seq_plausible(p, c, s))
+		return;
+	if (s->seq >= p->own.seq) {
+		p->own.seq = s->seq;
+		mv_state_changed(p);
+	}
+}
+
+/*
+ * May @c's node introduce one more key (section 9.4)? It must be known
+ * from a host file (or VouchFromVouched), within VouchQuota, and the
+ * daemon within VouchRate. Checked before any key is decoded.
+ */
+static bool may_vouch(struct mv_conn *c, const char *origin)
+{
+	struct mv_proto *p = c->p;
+	const struct mv_trust_config *trust = &p->conf->trust;
+	struct mv_announcer *own = &p->own;
+	struct mv_node *voucher = c->node;
+	uint64_t now = mv_loop_now(p->loop);
+
+	if (!voucher->host_key && !trust->vouch_from_vouched) {
+		mv_info(1, "Ignoring %s from %s: %s's own key was vouched for "
+			"(VouchFromVouched = no)", origin, c->name, c->name);
+		own->refused.voucher++;
+		return false;
+	}
+	if (voucher->n_vouched >= trust->vouch_quota) {
+		mv_warn("Ignoring %s from %s: %s vouched for %u nodes already "
+			"(VouchQuota)", origin, c->name, c->name,
+			voucher->n_vouched);
+		own->refused.quota++;
+		return false;
+	}
+	if (!trust->vouch_rate)
+		return true;
+	/* A burst of ten seconds' worth, as when joining a mesh. */
+	if (now - own->vouch_refilled >= 1000) {
+		own->vouch_tokens += (now - own->vouch_refilled) / 1000 *
+				     trust->vouch_rate;
+		if (own->vouch_tokens > 10ull * trust->vouch_rate)
+			own->vouch_tokens = 10ull * trust->vouch_rate;
+		own->vouch_refilled = now;
+	}
+	if (!own->vouch_tokens) {
+		mv_info(1, "Ignoring %s from %s for now: more than %u new keys "
+			"a second (VouchRate)", origin, c->name,
+			trust->vouch_rate);
+		own->refused.rate++;
+		return false;
+	}
+	own->vouch_tokens--;
+	return true;
+}
+
+/* Is @s's key the one of our hosts/NAME? Compared in wire form. */
+static bool is_host_key(const struct mv_identity *host_key,
+			const struct mv_meta_state *s)
+{
+	uint8_t *wire;
+	size_t len;
+	bool same;
+
+	if (s->key_type != mv_identity_type(host_key) ||
+	    mv_identity_public_encode(host_key, &wire, &len))
+		return false;
+	same = len == s->key_len && mv_ct_equal(wire, s->key, len);
+	free(wire);
+	return same;
+}
+
+/*
+ * The key for @s's origin @n (NULL: a node we do not know yet), section
+ * 9.4; NULL with a log line if none. A key learned here is returned in
+ * *@learned too, for the caller to keep once the signature is checked.
+ */
 static struct mv_identity *state_key(struct mv_conn *c, struct mv_node *n,
 				     const struct mv_meta_state *s,
 				     struct mv_identity **learned)
@@ -341,28 +508,27 @@ static struct mv_identity *state_key(struct mv_conn *c, struct mv_node *n,
 	char fp[17];
 
 	*learned = NULL;
-	if (mv_identity_public_decode(s->key_type, s->key, s->key_len, &key)) {
-		mv_warn("STATE of %s from %s carries an invalid key", n->name,
-			c->name);
-		return NULL;
-	}
-	if (n->host_key) {
-		if (!mv_identity_equal(n->host_key, key)) {
+	if (n && n->host_key) {
+		if (!is_host_key(n->host_key, s)) {
 			mv_warn("wrong key for %s in a STATE from %s: refused",
 				n->name, c->name);
-			mv_identity_free(key);
 			return NULL;
 		}
-		mv_identity_free(key);
 		return n->host_key;
 	}
 	if (c->p->conf->strict_keys) {
 		mv_info(1, "Ignoring %s from %s: no host file and StrictKeys",
-			n->name, c->name);
-		mv_identity_free(key);
+			s->origin, c->name);
 		return NULL;
 	}
-	if (n->vouched_key) {
+	if (!(n && n->vouched_key) && !may_vouch(c, s->origin))
+		return NULL;
+	if (mv_identity_public_decode(s->key_type, s->key, s->key_len, &key)) {
+		mv_warn("STATE of %s from %s carries an invalid key", s->origin,
+			c->name);
+		return NULL;
+	}
+	if (n && n->vouched_key) {
 		if (!mv_identity_equal(n->vouched_key, key)) {
 			mv_warn("%s announces a different key for %s than before: refused",
 				c->name, n->name);
@@ -373,10 +539,30 @@ static struct mv_identity *state_key(struct mv_conn *c, struct mv_node *n,
 		return n->vouched_key;
 	}
 	mv_identity_fingerprint(key, fp);
-	mv_info(1, "Learned the key of %s from %s (%s %s)", n->name, c->name,
+	mv_info(1, "Learned the key of %s from %s (%s %s)", s->origin, c->name,
 		mv_key_type_name(mv_identity_type(key)), fp);
 	*learned = key;
 	return key;
+}
+
+/*
+ * The peers of @n whose STATE named nodes that did not exist then, @n
+ * perhaps: their edges are applied again, so that an edge announced to
+ * @n before @n was made counts once @n confirms it. Nodes whose peers all
+ * exist (all honest ones, once the mesh is known) cost nothing here.
+ */
+static void link_waiting(struct mv_proto *p, struct mv_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->state->n_edges; i++) {
+		struct mv_node *peer = mv_node_find(p->nodes,
+						    n->state->edges[i].peer);
+
+		if (peer && peer != p->nodes->self && peer->have_state &&
+		    peer->unknown_peers)
+			apply_edges(p, peer);
+	}
 }
 
 void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
@@ -394,16 +580,13 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 		return;
 	}
 	if (!strcmp(s.origin, p->nodes->self->name)) {
-		/* An old copy of us, e.g. from before a restart. */
-		if (s.seq >= p->own.seq) {
-			p->own.seq = s.seq;
-			mv_state_changed(p);
-		}
+		receive_own(c, pt, off, slen, &s);
 		mv_meta_state_free(&s);
 		return;
 	}
-	n = mv_node_get(p->nodes, s.origin);
-	if (!n || (n->have_state && s.seq <= n->state->seq)) {
+	/* Nothing is made for an origin before its STATE is verified. */
+	n = mv_node_find(p->nodes, s.origin);
+	if ((n && s.seq <= n->seq_floor) || !seq_plausible(p, c, &s)) {
 		mv_meta_state_free(&s);
 		return;
 	}
@@ -411,17 +594,28 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 	if (!key || !verify_state(key, pt, off, slen, &s)) {
 		if (key)
 			mv_warn("STATE of %s from %s has a bad signature: refused",
-				n->name, c->name);
+				s.origin, c->name);
 		mv_identity_free(learned);
 		mv_meta_state_free(&s);
 		return;
 	}
-	if (learned)
+	if (!n) {
+		n = mv_node_get(p->nodes, s.origin);
+		if (!n) {
+			mv_identity_free(learned);
+			mv_meta_state_free(&s);
+			return;
+		}
+	}
+	if (learned) {
 		n->vouched_key = learned;
+		n->vouched_by = c->node->id;
+		c->node->n_vouched++;
+	}
 	mv_info(3, "Got STATE of %s seq %llu from %s (%zu edges, %zu subnets)",
 		n->name, (unsigned long long)s.seq, c->name, s.n_edges,
 		s.n_subnets);
-	adopt_state(n, &s);
+	adopt_state(p, n, &s);
 	mv_buf_reset(&n->state_raw);
 	if (mv_buf_put(&n->state_raw, pt, len)) {
 		mv_state_forget(p, n);
@@ -430,6 +624,7 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 	n->state_expires = mv_loop_now(p->loop) + s.lifetime * 1000ull;
 	mv_meta_broadcast(p, pt, len, c);
 	apply_edges(p, n);
+	link_waiting(p, n);
 }
 
 int mv_state_node_init(struct mv_node *n)
@@ -447,27 +642,75 @@ void mv_state_node_free(struct mv_node *n)
 	n->state = NULL;
 }
 
+/*
+ * The node's vouched key and newest seq stay after its STATE: the key for
+ * its lifetime (section 9.4), and both until any record of it would have
+ * expired anyway, so that an old one cannot bring it back (reap_forgotten).
+ */
 void mv_state_forget(struct mv_proto *p, struct mv_node *n)
 {
 	if (n->have_state)
 		mv_meta_state_free(n->state);
 	memset(n->state, 0, sizeof(*n->state));
 	n->have_state = false;
+	n->forgotten = mv_loop_now(p->loop);
 	n->tcp_only = false;
 	n->gone = false;
 	free(n->claimed);
 	n->claimed = NULL;
 	n->n_claimed = 0;
+	n->refused_digest = 0;
 	mv_buf_reset(&n->state_raw);
-	mv_identity_free(n->vouched_key);
-	n->vouched_key = NULL;
 	mv_topology_remove(p->topo, n);
 }
 
-static void age_timer(void *ctx)
+/* Does anything still refer to @n, a node without STATE or host file? */
+static bool in_use(struct mv_proto *p, const struct mv_node *n)
 {
-	struct mv_proto *p = ctx;
-	uint64_t now = mv_loop_now(p->loop);
+	const struct mv_conn *c;
+
+	/* A probe timer is set up with the node's first session only. */
+	if (n->conn || n->reachable || n->udp.direct || n->n_subnets ||
+	    n->kstate.exists ||
+	    (n->udp.probe_timer.fn && mv_timer_pending(&n->udp.probe_timer)))
+		return true;
+	for (c = p->meta.conns; c; c = c->next)
+		if (c->node == n)
+			return true;
+	return false;
+}
+
+/*
+ * Free the nodes we only knew from the network, once their records have
+ * expired for their lifetime plus MaxClockSkew: what junk origins cost
+ * does not outlive them.
+ */
+static void reap_forgotten(struct mv_proto *p, uint64_t now)
+{
+	uint64_t keep = (MV_STATE_LIFETIME + p->conf->trust.max_clock_skew) *
+			1000ull;
+	struct mv_node *n, *next;
+
+	for (n = p->nodes->all; n; n = next) {
+		struct mv_node *voucher;
+
+		next = n->next;
+		if (n == p->nodes->self || n->have_state || !n->forgotten ||
+		    n->host || n->host_key || now - n->forgotten < keep ||
+		    in_use(p, n))
+			continue;
+		mv_info(2, "Forgetting the key of %s", n->name);
+		voucher = n->vouched_key ?
+			  mv_node_find_id(p->nodes, n->vouched_by) : NULL;
+		if (voucher && voucher->n_vouched)
+			voucher->n_vouched--;
+		mv_topology_remove(p->topo, n);
+		mv_node_free(p->nodes, n);
+	}
+}
+
+void mv_state_age(struct mv_proto *p, uint64_t now)
+{
 	struct mv_node *n;
 
 	for (n = p->nodes->all; n; n = n->next) {
@@ -483,6 +726,14 @@ static void age_timer(void *ctx)
 			mv_state_forget(p, n);
 		}
 	}
+	reap_forgotten(p, now);
+}
+
+static void age_timer(void *ctx)
+{
+	struct mv_proto *p = ctx;
+
+	mv_state_age(p, mv_loop_now(p->loop));
 	mv_timer_arm(p->loop, &p->own.age_timer, AGE_PERIOD);
 }
 

@@ -21,7 +21,16 @@
 struct mv_conn;
 struct mv_proto;
 
-/* This node's own announcement. */
+/* STATEs refused by a limit of protocol.md 9.4, for `meshvpn dump stats`. */
+struct mv_state_refusals {
+	uint64_t forged_own;	/* our origin, not signed by us */
+	uint64_t clock;		/* MaxClockSkew: seq far from our clock */
+	uint64_t voucher;	/* a neighbour whose own key was vouched */
+	uint64_t quota;		/* VouchQuota */
+	uint64_t rate;		/* VouchRate */
+};
+
+/* This node's own announcement, and the limits on everyone else's. */
 struct mv_announcer {
 	uint64_t seq;
 	bool dirty;			/* to be announced again */
@@ -30,6 +39,10 @@ struct mv_announcer {
 	struct mv_timer age_timer;
 	struct mv_wire_addr reflexive[4];	/* as peers see us, newest first */
 	size_t n_reflexive;
+	/* VouchRate: a token bucket of new keys, refilled each second. */
+	uint64_t vouch_tokens;
+	uint64_t vouch_refilled;	/* ms */
+	struct mv_state_refusals refused;
 };
 
 void mv_state_init(struct mv_proto *p);
@@ -41,6 +54,11 @@ void mv_state_sync(struct mv_conn *c);		/* send everything we hold */
 void mv_state_announce_gone(struct mv_proto *p);
 void mv_state_after_events(struct mv_proto *p);	/* batched work */
 void mv_state_forget(struct mv_proto *p, struct mv_node *n);
+/*
+ * The age timer's work at @now (ms): forget expired and long unreachable
+ * STATEs, free the nodes known only from them once their time is up.
+ */
+void mv_state_age(struct mv_proto *p, uint64_t now);
 /* Room for a node's STATE: made with the node, freed with it. */
 int mv_state_node_init(struct mv_node *n);
 void mv_state_node_free(struct mv_node *n);
