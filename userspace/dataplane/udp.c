@@ -180,34 +180,41 @@ static void udp_send(struct mv_dataplane *dp, const struct sockaddr_in6 *to,
 }
 
 /*
+ * Where messages for @n go over UDP: its own endpoint or its next hop's
+ * (which relays them); NULL when they go over the meta connections.
+ */
+static const struct sockaddr_in6 *udp_path(const struct mv_node *n)
+{
+	const struct mv_node *hop = n->nexthop;
+
+	if (mv_node_tcp_only(n))
+		return NULL;
+	if (n->udp.direct)
+		return &n->udp.endpoint;
+	if (hop && hop != n && hop->udp.direct && !mv_node_tcp_only(hop))
+		return &hop->udp.endpoint;
+	return NULL;
+}
+
+/*
  * Send a whole UDP message towards @n along the best path: directly, to
  * the next hop (which relays it), or over the meta connections.
  */
 static void transmit(struct mv_dataplane *dp, struct mv_node *n, const uint8_t *msg,
 		     size_t len)
 {
-	bool in_slot = msg == tx_slot(dp);
+	const struct sockaddr_in6 *to = udp_path(n);
 	struct mv_node *hop = n->nexthop;
 	struct mv_conn *c;
 	struct mv_buf b;
 
-	if (mv_node_tcp_only(n))
-		goto tcp;
-	if (n->udp.direct) {
-		if (in_slot)
-			udp_send_slot(dp, &n->udp.endpoint, len);
+	if (to) {
+		if (msg == tx_slot(dp))
+			udp_send_slot(dp, to, len);
 		else
-			udp_send(dp, &n->udp.endpoint, msg, len);
+			udp_send(dp, to, msg, len);
 		return;
 	}
-	if (hop && hop != n && hop->udp.direct && !mv_node_tcp_only(hop)) {
-		if (in_slot)
-			udp_send_slot(dp, &hop->udp.endpoint, len);
-		else
-			udp_send(dp, &hop->udp.endpoint, msg, len);
-		return;
-	}
-tcp:
 	c = n->conn && n->conn->state == MV_CONN_ACTIVE ? n->conn :
 	    hop ? hop->conn : NULL;
 	if (!c || c->state != MV_CONN_ACTIVE)
@@ -748,6 +755,7 @@ static void relay(struct mv_dataplane *dp, struct mv_node *src, uint64_t dst_id,
 		  uint8_t *msg, size_t len, const struct sockaddr_in6 *from)
 {
 	struct mv_node *dst = mv_node_find_id(dp->nodes, dst_id);
+	const struct sockaddr_in6 *to;
 
 	if ((from && !is_endpoint_of_known(dp, src, from)) || !dst ||
 	    !(dst->reachable || dst->udp.direct) || !src || src == dp->nodes->self ||
@@ -757,7 +765,9 @@ static void relay(struct mv_dataplane *dp, struct mv_node *src, uint64_t dst_id,
 		return;
 	}
 	msg[MESHVPN_HDR_TTL_OFFSET]--;
-	if (from && dst->udp.direct && mv_sockaddr_equal(&dst->udp.endpoint, from)) {
+	/* Rule 5: never back where it came from, be it dst or its next hop. */
+	to = udp_path(dst);
+	if (from && to && mv_sockaddr_equal(to, from)) {
 		dp->udp_stats.relay_refused++;
 		return;
 	}
