@@ -35,6 +35,18 @@ static struct meshvpn_hdr *meshvpn_rx_hdr(struct sk_buff *skb)
 				      sizeof(struct udphdr));
 }
 
+/*
+ * Section 2 of the protocol: a header with an unknown type, unknown flags
+ * or a non-zero reserved byte is dropped, by a relay as by the receiver,
+ * so that no relay carries messages the protocol does not define.
+ */
+static bool meshvpn_hdr_valid(const struct meshvpn_hdr *hdr)
+{
+	return hdr->type >= MESHVPN_MSG_DATA &&
+	       hdr->type <= MESHVPN_MSG_SESSION &&
+	       !(hdr->flags & ~MESHVPN_FLAGS_KNOWN) && !hdr->reserved;
+}
+
 /**
  * meshvpn_inner_packet_ok() - check an inner packet and set its protocol
  * @skb: the packet, at its IP header
@@ -418,6 +430,11 @@ int meshvpn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	hdr = meshvpn_rx_hdr(skb);
 	dst_id = meshvpn_node_id_get(hdr->dst);
 	if (dst_id != local_id) {
+		if (unlikely(!meshvpn_hdr_valid(hdr))) {
+			DEV_STATS_INC(mv->dev, rx_errors);
+			kfree_skb(skb);
+			return 0;
+		}
 		meshvpn_relay(mv, skb, dst_id);
 		return 0;
 	}
