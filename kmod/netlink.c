@@ -668,10 +668,9 @@ int meshvpn_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(key);
 		goto wipe;
 	}
-	meshvpn_keys_install(&node->keys, slot, key);
-	if (slot == MESHVPN_KEY_SLOT_CURRENT)
+	ret = meshvpn_keys_install(&node->keys, slot, key, info->extack);
+	if (!ret && slot == MESHVPN_KEY_SLOT_CURRENT)
 		meshvpn_send_staged(node);
-	ret = 0;
 wipe:
 	memzero_explicit(tx, sizeof(tx));
 	memzero_explicit(rx, sizeof(rx));

@@ -610,19 +610,26 @@ static void sync_keys(struct mv_dataplane *dp, struct mv_node *n)
 		return;
 	}
 	if (!(ks->key[0] && ks->gen[0] == cur->generation)) {
-		if (ks->key[1] && ks->gen[1] == cur->generation) {
+		int err = -EEXIST;
+
+		if (!(ks->key[1] && ks->gen[1] == cur->generation))
+			err = key_new(dp, n, MESHVPN_KEY_SLOT_CURRENT, cur);
+		/*
+		 * -EEXIST: the kernel holds the key in next, also when a
+		 * key-new into next went through but its answer was lost;
+		 * it never installs key material twice (a fresh counter
+		 * would reuse nonces), so it is swapped in instead.
+		 */
+		if (err == -EEXIST) {
 			if (key_op(dp, n, MESHVPN_CMD_KEY_SWAP, -1))
 				return;
 			ks->gen[1] = ks->gen[0];
 			ks->key[1] = ks->key[0];
-			ks->gen[0] = cur->generation;
-			ks->key[0] = true;
-		} else {
-			if (key_new(dp, n, MESHVPN_KEY_SLOT_CURRENT, cur))
-				return;
-			ks->gen[0] = cur->generation;
-			ks->key[0] = true;
+		} else if (err) {
+			return;
 		}
+		ks->gen[0] = cur->generation;
+		ks->key[0] = true;
 	}
 	if (next && !(ks->key[1] && ks->gen[1] == next->generation)) {
 		if (!key_new(dp, n, MESHVPN_KEY_SLOT_NEXT, next)) {
