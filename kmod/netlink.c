@@ -359,16 +359,19 @@ static int meshvpn_nl_node_cfg(struct meshvpn_device *mv, u64 id,
 	return 0;
 }
 
-static void meshvpn_nl_node_apply(struct meshvpn_node *node,
-				  const struct meshvpn_node_cfg *cfg)
+/* Return: 0, or -ENOMEM before anything changed. */
+static int meshvpn_nl_node_apply(struct meshvpn_node *node,
+				 const struct meshvpn_node_cfg *cfg)
 {
-	if (cfg->has_endpoint)
-		meshvpn_node_set_endpoint(node, &cfg->endpoint);
+	if (cfg->has_endpoint &&
+	    meshvpn_node_set_endpoint(node, &cfg->endpoint, GFP_KERNEL))
+		return -ENOMEM;
 	if (cfg->has_next_hop)
 		WRITE_ONCE(node->next_hop, cfg->next_hop);
 	if (cfg->has_keepalive)
 		meshvpn_node_set_keepalive(node, cfg->keepalive);
 	node->mv->generation++;
+	return 0;
 }
 
 /* Common part of node-new and node-set. */
@@ -418,8 +421,10 @@ static int meshvpn_nl_node_change(struct genl_info *info, bool create,
 			return PTR_ERR(node);
 		}
 	}
-	meshvpn_nl_node_apply(node, &cfg);
-	return 0;
+	ret = meshvpn_nl_node_apply(node, &cfg);
+	if (ret && create)
+		meshvpn_node_remove(node);
+	return ret;
 }
 
 int meshvpn_nl_node_new_doit(struct sk_buff *skb, struct genl_info *info)

@@ -106,8 +106,9 @@ static void meshvpn_maybe_moved(struct meshvpn_node *node,
 	if (meshvpn_endpoint_eq(&cur, from))
 		return;
 
-	meshvpn_node_set_endpoint(node, from);
-	meshvpn_nl_notify_endpoint_moved(node);
+	/* Without memory the move waits for the next message. */
+	if (!meshvpn_node_set_endpoint(node, from, GFP_ATOMIC))
+		meshvpn_nl_notify_endpoint_moved(node);
 }
 
 static void meshvpn_deliver(struct meshvpn_device *mv,
