@@ -118,6 +118,7 @@ struct meshvpn_job_queue {
  * @stats: per-CPU counters
  * @tx_jobs: encryption jobs in flight, in order
  * @rx_jobs: decryption jobs in flight, in order
+ * @rx_off_path: those of @rx_jobs that did not come from the node's path
  * @dead: unlinked from the device, no new work may start
  */
 struct meshvpn_node {
@@ -144,6 +145,7 @@ struct meshvpn_node {
 	struct meshvpn_node_stats __percpu *stats;
 	struct meshvpn_job_queue tx_jobs;
 	struct meshvpn_job_queue rx_jobs;
+	atomic_t rx_off_path;
 	bool dead;
 };
 
