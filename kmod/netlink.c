@@ -287,6 +287,8 @@ static int meshvpn_nl_stat_attr(int stat)
  * @next_hop: the next hop's id
  * @has_keepalive: the request sets the keepalive interval
  * @keepalive: the interval in seconds
+ * @has_broadcast_via: the request sets where broadcasts come from
+ * @broadcast_via: the id of the node they come from
  */
 struct meshvpn_node_cfg {
 	bool has_endpoint;
@@ -295,6 +297,8 @@ struct meshvpn_node_cfg {
 	u64 next_hop;
 	bool has_keepalive;
 	u32 keepalive;
+	bool has_broadcast_via;
+	u64 broadcast_via;
 };
 
 static int meshvpn_nl_node_cfg(struct meshvpn_device *mv, u64 id,
@@ -356,6 +360,17 @@ static int meshvpn_nl_node_cfg(struct meshvpn_device *mv, u64 id,
 		cfg->has_keepalive = true;
 		cfg->keepalive = nla_get_u32(tb[MESHVPN_A_NODE_KEEPALIVE]);
 	}
+	if (tb[MESHVPN_A_NODE_BROADCAST_VIA]) {
+		cfg->has_broadcast_via = true;
+		cfg->broadcast_via = nla_get_u64(tb[MESHVPN_A_NODE_BROADCAST_VIA]);
+		/* Broadcasts arrive from a node, never from the daemon. */
+		if (cfg->broadcast_via != id &&
+		    !meshvpn_node_lookup(mv, cfg->broadcast_via)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[MESHVPN_A_NODE_BROADCAST_VIA],
+					    "broadcast-via is neither this node nor a known node");
+			return -ENOENT;
+		}
+	}
 	return 0;
 }
 
@@ -370,6 +385,8 @@ static int meshvpn_nl_node_apply(struct meshvpn_node *node,
 		WRITE_ONCE(node->next_hop, cfg->next_hop);
 	if (cfg->has_keepalive)
 		meshvpn_node_set_keepalive(node, cfg->keepalive);
+	if (cfg->has_broadcast_via)
+		WRITE_ONCE(node->broadcast_via, cfg->broadcast_via);
 	node->mv->generation++;
 	return 0;
 }
@@ -487,7 +504,10 @@ static int meshvpn_nl_put_node(struct sk_buff *skb, struct meshvpn_node *node,
 	meshvpn_node_stats_read(node, st);
 	if (meshvpn_nl_put_node_id(skb, MESHVPN_A_NODE_NEXT_HOP,
 				   READ_ONCE(node->next_hop), MESHVPN_A_NODE_PAD) ||
-	    nla_put_u32(skb, MESHVPN_A_NODE_KEEPALIVE, READ_ONCE(node->keepalive)))
+	    nla_put_u32(skb, MESHVPN_A_NODE_KEEPALIVE, READ_ONCE(node->keepalive)) ||
+	    meshvpn_nl_put_node_id(skb, MESHVPN_A_NODE_BROADCAST_VIA,
+				   READ_ONCE(node->broadcast_via),
+				   MESHVPN_A_NODE_PAD))
 		goto err;
 	for (i = 0; i < MESHVPN_STAT_COUNT; i++)
 		if (meshvpn_nla_put_uint(skb, meshvpn_nl_stat_attr(i), st[i]))

@@ -175,6 +175,7 @@ struct meshvpn_node *meshvpn_node_create(struct meshvpn_device *mv, u64 id)
 	node->mv = mv;
 	node->id = id;
 	node->next_hop = id;
+	node->broadcast_via = id;
 	/*
 	 * A new node may notify at once. Zero would not do: jiffies start
 	 * near the wrap, so on 32-bit "0 + interval" can lie in the future.

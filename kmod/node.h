@@ -106,6 +106,8 @@ struct meshvpn_job_queue {
  * @endpoint: where the node's messages go when it is its own next hop
  * @dst_cache: route to @endpoint
  * @next_hop: id of the node messages for this node are sent to
+ * @broadcast_via: id of the node this node's broadcasts arrive from, the
+ *	neighbour on the spanning tree towards it (its own id by default)
  * @keepalive: seconds of silence after which a keepalive is sent, 0 = never
  * @keys: the current and next key slots
  * @staged: packets waiting for a key
@@ -133,6 +135,7 @@ struct meshvpn_node {
 	struct meshvpn_endpoint endpoint;
 	struct dst_cache dst_cache;
 	u64 next_hop;
+	u64 broadcast_via;
 	u32 keepalive;
 	struct meshvpn_keys keys;
 	struct sk_buff_head staged;

@@ -203,7 +203,7 @@ static void meshvpn_rx_finish(struct meshvpn_crypt_job *job)
 	struct meshvpn_node *node = job->node, *owner;
 	struct meshvpn_device *mv = node->mv;
 	struct sk_buff *skb = job->skb;
-	bool broadcast;
+	bool broadcast, rpf_ok;
 
 	if (unlikely(atomic_read(&job->state) == MESHVPN_JOB_DEAD))
 		goto drop;
@@ -231,14 +231,18 @@ static void meshvpn_rx_finish(struct meshvpn_crypt_job *job)
 		goto drop;
 	}
 	/*
-	 * A broadcast comes along the spanning tree, from any node but the
-	 * one it started at: its source must belong to some other node.
+	 * A broadcast comes along the spanning tree: its source must belong
+	 * to a node whose broadcasts come through the tree neighbour that
+	 * sent it, so that no member floods one in another member's name.
 	 */
 	broadcast = meshvpn_inner_is_broadcast(skb);
 	rcu_read_lock_bh();
 	owner = meshvpn_routes_lookup_src(&mv->routes, skb);
+	rpf_ok = broadcast ?
+		 owner && READ_ONCE(owner->broadcast_via) == node->id :
+		 owner == node;
 	rcu_read_unlock_bh();
-	if (unlikely(owner != node && !(broadcast && owner))) {
+	if (unlikely(!rpf_ok)) {
 		meshvpn_node_count(node, MESHVPN_STAT_RX_RPF_DROPS, 1);
 		goto drop;
 	}

@@ -12,6 +12,13 @@
 # and with two such relays a loop until the TTL runs out).  A message from
 # curie for hawking, whom einstein reaches directly, is relayed: the
 # control that the messages are otherwise fine.
+#
+# Broadcasts travel along the spanning tree (here the chain itself), each
+# hop decrypting and sending them on. hawking, a member, sends one in
+# sakharov's name: einstein must drop it (reverse path check along the
+# tree: sakharov's broadcasts come through curie), as it drops the same
+# unicast, and not flood it on. hawking's own and sakharov's (which comes to einstein
+# through curie) are delivered and flooded.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
@@ -82,6 +89,56 @@ assert "... and relays none of them" \
 assert "the path to sakharov is still through curie" \
 	test "$(mvd_field einstein sakharov path)/$(mvd_field einstein sakharov via)" = relay/curie
 assert_ping hawking 10.10.0.6 3 "hawking still pings sakharov"
+
+# bcast NODE SRC: NODE's daemon reads a broadcast from SRC off its TUN.
+bcast() {
+	topo_exec "$1" "$MVD_PY" -S - "$2" <<'PY'
+import socket, struct, sys
+payload = b"broadcast"
+udp = struct.pack(">HHHH", 9999, 9999, 8 + len(payload), 0) + payload
+hdr = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+                  socket.inet_aton(sys.argv[1]), socket.inet_aton("255.255.255.255"))
+s = sum(struct.unpack(">10H", hdr))
+s = (s & 0xffff) + (s >> 16)
+hdr = hdr[:10] + struct.pack(">H", ~(s + (s >> 16)) & 0xffff) + hdr[12:]
+p = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+p.sendto(hdr + udp, ("tun0", 0x0800))
+PY
+}
+rx() {
+	mvd_field "$1" "$2" rx_packets
+}
+from_hawking0=$(rx einstein hawking)
+from_curie0=$(rx einstein curie)
+curie_from_einstein0=$(rx curie einstein)
+hawking_from_einstein0=$(rx hawking einstein)
+rpf0=$(mvd_field einstein hawking rpf_drops)
+
+bcast hawking 10.10.0.3
+delivered_own() {
+	(($(rx einstein hawking) == from_hawking0 + 1 &&
+	  $(rx curie einstein) == curie_from_einstein0 + 1))
+}
+assert "control: hawking's own broadcast is delivered and flooded on to curie" \
+	wait_for 3 delivered_own
+
+bcast hawking 10.10.0.6
+rpf_grew() {
+	(($(mvd_field einstein hawking rpf_drops) > rpf0))
+}
+assert "hawking's broadcast in sakharov's name is dropped by einstein" \
+	wait_for 3 rpf_grew
+assert "... not delivered" test "$(rx einstein hawking)" = $((from_hawking0 + 1))
+assert "... and not flooded on to curie" \
+	test "$(rx curie einstein)" = $((curie_from_einstein0 + 1))
+
+bcast sakharov 10.10.0.6
+delivered_far() {
+	(($(rx einstein curie) == from_curie0 + 1 &&
+	  $(rx hawking einstein) == hawking_from_einstein0 + 1))
+}
+assert "sakharov's broadcast reaches einstein through curie, and hawking" \
+	wait_for 3 delivered_far
 
 mvd_assert_clean
 summary

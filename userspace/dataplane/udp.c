@@ -646,6 +646,74 @@ static void broadcast(struct mv_dataplane *dp, const uint8_t *pkt, size_t len,
 	}
 }
 
+static int tree_root(int *parent, int v)
+{
+	while (parent[v] != v) {
+		parent[v] = parent[parent[v]];
+		v = parent[v];
+	}
+	return v;
+}
+
+int *mv_udp_tree_via(const struct mv_dataplane *dp)
+{
+	const struct mv_topology *t = dp->topo;
+	int self = dp->nodes->self->vertex, n = t->n_by_vertex, v;
+	int *parent = malloc(n * sizeof(int));
+	int *side = malloc(n * sizeof(int));
+	int *via = malloc(n * sizeof(int));
+	size_t i;
+
+	if (!parent || !side || !via) {
+		free(via);
+		via = NULL;
+		goto out;
+	}
+	for (v = 0; v < n; v++) {
+		parent[v] = v;
+		side[v] = -1;
+	}
+	/* Cut this node out of the tree: one part per tree neighbour. */
+	for (i = 0; i < t->n_mst; i++) {
+		int a = t->mst[i][0], b = t->mst[i][1];
+
+		if (a != self && b != self && a >= 0 && b >= 0 && a < n && b < n)
+			parent[tree_root(parent, a)] = tree_root(parent, b);
+	}
+	for (i = 0; i < t->n_mst; i++) {
+		int a = t->mst[i][0], b = t->mst[i][1];
+		int other = a == self ? b : b == self ? a : -1;
+
+		if (other >= 0 && other < n)
+			side[tree_root(parent, other)] = other;
+	}
+	for (v = 0; v < n; v++)
+		via[v] = v == self ? -1 : side[tree_root(parent, v)];
+out:
+	free(side);
+	free(parent);
+	return via;
+}
+
+/*
+ * Reverse path check of a broadcast along the tree: the broadcasts of
+ * @origin reach this node only through one tree neighbour, so a member
+ * cannot flood one in another member's name. The check costs a pass over
+ * the tree, as forwarding the broadcast does.
+ */
+static bool broadcast_from_tree(struct mv_dataplane *dp,
+				const struct mv_node *origin,
+				const struct mv_node *from)
+{
+	int *via = mv_udp_tree_via(dp);
+	bool ok = via && origin->vertex >= 0 &&
+		  origin->vertex < dp->topo->n_by_vertex &&
+		  via[origin->vertex] == from->vertex;
+
+	free(via);
+	return ok;
+}
+
 void mv_udp_broadcast_from_kernel(struct mv_dataplane *dp, const uint8_t *pkt,
 				  size_t len, const struct mv_node *from)
 {
@@ -720,8 +788,9 @@ static void receive_data(struct mv_dataplane *dp, struct mv_node *n, uint8_t *ms
 	if (is_broadcast(plain, p)) {
 		struct mv_node *origin = route_of(dp, plain, p, true);
 
-		/* Forwarded along the tree: it comes from any other node. */
-		if (!origin || origin == dp->nodes->self) {
+		/* Forwarded along the tree: from the neighbour towards origin. */
+		if (!origin || origin == dp->nodes->self ||
+		    !broadcast_from_tree(dp, origin, n)) {
 			n->stats.rpf_drops++;
 			return;
 		}
