@@ -708,7 +708,7 @@ static bool broadcast_from_tree(struct mv_dataplane *dp,
 	int *via = mv_udp_tree_via(dp);
 	bool ok = via && origin->vertex >= 0 &&
 		  origin->vertex < dp->topo->n_by_vertex &&
-		  via[origin->vertex] == from->vertex;
+		  via[origin->vertex] >= 0 && via[origin->vertex] == from->vertex;
 
 	free(via);
 	return ok;
