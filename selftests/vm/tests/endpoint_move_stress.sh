@@ -112,7 +112,7 @@ sleep 1
 relayed=$(mesh_counter b 3 relay_packets)
 echo "keepalives (each a move) $moves, relay requests $sent, relayed $relayed," \
 	"B rx_dropped $(mesh_dev_stat b mv0 rx.dropped)"
-check_true "node 1 moved more than a thousand times" test "$moves" -ge 1000
+check_true "node 1 moved hundreds of times" test "$moves" -ge 500
 check_eq "every relay request was relayed" "$relayed" "$sent"
 rm -f /tmp/ems_mover.out /tmp/ems_relay.out
 mesh_done
