@@ -7,6 +7,7 @@
  */
 
 #include <crypto/aead.h>
+#include <crypto/algapi.h>
 #include <crypto/chacha20poly1305.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -107,6 +108,9 @@ struct meshvpn_key *meshvpn_key_create(u32 alg, u8 phase, const u8 *tx_key,
 		memcpy(key->rx_key, rx_key, MESHVPN_KEY_LEN);
 		break;
 	case MESHVPN_CIPHER_ALG_AES_256_GCM:
+		/* Kept only to recognise a second install of this key. */
+		memcpy(key->tx_key, tx_key, MESHVPN_KEY_LEN);
+		memcpy(key->rx_key, rx_key, MESHVPN_KEY_LEN);
 		key->tx_aead = meshvpn_gcm_alloc(tx_key, extack);
 		if (IS_ERR(key->tx_aead)) {
 			ret = PTR_ERR(key->tx_aead);
@@ -151,21 +155,56 @@ static struct meshvpn_key *meshvpn_keys_replace(struct meshvpn_keys *keys,
 	return old;
 }
 
+/* Both keys send with the same key material (cipher none has none). */
+static bool meshvpn_key_same_material(const struct meshvpn_key *a,
+				      const struct meshvpn_key *b)
+{
+	return a->alg != MESHVPN_CIPHER_ALG_NONE && a->alg == b->alg &&
+	       !crypto_memneq(a->tx_key, b->tx_key, MESHVPN_KEY_LEN) &&
+	       !crypto_memneq(a->rx_key, b->rx_key, MESHVPN_KEY_LEN);
+}
+
 /**
  * meshvpn_keys_install() - put a key into a slot, replacing what was there
  * @keys: the node's slots
  * @slot: enum meshvpn_key_slot
- * @key: the key; its reference moves to the slot
+ * @key: the key; its reference moves to the slot, or is dropped when the
+ *	slot holds this key already
+ * @extack: why it was refused
+ *
+ * A new key starts sending at counter 0. Installing again a key that is
+ * installed already (a retried request whose acknowledgment was lost)
+ * would therefore send a second time with nonces already used under that
+ * key: the key in place is kept instead, with its counter and its replay
+ * window, and the same key material anywhere else is refused.
+ *
+ * Return: 0, or -EEXIST when this key material is installed in the other
+ * slot or with another phase.
  */
-void meshvpn_keys_install(struct meshvpn_keys *keys, u32 slot,
-			  struct meshvpn_key *key)
+int meshvpn_keys_install(struct meshvpn_keys *keys, u32 slot,
+			 struct meshvpn_key *key, struct netlink_ext_ack *extack)
 {
-	struct meshvpn_key *old;
+	struct meshvpn_key *old, *cur;
+	int i;
 
 	spin_lock_bh(&keys->lock);
+	for (i = MESHVPN_KEY_SLOT_CURRENT; i <= MESHVPN_KEY_SLOT_NEXT; i++) {
+		cur = rcu_dereference_protected(keys->slot[i],
+						lockdep_is_held(&keys->lock));
+		if (!cur || !meshvpn_key_same_material(cur, key))
+			continue;
+		spin_unlock_bh(&keys->lock);
+		meshvpn_key_put(key);
+		if (i == slot && cur->phase == key->phase)
+			return 0;
+		NL_SET_ERR_MSG_MOD(extack,
+				   "key material installed already: a second install would reuse its nonces");
+		return -EEXIST;
+	}
 	old = meshvpn_keys_replace(keys, slot, key);
 	spin_unlock_bh(&keys->lock);
 	meshvpn_key_put(old);
+	return 0;
 }
 
 /**

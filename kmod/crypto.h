@@ -26,8 +26,9 @@ struct crypto_aead;
  * @tx_counter: next counter to send with
  * @rekey_notified: a rekey-due notification went out for this key
  * @replay: the receive window
- * @tx_key: ChaCha20-Poly1305 send key
- * @rx_key: ChaCha20-Poly1305 receive key
+ * @tx_key: send key material (the AEAD keys of ChaCha20-Poly1305; for
+ *	AES-256-GCM only to recognise the key when it is installed again)
+ * @rx_key: receive key material, as @tx_key
  * @tx_aead: AES-256-GCM send transform
  * @rx_aead: AES-256-GCM receive transform
  */
@@ -61,8 +62,8 @@ void meshvpn_keys_clear(struct meshvpn_keys *keys);
 struct meshvpn_key *meshvpn_key_create(u32 alg, u8 phase, const u8 *tx_key,
 				       const u8 *rx_key,
 				       struct netlink_ext_ack *extack);
-void meshvpn_keys_install(struct meshvpn_keys *keys, u32 slot,
-			  struct meshvpn_key *key);
+int meshvpn_keys_install(struct meshvpn_keys *keys, u32 slot,
+			 struct meshvpn_key *key, struct netlink_ext_ack *extack);
 int meshvpn_keys_swap(struct meshvpn_keys *keys);
 int meshvpn_keys_delete(struct meshvpn_keys *keys, u32 slot);
 struct meshvpn_key *meshvpn_keys_get(struct meshvpn_keys *keys, u32 slot);

@@ -32,6 +32,8 @@ struct meshvpn_socket;
  * @gro_cells: GRO for decrypted packets
  * @tx_ring: encryption jobs, for every CPU
  * @rx_ring: decryption jobs, for every CPU
+ * @rx_off_path: decryption jobs in flight of messages that did not come
+ *	from their sender's path (see receive.c)
  */
 struct meshvpn_device {
 	struct net_device *dev;
@@ -48,6 +50,7 @@ struct meshvpn_device {
 	struct gro_cells gro_cells;
 	struct meshvpn_crypt_ring tx_ring;
 	struct meshvpn_crypt_ring rx_ring;
+	atomic_t rx_off_path;
 };
 
 extern struct rtnl_link_ops meshvpn_link_ops;

@@ -30,6 +30,11 @@ static struct netlink_range_validation meshvpn_a_keyconf_node_id_range = {
 	.max	= MESHVPN_NODE_ID_MAX,
 };
 
+static struct netlink_range_validation meshvpn_a_node_broadcast_via_range = {
+	.min	= 1ULL,
+	.max	= MESHVPN_NODE_ID_MAX,
+};
+
 static struct netlink_range_validation meshvpn_a_node_id_range = {
 	.min	= 1ULL,
 	.max	= MESHVPN_NODE_ID_MAX,
@@ -106,6 +111,8 @@ const struct nla_policy meshvpn_node_nl_policy[MESHVPN_A_NODE_MAX + 1] = {
 	[MESHVPN_A_NODE_LAST_RX] = { .type = NLA_U64, },
 	[MESHVPN_A_NODE_DAEMON_PACKETS] = { .type = NLA_REJECT, },
 	[MESHVPN_A_NODE_DAEMON_DROPS] = { .type = NLA_REJECT, },
+	[MESHVPN_A_NODE_BROADCAST_VIA] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &meshvpn_a_node_broadcast_via_range),
 };
 
 const struct nla_policy meshvpn_node_del_input_nl_policy[MESHVPN_A_NODE_MAX + 1] = {
@@ -124,6 +131,8 @@ const struct nla_policy meshvpn_node_new_input_nl_policy[MESHVPN_A_NODE_MAX + 1]
 	[MESHVPN_A_NODE_REMOTE_PORT] = NLA_POLICY_MIN(NLA_BE16, 1),
 	[MESHVPN_A_NODE_NEXT_HOP] = NLA_POLICY_FULL_RANGE(NLA_U64, &meshvpn_a_node_next_hop_range),
 	[MESHVPN_A_NODE_KEEPALIVE] = NLA_POLICY_MAX(NLA_U32, 3600),
+	[MESHVPN_A_NODE_BROADCAST_VIA] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &meshvpn_a_node_broadcast_via_range),
 };
 
 const struct nla_policy meshvpn_node_set_input_nl_policy[MESHVPN_A_NODE_MAX + 1] = {
@@ -134,6 +143,8 @@ const struct nla_policy meshvpn_node_set_input_nl_policy[MESHVPN_A_NODE_MAX + 1]
 	[MESHVPN_A_NODE_REMOTE_PORT] = NLA_POLICY_MIN(NLA_BE16, 1),
 	[MESHVPN_A_NODE_NEXT_HOP] = NLA_POLICY_FULL_RANGE(NLA_U64, &meshvpn_a_node_next_hop_range),
 	[MESHVPN_A_NODE_KEEPALIVE] = NLA_POLICY_MAX(NLA_U32, 3600),
+	[MESHVPN_A_NODE_BROADCAST_VIA] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &meshvpn_a_node_broadcast_via_range),
 };
 
 const struct nla_policy meshvpn_route_del_input_nl_policy[MESHVPN_A_ROUTE_MAX + 1] = {

@@ -287,6 +287,8 @@ static int meshvpn_nl_stat_attr(int stat)
  * @next_hop: the next hop's id
  * @has_keepalive: the request sets the keepalive interval
  * @keepalive: the interval in seconds
+ * @has_broadcast_via: the request sets where broadcasts come from
+ * @broadcast_via: the id of the node they come from
  */
 struct meshvpn_node_cfg {
 	bool has_endpoint;
@@ -295,6 +297,8 @@ struct meshvpn_node_cfg {
 	u64 next_hop;
 	bool has_keepalive;
 	u32 keepalive;
+	bool has_broadcast_via;
+	u64 broadcast_via;
 };
 
 static int meshvpn_nl_node_cfg(struct meshvpn_device *mv, u64 id,
@@ -356,19 +360,35 @@ static int meshvpn_nl_node_cfg(struct meshvpn_device *mv, u64 id,
 		cfg->has_keepalive = true;
 		cfg->keepalive = nla_get_u32(tb[MESHVPN_A_NODE_KEEPALIVE]);
 	}
+	if (tb[MESHVPN_A_NODE_BROADCAST_VIA]) {
+		cfg->has_broadcast_via = true;
+		cfg->broadcast_via = nla_get_u64(tb[MESHVPN_A_NODE_BROADCAST_VIA]);
+		/* Broadcasts arrive from a node, never from the daemon. */
+		if (cfg->broadcast_via != id &&
+		    !meshvpn_node_lookup(mv, cfg->broadcast_via)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[MESHVPN_A_NODE_BROADCAST_VIA],
+					    "broadcast-via is neither this node nor a known node");
+			return -ENOENT;
+		}
+	}
 	return 0;
 }
 
-static void meshvpn_nl_node_apply(struct meshvpn_node *node,
-				  const struct meshvpn_node_cfg *cfg)
+/* Return: 0, or -ENOMEM before anything changed. */
+static int meshvpn_nl_node_apply(struct meshvpn_node *node,
+				 const struct meshvpn_node_cfg *cfg)
 {
-	if (cfg->has_endpoint)
-		meshvpn_node_set_endpoint(node, &cfg->endpoint);
+	if (cfg->has_endpoint &&
+	    meshvpn_node_set_endpoint(node, &cfg->endpoint, GFP_KERNEL))
+		return -ENOMEM;
 	if (cfg->has_next_hop)
 		WRITE_ONCE(node->next_hop, cfg->next_hop);
 	if (cfg->has_keepalive)
 		meshvpn_node_set_keepalive(node, cfg->keepalive);
+	if (cfg->has_broadcast_via)
+		WRITE_ONCE(node->broadcast_via, cfg->broadcast_via);
 	node->mv->generation++;
+	return 0;
 }
 
 /* Common part of node-new and node-set. */
@@ -418,8 +438,10 @@ static int meshvpn_nl_node_change(struct genl_info *info, bool create,
 			return PTR_ERR(node);
 		}
 	}
-	meshvpn_nl_node_apply(node, &cfg);
-	return 0;
+	ret = meshvpn_nl_node_apply(node, &cfg);
+	if (ret && create)
+		meshvpn_node_remove(node);
+	return ret;
 }
 
 int meshvpn_nl_node_new_doit(struct sk_buff *skb, struct genl_info *info)
@@ -482,7 +504,10 @@ static int meshvpn_nl_put_node(struct sk_buff *skb, struct meshvpn_node *node,
 	meshvpn_node_stats_read(node, st);
 	if (meshvpn_nl_put_node_id(skb, MESHVPN_A_NODE_NEXT_HOP,
 				   READ_ONCE(node->next_hop), MESHVPN_A_NODE_PAD) ||
-	    nla_put_u32(skb, MESHVPN_A_NODE_KEEPALIVE, READ_ONCE(node->keepalive)))
+	    nla_put_u32(skb, MESHVPN_A_NODE_KEEPALIVE, READ_ONCE(node->keepalive)) ||
+	    meshvpn_nl_put_node_id(skb, MESHVPN_A_NODE_BROADCAST_VIA,
+				   READ_ONCE(node->broadcast_via),
+				   MESHVPN_A_NODE_PAD))
 		goto err;
 	for (i = 0; i < MESHVPN_STAT_COUNT; i++)
 		if (meshvpn_nla_put_uint(skb, meshvpn_nl_stat_attr(i), st[i]))
@@ -668,10 +693,9 @@ int meshvpn_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(key);
 		goto wipe;
 	}
-	meshvpn_keys_install(&node->keys, slot, key);
-	if (slot == MESHVPN_KEY_SLOT_CURRENT)
+	ret = meshvpn_keys_install(&node->keys, slot, key, info->extack);
+	if (!ret && slot == MESHVPN_KEY_SLOT_CURRENT)
 		meshvpn_send_staged(node);
-	ret = 0;
 wipe:
 	memzero_explicit(tx, sizeof(tx));
 	memzero_explicit(rx, sizeof(rx));

@@ -175,6 +175,7 @@ struct meshvpn_node *meshvpn_node_create(struct meshvpn_device *mv, u64 id)
 	node->mv = mv;
 	node->id = id;
 	node->next_hop = id;
+	node->broadcast_via = id;
 	/*
 	 * A new node may notify at once. Zero would not do: jiffies start
 	 * near the wrap, so on 32-bit "0 + interval" can lie in the future.
@@ -189,7 +190,6 @@ struct meshvpn_node *meshvpn_node_create(struct meshvpn_device *mv, u64 id)
 	meshvpn_job_queue_init(&node->rx_jobs);
 	timer_setup(&node->staged_timer, meshvpn_node_staged_expire, 0);
 	timer_setup(&node->keepalive_timer, meshvpn_node_keepalive_fire, 0);
-	INIT_HLIST_NODE(&node->ep_hnode);
 
 	hash_add_rcu(mv->nodes_by_id, &node->id_hnode, meshvpn_id_hash(id));
 	list_add_tail(&node->list, &mv->nodes);
@@ -213,6 +213,7 @@ err_free:
  */
 void meshvpn_node_remove(struct meshvpn_node *node)
 {
+	struct meshvpn_endpoint_entry *entry;
 	struct meshvpn_device *mv = node->mv;
 
 	lockdep_assert_held(&mv->update_lock);
@@ -220,8 +221,12 @@ void meshvpn_node_remove(struct meshvpn_node *node)
 	meshvpn_routes_remove_by_node(&mv->routes, node, &mv->update_lock);
 	hash_del_rcu(&node->id_hnode);
 	spin_lock_bh(&mv->endpoint_lock);
-	if (!hlist_unhashed(&node->ep_hnode))
-		hash_del_rcu(&node->ep_hnode);
+	entry = rcu_replace_pointer(node->ep_entry, NULL,
+				    lockdep_is_held(&mv->endpoint_lock));
+	if (entry) {
+		hash_del_rcu(&entry->hnode);
+		kfree_rcu(entry, rcu);
+	}
 	spin_unlock_bh(&mv->endpoint_lock);
 	list_del(&node->list);
 	mv->node_count--;
@@ -277,15 +282,15 @@ struct meshvpn_node *meshvpn_node_lookup(struct meshvpn_device *mv, u64 id)
 struct meshvpn_node *meshvpn_node_lookup_endpoint(struct meshvpn_device *mv,
 						  const struct sk_buff *skb)
 {
+	struct meshvpn_endpoint_entry *entry;
 	struct meshvpn_endpoint ep;
-	struct meshvpn_node *node;
 
 	if (!meshvpn_endpoint_from_skb(&ep, skb))
 		return NULL;
-	hash_for_each_possible_rcu(mv->nodes_by_endpoint, node, ep_hnode,
+	hash_for_each_possible_rcu(mv->nodes_by_endpoint, entry, hnode,
 				   meshvpn_endpoint_hash(&ep)) {
-		if (meshvpn_endpoint_eq(&node->endpoint, &ep))
-			return node;
+		if (meshvpn_endpoint_eq(&entry->ep, &ep))
+			return entry->node;
 	}
 	return NULL;
 }
@@ -294,30 +299,51 @@ struct meshvpn_node *meshvpn_node_lookup_endpoint(struct meshvpn_device *mv,
  * meshvpn_node_set_endpoint() - change where a node is reached
  * @node: the node
  * @ep: the new endpoint; family AF_UNSPEC clears it
+ * @gfp: GFP_ATOMIC from the receive path (softirq), else GFP_KERNEL
  *
- * Callable from netlink and from the receive path (softirq).
+ * Readers walk the table by endpoint under RCU only. An entry that moved to
+ * another bucket in place would lead a reader standing on it into the
+ * wrong chain, where it misses the nodes behind it, and an endpoint
+ * changed in place could be read half written. So a move links a new
+ * entry and frees the old one after a grace period.
+ *
+ * Return: 0, or -ENOMEM (then nothing changed).
  */
-void meshvpn_node_set_endpoint(struct meshvpn_node *node,
-			       const struct meshvpn_endpoint *ep)
+int meshvpn_node_set_endpoint(struct meshvpn_node *node,
+			      const struct meshvpn_endpoint *ep, gfp_t gfp)
 {
+	struct meshvpn_endpoint_entry *entry = NULL, *old;
 	struct meshvpn_device *mv = node->mv;
 
+	if (ep->addr.sa.sa_family != AF_UNSPEC) {
+		entry = kmalloc(sizeof(*entry), gfp);
+		if (!entry)
+			return -ENOMEM;
+		entry->ep = *ep;
+		entry->node = node;
+	}
+
 	spin_lock_bh(&mv->endpoint_lock);
-	if (READ_ONCE(node->dead))
-		goto out;
-	if (!hlist_unhashed(&node->ep_hnode))
-		hash_del_rcu(&node->ep_hnode);
+	if (READ_ONCE(node->dead)) {
+		spin_unlock_bh(&mv->endpoint_lock);
+		kfree(entry);
+		return 0;
+	}
+	if (entry)
+		hash_add_rcu(mv->nodes_by_endpoint, &entry->hnode,
+			     meshvpn_endpoint_hash(ep));
+	old = rcu_replace_pointer(node->ep_entry, entry,
+				  lockdep_is_held(&mv->endpoint_lock));
+	if (old) {
+		hash_del_rcu(&old->hnode);
+		kfree_rcu(old, rcu);
+	}
 	spin_lock(&node->endpoint_lock);
 	node->endpoint = *ep;
 	dst_cache_reset(&node->dst_cache);
 	spin_unlock(&node->endpoint_lock);
-	if (ep->addr.sa.sa_family != AF_UNSPEC)
-		hash_add_rcu(mv->nodes_by_endpoint, &node->ep_hnode,
-			     meshvpn_endpoint_hash(ep));
-	else
-		INIT_HLIST_NODE(&node->ep_hnode);
-out:
 	spin_unlock_bh(&mv->endpoint_lock);
+	return 0;
 }
 
 void meshvpn_node_set_keepalive(struct meshvpn_node *node, u32 seconds)

@@ -14,6 +14,7 @@
 #include "crypto.h"
 
 struct meshvpn_device;
+struct meshvpn_node;
 
 /**
  * struct meshvpn_endpoint - the outer address a node is reached at
@@ -28,6 +29,21 @@ struct meshvpn_endpoint {
 		struct sockaddr_in sin;
 		struct sockaddr_in6 sin6;
 	} addr;
+};
+
+/**
+ * struct meshvpn_endpoint_entry - a node in the device's table by endpoint
+ * @hnode: entry in the device's nodes_by_endpoint
+ * @ep: the endpoint; never changes, so readers compare it without a lock
+ * @node: the node reached at @ep
+ * @rcu: deferred free: an endpoint move adds a new entry and frees the old
+ *	one only after every reader that may stand on it has left
+ */
+struct meshvpn_endpoint_entry {
+	struct hlist_node hnode;
+	struct meshvpn_endpoint ep;
+	struct meshvpn_node *node;
+	struct rcu_head rcu;
 };
 
 /*
@@ -81,14 +97,17 @@ struct meshvpn_job_queue {
  * @mv: the device the node belongs to
  * @id: the node's 48-bit id
  * @id_hnode: entry in the device's table by id
- * @ep_hnode: entry in the device's table by endpoint, while it has one
+ * @ep_entry: entry in the device's table by endpoint, while it has one;
+ *	changed under the device's endpoint_lock, read under RCU
  * @list: entry in the device's list of nodes (dumps, teardown)
  * @refcount: references from packets in flight and timers
  * @rcu: deferred free
- * @endpoint_lock: protects @endpoint, @ep_hnode and @dst_cache
+ * @endpoint_lock: protects @endpoint and @dst_cache
  * @endpoint: where the node's messages go when it is its own next hop
  * @dst_cache: route to @endpoint
  * @next_hop: id of the node messages for this node are sent to
+ * @broadcast_via: id of the node this node's broadcasts arrive from, the
+ *	neighbour on the spanning tree towards it (its own id by default)
  * @keepalive: seconds of silence after which a keepalive is sent, 0 = never
  * @keys: the current and next key slots
  * @staged: packets waiting for a key
@@ -101,13 +120,14 @@ struct meshvpn_job_queue {
  * @stats: per-CPU counters
  * @tx_jobs: encryption jobs in flight, in order
  * @rx_jobs: decryption jobs in flight, in order
+ * @rx_off_path: those of @rx_jobs that did not come from the node's path
  * @dead: unlinked from the device, no new work may start
  */
 struct meshvpn_node {
 	struct meshvpn_device *mv;
 	u64 id;
 	struct hlist_node id_hnode;
-	struct hlist_node ep_hnode;
+	struct meshvpn_endpoint_entry __rcu *ep_entry;
 	struct list_head list;
 	struct kref refcount;
 	struct rcu_head rcu;
@@ -115,6 +135,7 @@ struct meshvpn_node {
 	struct meshvpn_endpoint endpoint;
 	struct dst_cache dst_cache;
 	u64 next_hop;
+	u64 broadcast_via;
 	u32 keepalive;
 	struct meshvpn_keys keys;
 	struct sk_buff_head staged;
@@ -127,6 +148,7 @@ struct meshvpn_node {
 	struct meshvpn_node_stats __percpu *stats;
 	struct meshvpn_job_queue tx_jobs;
 	struct meshvpn_job_queue rx_jobs;
+	atomic_t rx_off_path;
 	bool dead;
 };
 
@@ -147,8 +169,8 @@ struct meshvpn_node *meshvpn_node_lookup_endpoint(struct meshvpn_device *mv,
 struct meshvpn_node *meshvpn_node_get(struct meshvpn_node *node);
 void meshvpn_node_put(struct meshvpn_node *node);
 
-void meshvpn_node_set_endpoint(struct meshvpn_node *node,
-			       const struct meshvpn_endpoint *ep);
+int meshvpn_node_set_endpoint(struct meshvpn_node *node,
+			      const struct meshvpn_endpoint *ep, gfp_t gfp);
 bool meshvpn_endpoint_from_skb(struct meshvpn_endpoint *ep,
 			       const struct sk_buff *skb);
 bool meshvpn_endpoint_eq(const struct meshvpn_endpoint *a,

@@ -38,6 +38,8 @@ enum meshvpn_job_state {
  * @ttl: receive: the TTL the message arrived with
  * @xnet: receive: the socket lives in another network namespace
  * @from: receive: the outer source address
+ * @off_path: receive: @from is not the sender's path, the job counts in
+ *	the node's and the device's rx_off_path
  */
 struct meshvpn_crypt_job {
 	struct list_head list;
@@ -52,6 +54,7 @@ struct meshvpn_crypt_job {
 	u8 ttl;
 	bool xnet;
 	struct meshvpn_endpoint from;
+	bool off_path;
 };
 
 /**

@@ -35,6 +35,18 @@ static struct meshvpn_hdr *meshvpn_rx_hdr(struct sk_buff *skb)
 				      sizeof(struct udphdr));
 }
 
+/*
+ * Section 2 of the protocol: a header with an unknown type, unknown flags
+ * or a non-zero reserved byte is dropped, by a relay as by the receiver,
+ * so that no relay carries messages the protocol does not define.
+ */
+static bool meshvpn_hdr_valid(const struct meshvpn_hdr *hdr)
+{
+	return hdr->type >= MESHVPN_MSG_DATA &&
+	       hdr->type <= MESHVPN_MSG_SESSION &&
+	       !(hdr->flags & ~MESHVPN_FLAGS_KNOWN) && !hdr->reserved;
+}
+
 /**
  * meshvpn_inner_packet_ok() - check an inner packet and set its protocol
  * @skb: the packet, at its IP header
@@ -94,8 +106,9 @@ static void meshvpn_maybe_moved(struct meshvpn_node *node,
 	if (meshvpn_endpoint_eq(&cur, from))
 		return;
 
-	meshvpn_node_set_endpoint(node, from);
-	meshvpn_nl_notify_endpoint_moved(node);
+	/* Without memory the move waits for the next message. */
+	if (!meshvpn_node_set_endpoint(node, from, GFP_ATOMIC))
+		meshvpn_nl_notify_endpoint_moved(node);
 }
 
 static void meshvpn_deliver(struct meshvpn_device *mv,
@@ -127,13 +140,70 @@ static void meshvpn_deliver(struct meshvpn_device *mv,
 	}
 }
 
+/*
+ * The message came from where its sender's messages come: the sender's own
+ * endpoint, or that of the relay it is reached through. Caller holds RCU.
+ */
+static bool meshvpn_from_path(struct meshvpn_node *node,
+			      const struct meshvpn_endpoint *from)
+{
+	u64 next_hop = READ_ONCE(node->next_hop);
+	struct meshvpn_endpoint_entry *entry;
+	struct meshvpn_node *via = node;
+
+	if (next_hop != node->id) {
+		via = meshvpn_node_lookup(node->mv, next_hop);
+		if (!via)
+			return false;
+	}
+	entry = rcu_dereference(via->ep_entry);
+	return entry && meshvpn_endpoint_eq(&entry->ep, from);
+}
+
+/*
+ * A message from off its sender's path costs a decryption before anything
+ * is known about it, and anyone can send one with a (public) source id.
+ * Such messages get only a small share of the node's and of the device's
+ * decryption jobs, so that a flood of forgeries cannot push out the
+ * messages that come from the path. A sender that really moved is off path
+ * only until its first message verifies and moves its endpoint.
+ */
+#define MESHVPN_MAX_NODE_OFF_PATH_JOBS	64
+#define MESHVPN_MAX_OFF_PATH_JOBS	512
+
+static bool meshvpn_off_path_get(struct meshvpn_device *mv,
+				 struct meshvpn_node *node)
+{
+	if (atomic_inc_return(&node->rx_off_path) >
+	    MESHVPN_MAX_NODE_OFF_PATH_JOBS)
+		goto node_full;
+	if (atomic_inc_return(&mv->rx_off_path) > MESHVPN_MAX_OFF_PATH_JOBS)
+		goto device_full;
+	return true;
+
+device_full:
+	atomic_dec(&mv->rx_off_path);
+node_full:
+	atomic_dec(&node->rx_off_path);
+	return false;
+}
+
+static void meshvpn_off_path_put(struct meshvpn_device *mv,
+				 struct meshvpn_node *node, bool off_path)
+{
+	if (!off_path)
+		return;
+	atomic_dec(&node->rx_off_path);
+	atomic_dec(&mv->rx_off_path);
+}
+
 /* In arrival order, bottom halves disabled: check and deliver. */
 static void meshvpn_rx_finish(struct meshvpn_crypt_job *job)
 {
 	struct meshvpn_node *node = job->node, *owner;
 	struct meshvpn_device *mv = node->mv;
 	struct sk_buff *skb = job->skb;
-	bool broadcast;
+	bool broadcast, rpf_ok;
 
 	if (unlikely(atomic_read(&job->state) == MESHVPN_JOB_DEAD))
 		goto drop;
@@ -161,14 +231,18 @@ static void meshvpn_rx_finish(struct meshvpn_crypt_job *job)
 		goto drop;
 	}
 	/*
-	 * A broadcast comes along the spanning tree, from any node but the
-	 * one it started at: its source must belong to some other node.
+	 * A broadcast comes along the spanning tree: its source must belong
+	 * to a node whose broadcasts come through the tree neighbour that
+	 * sent it, so that no member floods one in another member's name.
 	 */
 	broadcast = meshvpn_inner_is_broadcast(skb);
 	rcu_read_lock_bh();
 	owner = meshvpn_routes_lookup_src(&mv->routes, skb);
+	rpf_ok = broadcast ?
+		 owner && READ_ONCE(owner->broadcast_via) == node->id :
+		 owner == node;
 	rcu_read_unlock_bh();
-	if (unlikely(owner != node && !(broadcast && owner))) {
+	if (unlikely(!rpf_ok)) {
 		meshvpn_node_count(node, MESHVPN_STAT_RX_RPF_DROPS, 1);
 		goto drop;
 	}
@@ -183,6 +257,7 @@ drop:
 	DEV_STATS_INC(mv->dev, rx_dropped);
 	kfree_skb(skb);
 out:
+	meshvpn_off_path_put(mv, node, job->off_path);
 	meshvpn_crypt_job_free(job);
 }
 
@@ -205,30 +280,6 @@ int meshvpn_receive_init(struct meshvpn_device *mv)
 }
 
 /*
- * Cipher none authenticates nothing, so its messages are taken only from
- * the endpoint the sender is reached at (its own, or its relay's), and
- * never move an endpoint or, before this check, the replay window
- * (Documentation/protocol.md, section 4).
- */
-static bool meshvpn_none_from_path(struct meshvpn_node *node,
-				   const struct meshvpn_endpoint *from)
-{
-	u64 next_hop = READ_ONCE(node->next_hop);
-	struct meshvpn_node *via = node;
-	struct meshvpn_endpoint ep;
-
-	if (next_hop != node->id) {
-		via = meshvpn_node_lookup(node->mv, next_hop);
-		if (!via)
-			return false;
-	}
-	spin_lock_bh(&via->endpoint_lock);
-	ep = via->endpoint;
-	spin_unlock_bh(&via->endpoint_lock);
-	return meshvpn_endpoint_eq(&ep, from);
-}
-
-/*
  * A DATA message for this node: cheap checks, then queue it for decryption.
  * @from is the outer source, or NULL for a message the daemon received over
  * a meta connection (authenticated there, and no endpoint to learn).
@@ -243,6 +294,7 @@ static int meshvpn_receive_data(struct meshvpn_device *mv,
 	struct meshvpn_node *node;
 	struct meshvpn_key *key;
 	struct meshvpn_hdr *hdr;
+	bool off_path;
 	u64 counter;
 	u8 ttl;
 
@@ -271,8 +323,13 @@ static int meshvpn_receive_data(struct meshvpn_device *mv,
 		meshvpn_node_count(node, MESHVPN_STAT_RX_DECRYPT_ERRORS, 1);
 		goto drop_key;
 	}
-	if (key->alg == MESHVPN_CIPHER_ALG_NONE && from &&
-	    !meshvpn_none_from_path(node, from)) {
+	off_path = from && !meshvpn_from_path(node, from);
+	/*
+	 * Cipher none authenticates nothing, so its messages are taken only
+	 * from the sender's path, and never move an endpoint or, before this
+	 * check, the replay window (Documentation/protocol.md, section 4).
+	 */
+	if (key->alg == MESHVPN_CIPHER_ALG_NONE && off_path) {
 		meshvpn_node_count(node, MESHVPN_STAT_RX_DECRYPT_ERRORS, 1);
 		goto drop_key;
 	}
@@ -281,6 +338,8 @@ static int meshvpn_receive_data(struct meshvpn_device *mv,
 		meshvpn_node_count(node, MESHVPN_STAT_RX_REPLAY_DROPS, 1);
 		goto drop_key;
 	}
+	if (off_path && !meshvpn_off_path_get(mv, node))
+		goto drop_key;
 
 	/* From here on the message is ours to change: drop the UDP header
 	 * and take the TTL out of the associated data.
@@ -293,18 +352,22 @@ static int meshvpn_receive_data(struct meshvpn_device *mv,
 
 	job = meshvpn_crypt_job_new(node, key, skb, counter);
 	if (unlikely(!job))
-		goto drop_key;
+		goto drop_off_path;
 	job->ttl = ttl;
 	job->xnet = xnet;
+	job->off_path = off_path;
 	if (from)
 		job->from = *from;
 	if (unlikely(meshvpn_crypt_job_submit(&mv->rx_ring, &node->rx_jobs,
 					      job))) {
+		meshvpn_off_path_put(mv, node, off_path);
 		meshvpn_crypt_job_free(job);
 		goto drop;
 	}
 	return 0;
 
+drop_off_path:
+	meshvpn_off_path_put(mv, node, off_path);
 drop_key:
 	meshvpn_key_put(key);
 drop:
@@ -418,6 +481,11 @@ int meshvpn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	hdr = meshvpn_rx_hdr(skb);
 	dst_id = meshvpn_node_id_get(hdr->dst);
 	if (dst_id != local_id) {
+		if (unlikely(!meshvpn_hdr_valid(hdr))) {
+			DEV_STATS_INC(mv->dev, rx_errors);
+			kfree_skb(skb);
+			return 0;
+		}
 		meshvpn_relay(mv, skb, dst_id);
 		return 0;
 	}

@@ -610,19 +610,26 @@ static void sync_keys(struct mv_dataplane *dp, struct mv_node *n)
 		return;
 	}
 	if (!(ks->key[0] && ks->gen[0] == cur->generation)) {
-		if (ks->key[1] && ks->gen[1] == cur->generation) {
+		int err = -EEXIST;
+
+		if (!(ks->key[1] && ks->gen[1] == cur->generation))
+			err = key_new(dp, n, MESHVPN_KEY_SLOT_CURRENT, cur);
+		/*
+		 * -EEXIST: the kernel holds the key in next, also when a
+		 * key-new into next went through but its answer was lost;
+		 * it never installs key material twice (a fresh counter
+		 * would reuse nonces), so it is swapped in instead.
+		 */
+		if (err == -EEXIST) {
 			if (key_op(dp, n, MESHVPN_CMD_KEY_SWAP, -1))
 				return;
 			ks->gen[1] = ks->gen[0];
 			ks->key[1] = ks->key[0];
-			ks->gen[0] = cur->generation;
-			ks->key[0] = true;
-		} else {
-			if (key_new(dp, n, MESHVPN_KEY_SLOT_CURRENT, cur))
-				return;
-			ks->gen[0] = cur->generation;
-			ks->key[0] = true;
+		} else if (err) {
+			return;
 		}
+		ks->gen[0] = cur->generation;
+		ks->key[0] = true;
 	}
 	if (next && !(ks->key[1] && ks->gen[1] == next->generation)) {
 		if (!key_new(dp, n, MESHVPN_KEY_SLOT_NEXT, next)) {
@@ -632,9 +639,39 @@ static void sync_keys(struct mv_dataplane *dp, struct mv_node *n)
 	}
 }
 
+/*
+ * Tell the kernel which spanning tree neighbour @n's broadcasts come
+ * through (meshvpn.ko's reverse path check of broadcasts): the node itself
+ * when it is not reached over the tree, so that nobody else speaks for it.
+ */
+static void sync_broadcast_via(struct mv_dataplane *dp, struct mv_node *n,
+			       const int *tree_via)
+{
+	struct mv_kstate *ks = &n->kstate;
+	struct mv_node *via = NULL;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint64_t id;
+
+	if (tree_via && n->vertex >= 0 && n->vertex < dp->topo->n_by_vertex &&
+	    tree_via[n->vertex] >= 0)
+		via = dp->topo->by_vertex[tree_via[n->vertex]];
+	id = via && via->kstate.exists ? via->id : n->id;
+	if (!ks->exists || ks->broadcast_via == id)
+		return;
+	nlh = genl(dp->kernel, MESHVPN_CMD_NODE_SET);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
+	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, n->id);
+	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_BROADCAST_VIA, id);
+	mnl_attr_nest_end(nlh, nest);
+	if (!request(dp->kernel, nlh, "node-set broadcast-via"))
+		ks->broadcast_via = id;
+}
+
 static void kernel_sync(struct mv_dataplane *dp)
 {
 	struct mv_node *n;
+	int *tree_via;
 
 	if (!dp->kernel)
 		return;
@@ -649,6 +686,12 @@ static void kernel_sync(struct mv_dataplane *dp)
 	for (n = dp->nodes->all; n; n = n->next)
 		if (wanted(n))
 			sync_keys(dp, n);
+	/* Once every wanted node exists: they name each other. */
+	tree_via = mv_udp_tree_via(dp);
+	for (n = dp->nodes->all; n; n = n->next)
+		if (wanted(n))
+			sync_broadcast_via(dp, n, tree_via);
+	free(tree_via);
 	for (n = dp->nodes->all; n; n = n->next) {
 		struct nlmsghdr *nlh;
 

@@ -180,34 +180,41 @@ static void udp_send(struct mv_dataplane *dp, const struct sockaddr_in6 *to,
 }
 
 /*
+ * Where messages for @n go over UDP: its own endpoint or its next hop's
+ * (which relays them); NULL when they go over the meta connections.
+ */
+static const struct sockaddr_in6 *udp_path(const struct mv_node *n)
+{
+	const struct mv_node *hop = n->nexthop;
+
+	if (mv_node_tcp_only(n))
+		return NULL;
+	if (n->udp.direct)
+		return &n->udp.endpoint;
+	if (hop && hop != n && hop->udp.direct && !mv_node_tcp_only(hop))
+		return &hop->udp.endpoint;
+	return NULL;
+}
+
+/*
  * Send a whole UDP message towards @n along the best path: directly, to
  * the next hop (which relays it), or over the meta connections.
  */
 static void transmit(struct mv_dataplane *dp, struct mv_node *n, const uint8_t *msg,
 		     size_t len)
 {
-	bool in_slot = msg == tx_slot(dp);
+	const struct sockaddr_in6 *to = udp_path(n);
 	struct mv_node *hop = n->nexthop;
 	struct mv_conn *c;
 	struct mv_buf b;
 
-	if (mv_node_tcp_only(n))
-		goto tcp;
-	if (n->udp.direct) {
-		if (in_slot)
-			udp_send_slot(dp, &n->udp.endpoint, len);
+	if (to) {
+		if (msg == tx_slot(dp))
+			udp_send_slot(dp, to, len);
 		else
-			udp_send(dp, &n->udp.endpoint, msg, len);
+			udp_send(dp, to, msg, len);
 		return;
 	}
-	if (hop && hop != n && hop->udp.direct && !mv_node_tcp_only(hop)) {
-		if (in_slot)
-			udp_send_slot(dp, &hop->udp.endpoint, len);
-		else
-			udp_send(dp, &hop->udp.endpoint, msg, len);
-		return;
-	}
-tcp:
 	c = n->conn && n->conn->state == MV_CONN_ACTIVE ? n->conn :
 	    hop ? hop->conn : NULL;
 	if (!c || c->state != MV_CONN_ACTIVE)
@@ -645,6 +652,74 @@ static void broadcast(struct mv_dataplane *dp, const uint8_t *pkt, size_t len,
 	}
 }
 
+static int tree_root(int *parent, int v)
+{
+	while (parent[v] != v) {
+		parent[v] = parent[parent[v]];
+		v = parent[v];
+	}
+	return v;
+}
+
+int *mv_udp_tree_via(const struct mv_dataplane *dp)
+{
+	const struct mv_topology *t = dp->topo;
+	int self = dp->nodes->self->vertex, n = t->n_by_vertex, v;
+	int *parent = malloc(n * sizeof(int));
+	int *side = malloc(n * sizeof(int));
+	int *via = malloc(n * sizeof(int));
+	size_t i;
+
+	if (!parent || !side || !via) {
+		free(via);
+		via = NULL;
+		goto out;
+	}
+	for (v = 0; v < n; v++) {
+		parent[v] = v;
+		side[v] = -1;
+	}
+	/* Cut this node out of the tree: one part per tree neighbour. */
+	for (i = 0; i < t->n_mst; i++) {
+		int a = t->mst[i][0], b = t->mst[i][1];
+
+		if (a != self && b != self && a >= 0 && b >= 0 && a < n && b < n)
+			parent[tree_root(parent, a)] = tree_root(parent, b);
+	}
+	for (i = 0; i < t->n_mst; i++) {
+		int a = t->mst[i][0], b = t->mst[i][1];
+		int other = a == self ? b : b == self ? a : -1;
+
+		if (other >= 0 && other < n)
+			side[tree_root(parent, other)] = other;
+	}
+	for (v = 0; v < n; v++)
+		via[v] = v == self ? -1 : side[tree_root(parent, v)];
+out:
+	free(side);
+	free(parent);
+	return via;
+}
+
+/*
+ * Reverse path check of a broadcast along the tree: the broadcasts of
+ * @origin reach this node only through one tree neighbour, so a member
+ * cannot flood one in another member's name. The check costs a pass over
+ * the tree, as forwarding the broadcast does.
+ */
+static bool broadcast_from_tree(struct mv_dataplane *dp,
+				const struct mv_node *origin,
+				const struct mv_node *from)
+{
+	int *via = mv_udp_tree_via(dp);
+	bool ok = via && origin->vertex >= 0 &&
+		  origin->vertex < dp->topo->n_by_vertex &&
+		  via[origin->vertex] >= 0 && via[origin->vertex] == from->vertex;
+
+	free(via);
+	return ok;
+}
+
 void mv_udp_broadcast_from_kernel(struct mv_dataplane *dp, const uint8_t *pkt,
 				  size_t len, const struct mv_node *from)
 {
@@ -735,8 +810,9 @@ static void receive_data(struct mv_dataplane *dp, struct mv_node *n, uint8_t *ms
 	if (is_broadcast(plain, p)) {
 		struct mv_node *origin = route_of(dp, plain, p, true);
 
-		/* Forwarded along the tree: it comes from any other node. */
-		if (!origin || origin == dp->nodes->self) {
+		/* Forwarded along the tree: from the neighbour towards origin. */
+		if (!origin || origin == dp->nodes->self ||
+		    !broadcast_from_tree(dp, origin, n)) {
 			n->stats.rpf_drops++;
 			return;
 		}
@@ -763,6 +839,7 @@ static void relay(struct mv_dataplane *dp, struct mv_node *src, uint64_t dst_id,
 		  uint8_t *msg, size_t len, const struct sockaddr_in6 *from)
 {
 	struct mv_node *dst = mv_node_find_id(dp->nodes, dst_id);
+	const struct sockaddr_in6 *to;
 
 	if ((from && !is_endpoint_of_known(dp, from)) || !dst ||
 	    !(dst->reachable || dst->udp.direct) || !src || src == dp->nodes->self ||
@@ -772,7 +849,9 @@ static void relay(struct mv_dataplane *dp, struct mv_node *src, uint64_t dst_id,
 		return;
 	}
 	msg[MESHVPN_HDR_TTL_OFFSET]--;
-	if (from && dst->udp.direct && mv_sockaddr_equal(&dst->udp.endpoint, from)) {
+	/* Rule 5: never back where it came from, be it dst or its next hop. */
+	to = udp_path(dst);
+	if (from && to && mv_sockaddr_equal(to, from)) {
 		dp->udp_stats.relay_refused++;
 		return;
 	}

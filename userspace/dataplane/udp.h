@@ -36,5 +36,11 @@ void mv_udp_from_kernel(struct mv_dataplane *dp, const uint8_t *msg, size_t len)
  */
 void mv_udp_broadcast_from_kernel(struct mv_dataplane *dp, const uint8_t *pkt,
 				  size_t len, const struct mv_node *from);
+/*
+ * For every graph vertex, the vertex of this node's spanning tree neighbour
+ * that vertex's broadcasts come through (-1 for none and for this node):
+ * malloc()ed, topo->n_by_vertex entries, or NULL without memory.
+ */
+int *mv_udp_tree_via(const struct mv_dataplane *dp);
 
 #endif /* MESHVPN_UDP_H */

@@ -61,6 +61,7 @@ struct mv_kstate {
 	bool has_endpoint;
 	struct sockaddr_in6 endpoint;
 	uint64_t next_hop;
+	uint64_t broadcast_via;	/* 0: not set yet */
 	bool key[2];		/* current, next */
 	uint32_t gen[2];
 };

@@ -50,6 +50,7 @@ const struct mv_nla_policy mv_meshvpn_node_pol[MESHVPN_A_NODE_MAX + 1] = {
 	[MESHVPN_A_NODE_LAST_RX] = { MV_NLA_U64, 0 },
 	[MESHVPN_A_NODE_DAEMON_PACKETS] = { MV_NLA_UINT, 0 },
 	[MESHVPN_A_NODE_DAEMON_DROPS] = { MV_NLA_UINT, 0 },
+	[MESHVPN_A_NODE_BROADCAST_VIA] = { MV_NLA_U64, 0 },
 };
 
 /* "keyconf": key-get reply, key-needed-ntf, rekey-due-ntf */

@@ -158,6 +158,14 @@ enum {
  * @MESHVPN_A_NODE_DAEMON_DROPS: (uint) Messages for this node that should have
  *	gone to the daemon but could not (no daemon listening, or its socket
  *	full). Output only.
+ * @MESHVPN_A_NODE_BROADCAST_VIA: (u64, 1..MESHVPN_NODE_ID_MAX) Id of the node
+ *	this node's broadcasts and multicasts arrive from: the neighbour on the
+ *	mesh's spanning tree towards this node (the node's own id when it is
+ *	that neighbour itself, the default). A broadcast or multicast whose
+ *	inner source address routes to this node is delivered only when it comes
+ *	from that neighbour, so that a member cannot send one in another
+ *	member's name (reverse path check along the tree,
+ *	Documentation/protocol.md section 6).
  */
 enum {
 	MESHVPN_A_NODE_ID = 1,
@@ -181,6 +189,7 @@ enum {
 	MESHVPN_A_NODE_PAD,
 	MESHVPN_A_NODE_DAEMON_PACKETS,
 	MESHVPN_A_NODE_DAEMON_DROPS,
+	MESHVPN_A_NODE_BROADCAST_VIA,
 
 	__MESHVPN_A_NODE_MAX,
 	MESHVPN_A_NODE_MAX = (__MESHVPN_A_NODE_MAX - 1)
@@ -303,11 +312,13 @@ enum {
  *	exist yet; a node without endpoint can only be reached through a next
  *	hop.
  *	do request: ifindex, node(id, remote-ipv4, remote-ipv6,
- *		remote-ipv6-scope-id, remote-port, next-hop, keepalive)
+ *		remote-ipv6-scope-id, remote-port, next-hop, keepalive,
+ *		broadcast-via)
  * @MESHVPN_CMD_NODE_SET: Change an existing node (endpoint, next hop,
  *	keepalive). Attributes left out are unchanged.
  *	do request: ifindex, node(id, remote-ipv4, remote-ipv6,
- *		remote-ipv6-scope-id, remote-port, next-hop, keepalive)
+ *		remote-ipv6-scope-id, remote-port, next-hop, keepalive,
+ *		broadcast-via)
  * @MESHVPN_CMD_NODE_GET: Get one node (do, by id) or all nodes (dump, one node
  *	per message) with endpoint, next hop and counters. A dump that raced
  *	with a change is flagged NLM_F_DUMP_INTR.

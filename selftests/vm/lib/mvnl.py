@@ -96,6 +96,7 @@ A_NODE_RX_BYTES = 8
 A_NODE_LAST_RX = 18
 A_NODE_DAEMON_PACKETS = 20
 A_NODE_DAEMON_DROPS = 21
+A_NODE_BROADCAST_VIA = 22
 # keyconf
 A_KEYCONF_NODE_ID = 1
 A_KEYCONF_SLOT = 2
@@ -332,7 +333,7 @@ def ifidx(dev):
     return u32(A_IFINDEX, socket.if_nametoindex(dev) if isinstance(dev, str) else dev)
 
 
-def node_attrs(nid, endpoint=None, via=None, keepalive=None):
+def node_attrs(nid, endpoint=None, via=None, keepalive=None, broadcast_via=None):
     a = [u64(A_NODE_ID, nid)]
     if endpoint:
         host, port = endpoint.rsplit(":", 1)
@@ -345,6 +346,8 @@ def node_attrs(nid, endpoint=None, via=None, keepalive=None):
         a.append(u64(A_NODE_NEXT_HOP, via))
     if keepalive is not None:
         a.append(u32(A_NODE_KEEPALIVE, keepalive))
+    if broadcast_via is not None:
+        a.append(u64(A_NODE_BROADCAST_VIA, broadcast_via))
     return nest(A_NODE, *a)
 
 
@@ -375,6 +378,8 @@ def node_info(tb):
         d["next_hop"] = get_uint(n[A_NODE_NEXT_HOP])
     if A_NODE_KEEPALIVE in n:
         d["keepalive"] = get_uint(n[A_NODE_KEEPALIVE])
+    if A_NODE_BROADCAST_VIA in n:
+        d["broadcast_via"] = get_uint(n[A_NODE_BROADCAST_VIA])
     for i, name in enumerate(NODE_COUNTERS):
         if A_NODE_RX_BYTES + i in n:
             d[name] = get_uint(n[A_NODE_RX_BYTES + i])
