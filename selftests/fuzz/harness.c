@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -145,7 +147,8 @@ void fuzz_setup(void)
 	atexit(remove_dir);
 	snprintf(hosts, sizeof(hosts), "%s/hosts", fuzz.dir);
 	CHECK(!mkdir(hosts, 0700));
-	write_file("meshvpn.conf", "Name = alice\nPort = 0\nDataPlane = userspace\n");
+	/* Interface: an existing link, for the kernel backend's fake. */
+	write_file("meshvpn.conf", "Name = alice\nPort = 0\nInterface = lo\n");
 	write_host(FUZZ_ALICE, "Subnet = 10.0.0.1/32\nSubnet = fd00::1/128\n");
 	write_host(FUZZ_BOB, "Subnet = 10.0.1.0/24\n");
 	write_host(FUZZ_CAROL, "Subnet = 10.0.2.0/24\nSubnet = 10.0.2.0/24\n");
@@ -381,6 +384,15 @@ static void stop_turn(void *ctx)
 	mv_loop_stop(ctx);
 }
 
+static void kick_read(void *ctx, uint32_t events)
+{
+	struct fuzz_mesh *m = ctx;
+	eventfd_t v;
+
+	(void)events;
+	eventfd_read(m->kick_fd, &v);
+}
+
 int fuzz_mesh_init(struct fuzz_mesh *m, bool strict_keys, bool bob_connected)
 {
 	struct mv_daemon *d = &m->d;
@@ -390,7 +402,7 @@ int fuzz_mesh_init(struct fuzz_mesh *m, bool strict_keys, bool bob_connected)
 	int err;
 
 	memset(m, 0, sizeof(*m));
-	m->bob_fd = m->sink_fd = -1;
+	m->bob_fd = m->sink_fd = m->kick_fd = -1;
 	d->ctl_fd = d->sig_fd = dp->udp_fd = dp->tun_fd = p->meta.tcp_fd = -1;
 	fuzz_rand_reset();
 	mv_log_set_level(5);
@@ -442,6 +454,10 @@ int fuzz_mesh_init(struct fuzz_mesh *m, bool strict_keys, bool bob_connected)
 	dp->backend = &mv_userspace_backend;
 	strcpy(dp->ifname, "fuzz0");
 	dp->tun_fd = fuzz.devnull;
+	m->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (m->kick_fd < 0 ||
+	    mv_io_add(d->loop, &m->kick_io, m->kick_fd, EPOLLIN, kick_read, m))
+		return -errno;
 	err = open_sink(m);
 	if (!err && bob_connected)
 		err = connect_bob(m);
@@ -473,6 +489,10 @@ void fuzz_mesh_free(struct fuzz_mesh *m)
 	free(d->confdir);
 	free(d->netname);
 	free(d->ctlpath);
+	if (m->kick_fd >= 0) {
+		mv_io_del(d->loop, &m->kick_io);
+		close(m->kick_fd);
+	}
 	mv_loop_free(d->loop);
 	if (m->bob_fd >= 0)
 		close(m->bob_fd);
@@ -486,6 +506,11 @@ void fuzz_mesh_turn(struct fuzz_mesh *m)
 {
 	struct mv_timer stop;
 
+	/*
+	 * The kick makes epoll_wait return at once, and the loop take the
+	 * time afresh, so that the stop timer is due after the handlers.
+	 */
+	eventfd_write(m->kick_fd, 1);
 	mv_timer_init(&stop, stop_turn, m->d.loop);
 	mv_timer_arm(m->d.loop, &stop, 0);
 	mv_loop_run(m->d.loop);

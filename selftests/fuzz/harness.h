@@ -60,6 +60,8 @@ struct fuzz_mesh {
 	int bob_fd;			/* bob's end of it */
 	int sink_fd;			/* a UDP socket on [::1], for bob's endpoint */
 	struct sockaddr_in6 sink_addr;
+	int kick_fd;			/* eventfd: a turn never waits */
+	struct mv_io kick_io;
 };
 
 /*
