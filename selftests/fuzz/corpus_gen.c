@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
 #include <linux/meshvpn.h>
 
 #include "crypto/handshake.h"
@@ -452,6 +454,118 @@ static void gen_subnet(void)
 	write_seed("fuzz_subnet", "table", program, sizeof(program));
 }
 
+/* ---- what meshvpn.ko sends (fuzz_netlink) ---- */
+
+#define NL_FAMILY	0x42	/* the family id fuzz_netlink's fake gives out */
+#define NL_IFINDEX	1	/* lo, the fixture's Interface */
+
+/* A meshvpn message of @cmd about the fixture's link, in @buf. */
+static struct nlmsghdr *nl_msg(void *buf, uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	nlh->nlmsg_type = NL_FAMILY;
+	nlh->nlmsg_flags = flags;
+	g->cmd = cmd;
+	g->version = MESHVPN_FAMILY_VERSION;
+	mnl_attr_put_u32(nlh, MESHVPN_A_IFINDEX, NL_IFINDEX);
+	return nlh;
+}
+
+static void nl_node(struct nlmsghdr *nlh, enum fuzz_peer who, bool counters)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, MESHVPN_A_NODE);
+	static const uint8_t v4[4] = { 192, 0, 2, 7 };
+
+	mnl_attr_put_u64(nlh, MESHVPN_A_NODE_ID, mv_node_id_of(fuzz_peer_names[who]));
+	mnl_attr_put(nlh, MESHVPN_A_NODE_REMOTE_IPV4, 4, v4);
+	mnl_attr_put_u16(nlh, MESHVPN_A_NODE_REMOTE_PORT, htons(655));
+	if (counters) {
+		mnl_attr_put_u64(nlh, MESHVPN_A_NODE_RX_BYTES, 1000);
+		mnl_attr_put_u32(nlh, MESHVPN_A_NODE_RX_PACKETS, 10);
+		mnl_attr_put_u64(nlh, MESHVPN_A_NODE_LAST_RX, 12345);
+		mnl_attr_put_u32(nlh, MESHVPN_A_NODE_KEEPALIVE, 25);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void nl_keyconf(struct nlmsghdr *nlh, enum fuzz_peer who, uint8_t phase)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, MESHVPN_A_KEYCONF);
+
+	mnl_attr_put_u64(nlh, MESHVPN_A_KEYCONF_NODE_ID,
+			 mv_node_id_of(fuzz_peer_names[who]));
+	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_SLOT, MESHVPN_KEY_SLOT_CURRENT);
+	mnl_attr_put_u32(nlh, MESHVPN_A_KEYCONF_CIPHER_ALG,
+			 MESHVPN_CIPHER_ALG_CHACHA20_POLY1305);
+	mnl_attr_put_u8(nlh, MESHVPN_A_KEYCONF_PHASE, phase);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static void gen_netlink(void)
+{
+	static uint8_t buf[8192] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+	struct seed s;
+	uint8_t udp[64];
+	size_t n;
+
+	/* The link existed: a dump of two nodes, then bob's current key. */
+	seed_start(&s, 1);
+	nlh = nl_msg(buf, MESHVPN_CMD_NODE_GET, NLM_F_MULTI);
+	nl_node(nlh, FUZZ_BOB, true);
+	n = nlh->nlmsg_len;
+	nlh = nl_msg(buf + n, MESHVPN_CMD_NODE_GET, NLM_F_MULTI);
+	nl_node(nlh, FUZZ_CAROL, false);
+	seed_record(&s, 0, buf, n + nlh->nlmsg_len);
+	nlh = nl_msg(buf, MESHVPN_CMD_KEY_GET, 0);
+	nl_keyconf(nlh, FUZZ_BOB, 1);
+	seed_record(&s, 0, buf, nlh->nlmsg_len);
+	seed_done(&s, "fuzz_netlink", "adopt-dump");
+
+	/* dev-set refused with an extended ack. */
+	seed_start(&s, 0);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = -EINVAL;
+	e->msg.nlmsg_len = sizeof(e->msg);
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "meshvpn: socket is not UDP");
+	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 20);
+	seed_record(&s, 0, buf, nlh->nlmsg_len);
+	seed_done(&s, "fuzz_netlink", "extack-refusal");
+
+	/* Notifications: endpoint moved, key needed, rekey due, messages. */
+	seed_start(&s, 0);
+	nlh = nl_msg(buf, MESHVPN_CMD_ENDPOINT_MOVED_NTF, 0);
+	nl_node(nlh, FUZZ_BOB, false);
+	seed_record(&s, 1, buf, nlh->nlmsg_len);
+	nlh = nl_msg(buf, MESHVPN_CMD_KEY_NEEDED_NTF, 0);
+	nl_keyconf(nlh, FUZZ_CAROL, 0);
+	seed_record(&s, 1, buf, nlh->nlmsg_len);
+	nlh = nl_msg(buf, MESHVPN_CMD_REKEY_DUE_NTF, 0);
+	nl_keyconf(nlh, FUZZ_BOB, 0);
+	seed_record(&s, 1, buf, nlh->nlmsg_len);
+	n = udp_header(udp, MESHVPN_MSG_DATA, 0, FUZZ_CAROL, FUZZ_ALICE, 1);
+	nlh = nl_msg(buf, MESHVPN_CMD_MSG_NTF, 0);
+	mnl_attr_put(nlh, MESHVPN_A_MSG, n + 16, udp);
+	seed_record(&s, 2, buf, nlh->nlmsg_len);
+	n = ipv4_ping(udp, 0, 0);
+	memset(udp + 16, 255, 4);
+	nlh = nl_msg(buf, MESHVPN_CMD_PACKET_NTF, 0);
+	mnl_attr_put(nlh, MESHVPN_A_PACKET, n, udp);
+	nl_node(nlh, FUZZ_BOB, false);
+	seed_record(&s, 2, buf, nlh->nlmsg_len);
+	/* node-get for bob's counters. */
+	nlh = nl_msg(buf, MESHVPN_CMD_NODE_GET, 0);
+	nl_node(nlh, FUZZ_BOB, true);
+	seed_record(&s, 0, buf, nlh->nlmsg_len);
+	seed_done(&s, "fuzz_netlink", "notifications");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -470,5 +584,6 @@ int main(int argc, char **argv)
 	gen_identity();
 	gen_config();
 	gen_subnet();
+	gen_netlink();
 	return 0;
 }
