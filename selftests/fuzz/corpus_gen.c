@@ -509,7 +509,7 @@ static void gen_netlink(void)
 	struct nlmsghdr *nlh;
 	struct nlmsgerr *e;
 	struct seed s;
-	uint8_t udp[64];
+	uint8_t udp[64] = { 0 };
 	size_t n;
 
 	/* The link existed: a dump of two nodes, then bob's current key. */
