@@ -65,7 +65,7 @@ BPF_ARCH_INCLUDE := -I/usr/include/$(shell $(CC) -print-multiarch)
 # sources and the harness, with ASan (leak checks on), UBSan, any finding
 # fatal. `make fuzz` runs each for FUZZ_TIME seconds from its corpus in
 # selftests/fuzz/corpus/NAME, copied to build/fuzz/corpus/NAME (new finds
-# stay there), and fails on the first crash, leak or timeout.
+# stay there), and fails if any of them found a crash, leak or timeout.
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -133,15 +133,16 @@ fuzz-corpus: $(BUILD)/fuzz/corpus_gen
 	$(BUILD)/fuzz/corpus_gen $(TOP)/selftests/fuzz/corpus
 
 fuzz: fuzzers
-	@for f in $(FUZZ_BINS); do \
+	@failed=; for f in $(FUZZ_BINS); do \
 		name=$$(basename $$f); corpus=$(BUILD)/fuzz/corpus/$$name; \
 		mkdir -p $$corpus; \
 		cp -n $(TOP)/selftests/fuzz/corpus/$$name/* $$corpus/ 2>/dev/null; \
 		echo "== $$name ($(FUZZ_TIME) s)"; \
 		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 			-artifact_prefix=$(BUILD)/fuzz/$$name- $$corpus \
-			|| exit 1; \
-	done
+			|| failed="$$failed $$name"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashed:$$failed"; exit 1; fi
 
 $(BUILD)/bpf/%.bpf.o: $(TOP)/bpf/%.bpf.c
 	@mkdir -p $(dir $@)
