@@ -458,6 +458,7 @@ static void gen_subnet(void)
 
 #define NL_FAMILY	0x42	/* the family id fuzz_netlink's fake gives out */
 #define NL_IFINDEX	1	/* lo, the fixture's Interface */
+#define NL_FOR(cmd)	((cmd) << 3)	/* record flags: answers this command */
 
 /* A meshvpn message of @cmd about the fixture's link, in @buf. */
 static struct nlmsghdr *nl_msg(void *buf, uint8_t cmd, uint16_t flags)
@@ -519,10 +520,10 @@ static void gen_netlink(void)
 	n = nlh->nlmsg_len;
 	nlh = nl_msg(buf + n, MESHVPN_CMD_NODE_GET, NLM_F_MULTI);
 	nl_node(nlh, FUZZ_CAROL, false);
-	seed_record(&s, 0, buf, n + nlh->nlmsg_len);
+	seed_record(&s, NL_FOR(MESHVPN_CMD_NODE_GET), buf, n + nlh->nlmsg_len);
 	nlh = nl_msg(buf, MESHVPN_CMD_KEY_GET, 0);
 	nl_keyconf(nlh, FUZZ_BOB, 1);
-	seed_record(&s, 0, buf, nlh->nlmsg_len);
+	seed_record(&s, NL_FOR(MESHVPN_CMD_KEY_GET), buf, nlh->nlmsg_len);
 	seed_done(&s, "fuzz_netlink", "adopt-dump");
 
 	/* dev-set refused with an extended ack. */
@@ -535,7 +536,7 @@ static void gen_netlink(void)
 	e->msg.nlmsg_len = sizeof(e->msg);
 	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "meshvpn: socket is not UDP");
 	mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, 20);
-	seed_record(&s, 0, buf, nlh->nlmsg_len);
+	seed_record(&s, NL_FOR(MESHVPN_CMD_DEV_SET), buf, nlh->nlmsg_len);
 	seed_done(&s, "fuzz_netlink", "extack-refusal");
 
 	/* Notifications: endpoint moved, key needed, rekey due, messages. */
@@ -562,7 +563,7 @@ static void gen_netlink(void)
 	/* node-get for bob's counters. */
 	nlh = nl_msg(buf, MESHVPN_CMD_NODE_GET, 0);
 	nl_node(nlh, FUZZ_BOB, true);
-	seed_record(&s, 0, buf, nlh->nlmsg_len);
+	seed_record(&s, NL_FOR(MESHVPN_CMD_NODE_GET), buf, nlh->nlmsg_len);
 	seed_done(&s, "fuzz_netlink", "notifications");
 }
 

@@ -17,11 +17,13 @@
  * records of a flag byte, a u16 length and netlink messages:
  *  - flags bit 0: a notification on the events group, bit 1: a message on
  *    the packets group (each delivered, then one turn of the event loop);
- *  - neither: the answer to the next meshvpn request, taken in order.
- *    Unless flags bit 2, each message in it is given the request's
- *    sequence number and port (so it is not dropped as a leftover). The
- *    fake then acks the request (or ends the dump) in any case, as a
- *    request left open would only wait for the socket's timeout.
+ *  - neither: an answer to a meshvpn request: flags bits 3 to 7 name the
+ *    command it answers (0: any), and the first unused answer for a
+ *    request's command is taken. Unless flags bit 2, each message in it is
+ *    given the request's sequence number and port (so it is not dropped
+ *    as a leftover). The fake then acks the request (or ends the dump) in
+ *    any case, as a request left open would only wait for the socket's
+ *    timeout.
  * Between notifications the daemon syncs its nodes, keys and routes with
  * the fake kernel and reads a node's counters back (node-get).
  */
@@ -58,13 +60,14 @@ struct answer {
 	uint8_t flags;
 	const uint8_t *data;
 	size_t len;
+	bool used;
 };
 
 static struct {
 	struct mnl_socket *socks[FAKE_SOCKS];
 	uint32_t next_portid;
 	struct answer answers[ANSWERS_MAX];
-	size_t n_answers, next_answer;
+	size_t n_answers;
 	bool link_exists;
 } fake;
 
@@ -256,6 +259,24 @@ static void finish(const struct mnl_socket *s, const struct nlmsghdr *req)
 		ack(s, req, 0);
 }
 
+/* The first unused answer for @req's command, or for any. */
+static struct answer *next_answer(const struct nlmsghdr *req)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(req);
+	size_t i;
+
+	for (i = 0; i < fake.n_answers; i++) {
+		struct answer *a = &fake.answers[i];
+		uint8_t cmd = a->flags >> 3;
+
+		if (!a->used && (!cmd || cmd == g->cmd)) {
+			a->used = true;
+			return a;
+		}
+	}
+	return NULL;
+}
+
 ssize_t mnl_socket_sendto(const struct mnl_socket *s, const void *buf,
 			  size_t len)
 {
@@ -267,8 +288,10 @@ ssize_t mnl_socket_sendto(const struct mnl_socket *s, const void *buf,
 		ack(s, req, req->nlmsg_type == RTM_NEWLINK && fake.link_exists ?
 			    -EEXIST : 0);
 	} else {
-		if (fake.next_answer < fake.n_answers)
-			answer(s, req, &fake.answers[fake.next_answer++]);
+		struct answer *a = next_answer(req);
+
+		if (a)
+			answer(s, req, a);
 		/*
 		 * Always ended, also after an answer that ends itself (the
 		 * daemon drops the extra one as a leftover): a request
@@ -323,7 +346,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&fake, 0, sizeof(fake));
 	fake.link_exists = opts & 1;
 	while (fuzz_take_record(&in, &flags, &rec, &len)) {
-		struct answer a = { flags, rec, len };
+		struct answer a = { flags, rec, len, false };
 
 		if ((flags & 3) && n_notes < ANSWERS_MAX)
 			notes[n_notes++] = a;
