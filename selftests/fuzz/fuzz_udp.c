@@ -8,8 +8,9 @@
  * fallback, without a source address).
  *
  * Input: one byte of options, then records of a flag byte, a u16 length
- * and the message. Options: bit 0, STATEs of bob (linked to alice) and
- * carol (linked to bob) make both reachable, carol through bob; bit 1,
+ * and the message. Options: bit 0, STATEs of bob (linked to alice and
+ * carol, claiming 10.0.1.0/24) and carol (linked to bob, 10.0.2.0/24)
+ * make both reachable, carol through bob; bit 1,
  * bob's session has keys, in the slot of phase bit 2; bit 3, bob's
  * endpoint is confirmed (the socket the records come from); bit 4,
  * carol has a direct endpoint of her own. Record flags: bit 0, over the
@@ -51,12 +52,13 @@ static int local_socket(struct sockaddr_in6 *addr)
 }
 
 static void feed_state(struct fuzz_mesh *m, enum fuzz_peer who,
-		       const enum fuzz_peer *peers, size_t n_peers)
+		       const enum fuzz_peer *peers, size_t n_peers,
+		       const char *subnet)
 {
 	struct mv_buf b;
 
 	mv_buf_init(&b);
-	CHECK(!fuzz_mesh_state(&b, who, 1, peers, n_peers, NULL, 0));
+	CHECK(!fuzz_mesh_state(&b, who, 1, peers, n_peers, &subnet, 1));
 	mv_state_receive(m->bob_conn, b.data, b.len);
 	fuzz_mesh_after_events(m);
 	mv_buf_free(&b);
@@ -74,8 +76,8 @@ static void setup(struct udp_fixture *f, uint8_t opts)
 	CHECK(!getsockname(m->d.dp.udp_fd, (struct sockaddr *)&f->alice, &len));
 	f->alice.sin6_addr = in6addr_loopback;
 	if (opts & 1) {
-		feed_state(m, FUZZ_BOB, bob_links, 2);
-		feed_state(m, FUZZ_CAROL, carol_links, 1);
+		feed_state(m, FUZZ_BOB, bob_links, 2, "10.0.1.0/24");
+		feed_state(m, FUZZ_CAROL, carol_links, 1, "10.0.2.0/24");
 	}
 	if (opts & 2)
 		fuzz_mesh_give_keys(m, m->peer[FUZZ_BOB], (opts >> 2) & 1, KEY_SEED);
