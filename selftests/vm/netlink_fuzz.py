@@ -17,7 +17,8 @@ error) within the timeout; every error carries an extack message; the
 errno is one a request can get; the device still answers dev-get. A
 mutated request that netlink or genetlink itself drops or refuses (a
 length field that does not fit, no room for the generic netlink header,
-a dump of an operation without one) never reaches meshvpn.ko: the core
+a dump of an operation without one, a do of one that only dumps) never
+reaches meshvpn.ko: the core
 sends no extack message for those, and may send no answer at all. The
 harness fails the test on any kernel WARNING, BUG or Oops, and checks that
 meshvpn.ko unloads; where the kernel has kmemleak the test scans for
@@ -195,18 +196,21 @@ class Fuzzer:
                                                  self.g.fam_id, flags,
                                                  self.g.seq, 0) + body)
 
-    def core_refuses(self, msg, dump_ok):
+    def core_refuses(self, msg, do_ok, dump_ok):
         """Does netlink or genetlink itself refuse @msg, before meshvpn.ko?
 
         The core drops a message whose length field does not fit it, and
         refuses without an extack message one too short for the generic
-        netlink header, and a dump of an operation that has none.
+        netlink header, a dump of an operation that has none, and a do of
+        an operation that only dumps.
         """
         mlen, _, flags = struct.unpack_from("=IHH", msg, 0)
         if mlen != len(msg) or mlen < 20:
             return True
-        return (flags & mvnl.NLM_F_DUMP) != 0 and \
-            ((flags & mvnl.NLM_F_DUMP) != mvnl.NLM_F_DUMP or not dump_ok)
+        dump = flags & mvnl.NLM_F_DUMP
+        if dump:
+            return dump != mvnl.NLM_F_DUMP or not dump_ok
+        return not do_ok
 
     def send(self, what, seq, msg, core=False):
         """Send one request; its answer must come, and an error explain itself.
@@ -333,6 +337,7 @@ class Fuzzer:
 
     def run(self, rounds):
         dumps = {cmd for _, cmd, dump, _, _ in self.spec.requests() if dump}
+        dos = {cmd for _, cmd, dump, _, _ in self.spec.requests() if not dump}
         for name, cmd, dump, set_name, names in self.spec.requests():
             top_set = self.spec.attrs(set_name)
             top = [top_set[n] for n in names]
@@ -347,7 +352,7 @@ class Fuzzer:
                 seq, msg = self.message(cmd, valid[0], valid[1])
                 m = self.mutate(msg)
                 self.send("%s random #%d %s" % (what, i, m.hex()[:80]), seq, m,
-                          self.core_refuses(m, cmd in dumps))
+                          self.core_refuses(m, cmd in dos, cmd in dumps))
         # The device still answers.
         try:
             self.g.do(mvnl.CMD_DEV_GET, mvnl.u32(mvnl.A_IFINDEX, self.ifindex))
