@@ -68,17 +68,25 @@ UNIT_BINS := $(patsubst $(TOP)/%.c,$(BUILD)/%,$(UNIT_SRCS))
 # BPF objects see the host's asm/ headers through the multiarch folder.
 BPF_ARCH_INCLUDE := -I/usr/include/$(shell $(CC) -print-multiarch)
 # Fuzzers (libFuzzer): each selftests/fuzz/fuzz_NAME.c against the library
-# sources, with ASan and UBSan. `make fuzz` runs each for FUZZ_TIME seconds.
+# sources and the harness, with ASan (leak checks on), UBSan, any finding
+# fatal. `make fuzz` runs each for FUZZ_TIME seconds from its corpus in
+# selftests/fuzz/corpus/NAME, copied to build/fuzz/corpus/NAME (new finds
+# stay there), and fails if any of them found a crash, leak or timeout.
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
+FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	      -fno-omit-frame-pointer
 FUZZ_SRCS := $(wildcard $(TOP)/selftests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst $(TOP)/selftests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/fuzz/obj/%.o,\
+	     $(LIB_SRCS) $(TOP)/selftests/fuzz/harness.c)
 
 BPF_SRCS := $(wildcard $(TOP)/bpf/*.bpf.c)
 BPF_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(BPF_SRCS))
 
 .PHONY: all userspace tools hostile bpf kmod deps check check-unit check-netns \
-	check-vm check-style demo bench bench-vm gen fuzz fuzzers clean help
+	check-vm check-style demo bench bench-vm gen fuzz fuzzers fuzz-corpus \
+	clean help
 
 all: userspace bpf kmod
 
@@ -116,18 +124,36 @@ bpf: $(BPF_OBJS)
 
 fuzzers: $(FUZZ_BINS)
 
-$(BUILD)/fuzz/%: $(TOP)/selftests/fuzz/%.c $(LIB_SRCS)
+$(BUILD)/fuzz/obj/%.o: $(TOP)/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
-		-o $@ $< $(LIB_SRCS) $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) \
+		-MMD -MP -c -o $@ $<
+
+$(BUILD)/fuzz/%: $(TOP)/selftests/fuzz/%.c $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) \
+		-I$(TOP)/selftests/fuzz -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+# The seed corpora, regenerated from the product's encoders.
+$(BUILD)/fuzz/corpus_gen: $(TOP)/selftests/fuzz/corpus_gen.c $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(CPPFLAGS) -I$(TOP)/selftests/fuzz \
+		-o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+fuzz-corpus: $(BUILD)/fuzz/corpus_gen
+	$(BUILD)/fuzz/corpus_gen $(TOP)/selftests/fuzz/corpus
 
 fuzz: fuzzers
-	@for f in $(FUZZ_BINS); do \
-		mkdir -p $(BUILD)/fuzz/corpus/$$(basename $$f); \
-		echo "== $$f ($(FUZZ_TIME) s)"; \
-		$$f -max_total_time=$(FUZZ_TIME) $(BUILD)/fuzz/corpus/$$(basename $$f) \
-			|| exit 1; \
-	done
+	@failed=; for f in $(FUZZ_BINS); do \
+		name=$$(basename $$f); corpus=$(BUILD)/fuzz/corpus/$$name; \
+		mkdir -p $$corpus; \
+		cp -n $(TOP)/selftests/fuzz/corpus/$$name/* $$corpus/ 2>/dev/null; \
+		echo "== $$name ($(FUZZ_TIME) s)"; \
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz/$$name- $$corpus \
+			|| failed="$$failed $$name"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashed:$$failed"; exit 1; fi
 
 $(BUILD)/bpf/%.bpf.o: $(TOP)/bpf/%.bpf.c
 	@mkdir -p $(dir $@)
@@ -204,6 +230,7 @@ help:
 	@echo "make bench-vm     VM benchmarks: veth, wireguard.ko, meshvpn.ko"
 	@echo "make gen          regenerate netlink code from the YAML spec"
 	@echo "make fuzz         run every fuzzer for FUZZ_TIME seconds (default 60)"
+	@echo "make fuzz-corpus  regenerate the fuzzers' seed corpora"
 	@echo "KDIR=/path        build the module against another kernel (6.1 or later)"
 
 .SECONDARY:

@@ -1,124 +1,98 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for control requests (daemon/control.c): the bytes a
- * client sends, as the socket reader holds them, go through
- * mv_control_take_line() and, when it takes the line, through
- * mv_control_execute() against a small daemon (its own node only). Besides
- * memory errors it checks what the rest relies on: a line that was taken
- * holds no control character and ends where the client's newline was, and
- * a refusal carries a reason.
+ * libFuzzer target for control requests (daemon/control.c), from the
+ * socket on: alice serves her real control socket, a client writes the
+ * input and closes its side, and the event loop reads the request,
+ * splits it into words, runs the command (every dump, info, debug,
+ * reload, retry, purge, stop) and writes the answer.
  *
- * "reload" is not executed: it reads a configuration directory, which the
- * fuzzed daemon has not got; its words are parsed like any other's.
+ * Input: one byte of options (bit 0: bob is connected and he and carol
+ * have sent their STATEs, so the dumps have nodes, edges, subnets and a
+ * connection to show), then the bytes the client sends.
+ *
+ * Checked besides memory errors and leaks: every client gets exactly one
+ * answer, whose first line is "OK" or "ERROR " and a reason.
  */
-#include <errno.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "daemon/control.h"
-#include "daemon/daemon.h"
+#include "harness.h"
 #include "lib/log.h"
 
-#define REQUEST_MAX	1024	/* as control.c reads them */
+#define ANSWER_MAX	(1 << 20)
+#define TURNS_MAX	8
 
-#define CHECK(cond)				\
-	do {					\
-		if (!(cond))			\
-			__builtin_trap();	\
-	} while (0)
-
-static int node_init(void *ctx, struct mv_node *n)
+static void feed_state(struct fuzz_mesh *m, enum fuzz_peer who,
+		       enum fuzz_peer peer, const char *subnet)
 {
-	struct mv_daemon *d = ctx;
+	struct mv_buf b;
 
-	return mv_session_init(&d->proto, n) ?: mv_state_node_init(n);
+	mv_buf_init(&b);
+	CHECK(!fuzz_mesh_state(&b, who, 1, &peer, 1, &subnet, 1));
+	mv_state_receive(m->bob_conn, b.data, b.len);
+	fuzz_mesh_after_events(m);
+	mv_buf_free(&b);
 }
 
-static void node_release(void *ctx, struct mv_node *n)
+static int client(const char *path)
 {
-	(void)ctx;
-	mv_session_free(n);
-	mv_state_node_free(n);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	CHECK(fd >= 0);
+	strcpy(sa.sun_path, path);
+	CHECK(!connect(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	return fd;
 }
 
-static const struct mv_node_ops node_ops = {
-	.init = node_init,
-	.release = node_release,
-};
-
-static void keys_changed(void *ctx)
+static void check_answer(const char *a, size_t len)
 {
-	(void)ctx;
-}
+	const char *nl = memchr(a, '\n', len);
 
-static const struct mv_proto_ops proto_ops = {
-	.keys_changed = keys_changed,
-};
-
-static struct mv_daemon *daemon_once(void)
-{
-	static struct mv_daemon d;
-	static bool ready;
-
-	if (ready)
-		return &d;
-	mv_log_open("fuzz_control", MV_LOG_FILE, "/dev/null");
-	d.loop = mv_loop_new();
-	d.conf.name = "alice";
-	mv_nodes_init(&d.nodes, &d.conf, &node_ops, &d);
-	d.proto.loop = d.loop;
-	d.proto.ops = &proto_ops;
-	d.proto.conf = &d.conf;
-	d.nodes.self = mv_node_get(&d.nodes, "alice");
-	CHECK(d.loop && d.nodes.self);
-	d.nodes.self->reachable = true;
-	mv_topology_init(&d.topo, &d.nodes, NULL, NULL);
-	d.proto.meta.tcp_fd = -1;
-	d.dp.udp_fd = d.dp.tun_fd = d.ctl_fd = -1;
-	ready = true;
-	return &d;
+	CHECK(nl);
+	CHECK((nl - a == 2 && !memcmp(a, "OK", 2)) ||
+	      (nl - a > 6 && !memcmp(a, "ERROR ", 6)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mv_daemon *d = daemon_once();
-	char line[REQUEST_MAX + 1], err[160];
-	const char *newline, *word;
-	char *out = NULL;
-	size_t out_len = 0, i;
-	FILE *f;
-	int rc;
+	static char answer[ANSWER_MAX];
+	struct fuzz_mesh m;
+	size_t got = 0;
+	ssize_t n;
+	int fd, i;
 
-	/* What client_io() holds when it finds the newline. */
-	if (size > REQUEST_MAX)
-		size = REQUEST_MAX;
-	memcpy(line, data, size);
-	line[size] = 0;
-	newline = memchr(line, '\n', size);
-	if (!newline)
+	fuzz_setup();
+	if (!size)
 		return 0;
-	err[0] = 0;
-	rc = mv_control_take_line(line, size, err, sizeof(err));
-	if (rc) {
-		CHECK(rc == -EINVAL && err[0] && memchr(err, 0, sizeof(err)));
-		return 0;
+	CHECK(!fuzz_mesh_init(&m, false, data[0] & 1));
+	if (data[0] & 1) {
+		feed_state(&m, FUZZ_BOB, FUZZ_ALICE, "10.0.1.0/24");
+		feed_state(&m, FUZZ_CAROL, FUZZ_BOB, "10.0.2.0/24");
 	}
-	CHECK(strlen(line) <= (size_t)(newline - line));
-	for (i = 0; line[i]; i++)
-		CHECK((unsigned char)line[i] >= 0x20 && line[i] != 0x7f);
-	word = line + strspn(line, " ");
-	if (!strncmp(word, "reload", 6) && (word[6] == ' ' || !word[6]))
-		return 0;
-	f = open_memstream(&out, &out_len);
-	CHECK(f);
-	err[0] = 0;
-	rc = mv_control_execute(d, line, f, err, sizeof(err));
-	fclose(f);
-	CHECK(rc <= 0 && memchr(err, 0, sizeof(err)));
-	CHECK(!rc || err[0] || rc == -ENOMEM);
-	free(out);
+	CHECK(asprintf(&m.d.ctlpath, "%s/control", m.d.confdir) > 0);
+	CHECK(!mv_control_open(&m.d));
+	fd = client(m.d.ctlpath);
+	fuzz_mesh_turn(&m);	/* accepted */
+	n = send(fd, data + 1, size - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	(void)n;
+	shutdown(fd, SHUT_WR);
+	for (i = 0; i < TURNS_MAX; i++) {
+		fuzz_mesh_turn(&m);
+		while ((n = recv(fd, answer + got, sizeof(answer) - got,
+				 MSG_DONTWAIT)) > 0)
+			got += n;
+		if (!n)
+			break;	/* answered and closed */
+	}
+	CHECK(!n);
+	check_answer(answer, got);
+	close(fd);
+	fuzz_mesh_free(&m);
 	return 0;
 }

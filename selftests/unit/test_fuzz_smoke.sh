@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Every parser has a libFuzzer target (selftests/fuzz/). Long runs are
-# `make fuzz`; here each target builds and survives a fixed number of
-# random inputs, so a parser change that crashes is caught at once.
+# `make fuzz`; here each target builds, runs every input of its committed
+# corpus (selftests/fuzz/corpus/NAME) and a fixed number of mutations of
+# them, with leak checks, so that a parser change that crashes, leaks or
+# breaks a seed is caught at once. The corpus is copied: the tree stays as
+# it is.
 set -uo pipefail
 
 top=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+runs=${FUZZ_SMOKE_RUNS:-2000}
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$out" "$work"' EXIT
 
 if ! make -s -C "$top" fuzzers >"$out" 2>&1; then
 	echo "not ok fuzzers_build"
@@ -15,13 +20,22 @@ if ! make -s -C "$top" fuzzers >"$out" 2>&1; then
 	exit 0
 fi
 echo "ok fuzzers_build"
-for bin in "$top"/build/fuzz/fuzz_*; do
-	[[ -x $bin ]] || continue
-	name=$(basename "$bin")
-	if "$bin" -runs=20000 -seed=1 >"$out" 2>&1; then
+for src in "$top"/selftests/fuzz/fuzz_*.c; do
+	name=$(basename "$src" .c)
+	bin=$top/build/fuzz/$name
+	corpus=$top/selftests/fuzz/corpus/$name
+	if ! compgen -G "$corpus/*" >/dev/null; then
+		echo "not ok $name (no seed corpus in selftests/fuzz/corpus/$name)"
+		continue
+	fi
+	mkdir -p "$work/$name"
+	cp "$corpus"/* "$work/$name"/
+	if (cd "$work" && "$bin" -runs="$runs" -seed=1 "$work/$name") >"$out" 2>&1; then
 		echo "ok $name"
 	else
 		echo "not ok $name"
-		tail -n 30 "$out" | sed 's/^/    /'
+		grep -E 'ERROR|runtime error|Test unit written|==[0-9]+==' "$out" |
+			head -n 10 | sed 's/^/    /'
+		tail -n 20 "$out" | sed 's/^/    /'
 	fi
 done

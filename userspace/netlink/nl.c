@@ -367,13 +367,24 @@ static ssize_t recv_one(struct mv_nl *nl, int flags)
 	return n;
 }
 
+/*
+ * Is a whole message at @nlh, within @len bytes? libmnl's mnl_nlmsg_ok()
+ * compares the message's length as an int: one that claims 2 GiB or more
+ * passes, and the walk to the next message leaves the buffer.
+ */
+static bool msg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (uint32_t)len;
+}
+
 static void process(struct mv_nl *nl, size_t len, mv_nl_cb cb, void *data,
 		    struct req_state *st)
 {
 	const struct nlmsghdr *nlh = nl->buf;
 	int n = (int)len, ret;
 
-	for (; mnl_nlmsg_ok(nlh, n) && !st->done; nlh = mnl_nlmsg_next(nlh, &n)) {
+	for (; msg_ok(nlh, n) && !st->done; nlh = mnl_nlmsg_next(nlh, &n)) {
 		/* Leftovers of an earlier request, or not for us. */
 		if (nlh->nlmsg_seq != st->seq || nlh->nlmsg_pid != nl->portid)
 			continue;
@@ -566,7 +577,7 @@ int mv_nl_recv_events(struct mv_nl *nl, mv_nl_cb cb, void *data)
 	if (n < 0)
 		return (int)n;
 	len = (int)n;
-	for (nlh = nl->buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+	for (nlh = nl->buf; msg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 			continue;
 		ret = cb(nlh, data);
