@@ -10,6 +10,9 @@ set -uo pipefail
 
 top=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 runs=${FUZZ_SMOKE_RUNS:-2000}
+# The build directory make was given (make exports a BUILD=... of its
+# command line), else the tree's own.
+build=${BUILD:-$top/build}
 out=$(mktemp)
 work=$(mktemp -d)
 trap 'rm -rf "$out" "$work"' EXIT
@@ -22,7 +25,7 @@ fi
 echo "ok fuzzers_build"
 for src in "$top"/selftests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)
-	bin=$top/build/fuzz/$name
+	bin=$build/fuzz/$name
 	corpus=$top/selftests/fuzz/corpus/$name
 	if ! compgen -G "$corpus/*" >/dev/null; then
 		echo "not ok $name (no seed corpus in selftests/fuzz/corpus/$name)"

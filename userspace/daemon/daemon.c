@@ -186,7 +186,8 @@ void mv_daemon_reload(struct mv_daemon *d)
 	conf.self.port = d->conf.port;
 	mv_config_free(&d->conf);
 	d->conf = conf;
-	mv_scripts_set_queue_limit(d->scripts, d->conf.script_queue_limit);
+	if (d->scripts)		/* none in a daemon built without scripts (fuzzers) */
+		mv_scripts_set_queue_limit(d->scripts, d->conf.script_queue_limit);
 	mv_nodes_load_hosts(&d->nodes, d->confdir);
 	mv_meta_start_outgoing(&d->proto);
 	mv_topology_changed(&d->topo);
