@@ -17,7 +17,7 @@ out=$(mktemp)
 work=$(mktemp -d)
 trap 'rm -rf "$out" "$work"' EXIT
 
-if ! make -s -C "$top" fuzzers >"$out" 2>&1; then
+if ! make -s -C "$top" BUILD="$build" fuzzers >"$out" 2>&1; then
 	echo "not ok fuzzers_build"
 	sed 's/^/    /' "$out"
 	exit 0
