@@ -36,6 +36,7 @@ static const struct sample {
 	{ "Mode", "router", "switch", -ENOTSUP },
 	{ "PingInterval", "33", "soon", -EINVAL },
 	{ "PingTimeout", "3", "-3", -EINVAL },
+	{ "StateFloodRate", "30", "0", -EINVAL },
 	{ "StrictSubnets", "yes", "maybe", -EINVAL },
 	{ "StrictKeys", "on", "1", -EINVAL },
 	{ "TunnelServer", "no", "perhaps", -EINVAL },
@@ -91,6 +92,8 @@ static bool took_good_value(const char *name, const struct mv_config *c,
 		return c->ping_interval == 33;
 	if (!strcmp(name, "PingTimeout"))
 		return c->ping_timeout == 3;
+	if (!strcmp(name, "StateFloodRate"))
+		return c->state_flood_rate == 30;
 	if (!strcmp(name, "StrictSubnets"))
 		return c->strict_subnets;
 	if (!strcmp(name, "StrictKeys"))

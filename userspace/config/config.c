@@ -43,6 +43,7 @@ void mv_config_init(struct mv_config *c)
 	c->mode = MV_MODE_ROUTER;
 	c->ping_interval = MV_CONFIG_DEFAULT_PING_INTERVAL;
 	c->ping_timeout = MV_CONFIG_DEFAULT_PING_TIMEOUT;
+	c->state_flood_rate = MV_CONFIG_DEFAULT_STATE_FLOOD_RATE;
 	c->data_plane = MV_DATA_PLANE_AUTO;
 	c->cipher = MV_CIPHER_CHACHA20_POLY1305;
 	c->port = MV_CONFIG_DEFAULT_PORT;

@@ -40,6 +40,7 @@
 
 #define MV_CONFIG_DEFAULT_PORT		655
 #define MV_CONFIG_DEFAULT_PING_INTERVAL	60
+#define MV_CONFIG_DEFAULT_STATE_FLOOD_RATE	120	/* per origin per minute */
 #define MV_CONFIG_DEFAULT_PING_TIMEOUT	5
 
 /* ---- typed configuration ---- */
@@ -87,6 +88,7 @@ struct mv_config {
 	enum mv_mode mode;
 	unsigned int ping_interval;	/* seconds */
 	unsigned int ping_timeout;	/* seconds, <= ping_interval */
+	unsigned int state_flood_rate;	/* STATE records per origin per minute */
 	bool strict_subnets;
 	bool strict_keys;	/* accept only keys from local host files */
 	bool tunnel_server;	/* as written: the strict_* above are its effect */

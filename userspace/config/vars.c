@@ -180,6 +180,17 @@ static int parse_unsigned(const struct mv_config_setting *s)
 	return 0;
 }
 
+/* A rate or a count where 0 would stop the daemon working. */
+static int parse_positive(const struct mv_config_setting *s)
+{
+	unsigned int u;
+
+	if (!mv_config_parse_uint(s->value, s->var->max, &u) || !u)
+		return bad_value(s);
+	*(unsigned int *)field(s) = u;
+	return 0;
+}
+
 /* Non-negative numbers kept in an int field: max is at most INT_MAX. */
 static int parse_int(const struct mv_config_setting *s)
 {
@@ -471,6 +482,9 @@ const struct mv_config_var mv_config_vars[MV_CONFIG_N_VARS] = {
 	{ "PingInterval", SERVER(ping_interval, unsigned int),
 	  .parse = parse_ping_interval, .max = INT_MAX,
 	  .expected = "a number of seconds" },
+	{ "StateFloodRate", SERVER(state_flood_rate, unsigned int),
+	  .parse = parse_positive, .max = 60000,
+	  .expected = "a number of STATE records per minute from 1 to 60000" },
 	{ "TunnelServer", SERVER(tunnel_server, bool),
 	  .parse = parse_tunnel_server, .expected = YES_OR_NO },
 	{ "DataPlane", SERVER(data_plane, enum mv_data_plane),

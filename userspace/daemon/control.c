@@ -350,7 +350,8 @@ static int dump_connections(struct mv_daemon *d, FILE *f, bool json)
 
 /*
  * What the daemon refused or dropped that belongs to no node: the UDP
- * messages it could not use. Per-node drops are in the node dumps.
+ * messages it could not use, what the STATE flood cost, and each limit
+ * with its refusals. Per-node drops are in the node dumps.
  */
 static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 {
@@ -364,12 +365,33 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		{ "no_route", d->dp.udp_stats.no_route },
 		{ "probe_errors", d->dp.udp_stats.probe_errors },
 	};
+	const struct mv_state_stats *ss = &d->proto.own.stats;
+	const struct {
+		const char *name;
+		uint64_t value;
+	} state[] = {
+		{ "originated", ss->originated },
+		{ "received", ss->received },
+		{ "accepted", ss->accepted },
+	};
+	const struct {
+		const char *name;
+		uint64_t value, refused;
+	} limits[] = {
+		{ "StateFloodRate", d->conf.state_flood_rate, ss->rate_refused },
+	};
 	struct mv_json j;
 	size_t i;
 
 	if (!json) {
 		for (i = 0; i < ARRAY_SIZE(udp); i++)
 			fprintf(f, "udp %s %" PRIu64 "\n", udp[i].name, udp[i].value);
+		for (i = 0; i < ARRAY_SIZE(state); i++)
+			fprintf(f, "state %s %" PRIu64 "\n", state[i].name,
+				state[i].value);
+		for (i = 0; i < ARRAY_SIZE(limits); i++)
+			fprintf(f, "limit %s %" PRIu64 " refused %" PRIu64 "\n",
+				limits[i].name, limits[i].value, limits[i].refused);
 		return 0;
 	}
 	mv_json_init(&j, f, true);
@@ -378,6 +400,21 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 	mv_json_begin_object(&j);
 	for (i = 0; i < ARRAY_SIZE(udp); i++)
 		mv_json_kv_u64(&j, udp[i].name, udp[i].value);
+	mv_json_end_object(&j);
+	mv_json_key(&j, "state");
+	mv_json_begin_object(&j);
+	for (i = 0; i < ARRAY_SIZE(state); i++)
+		mv_json_kv_u64(&j, state[i].name, state[i].value);
+	mv_json_end_object(&j);
+	mv_json_key(&j, "limits");
+	mv_json_begin_object(&j);
+	for (i = 0; i < ARRAY_SIZE(limits); i++) {
+		mv_json_key(&j, limits[i].name);
+		mv_json_begin_object(&j);
+		mv_json_kv_u64(&j, "value", limits[i].value);
+		mv_json_kv_u64(&j, "refused", limits[i].refused);
+		mv_json_end_object(&j);
+	}
 	mv_json_end_object(&j);
 	mv_json_end_object(&j);
 	return mv_json_finish(&j);

@@ -82,6 +82,7 @@ struct mv_node_udp {
 	uint64_t last_direct_rx;	/* monotonic ms */
 	uint32_t rtt_us;		/* of the last probe */
 	unsigned int probes_unanswered;
+	uint64_t probe_tx_seen;		/* tx_packets at the last keepalive */
 	struct mv_timer probe_timer;
 	unsigned int probe_interval;	/* ms, backs off */
 	struct mv_queued *queue, **queue_tail;
@@ -112,6 +113,9 @@ struct mv_node {
 	size_t n_claimed;
 	struct mv_buf state_raw;	/* its plaintext, for floods */
 	uint64_t state_expires;		/* monotonic ms */
+	/* StateFloodRate's bucket (GCRA): when its next STATE is due, ms */
+	uint64_t state_flood_tat;
+	bool state_flood_refusing;	/* its refusals were logged */
 
 	/* graph */
 	int vertex;			/* -1 when not in the graph */

@@ -21,11 +21,22 @@
 struct mv_conn;
 struct mv_proto;
 
+/* What the STATE flood cost and refused, for `meshvpn dump stats`. */
+struct mv_state_stats {
+	uint64_t originated;		/* our own records announced */
+	uint64_t received;		/* records of others that arrived */
+	uint64_t accepted;		/* new ones, taken and flooded on */
+	uint64_t rate_refused;		/* over their origin's StateFloodRate */
+};
+
 /* This node's own announcement. */
 struct mv_announcer {
 	uint64_t seq;
 	bool dirty;			/* to be announced again */
 	uint64_t sent;			/* ms */
+	uint64_t weights_next;		/* ms: weights alone may go out again */
+	uint64_t refresh_at;		/* ms: announced again even unchanged */
+	struct mv_state_stats stats;
 	struct mv_timer timer;		/* refresh and rate limit */
 	struct mv_timer age_timer;
 	struct mv_wire_addr reflexive[4];	/* as peers see us, newest first */
