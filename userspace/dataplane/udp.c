@@ -392,37 +392,64 @@ static void probe_all(struct mv_dataplane *dp, struct mv_node *n)
 		send_probe(dp, n, &addrs[i]);
 }
 
+/*
+ * Keepalives of a direct path: one every PingInterval / 3 while idle; as
+ * soon as one goes unanswered, or while we send to the node, every
+ * PingTimeout / (PROBE_LOST + 1), so that a silent path is lost within
+ * PingTimeout under traffic and well within two PingIntervals idle.
+ */
+static uint64_t keepalive_interval(struct mv_dataplane *dp, struct mv_node *n)
+{
+	bool busy = n->stats.tx_packets != n->udp.probe_tx_seen;
+
+	n->udp.probe_tx_seen = n->stats.tx_packets;
+	if (busy || n->udp.probes_unanswered)
+		return dp->conf->ping_timeout * 1000ull / (PROBE_LOST + 1);
+	return dp->conf->ping_interval * 1000ull / PROBE_LOST;
+}
+
+/*
+ * Whether the direct path to @n is still believed in. Without keys to
+ * probe with (the session expired with the peer gone) a probe counts as
+ * unanswered, so the path is lost on the same schedule.
+ */
+static bool keep_direct(struct mv_dataplane *dp, struct mv_node *n)
+{
+	char addr[80];
+
+	if (n->udp.probes_unanswered < PROBE_LOST) {
+		uint64_t next = keepalive_interval(dp, n);
+
+		n->udp.probes_unanswered++;
+		send_probe(dp, n, &n->udp.endpoint);
+		mv_timer_arm(dp->loop, &n->udp.probe_timer, next);
+		return true;
+	}
+	mv_sockaddr_tinc(&n->udp.endpoint, addr, sizeof(addr));
+	mv_info(1, "Lost the direct path to %s (%s)", n->name, addr);
+	n->udp.direct = false;
+	dp->kernel_dirty = true;
+	n->udp.probes_unanswered = 0;
+	return false;
+}
+
 static void probe_timer(void *ctx)
 {
 	struct mv_node *n = ctx;
 	struct mv_dataplane *dp = n->udp.dp;
 	unsigned int next;
 
-	if ((!n->reachable && !n->conn && !n->udp.direct) || !mv_session_tx(n) ||
-	    !may_probe(n))
-		return;
 	if (n->udp.direct) {
-		if (n->udp.probes_unanswered >= PROBE_LOST) {
-			char addr[80];
-
-			mv_sockaddr_tinc(&n->udp.endpoint, addr, sizeof(addr));
-			mv_info(1, "Lost the direct path to %s (%s)", n->name, addr);
-			n->udp.direct = false;
-			dp->kernel_dirty = true;
-			n->udp.probes_unanswered = 0;
-			if (!n->reachable) {
-				/* It was kept only for this path. */
-				mv_topology_path_lost(dp->topo, n);
-				return;
-			}
-		} else {
-			n->udp.probes_unanswered++;
-			send_probe(dp, n, &n->udp.endpoint);
-			mv_timer_arm(dp->loop, &n->udp.probe_timer,
-				     dp->conf->ping_interval * 1000ull / PROBE_LOST);
+		if (keep_direct(dp, n))
+			return;
+		if (!n->reachable) {
+			/* It was kept only for this path. */
+			mv_topology_path_lost(dp->topo, n);
 			return;
 		}
 	}
+	if ((!n->reachable && !n->conn) || !mv_session_tx(n) || !may_probe(n))
+		return;
 	n->udp.probes_unanswered++;
 	probe_all(dp, n);
 	next = n->udp.probes_unanswered < PROBE_FAST_TRIES ? PROBE_FAST :
@@ -562,8 +589,7 @@ static void receive_reply(struct mv_dataplane *dp, struct mv_node *n, uint8_t *m
 	memcpy(w.addr, plain + PROBE_PLAIN_LEN + 3, 16);
 	if ((w.family == 4 || w.family == 6) && w.port)
 		mv_state_add_reflexive(dp->proto, &w);
-	mv_timer_arm(dp->loop, &n->udp.probe_timer,
-		     dp->conf->ping_interval * 1000ull / PROBE_LOST);
+	mv_timer_arm(dp->loop, &n->udp.probe_timer, keepalive_interval(dp, n));
 }
 
 /* ---- receiving ---- */
