@@ -413,6 +413,7 @@ static void topo_recomputed(void *ctx)
 	struct mv_daemon *d = ctx;
 
 	d->dp.kernel_dirty = true;
+	mv_udp_check_held(&d->dp);
 }
 
 static const struct mv_topology_ops topology_ops = {

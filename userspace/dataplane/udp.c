@@ -394,18 +394,37 @@ static void probe_all(struct mv_dataplane *dp, struct mv_node *n)
 
 /*
  * Keepalives of a direct path: one every PingInterval / 3 while idle; as
- * soon as one goes unanswered, or while we send to the node, every
- * PingTimeout / (PROBE_LOST + 1), so that a silent path is lost within
- * PingTimeout under traffic and well within two PingIntervals idle.
+ * soon as one goes unanswered, while we send to the node, or while the
+ * path is all that keeps it (the graph lost it: its meta connections
+ * closed, maybe because it died), every PingTimeout / (PROBE_LOST + 1),
+ * so that a silent path is lost within PingTimeout under traffic or once
+ * the graph lost the node, and well within two PingIntervals idle.
  */
+static uint64_t keepalive_fast(struct mv_dataplane *dp)
+{
+	return dp->conf->ping_timeout * 1000ull / (PROBE_LOST + 1);
+}
+
 static uint64_t keepalive_interval(struct mv_dataplane *dp, struct mv_node *n)
 {
 	bool busy = n->stats.tx_packets != n->udp.probe_tx_seen;
 
 	n->udp.probe_tx_seen = n->stats.tx_packets;
-	if (busy || n->udp.probes_unanswered)
-		return dp->conf->ping_timeout * 1000ull / (PROBE_LOST + 1);
+	if (busy || n->udp.probes_unanswered || !n->reachable)
+		return keepalive_fast(dp);
 	return dp->conf->ping_interval * 1000ull / PROBE_LOST;
+}
+
+void mv_udp_check_held(struct mv_dataplane *dp)
+{
+	uint64_t soon = keepalive_fast(dp), now = mv_loop_now(dp->loop);
+	struct mv_node *n;
+
+	for (n = dp->nodes->all; n; n = n->next)
+		if (n->udp.direct && !n->reachable && n->udp.probe_timer.fn &&
+		    (!mv_timer_pending(&n->udp.probe_timer) ||
+		     n->udp.probe_timer.when > now + soon))
+			mv_timer_arm(dp->loop, &n->udp.probe_timer, soon);
 }
 
 /*
@@ -418,11 +437,10 @@ static bool keep_direct(struct mv_dataplane *dp, struct mv_node *n)
 	char addr[80];
 
 	if (n->udp.probes_unanswered < PROBE_LOST) {
-		uint64_t next = keepalive_interval(dp, n);
-
 		n->udp.probes_unanswered++;
 		send_probe(dp, n, &n->udp.endpoint);
-		mv_timer_arm(dp->loop, &n->udp.probe_timer, next);
+		mv_timer_arm(dp->loop, &n->udp.probe_timer,
+			     keepalive_interval(dp, n));
 		return true;
 	}
 	mv_sockaddr_tinc(&n->udp.endpoint, addr, sizeof(addr));
