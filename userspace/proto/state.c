@@ -25,12 +25,14 @@
  * Our own announcements (OSPF's MinLSInterval): a topology change goes out
  * at most every STATE_MIN_GAP, which keeps an honest origin under every
  * node's default StateFloodRate; a change of edge weights alone (RTTs)
- * only past WEIGHT_HYSTERESIS_MS and at most about every WEIGHT_MIN_GAP,
+ * only past WEIGHT_HYSTERESIS_MS and at most about every WEIGHT_MIN_GAP
+ * (tinc 1.0 never updates a weight; RTTs on a busy host swing by tens of
+ * ms, and each such announcement crosses every link of the mesh),
  * less up to a quarter of it at random so that nodes started together
  * drift apart; the refresh is jittered the same way.
  */
 #define STATE_MIN_GAP		500	/* ms */
-#define WEIGHT_MIN_GAP		30000	/* ms */
+#define WEIGHT_MIN_GAP		300000	/* ms */
 #define WEIGHT_HYSTERESIS_MS	10	/* and half the announced weight */
 #define AGE_PERIOD	10000	/* ms */
 
@@ -406,8 +408,8 @@ static void consider(struct mv_proto *p, bool gone)
 	if (change == OWN_WEIGHTS && p->own.weights_next > due)
 		due = p->own.weights_next;
 	if (change != OWN_SAME && (gone || due <= now)) {
-		if (change == OWN_WEIGHTS)
-			p->own.weights_next = jittered(now, WEIGHT_MIN_GAP);
+		/* Whatever went out carried the weights of now. */
+		p->own.weights_next = jittered(now, WEIGHT_MIN_GAP);
 		publish(p, &s);
 		return;
 	}

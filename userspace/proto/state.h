@@ -15,7 +15,12 @@
 #include "lib/sockaddr.h"
 #include "mesh/node.h"
 
-#define MV_STATE_LIFETIME	300	/* seconds */
+/*
+ * As OSPF's MaxAge (1 h, refreshed every 30 min): a STATE that nothing
+ * changes costs one flood every 15-20 min; nodes that leave are dropped
+ * 60 s after they became unreachable, not by expiry.
+ */
+#define MV_STATE_LIFETIME	3600	/* seconds */
 #define MV_UNREACHABLE_FORGET	60	/* seconds before an absent node's state goes */
 
 struct mv_conn;
