@@ -85,8 +85,8 @@ BPF_SRCS := $(wildcard $(TOP)/bpf/*.bpf.c)
 BPF_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(BPF_SRCS))
 
 .PHONY: all userspace tools hostile bpf kmod deps check check-unit check-netns \
-	check-vm check-style demo bench bench-vm gen fuzz fuzzers fuzz-corpus \
-	clean help
+	check-vm check-style demo bench bench-vm bench-scale gen fuzz fuzzers \
+	fuzz-corpus clean help
 
 all: userspace bpf kmod
 
@@ -211,6 +211,11 @@ bench-vm: deps
 	@$(MAKE) --no-print-directory kmod tools
 	@$(TOP)/selftests/bench/run-vm
 
+# The control plane at N nodes, meshvpnd and tinc side by side (SCALE_N).
+bench-scale: deps
+	@$(MAKE) --no-print-directory userspace
+	@$(TOP)/selftests/bench/scale
+
 clean:
 	rm -rf $(BUILD)/userspace $(BUILD)/tools $(BUILD)/selftests $(BUILD)/bpf \
 		$(US_LIBS) $(TOOL_LIB) $(BUILD)/meshvpnd $(BUILD)/meshvpn
@@ -228,6 +233,7 @@ help:
 	@echo "make demo         the mesh on this machine"
 	@echo "make bench        host benchmarks: veth, tinc, wireguard-go, meshvpn"
 	@echo "make bench-vm     VM benchmarks: veth, wireguard.ko, meshvpn.ko"
+	@echo "make bench-scale  control plane at N nodes, meshvpnd vs tinc (SCALE_N)"
 	@echo "make gen          regenerate netlink code from the YAML spec"
 	@echo "make fuzz         run every fuzzer for FUZZ_TIME seconds (default 60)"
 	@echo "make fuzz-corpus  regenerate the fuzzers' seed corpora"

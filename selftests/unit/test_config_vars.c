@@ -39,6 +39,7 @@ static const struct sample {
 	{ "MaxConnectionBurst", "3", "0", -EINVAL },
 	{ "MaxPreAuthConnections", "5", "1000001", -EINVAL },
 	{ "ScriptQueueLimit", "7", "many", -EINVAL },
+	{ "StateFloodRate", "30", "0", -EINVAL },
 	{ "StrictSubnets", "yes", "maybe", -EINVAL },
 	{ "StrictKeys", "on", "1", -EINVAL },
 	{ "MaxClockSkew", "120", "86401", -EINVAL },
@@ -113,6 +114,8 @@ static bool took_good_value(const char *name, const struct mv_config *c,
 		return c->max_preauth_connections == 5;
 	if (!strcmp(name, "ScriptQueueLimit"))
 		return c->script_queue_limit == 7;
+	if (!strcmp(name, "StateFloodRate"))
+		return c->state_flood_rate == 30;
 	if (!strcmp(name, "StrictSubnets"))
 		return c->strict_subnets;
 	if (!strcmp(name, "StrictKeys"))

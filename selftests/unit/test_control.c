@@ -130,6 +130,28 @@ TEST(debug_answers_the_old_level)
 	fixture_free(&fx);
 }
 
+TEST(stats_show_the_state_flood_and_its_limit)
+{
+	struct ctl_fixture fx;
+
+	fixture_init(&fx);
+	fx.d.conf.state_flood_rate = 90;
+	fx.d.proto.own.stats.originated = 3;
+	fx.d.proto.own.stats.received = 41;
+	fx.d.proto.own.stats.rate_refused = 5;
+	EXPECT_EQ(run(&fx, "dump stats"), 0);
+	EXPECT(fx.out && strstr(fx.out, "state originated 3\n"));
+	EXPECT(fx.out && strstr(fx.out, "state received 41\n"));
+	EXPECT(fx.out && strstr(fx.out, "limit StateFloodRate 90 refused 5\n"));
+	EXPECT_EQ(run(&fx, "dump stats json"), 0);
+	EXPECT(fx.out && strstr(fx.out, "\"originated\": 3"));
+	EXPECT(fx.out && strstr(fx.out, "\"limits\": {"));
+	EXPECT(fx.out && strstr(fx.out, "\"StateFloodRate\": {"));
+	EXPECT(fx.out && strstr(fx.out, "\"value\": 90"));
+	EXPECT(fx.out && strstr(fx.out, "\"refused\": 5"));
+	fixture_free(&fx);
+}
+
 TEST(dumps_in_text_and_json)
 {
 	struct ctl_fixture fx;

@@ -40,6 +40,7 @@
 
 #define MV_CONFIG_DEFAULT_PORT		655
 #define MV_CONFIG_DEFAULT_PING_INTERVAL	60
+#define MV_CONFIG_DEFAULT_STATE_FLOOD_RATE	120	/* per origin per minute */
 #define MV_CONFIG_DEFAULT_PING_TIMEOUT	5
 /* Limits on what others can make this node do (Documentation/security.md). */
 #define MV_CONFIG_DEFAULT_MAX_CONNECTION_BURST		10
@@ -127,6 +128,7 @@ struct mv_config {
 	unsigned int max_preauth_connections;
 	/* scripts of one node waiting to run; more are dropped */
 	unsigned int script_queue_limit;
+	unsigned int state_flood_rate;	/* STATE records per origin per minute */
 	bool strict_subnets;
 	bool strict_keys;	/* accept only keys from local host files */
 	struct mv_session_limits session;

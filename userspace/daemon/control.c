@@ -351,8 +351,9 @@ static int dump_connections(struct mv_daemon *d, FILE *f, bool json)
 
 /*
  * What the daemon refused or dropped that belongs to no node: the UDP
- * messages it could not use, what each limit refused (with the limit's
- * variable and value), and the work strangers made the meta layer do.
+ * messages it could not use, what sessions refused, the work strangers
+ * made the meta layer do, what the STATE flood cost, and each limit with
+ * its variable, its value and its refusals (Documentation/security.md).
  * Per-node drops are in the node dumps.
  */
 static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
@@ -361,6 +362,7 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 	const struct mv_session_stats *sess = &d->proto.sessions.stats;
 	const struct mv_trust_config *trust = &d->conf.trust;
 	const struct mv_state_refusals *refused = &d->proto.own.refused;
+	const struct mv_state_stats *st = &d->proto.own.stats;
 	static const struct mv_scripts_stats no_scripts;
 	const struct mv_scripts_stats *scr =
 		d->scripts ? mv_scripts_stats(d->scripts) : &no_scripts;
@@ -383,6 +385,7 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		{ "VouchFromVouched", trust->vouch_from_vouched, refused->voucher },
 		{ "VouchQuota", trust->vouch_quota, refused->quota },
 		{ "VouchRate", trust->vouch_rate, refused->rate },
+		{ "StateFloodRate", d->conf.state_flood_rate, st->rate_refused },
 	};
 	/* Grouped: each run of one group is one JSON object. */
 	const struct {
@@ -406,6 +409,9 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		{ "scripts", "merged", scr->merged },
 		{ "scripts", "pending",
 		  d->scripts ? mv_scripts_pending(d->scripts) : 0 },
+		{ "state", "originated", st->originated },
+		{ "state", "received", st->received },
+		{ "state", "accepted", st->accepted },
 		{ "state", "forged_own", refused->forged_own },
 	};
 	struct mv_json j;

@@ -269,8 +269,11 @@ void mv_daemon_after_events(void *ctx)
 	struct mv_daemon *d = ctx;
 
 	mv_state_after_events(&d->proto);
-	if (d->dp.kernel_dirty)
+	if (d->dp.kernel_dirty) {
+		/* After the recomputation: who is reachable is settled. */
+		mv_udp_check_held(&d->dp);
 		mv_dataplane_sync(&d->dp);
+	}
 	mv_meta_reap(&d->proto);
 }
 

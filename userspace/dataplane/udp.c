@@ -404,37 +404,82 @@ static void probe_all(struct mv_dataplane *dp, struct mv_node *n)
 		send_probe(dp, n, &addrs[i]);
 }
 
+/*
+ * Keepalives of a direct path: one every PingInterval / 3 while idle; as
+ * soon as one goes unanswered, while we send to the node, or while the
+ * path is all that keeps it (the graph lost it: its meta connections
+ * closed, maybe because it died), every PingTimeout / (PROBE_LOST + 1),
+ * so that a silent path is lost within PingTimeout under traffic or once
+ * the graph lost the node, and well within two PingIntervals idle.
+ */
+static uint64_t keepalive_fast(struct mv_dataplane *dp)
+{
+	return dp->conf->ping_timeout * 1000ull / (PROBE_LOST + 1);
+}
+
+static uint64_t keepalive_interval(struct mv_dataplane *dp, struct mv_node *n)
+{
+	bool busy = n->stats.tx_packets != n->udp.probe_tx_seen;
+
+	n->udp.probe_tx_seen = n->stats.tx_packets;
+	if (busy || n->udp.probes_unanswered || !n->reachable)
+		return keepalive_fast(dp);
+	return dp->conf->ping_interval * 1000ull / PROBE_LOST;
+}
+
+void mv_udp_check_held(struct mv_dataplane *dp)
+{
+	uint64_t soon = keepalive_fast(dp), now = mv_loop_now(dp->loop);
+	struct mv_node *n;
+
+	for (n = dp->nodes->all; n; n = n->next)
+		if (n->udp.direct && !n->reachable && n->udp.probe_timer.fn &&
+		    (!mv_timer_pending(&n->udp.probe_timer) ||
+		     n->udp.probe_timer.when > now + soon))
+			mv_timer_arm(dp->loop, &n->udp.probe_timer, soon);
+}
+
+/*
+ * Whether the direct path to @n is still believed in. Without keys to
+ * probe with (the session expired with the peer gone) a probe counts as
+ * unanswered, so the path is lost on the same schedule.
+ */
+static bool keep_direct(struct mv_dataplane *dp, struct mv_node *n)
+{
+	char addr[80];
+
+	if (n->udp.probes_unanswered < PROBE_LOST) {
+		n->udp.probes_unanswered++;
+		send_probe(dp, n, &n->udp.endpoint);
+		mv_timer_arm(dp->loop, &n->udp.probe_timer,
+			     keepalive_interval(dp, n));
+		return true;
+	}
+	mv_sockaddr_tinc(&n->udp.endpoint, addr, sizeof(addr));
+	mv_info(1, "Lost the direct path to %s (%s)", n->name, addr);
+	n->udp.direct = false;
+	dp->kernel_dirty = true;
+	n->udp.probes_unanswered = 0;
+	return false;
+}
+
 static void probe_timer(void *ctx)
 {
 	struct mv_node *n = ctx;
 	struct mv_dataplane *dp = n->udp.dp;
 	unsigned int next;
 
-	if ((!n->reachable && !n->conn && !n->udp.direct) || !mv_session_tx(n) ||
-	    !may_probe(n))
-		return;
 	if (n->udp.direct) {
-		if (n->udp.probes_unanswered >= PROBE_LOST) {
-			char addr[80];
-
-			mv_sockaddr_tinc(&n->udp.endpoint, addr, sizeof(addr));
-			mv_info(1, "Lost the direct path to %s (%s)", n->name, addr);
-			n->udp.direct = false;
-			dp->kernel_dirty = true;
-			n->udp.probes_unanswered = 0;
-			if (!n->reachable) {
-				/* It was kept only for this path. */
-				mv_topology_path_lost(dp->topo, n);
-				return;
-			}
-		} else {
-			n->udp.probes_unanswered++;
-			send_probe(dp, n, &n->udp.endpoint);
-			mv_timer_arm(dp->loop, &n->udp.probe_timer,
-				     dp->conf->ping_interval * 1000ull / PROBE_LOST);
+		if (keep_direct(dp, n))
+			return;
+		if (!n->reachable) {
+			/* It was kept only for this path. */
+			mv_topology_path_lost(dp->topo, n);
 			return;
 		}
 	}
+	if ((!n->reachable && !n->conn) || !mv_session_tx(n) || !may_probe(n))
+		return;
 	n->udp.probes_unanswered++;
 	probe_all(dp, n);
 	next = n->udp.probes_unanswered < PROBE_FAST_TRIES ? PROBE_FAST :
@@ -575,8 +620,7 @@ static void receive_reply(struct mv_dataplane *dp, struct mv_node *n, uint8_t *m
 	memcpy(w.addr, plain + PROBE_PLAIN_LEN + 3, 16);
 	if ((w.family == 4 || w.family == 6) && w.port)
 		mv_state_add_reflexive(dp->proto, &w);
-	mv_timer_arm(dp->loop, &n->udp.probe_timer,
-		     dp->conf->ping_interval * 1000ull / PROBE_LOST);
+	mv_timer_arm(dp->loop, &n->udp.probe_timer, keepalive_interval(dp, n));
 }
 
 /* ---- receiving ---- */

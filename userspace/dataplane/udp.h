@@ -17,6 +17,8 @@
 int mv_udp_open(struct mv_dataplane *dp);
 void mv_udp_session_ready(struct mv_node *n);	/* start probing, flush */
 void mv_udp_node_down(struct mv_node *n);
+/* The graph changed: check at once the direct paths that now hold a node. */
+void mv_udp_check_held(struct mv_dataplane *dp);
 /* A SESSION meta message in a UDP SESSION message, straight to @to. */
 int mv_udp_send_session(struct mv_dataplane *dp, struct mv_node *to,
 			const void *pt, size_t len);

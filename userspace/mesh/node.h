@@ -83,6 +83,7 @@ struct mv_node_udp {
 	uint64_t last_direct_rx;	/* monotonic ms */
 	uint32_t rtt_us;		/* of the last probe */
 	unsigned int probes_unanswered;
+	uint64_t probe_tx_seen;		/* tx_packets at the last keepalive */
 	struct mv_timer probe_timer;
 	unsigned int probe_interval;	/* ms, backs off */
 	struct mv_queued *queue, **queue_tail;
@@ -123,6 +124,9 @@ struct mv_node {
 	uint64_t forgotten;		/* monotonic ms, 0 while it has a STATE */
 	/* StrictSubnets: which refusals were logged last (a digest). */
 	uint64_t refused_digest;
+	/* StateFloodRate's bucket (GCRA): when its next STATE is due, ms */
+	uint64_t state_flood_tat;
+	bool state_flood_refusing;	/* its refusals were logged */
 
 	/* graph */
 	int vertex;			/* -1 when not in the graph */

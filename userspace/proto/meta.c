@@ -977,7 +977,8 @@ static void outgoing_free(struct mv_outgoing *o)
 	mv_timer_cancel(o->p->loop, &o->retry);
 	if (o->conn) {
 		o->conn->outgoing = NULL;
-		mv_meta_close(o->conn, "no longer in ConnectTo");
+		mv_meta_close(o->conn, o->p->stopping ? "shutting down" :
+				       "no longer in ConnectTo");
 	}
 	free(o->addrs);
 	free(o);

@@ -21,7 +21,19 @@
 #include "lib/log.h"
 #include "proto/proto.h"
 
-#define STATE_MIN_GAP	100	/* ms between our own announcements */
+/*
+ * Our own announcements (OSPF's MinLSInterval): a topology change goes out
+ * at most every STATE_MIN_GAP, which keeps an honest origin under every
+ * node's default StateFloodRate; a change of edge weights alone (RTTs)
+ * only past WEIGHT_HYSTERESIS_MS and at most about every WEIGHT_MIN_GAP
+ * (tinc 1.0 never updates a weight; RTTs on a busy host swing by tens of
+ * ms, and each such announcement crosses every link of the mesh),
+ * less up to a quarter of it at random so that nodes started together
+ * drift apart; the refresh is jittered the same way.
+ */
+#define STATE_MIN_GAP		500	/* ms */
+#define WEIGHT_MIN_GAP		300000	/* ms */
+#define WEIGHT_HYSTERESIS_MS	10	/* and half the announced weight */
 #define AGE_PERIOD	10000	/* ms */
 
 static void state_timer(void *ctx);
@@ -221,21 +233,42 @@ static uint16_t peer_port(const struct mv_node *n)
 	return MV_CONFIG_DEFAULT_PORT;
 }
 
+static bool weight_moved(uint32_t announced, uint32_t now)
+{
+	uint32_t margin = announced / 2 + WEIGHT_HYSTERESIS_MS;
+
+	return now > announced + margin || now + margin < announced;
+}
+
+/*
+ * The weight to announce for the edge to @peer: the one announced before
+ * unless the measurement moved past the hysteresis, so that RTT jitter
+ * does not re-flood our STATE.
+ */
+static uint32_t damped_weight(const struct mv_node *self, const char *peer,
+			      uint32_t weight)
+{
+	const struct mv_meta_state *old = self->state;
+	size_t i;
+
+	if (!self->have_state)
+		return weight;
+	for (i = 0; i < old->n_edges; i++)
+		if (!strcmp(old->edges[i].peer, peer))
+			return weight_moved(old->edges[i].weight, weight) ?
+			       weight : old->edges[i].weight;
+	return weight;
+}
+
 static int build_own(struct mv_proto *p, bool gone, struct mv_meta_state *s)
 {
 	const struct mv_host_config *self = &p->conf->self;
-	struct timespec ts;
 	struct mv_conn *c;
 	size_t n_conns = 0, i;
-	uint64_t wall;
 	int err;
 
 	memset(s, 0, sizeof(*s));
-	clock_gettime(CLOCK_REALTIME, &ts);
-	wall = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	p->own.seq = wall > p->own.seq ? wall : p->own.seq + 1;
 	strcpy(s->origin, p->nodes->self->name);
-	s->seq = p->own.seq;
 	s->lifetime = MV_STATE_LIFETIME;
 	s->flags = (self->indirect_data ? MV_STATE_F_INDIRECT : 0) |
 		   (self->tcp_only ? MV_STATE_F_TCPONLY : 0) |
@@ -267,6 +300,7 @@ static int build_own(struct mv_proto *p, bool gone, struct mv_meta_state *s)
 		e->weight = c->rtt_ms + (weight > 0 ? weight : 0);
 		if (!e->weight)
 			e->weight = 1;
+		e->weight = damped_weight(p->nodes->self, e->peer, e->weight);
 		mv_sockaddr_to_wire(&c->addr, &e->address);
 		e->address.port = peer_port(c->node);
 		s->n_edges++;
@@ -308,46 +342,146 @@ static int sign_state(struct mv_proto *p, const struct mv_meta_state *s,
 	return err;
 }
 
-static void announce(struct mv_proto *p, bool gone)
+enum own_change {
+	OWN_SAME,		/* nothing worth a flood */
+	OWN_WEIGHTS,		/* edge weights alone */
+	OWN_TOPOLOGY,		/* edges, subnets, addresses or flags */
+};
+
+static enum own_change compare_own(const struct mv_meta_state *old,
+				   const struct mv_meta_state *s)
+{
+	bool weights = false;
+	size_t i;
+
+	if (old->flags != s->flags || old->cipher != s->cipher ||
+	    old->port != s->port || old->n_edges != s->n_edges ||
+	    old->n_subnets != s->n_subnets ||
+	    old->n_candidates != s->n_candidates)
+		return OWN_TOPOLOGY;
+	for (i = 0; i < s->n_edges; i++) {
+		if (strcmp(old->edges[i].peer, s->edges[i].peer) ||
+		    memcmp(&old->edges[i].address, &s->edges[i].address,
+			   sizeof(s->edges[i].address)))
+			return OWN_TOPOLOGY;
+		weights |= old->edges[i].weight != s->edges[i].weight;
+	}
+	for (i = 0; i < s->n_subnets; i++)
+		if (strcmp(old->subnets[i], s->subnets[i]))
+			return OWN_TOPOLOGY;
+	for (i = 0; i < s->n_candidates; i++)
+		if (old->candidates[i].kind != s->candidates[i].kind ||
+		    memcmp(&old->candidates[i].address, &s->candidates[i].address,
+			   sizeof(s->candidates[i].address)))
+			return OWN_TOPOLOGY;
+	return weights ? OWN_WEIGHTS : OWN_SAME;
+}
+
+/* @period after @base, less up to a quarter of it at random. */
+static uint64_t jittered(uint64_t base, uint64_t period)
+{
+	return base + period - mv_random_u64() % (period / 4 + 1);
+}
+
+/* Wake the state timer at @when unless it is due earlier anyway. */
+static void wake_at(struct mv_proto *p, uint64_t when)
+{
+	uint64_t now = mv_loop_now(p->loop);
+
+	if (mv_timer_pending(&p->own.timer) && p->own.timer.when <= when)
+		return;
+	mv_timer_arm(p->loop, &p->own.timer, when > now ? when - now : 0);
+}
+
+/* Sign @s with the next sequence number and flood it. */
+static void publish(struct mv_proto *p, struct mv_meta_state *s)
 {
 	struct mv_node *self = p->nodes->self;
-	struct mv_meta_state s;
+	uint64_t now = mv_loop_now(p->loop), wall;
+	struct timespec ts;
 	struct mv_buf raw;
-	int err;
 
+	clock_gettime(CLOCK_REALTIME, &ts);
+	wall = (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	p->own.seq = wall > p->own.seq ? wall : p->own.seq + 1;
+	s->seq = p->own.seq;
 	mv_buf_init(&raw);
-	err = build_own(p, gone, &s);
-	err = err ?: sign_state(p, &s, &raw);
-	if (err) {
-		mv_err("Cannot build our STATE: %s", strerror(-err));
-		mv_meta_state_free(&s);
+	if (sign_state(p, s, &raw)) {
+		mv_err("Cannot sign our STATE");
+		mv_meta_state_free(s);
 		mv_buf_free(&raw);
 		return;
 	}
-	adopt_state(p, self, &s);
+	adopt_state(p, self, s);
 	mv_buf_free(&self->state_raw);
 	self->state_raw = raw;
 	apply_edges(p, self);
-	p->own.dirty = false;
-	p->own.sent = mv_loop_now(p->loop);
+	p->own.sent = now;
+	p->own.stats.originated++;
 	mv_info(3, "Sending STATE seq %llu (%zu edges, %zu subnets, %zu candidates)",
-		(unsigned long long)s.seq, s.n_edges, s.n_subnets,
-		s.n_candidates);
+		(unsigned long long)s->seq, s->n_edges, s->n_subnets,
+		s->n_candidates);
 	mv_meta_broadcast(p, raw.data, raw.len, NULL);
-	mv_timer_arm(p->loop, &p->own.timer, MV_STATE_LIFETIME * 1000 / 3);
+	/* Refreshed well before its lifetime ends at every node. */
+	p->own.refresh_at = jittered(now, MV_STATE_LIFETIME * 1000 / 3);
+	mv_timer_arm(p->loop, &p->own.timer, p->own.refresh_at - now);
+}
+
+/*
+ * Announce our STATE if it changed in a way worth a flood, as soon as the
+ * minimum intervals allow; otherwise the timer comes back for it.
+ */
+static void consider(struct mv_proto *p, bool gone)
+{
+	struct mv_node *self = p->nodes->self;
+	uint64_t now = mv_loop_now(p->loop), due;
+	enum own_change change;
+	struct mv_meta_state s;
+
+	p->own.dirty = false;
+	if (build_own(p, gone, &s)) {
+		mv_err("Cannot build our STATE: out of memory");
+		mv_meta_state_free(&s);
+		return;
+	}
+	if (gone || !self->have_state || now >= p->own.refresh_at)
+		change = OWN_TOPOLOGY;
+	else
+		change = compare_own(self->state, &s);
+	due = p->own.sent + STATE_MIN_GAP;
+	if (change == OWN_WEIGHTS && p->own.weights_next > due)
+		due = p->own.weights_next;
+	if (change != OWN_SAME && (gone || due <= now)) {
+		/* Whatever went out carried the weights of now. */
+		p->own.weights_next = jittered(now, WEIGHT_MIN_GAP);
+		publish(p, &s);
+		return;
+	}
+	mv_meta_state_free(&s);
+	wake_at(p, change == OWN_SAME ? p->own.refresh_at : due);
 }
 
 void mv_state_announce_gone(struct mv_proto *p)
 {
-	announce(p, true);
+	consider(p, true);
 }
 
 static void state_timer(void *ctx)
 {
 	struct mv_proto *p = ctx;
 
-	/* Either the rate limit ended or the refresh is due. */
-	announce(p, false);
+	/* A postponed change or the refresh is due. */
+	consider(p, false);
+}
+
+static bool own_lists(const struct mv_node *self, const struct mv_node *peer)
+{
+	size_t i;
+
+	for (i = 0; self->have_state && peer && i < self->state->n_edges; i++)
+		if (!strcmp(self->state->edges[i].peer, peer->name))
+			return true;
+	return false;
 }
 
 void mv_state_sync(struct mv_conn *c)
@@ -355,7 +489,12 @@ void mv_state_sync(struct mv_conn *c)
 	struct mv_proto *p = c->p;
 	struct mv_node *n;
 
-	if (p->nodes->self->have_state)
+	/*
+	 * Ours only once it lists this connection: an older one (the first,
+	 * edgeless, of a node just started) would make the mesh drop us
+	 * until the announcement that follows the activation.
+	 */
+	if (own_lists(p->nodes->self, c->node))
 		mv_meta_send(c, p->nodes->self->state_raw.data, p->nodes->self->state_raw.len);
 	for (n = p->nodes->all; n && c->state == MV_CONN_ACTIVE; n = n->next)
 		if (n != p->nodes->self && n->have_state)
@@ -426,7 +565,12 @@ static void receive_own(struct mv_conn *c, const uint8_t *pt, size_t off,
 	}
 	if (!seq_plausible(p, c, s))
 		return;
-	if (s->seq >= p->own.seq) {
+	/*
+	 * A copy from before a restart, newer than ours: announce past it.
+	 * Our current STATE flooded back over another path is no reason to
+	 * announce again.
+	 */
+	if (s->seq > p->own.seq) {
 		p->own.seq = s->seq;
 		mv_state_changed(p);
 	}
@@ -565,6 +709,35 @@ static void link_waiting(struct mv_proto *p, struct mv_node *n)
 	}
 }
 
+/*
+ * StateFloodRate: at most that many STATE records of one origin a minute
+ * are taken and flooded on, with a burst of a quarter of it (GCRA), so
+ * that an origin that announces in a loop costs every node a bounded
+ * amount of work. Honest origins stay below it (STATE_MIN_GAP).
+ */
+static bool flood_allowed(struct mv_proto *p, struct mv_node *n)
+{
+	unsigned int rate = p->conf->state_flood_rate;
+	uint64_t now = mv_loop_now(p->loop), interval, tolerance, tat;
+
+	if (!rate)
+		return true;
+	interval = 60000 / rate;
+	tolerance = interval * (rate / 4);
+	tat = n->state_flood_tat > now ? n->state_flood_tat : now;
+	if (tat - now > tolerance) {
+		p->own.stats.rate_refused++;
+		if (!n->state_flood_refusing)
+			mv_warn("STATE of %s arrives faster than StateFloodRate %u a minute: refused",
+				n->name, rate);
+		n->state_flood_refusing = true;
+		return false;
+	}
+	n->state_flood_refusing = false;
+	n->state_flood_tat = tat + interval;
+	return true;
+}
+
 void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 {
 	struct mv_proto *p = c->p;
@@ -574,6 +747,7 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 	size_t off, slen;
 	struct mv_node *n;
 
+	p->own.stats.received++;
 	if (mv_meta_state_decode(pt, len, &s, &off, &slen, err)) {
 		mv_meta_state_free(&s);
 		mv_meta_close(c, err);
@@ -607,6 +781,11 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 			return;
 		}
 	}
+	if (!flood_allowed(p, n)) {
+		mv_identity_free(learned);
+		mv_meta_state_free(&s);
+		return;
+	}
 	if (learned) {
 		n->vouched_key = learned;
 		n->vouched_by = c->node->id;
@@ -621,6 +800,7 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 		mv_state_forget(p, n);
 		return;
 	}
+	p->own.stats.accepted++;
 	n->state_expires = mv_loop_now(p->loop) + s.lifetime * 1000ull;
 	mv_meta_broadcast(p, pt, len, c);
 	apply_edges(p, n);
@@ -741,14 +921,8 @@ void mv_state_after_events(struct mv_proto *p)
 {
 	uint64_t now = mv_loop_now(p->loop);
 
-	if (p->own.dirty && !p->stopping) {
-		if (now - p->own.sent >= STATE_MIN_GAP)
-			announce(p, false);
-		else if (!mv_timer_pending(&p->own.timer) ||
-			 p->own.timer.when > p->own.sent + STATE_MIN_GAP)
-			mv_timer_arm(p->loop, &p->own.timer,
-				     p->own.sent + STATE_MIN_GAP - now);
-	}
+	if (p->own.dirty && !p->stopping)
+		consider(p, false);
 	if (p->topo->dirty)
 		mv_topology_recompute(p->topo, now);
 }

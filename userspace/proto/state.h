@@ -15,7 +15,12 @@
 #include "lib/sockaddr.h"
 #include "mesh/node.h"
 
-#define MV_STATE_LIFETIME	300	/* seconds */
+/*
+ * As OSPF's MaxAge (1 h, refreshed every 30 min): a STATE that nothing
+ * changes costs one flood every 15-20 min; nodes that leave are dropped
+ * 60 s after they became unreachable, not by expiry.
+ */
+#define MV_STATE_LIFETIME	3600	/* seconds */
 #define MV_UNREACHABLE_FORGET	60	/* seconds before an absent node's state goes */
 
 struct mv_conn;
@@ -30,11 +35,22 @@ struct mv_state_refusals {
 	uint64_t rate;		/* VouchRate */
 };
 
+/* What the STATE flood cost and refused, for `meshvpn dump stats`. */
+struct mv_state_stats {
+	uint64_t originated;		/* our own records announced */
+	uint64_t received;		/* records of others that arrived */
+	uint64_t accepted;		/* new ones, taken and flooded on */
+	uint64_t rate_refused;		/* over their origin's StateFloodRate */
+};
+
 /* This node's own announcement, and the limits on everyone else's. */
 struct mv_announcer {
 	uint64_t seq;
 	bool dirty;			/* to be announced again */
 	uint64_t sent;			/* ms */
+	uint64_t weights_next;		/* ms: weights alone may go out again */
+	uint64_t refresh_at;		/* ms: announced again even unchanged */
+	struct mv_state_stats stats;
 	struct mv_timer timer;		/* refresh and rate limit */
 	struct mv_timer age_timer;
 	struct mv_wire_addr reflexive[4];	/* as peers see us, newest first */
