@@ -14,6 +14,7 @@
 
 #include "daemon/control.h"
 #include "daemon/daemon.h"
+#include "daemon/service.h"
 #include "dataplane/kernel.h"
 #include "lib/log.h"
 
@@ -204,7 +205,7 @@ static int check_host_files(struct mv_daemon *d, char *err, size_t errlen)
 	return rc;
 }
 
-int mv_daemon_reload(struct mv_daemon *d, char *err, size_t errlen)
+static int reload(struct mv_daemon *d, char *err, size_t errlen)
 {
 	struct mv_config conf;
 
@@ -232,6 +233,16 @@ int mv_daemon_reload(struct mv_daemon *d, char *err, size_t errlen)
 	mv_topology_changed(&d->topo);
 	mv_state_changed(&d->proto);
 	return 0;
+}
+
+int mv_daemon_reload(struct mv_daemon *d, char *err, size_t errlen)
+{
+	int rc;
+
+	mv_service_reloading();
+	rc = reload(d, err, errlen);
+	mv_service_reloaded(rc ? err : NULL);
+	return rc;
 }
 
 static void on_signal(void *ctx, uint32_t events)

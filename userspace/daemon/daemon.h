@@ -54,6 +54,9 @@ struct mv_daemon {
 	bool debug_raised;		/* SIGINT set level 5 ... */
 	int saved_log_level;		/* ... and the next one restores this */
 
+	struct mv_timer watchdog;	/* service.c: systemd's watchdog */
+	unsigned int watchdog_ms;	/* 0: none asked for */
+
 	int exit_status;
 };
 

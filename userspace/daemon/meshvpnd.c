@@ -23,6 +23,7 @@
 #include "daemon/control.h"
 #include "daemon/daemon.h"
 #include "daemon/instance.h"
+#include "daemon/service.h"
 #include "lib/log.h"
 
 #ifndef MESHVPN_VERSION
@@ -424,12 +425,14 @@ int main(int argc, char **argv)
 	mv_meta_start_outgoing(&d.proto);
 	mv_state_changed(&d.proto);
 	mv_notice("Ready");
+	mv_service_ready(&d);
 	err = mv_loop_run(d.loop);
 	if (err)
 		mv_err("Event loop failed: %s", strerror(-err));
 	else
 		status = 0;
 	mv_notice("Terminating");
+	mv_service_stopping(&d);
 	mv_daemon_shutdown(&d);
 out:
 	mv_instance_release(d.pid_fd, d.pidfile);
