@@ -296,17 +296,28 @@ static void on_signal(void *ctx, uint32_t events)
 	}
 }
 
-/* The signals meshvpnd handles, all through its signalfd. */
+const struct mv_signal mv_signals[] = {
+	{ "HUP", SIGHUP, MV_SIGNAL_HANDLED, true },
+	{ "TERM", SIGTERM, MV_SIGNAL_HANDLED, true },
+	{ "QUIT", SIGQUIT, MV_SIGNAL_HANDLED, true },
+	{ "INT", SIGINT, MV_SIGNAL_HANDLED, true },
+	{ "ALRM", SIGALRM, MV_SIGNAL_HANDLED, true },
+	{ "USR1", SIGUSR1, MV_SIGNAL_HANDLED, true },
+	{ "USR2", SIGUSR2, MV_SIGNAL_HANDLED, true },
+	{ "KILL", SIGKILL, MV_SIGNAL_DEFAULT, true },
+	{ "PIPE", SIGPIPE, MV_SIGNAL_IGNORED, false },
+};
+const size_t mv_n_signals = sizeof(mv_signals) / sizeof(mv_signals[0]);
+
+/* The signals the signalfd takes: the table's, and CHLD for the scripts. */
 static void handled_signals(sigset_t *set)
 {
+	size_t i;
+
 	sigemptyset(set);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGQUIT);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGALRM);
-	sigaddset(set, SIGUSR1);
-	sigaddset(set, SIGUSR2);
+	for (i = 0; i < mv_n_signals; i++)
+		if (mv_signals[i].action == MV_SIGNAL_HANDLED)
+			sigaddset(set, mv_signals[i].signo);
 	sigaddset(set, SIGCHLD);
 }
 
@@ -314,11 +325,14 @@ static void handled_signals(sigset_t *set)
 static int block_signals(void)
 {
 	sigset_t set;
+	size_t i;
 
 	handled_signals(&set);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;
-	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < mv_n_signals; i++)
+		if (mv_signals[i].action == MV_SIGNAL_IGNORED)
+			signal(mv_signals[i].signo, SIG_IGN);
 	return 0;
 }
 

@@ -67,6 +67,27 @@ static inline struct mv_daemon *mv_node_daemon(const struct mv_node *n)
 				    offsetof(struct mv_daemon, nodes));
 }
 
+/*
+ * The signals meshvpnd knows by name: what it does with each, and which
+ * "meshvpnd -k" sends. The man page's SIGNALS and -k lists are checked
+ * against this table (selftests/unit/test_man_names.c).
+ */
+enum mv_signal_action {
+	MV_SIGNAL_DEFAULT,	/* left to the kernel (KILL) */
+	MV_SIGNAL_HANDLED,	/* through the signalfd */
+	MV_SIGNAL_IGNORED,	/* PIPE: write errors are handled where they occur */
+};
+
+struct mv_signal {
+	const char *name;	/* without "SIG" */
+	int signo;
+	enum mv_signal_action action;
+	bool by_kill;		/* meshvpnd -kNAME sends it */
+};
+
+extern const struct mv_signal mv_signals[];
+extern const size_t mv_n_signals;
+
 /* Room for a reload's verdict: a path, a line number and a message. */
 #define MV_RELOAD_ERR_MAX	512
 

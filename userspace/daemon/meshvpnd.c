@@ -72,24 +72,16 @@ static void usage(FILE *f)
 "connections now, USR1 dump connections, USR2 dump nodes, edges and subnets.\n");
 }
 
-static const struct {
-	const char *name;
-	int sig;
-} signal_names[] = {
-	{ "HUP", SIGHUP }, { "TERM", SIGTERM }, { "KILL", SIGKILL },
-	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
-	{ "INT", SIGINT }, { "ALRM", SIGALRM }, { "QUIT", SIGQUIT },
-};
-
+/* -k's SIGNAL: a name of mv_signals[] (with or without SIG), or a number. */
 static int parse_signal(const char *s)
 {
 	size_t i;
 
 	if (!strncasecmp(s, "SIG", 3))
 		s += 3;
-	for (i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++)
-		if (!strcasecmp(s, signal_names[i].name))
-			return signal_names[i].sig;
+	for (i = 0; i < mv_n_signals; i++)
+		if (mv_signals[i].by_kill && !strcasecmp(s, mv_signals[i].name))
+			return mv_signals[i].signo;
 	return atoi(s) > 0 && atoi(s) < NSIG ? atoi(s) : -1;
 }
 
