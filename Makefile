@@ -71,7 +71,7 @@ FUZZ_BINS := $(patsubst $(TOP)/selftests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 BPF_SRCS := $(wildcard $(TOP)/bpf/*.bpf.c)
 BPF_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(BPF_SRCS))
 
-.PHONY: all skip-bpf skip-kmod skip-man man install uninstall \
+.PHONY: all skip-bpf skip-kmod skip-man man install uninstall check-package \
 	userspace tools bpf kmod deps check check-unit check-netns \
 	check-vm check-style demo bench bench-vm gen fuzz fuzzers clean help
 
@@ -167,6 +167,12 @@ check-vm: deps
 	@KDIR=$(KDIR) $(TOP)/selftests/vm/ktest/build.sh
 	@$(TOP)/selftests/vm/check
 
+# The Debian packages: built, linted, installed into a fresh Debian 12 root
+# and run there, and DKMS against the VM kernel's headers. Minutes; CI
+# runs it after make check.
+check-package: deps
+	@$(TOP)/selftests/package/test_debian.sh
+
 # Each suite runs even when an earlier one failed; the last line totals them.
 check: deps
 	@$(MAKE) --no-print-directory all
@@ -257,6 +263,7 @@ help:
 	@echo "make check-netns  network namespace tests on the host (root)"
 	@echo "make check-vm     kernel tests in a qemu VM (root)"
 	@echo "make check-style  sparse and checkpatch over the module"
+	@echo "make check-package  build the Debian packages, lint, install and run them (root)"
 	@echo "make demo         the mesh on this machine"
 	@echo "make bench        host benchmarks: veth, tinc, wireguard-go, meshvpn"
 	@echo "make bench-vm     VM benchmarks: veth, wireguard.ko, meshvpn.ko"
