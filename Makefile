@@ -20,7 +20,7 @@ CPPFLAGS += -I$(TOP)/include/uapi -I$(TOP)/include -I$(TOP)/userspace \
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-missing-field-initializers -fno-common
-LDLIBS += -lssl -lcrypto -lmnl
+LDLIBS += -lssl -lcrypto -lmnl -lsystemd
 
 # SAN=1: AddressSanitizer (with leak checks) and UBSan, any finding fatal.
 # check-unit builds this way, into its own build folder.
@@ -84,11 +84,28 @@ FUZZ_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/fuzz/obj/%.o,\
 BPF_SRCS := $(wildcard $(TOP)/bpf/*.bpf.c)
 BPF_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(BPF_SRCS))
 
-.PHONY: all userspace tools hostile bpf kmod deps check check-unit check-netns \
+.PHONY: all skip-bpf skip-kmod skip-man man install uninstall check-package \
+	userspace tools hostile bpf kmod deps check check-unit check-netns \
 	check-vm check-style demo bench bench-vm bench-scale gen fuzz fuzzers \
 	fuzz-corpus clean help
 
-all: userspace bpf kmod
+# Everything this host can build: without kernel headers the module is
+# skipped, without clang the BPF objects, without go-md2man the man pages,
+# each with a line saying so (explicit targets still insist).
+HAVE_KDIR := $(if $(KDIR),$(wildcard $(KDIR)/Makefile))
+HAVE_BPF_CLANG := $(shell command -v $(BPF_CLANG) 2>/dev/null)
+MD2MAN ?= go-md2man
+HAVE_MD2MAN := $(shell command -v $(MD2MAN) 2>/dev/null)
+
+all: userspace $(if $(HAVE_BPF_CLANG),bpf,skip-bpf) \
+	$(if $(HAVE_KDIR),kmod,skip-kmod) $(if $(HAVE_MD2MAN),man,skip-man)
+
+skip-bpf:
+	@echo "skipped: BPF objects ($(BPF_CLANG) not found; make deps installs it)"
+skip-kmod:
+	@echo "skipped: kmod/meshvpn.ko (no kernel headers$(if $(KDIR), in $(KDIR)): run 'make deps' or pass KDIR=...)"
+skip-man:
+	@echo "skipped: man pages ($(MD2MAN) not found; make deps installs it)"
 
 userspace tools: $(US_LIBS) $(TOOL_LIB) $(PROGS)
 
@@ -187,6 +204,12 @@ check-vm: deps
 	@KDIR=$(KDIR) $(TOP)/selftests/vm/ktest/build.sh
 	@$(TOP)/selftests/vm/check
 
+# The Debian packages: built, linted, installed into a fresh Debian 12 root
+# and run there, and DKMS against the VM kernel's headers. Minutes; CI
+# runs it after make check.
+check-package: deps
+	@$(TOP)/selftests/package/test_debian.sh
+
 # Each suite runs even when an earlier one failed; the last line totals them.
 check: deps
 	@$(MAKE) --no-print-directory all
@@ -217,12 +240,65 @@ bench-scale: deps
 	@$(TOP)/selftests/bench/scale
 
 clean:
-	rm -rf $(BUILD)/userspace $(BUILD)/tools $(BUILD)/selftests $(BUILD)/bpf \
+	rm -rf $(BUILD)/userspace $(BUILD)/tools $(BUILD)/selftests $(BUILD)/bpf $(BUILD)/man \
 		$(US_LIBS) $(TOOL_LIB) $(BUILD)/meshvpnd $(BUILD)/meshvpn
 	$(if $(KDIR),-$(MAKE) -C $(KDIR) M=$(TOP) clean)
 
+# ---- man pages and installation ----
+
+# Documentation/man/NAME.SECTION.md, rendered to troff at build time.
+MAN_SRCS := $(wildcard $(TOP)/Documentation/man/*.md)
+MAN_PAGES := $(patsubst $(TOP)/Documentation/man/%.md,$(BUILD)/man/%,$(MAN_SRCS))
+
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: $(TOP)/Documentation/man/%.md
+	@mkdir -p $(dir $@)
+	$(MD2MAN) -in $< -out $@
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]; debian/rules sets the
+# Debian paths. The units name the daemon by its installed path.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/meshvpn
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+EXAMPLE_FILES := $(shell cd $(TOP)/dist/examples && find . -type f | sort)
+
+install: userspace man
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(SBINDIR)/
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man8/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		$(TOP)/dist/systemd/meshvpnd@.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/meshvpnd@.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/meshvpnd@.service
+	install -m 644 $(TOP)/dist/systemd/meshvpn.target $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 644 $(TOP)/dist/bash-completion/meshvpn \
+		$(TOP)/dist/bash-completion/meshvpnd $(DESTDIR)$(BASHCOMPDIR)/
+	cd $(TOP)/dist/examples && for f in $(EXAMPLE_FILES); do \
+		install -D -m $$(test -x $$f && echo 755 || echo 644) $$f \
+			$(DESTDIR)$(DOCDIR)/examples/$$f || exit 1; \
+	done
+
+uninstall:
+	rm -f $(patsubst $(BUILD)/%,$(DESTDIR)$(SBINDIR)/%,$(PROGS)) \
+		$(patsubst $(BUILD)/man/%,$(DESTDIR)$(MANDIR)/man8/%,$(MAN_PAGES)) \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/meshvpnd@.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/meshvpn.target \
+		$(DESTDIR)$(BASHCOMPDIR)/meshvpn $(DESTDIR)$(BASHCOMPDIR)/meshvpnd
+	rm -rf $(DESTDIR)$(DOCDIR)/examples
+	-rmdir $(DESTDIR)$(DOCDIR)
+
 help:
-	@echo "make              build userspace, tools, BPF objects and kmod/meshvpn.ko"
+	@echo "make              build userspace, tools, man pages, BPF objects and kmod/meshvpn.ko"
+	@echo "                  (what this host cannot build is skipped, and said so)"
+	@echo "make install      daemon, tool, man pages, systemd units, bash completion and an"
+	@echo "                  example network under PREFIX (/usr/local), DESTDIR for staging"
+	@echo "make uninstall    remove what make install installed"
 	@echo "make deps         install packages and fetch the VM kernel (idempotent)"
 	@echo "make check        every test suite: check-unit, check-netns, check-vm"
 	@echo "make check-unit   unit tests on the host"
@@ -230,6 +306,7 @@ help:
 	@echo "make hostile      the hostile member node of the netns tests"
 	@echo "make check-vm     kernel tests in a qemu VM (root)"
 	@echo "make check-style  sparse and checkpatch over the module"
+	@echo "make check-package  build the Debian packages, lint, install and run them (root)"
 	@echo "make demo         the mesh on this machine"
 	@echo "make bench        host benchmarks: veth, tinc, wireguard-go, meshvpn"
 	@echo "make bench-vm     VM benchmarks: veth, wireguard.ko, meshvpn.ko"

@@ -26,6 +26,13 @@ PACKAGES=(
 	# The kernel's YNL CLI (tools/net/ynl), for the VM test ynl_cli: 6.1's
 	# source has none; jsonschema lets it validate the spec too.
 	linux-source-6.12 python3-jsonschema
+	# meshvpnd@.service's sd_notify (READY, RELOADING, STOPPING, watchdog).
+	libsystemd-dev
+	# The man pages, rendered from Documentation/man/*.md at build time.
+	go-md2man
+	# Packages (debian/) and their tests: dpkg-buildpackage, lintian, a
+	# fresh Debian root to install them into, DKMS, a real systemd.
+	debhelper dh-dkms dkms lintian mmdebstrap systemd-container
 )
 
 # The metapackage whose dependency names the current Debian kernel ABI.

@@ -7,7 +7,9 @@
 # "meshvpnd -K", and runs in the netns node of the same name, logging to
 # $MVD_DIR/NAME.log; the tool reaches it through $MVD_DIR/NAME.pid.
 # MVD_DATAPLANE=kernel (set by the VM suite) puts "DataPlane = kernel" in
-# every meshvpn.conf.
+# every meshvpn.conf. MVD_DETACH=1 (the DETACH option) starts every daemon
+# as a server runs it: without -D, detached, its pid read from its pid
+# file; a test runs both ways by being started with and without it.
 #
 #   source "$TOP/selftests/lib/netns.sh"
 #   source "$TOP/selftests/lib/meshvpnd.sh"
@@ -25,8 +27,12 @@
 #   mvd_host NAME LINE...       append lines to NAME's own hosts/NAME
 #   mvd_conf NAME LINE...       append lines to NAME's meshvpn.conf
 #   mvd_share FROM TO...        copy hosts/FROM into each TO's hosts/
-#   mvd_start NAME [ARGS...]    start meshvpnd in netns NAME (-D -d3)
+#   mvd_start NAME [ARGS...]    start meshvpnd in netns NAME (-d3; -D
+#                               unless MVD_DETACH=1)
+#   mvd_detached                true when daemons run detached
 #   mvd_stop NAME               SIGTERM and wait for it to exit
+#   mvd_assert_exit_status NAME STATUS   it exited with STATUS (skipped
+#                               when detached)
 #   mvd_kill NAME               SIGKILL (a crash)
 #   mvd_wait_ready NAME         wait until the log says Ready
 #   mvd_ctl NAME ARGS...        the meshvpn tool against NAME's daemon
@@ -117,13 +123,45 @@ mvd_share() {
 	done
 }
 
+mvd_detached() {
+	[[ ${MVD_DETACH:-0} == 1 ]]
+}
+
 mvd_start() {
 	local name=$1
 	shift
-	topo_bg "$name" "$MESHVPND" -c "$MVD_DIR/$name" -D -d3 \
+	if ! mvd_detached; then
+		topo_bg "$name" "$MESHVPND" -c "$MVD_DIR/$name" -D -d3 \
+			--pidfile "$MVD_DIR/$name.pid" --logfile="$MVD_DIR/$name.log" "$@" \
+			>>"$MVD_DIR/$name.stderr" 2>&1
+		MVD_PID[$name]=$!
+		return
+	fi
+	# The parent returns once the daemon has started and forked; the
+	# child then writes its own pid over the parent's.
+	MVD_PID[$name]=
+	topo_exec "$name" "$MESHVPND" -c "$MVD_DIR/$name" -d3 \
 		--pidfile "$MVD_DIR/$name.pid" --logfile="$MVD_DIR/$name.log" "$@" \
-		>>"$MVD_DIR/$name.stderr" 2>&1
-	MVD_PID[$name]=$!
+		>>"$MVD_DIR/$name.stderr" 2>&1 || return 0
+	wait_for 5 mvd__pidfile_alive "$name" &&
+		MVD_PID[$name]=$(<"$MVD_DIR/$name.pid")
+}
+
+mvd__pidfile_alive() {
+	local pid
+	read -r pid 2>/dev/null <"$MVD_DIR/$1.pid" && [[ -n $pid ]] && topo__alive "$pid"
+}
+
+# mvd_assert_exit_status NAME STATUS: the daemon, gone, exited with
+# STATUS. A detached daemon's parent is init, which keeps it to itself.
+mvd_assert_exit_status() {
+	local status=0
+	if mvd_detached; then
+		skip "$1's exit status is $2" "detached: only init sees it"
+		return 0
+	fi
+	wait "${MVD_PID[$1]}" || status=$?
+	assert "$1's exit status is $2" test "$status" = "$2"
 }
 
 mvd_log() {
@@ -288,6 +326,8 @@ mvd_assert_clean() {
 			bad+="$n did not exit on SIGTERM"$'\n'
 			continue
 		fi
+		# A detached daemon's status goes to init, not to us.
+		mvd_detached && continue
 		wait "${MVD_PID[$n]}" 2>/dev/null
 		rc=$?
 		# 143: killed by the SIGTERM before its handler was set up.

@@ -185,8 +185,7 @@ assert "info of an unknown node fails" \
 
 assert "meshvpnd -k stops newton" kill_opt newton TERM
 assert "newton exited" wait_for 10 mvd__gone newton
-wait "${MVD_PID[newton]}"
-assert "newton's exit status is 0" test "$?" = 0
+mvd_assert_exit_status newton 0
 assert "newton's down script ran" grep -qx "down newton ${MVD_IFACE:-tun0}" "$MVD_DIR/newton.down"
 assert "newton's pidfile is removed" test ! -e "$MVD_DIR/newton.pid"
 assert "newton's control socket is removed" test ! -e "$MVD_DIR/newton.socket"
@@ -196,8 +195,7 @@ assert "einstein sees newton go" mvd_wait_field 10 einstein newton reachable fal
 
 assert "meshvpn stop" mvd_ctl einstein stop
 assert "einstein exited" wait_for 10 mvd__gone einstein
-wait "${MVD_PID[einstein]}"
-assert "einstein's exit status is 0" test "$?" = 0
+mvd_assert_exit_status einstein 0
 assert "einstein's down script ran" grep -qx "down einstein ${MVD_IFACE:-tun0}" "$MVD_DIR/einstein.down"
 assert "einstein's pidfile is removed" test ! -e "$MVD_DIR/einstein.pid"
 assert "einstein logged its end" mvd_logged einstein "Terminating"
@@ -205,8 +203,7 @@ assert "einstein logged its end" mvd_logged einstein "Terminating"
 mark=$(mvd_log_mark penrose)
 kill -QUIT "${MVD_PID[penrose]}"
 assert "SIGQUIT stops penrose" wait_for 10 mvd__gone penrose
-wait "${MVD_PID[penrose]}"
-assert "penrose's exit status is 0" test "$?" = 0
+mvd_assert_exit_status penrose 0
 assert "SIGQUIT: logged" mvd_logged_since penrose "$mark" "Got Quit signal"
 assert "penrose's down script ran" grep -qx "down penrose ${MVD_IFACE:-tun0}" "$MVD_DIR/penrose.down"
 

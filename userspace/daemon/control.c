@@ -540,10 +540,10 @@ static int cmd_stop(struct ctl_request *r)
 	return 0;
 }
 
+/* The verdict goes back: "ERROR FILE:LINE: message" for a broken file. */
 static int cmd_reload(struct ctl_request *r)
 {
-	mv_daemon_reload(r->d);
-	return 0;
+	return mv_daemon_reload(r->d, r->err, r->errlen);
 }
 
 static int cmd_retry(struct ctl_request *r)
@@ -769,7 +769,7 @@ int mv_control_take_line(char *buf, size_t len, char *err, size_t errlen)
 
 static void client_execute(struct mv_ctl_client *c)
 {
-	char err[160] = "", head[200];
+	char err[MV_RELOAD_ERR_MAX] = "", head[MV_RELOAD_ERR_MAX + 8];
 	char *body = NULL;
 	size_t body_len = 0;
 	FILE *f;

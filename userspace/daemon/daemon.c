@@ -14,6 +14,7 @@
 
 #include "daemon/control.h"
 #include "daemon/daemon.h"
+#include "daemon/service.h"
 #include "dataplane/kernel.h"
 #include "lib/log.h"
 
@@ -29,21 +30,31 @@ static void log_diag(const struct mv_diag *diag)
 		mv_err("%s", diag->error);
 }
 
-int mv_daemon_load_config(struct mv_daemon *d, struct mv_config *conf)
+/* Load meshvpn.conf into @conf; the error text also into @err if given. */
+static int load_config(struct mv_daemon *d, struct mv_config *conf,
+		       char *err, size_t errlen)
 {
 	struct mv_diag diag;
 	size_t i;
-	int err;
+	int rc;
 
 	mv_diag_init(&diag);
-	err = mv_config_load_server_opts(d->confdir, d->overrides,
-					 d->overrides_len, conf, &diag);
+	rc = mv_config_load_server_opts(d->confdir, d->overrides,
+					d->overrides_len, conf, &diag);
 	for (i = 0; i < diag.n_warnings; i++)
 		mv_warn("%s", diag.warnings[i]);
-	if (err)
-		mv_err("%s", diag.error ? diag.error : strerror(-err));
+	if (rc) {
+		mv_err("%s", diag.error ? diag.error : strerror(-rc));
+		if (err)
+			snprintf(err, errlen, "%s", diag.error ? diag.error : strerror(-rc));
+	}
 	mv_diag_free(&diag);
-	return err;
+	return rc;
+}
+
+int mv_daemon_load_config(struct mv_daemon *d, struct mv_config *conf)
+{
+	return load_config(d, conf, NULL, 0);
 }
 
 static void remote_address(struct mv_node *n, char *addr, size_t alen,
@@ -165,20 +176,51 @@ void mv_daemon_stop(struct mv_daemon *d)
 	mv_loop_stop(d->loop);
 }
 
-void mv_daemon_reload(struct mv_daemon *d)
+/*
+ * Every host file must parse before a reload changes anything: one that
+ * does not would otherwise leave its node on the old file while the rest
+ * moved on, and the verdict would be "OK".
+ */
+static int check_host_files(struct mv_daemon *d, char *err, size_t errlen)
+{
+	struct mv_diag diag;
+	char **names;
+	size_t count, i;
+	int rc;
+
+	mv_diag_init(&diag);
+	rc = mv_config_list_hosts(d->confdir, &names, &count, &diag);
+	for (i = 0; !rc && i < count; i++) {
+		struct mv_host_config h = { 0 };
+
+		rc = mv_config_load_host(d->confdir, names[i], &h, &diag);
+		mv_host_config_free(&h);
+	}
+	if (rc) {
+		snprintf(err, errlen, "%s", diag.error ? diag.error : strerror(-rc));
+		mv_err("%s", err);
+	}
+	mv_config_free_names(names, count);
+	mv_diag_free(&diag);
+	return rc;
+}
+
+static int reload(struct mv_daemon *d, char *err, size_t errlen)
 {
 	struct mv_config conf;
 
 	mv_info(0, "Got SIGHUP, reloading the configuration");
-	if (mv_daemon_load_config(d, &conf)) {
+	if (load_config(d, &conf, err, errlen) || check_host_files(d, err, errlen)) {
 		mv_err("Keeping the old configuration");
 		mv_config_free(&conf);
-		return;
+		return -EINVAL;
 	}
 	if (strcmp(conf.name, d->conf.name)) {
-		mv_err("Name changed: that needs a restart; keeping the old configuration");
+		snprintf(err, errlen, "Name changed from %s to %s: that needs a restart",
+			 d->conf.name, conf.name);
+		mv_err("%s; keeping the old configuration", err);
 		mv_config_free(&conf);
-		return;
+		return -EINVAL;
 	}
 	if (conf.port != d->conf.port)
 		mv_warn("A new Port needs a restart; still using %u", d->conf.port);
@@ -192,6 +234,17 @@ void mv_daemon_reload(struct mv_daemon *d)
 	mv_meta_start_outgoing(&d->proto);
 	mv_topology_changed(&d->topo);
 	mv_state_changed(&d->proto);
+	return 0;
+}
+
+int mv_daemon_reload(struct mv_daemon *d, char *err, size_t errlen)
+{
+	int rc;
+
+	mv_service_reloading();
+	rc = reload(d, err, errlen);
+	mv_service_reloaded(rc ? err : NULL);
+	return rc;
 }
 
 static void on_signal(void *ctx, uint32_t events)
@@ -202,10 +255,13 @@ static void on_signal(void *ctx, uint32_t events)
 	(void)events;
 	while (read(d->sig_fd, &si, sizeof(si)) == sizeof(si)) {
 		switch (si.ssi_signo) {
-		case SIGHUP:
+		case SIGHUP: {
+			char err[MV_RELOAD_ERR_MAX];
+
 			mv_log_reopen();
-			mv_daemon_reload(d);
+			mv_daemon_reload(d, err, sizeof(err));
 			break;
+		}
 		case SIGTERM:
 		case SIGQUIT:
 			mv_notice("Got %s signal", strsignal(si.ssi_signo));
@@ -242,22 +298,57 @@ static void on_signal(void *ctx, uint32_t events)
 	}
 }
 
-static int setup_signals(struct mv_daemon *d)
+const struct mv_signal mv_signals[] = {
+	{ "HUP", SIGHUP, MV_SIGNAL_HANDLED, true },
+	{ "TERM", SIGTERM, MV_SIGNAL_HANDLED, true },
+	{ "QUIT", SIGQUIT, MV_SIGNAL_HANDLED, true },
+	{ "INT", SIGINT, MV_SIGNAL_HANDLED, true },
+	{ "ALRM", SIGALRM, MV_SIGNAL_HANDLED, true },
+	{ "USR1", SIGUSR1, MV_SIGNAL_HANDLED, true },
+	{ "USR2", SIGUSR2, MV_SIGNAL_HANDLED, true },
+	{ "KILL", SIGKILL, MV_SIGNAL_DEFAULT, true },
+	{ "PIPE", SIGPIPE, MV_SIGNAL_IGNORED, false },
+};
+const size_t mv_n_signals = sizeof(mv_signals) / sizeof(mv_signals[0]);
+
+/* The signals the signalfd takes: the table's, and CHLD for the scripts. */
+static void handled_signals(sigset_t *set)
+{
+	size_t i;
+
+	sigemptyset(set);
+	for (i = 0; i < mv_n_signals; i++)
+		if (mv_signals[i].action == MV_SIGNAL_HANDLED)
+			sigaddset(set, mv_signals[i].signo);
+	sigaddset(set, SIGCHLD);
+}
+
+/* Held back from start-up on, so that none kills a half-started daemon. */
+static int block_signals(void)
+{
+	sigset_t set;
+	size_t i;
+
+	handled_signals(&set);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	for (i = 0; i < mv_n_signals; i++)
+		if (mv_signals[i].action == MV_SIGNAL_IGNORED)
+			signal(mv_signals[i].signo, SIG_IGN);
+	return 0;
+}
+
+/*
+ * A signalfd wakes epoll through the signal queue of the process that
+ * added it to the epoll set: made before daemon() forks, it would leave
+ * the detached child deaf to every signal, SIGCHLD included, and its
+ * scripts unreaped. So this comes after detaching.
+ */
+int mv_daemon_catch_signals(struct mv_daemon *d)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGQUIT);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGALRM);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGUSR2);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -errno;
-	signal(SIGPIPE, SIG_IGN);
+	handled_signals(&set);
 	d->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (d->sig_fd < 0)
 		return -errno;
@@ -530,7 +621,7 @@ int mv_daemon_start(struct mv_daemon *d)
 	err = mv_udp_open(&d->dp);
 	err = err ?: mv_meta_listen(&d->proto);
 	err = err ?: start_data_plane(d);
-	err = err ?: setup_signals(d);
+	err = err ?: block_signals();
 	if (err) {
 		mv_err("Setting up the network failed: %s", strerror(-err));
 		return err;

@@ -46,6 +46,7 @@ struct mv_daemon {
 	struct mv_ctl_client *ctl_clients;	/* control.c */
 	unsigned int n_ctl_clients;
 	char *pidfile, *ctlpath;
+	int pid_fd;			/* the pid file, locked (instance.h) */
 
 	char *overrides;		/* "-o" lines, for reloads */
 	size_t overrides_len;
@@ -53,6 +54,9 @@ struct mv_daemon {
 	struct mv_io sig_io;
 	bool debug_raised;		/* SIGINT set level 5 ... */
 	int saved_log_level;		/* ... and the next one restores this */
+
+	struct mv_timer watchdog;	/* service.c: systemd's watchdog */
+	unsigned int watchdog_ms;	/* 0: none asked for */
 
 	int exit_status;
 };
@@ -64,12 +68,42 @@ static inline struct mv_daemon *mv_node_daemon(const struct mv_node *n)
 				    offsetof(struct mv_daemon, nodes));
 }
 
+/*
+ * The signals meshvpnd knows by name: what it does with each, and which
+ * "meshvpnd -k" sends. The man page's SIGNALS and -k lists are checked
+ * against this table (selftests/unit/test_man_names.c).
+ */
+enum mv_signal_action {
+	MV_SIGNAL_DEFAULT,	/* left to the kernel (KILL) */
+	MV_SIGNAL_HANDLED,	/* through the signalfd */
+	MV_SIGNAL_IGNORED,	/* PIPE: write errors are handled where they occur */
+};
+
+struct mv_signal {
+	const char *name;	/* without "SIG" */
+	int signo;
+	enum mv_signal_action action;
+	bool by_kill;		/* meshvpnd -kNAME sends it */
+};
+
+extern const struct mv_signal mv_signals[];
+extern const size_t mv_n_signals;
+
+/* Room for a reload's verdict: a path, a line number and a message. */
+#define MV_RELOAD_ERR_MAX	512
+
 /* daemon.c */
 /* meshvpn.conf with the "-o" options in d->overrides; warnings logged. */
 int mv_daemon_load_config(struct mv_daemon *d, struct mv_config *conf);
 int mv_daemon_start(struct mv_daemon *d);
 void mv_daemon_after_events(void *ctx);	/* the event loop's hook */
-void mv_daemon_reload(struct mv_daemon *d);
+/*
+ * Reread the configuration, as on SIGHUP. Nothing changes unless all of
+ * it parses: -EINVAL with the reason ("FILE:LINE: message") in @err.
+ */
+int mv_daemon_reload(struct mv_daemon *d, char *err, size_t errlen);
+/* Signals through the event loop; after detaching (daemon.c says why). */
+int mv_daemon_catch_signals(struct mv_daemon *d);
 void mv_daemon_stop(struct mv_daemon *d);
 void mv_daemon_shutdown(struct mv_daemon *d);
 void mv_daemon_free(struct mv_daemon *d);

@@ -22,6 +22,8 @@
 
 #include "daemon/control.h"
 #include "daemon/daemon.h"
+#include "daemon/instance.h"
+#include "daemon/service.h"
 #include "lib/log.h"
 
 #ifndef MESHVPN_VERSION
@@ -70,24 +72,16 @@ static void usage(FILE *f)
 "connections now, USR1 dump connections, USR2 dump nodes, edges and subnets.\n");
 }
 
-static const struct {
-	const char *name;
-	int sig;
-} signal_names[] = {
-	{ "HUP", SIGHUP }, { "TERM", SIGTERM }, { "KILL", SIGKILL },
-	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
-	{ "INT", SIGINT }, { "ALRM", SIGALRM }, { "QUIT", SIGQUIT },
-};
-
+/* -k's SIGNAL: a name of mv_signals[] (with or without SIG), or a number. */
 static int parse_signal(const char *s)
 {
 	size_t i;
 
 	if (!strncasecmp(s, "SIG", 3))
 		s += 3;
-	for (i = 0; i < sizeof(signal_names) / sizeof(signal_names[0]); i++)
-		if (!strcasecmp(s, signal_names[i].name))
-			return signal_names[i].sig;
+	for (i = 0; i < mv_n_signals; i++)
+		if (mv_signals[i].by_kill && !strcasecmp(s, mv_signals[i].name))
+			return mv_signals[i].signo;
 	return atoi(s) > 0 && atoi(s) < NSIG ? atoi(s) : -1;
 }
 
@@ -274,54 +268,54 @@ static int generate_keys(struct mv_daemon *d, const struct options *o)
 	return err ? 1 : 0;
 }
 
-static int read_pid(const char *pidfile)
+/* The network in messages: its name, or its directory without one. */
+static const char *network_label(const struct mv_daemon *d)
 {
-	FILE *f = fopen(pidfile, "r");
-	int pid = 0;
-
-	if (!f)
-		return -errno;
-	if (fscanf(f, "%d", &pid) != 1)
-		pid = 0;
-	fclose(f);
-	return pid > 0 ? pid : -EINVAL;
+	return d->netname[0] ? d->netname : d->confdir;
 }
 
-static int kill_daemon(const char *pidfile, int sig)
+/* -k: only a daemon that holds its pid file's lock is signalled. */
+static int kill_daemon(const struct mv_daemon *d, int sig)
 {
-	int pid = read_pid(pidfile);
+	pid_t pid = mv_instance_running(d->pidfile);
 
+	if (pid == -ESRCH) {
+		fprintf(stderr, "meshvpnd: meshvpnd for %s is not running (%s is stale)\n",
+			network_label(d), d->pidfile);
+		return 1;
+	}
 	if (pid < 0) {
 		fprintf(stderr, "meshvpnd: cannot read %s: %s (is meshvpnd running?)\n",
-			pidfile, strerror(-pid));
+			d->pidfile, strerror(-pid));
 		return 1;
 	}
 	if (kill(pid, sig) < 0) {
-		fprintf(stderr, "meshvpnd: cannot signal process %d: %s\n", pid,
+		fprintf(stderr, "meshvpnd: cannot signal process %d: %s\n", (int)pid,
 			strerror(errno));
-		if (errno == ESRCH)
-			unlink(pidfile);
 		return 1;
 	}
 	return 0;
 }
 
-static int write_pidfile(const char *path)
+/*
+ * One daemon per network: a second one stops here, before it touches the
+ * first one's sockets, interface, pid file or control socket.
+ */
+static int claim_instance(struct mv_daemon *d)
 {
-	char tmp[PATH_MAX];
-	FILE *f;
+	pid_t holder;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	fprintf(f, "%d\n", getpid());
-	if (fclose(f) || rename(tmp, path)) {
-		unlink(tmp);
-		return -errno;
-	}
-	return 0;
+	d->pid_fd = mv_instance_claim(d->pidfile, &holder);
+	if (d->pid_fd == -EEXIST && holder)
+		fprintf(stderr, "meshvpnd: meshvpnd for %s is already running (pid %d)\n",
+			network_label(d), (int)holder);
+	else if (d->pid_fd == -EEXIST)
+		fprintf(stderr, "meshvpnd: meshvpnd for %s is already starting\n",
+			network_label(d));
+	else if (d->pid_fd < 0)
+		fprintf(stderr, "meshvpnd: cannot create the pid file %s: %s\n",
+			d->pidfile, strerror(-d->pid_fd));
+	return d->pid_fd < 0 ? d->pid_fd : 0;
 }
 
 int main(int argc, char **argv)
@@ -329,7 +323,7 @@ int main(int argc, char **argv)
 	struct options o = { 0 };
 	struct mv_daemon d = {
 		.proto.meta.tcp_fd = -1, .dp.udp_fd = -1, .dp.tun_fd = -1, .ctl_fd = -1,
-		.sig_fd = -1,
+		.sig_fd = -1, .pid_fd = -1,
 	};
 	struct mv_diag diag;
 	char *dir = NULL;
@@ -364,9 +358,15 @@ int main(int argc, char **argv)
 	if (!d.netname || !d.pidfile || !d.ctlpath)
 		goto out_early;
 	if (o.kill_signal) {
-		status = kill_daemon(d.pidfile, o.kill_signal);
+		status = kill_daemon(&d, o.kill_signal);
 		goto out_early;
 	}
+	/*
+	 * Before anything else, the log included (a --logfile is the first
+	 * daemon's too): the refusal goes to the terminal.
+	 */
+	if (!o.generate && claim_instance(&d))
+		goto out_early;
 
 	/*
 	 * Until it detaches, a daemon's start-up errors belong on the
@@ -375,7 +375,7 @@ int main(int argc, char **argv)
 	if (mv_log_open("meshvpnd", o.use_logfile ? MV_LOG_FILE : MV_LOG_STDERR,
 			o.logfile ? o.logfile : "/var/log/meshvpn.log")) {
 		fprintf(stderr, "meshvpnd: cannot open the log: %s\n", strerror(errno));
-		return 1;
+		goto out_early;
 	}
 	d.loop = mv_loop_new();
 	if (!d.loop || mv_daemon_load_config(&d, &d.conf))
@@ -401,30 +401,38 @@ int main(int argc, char **argv)
 		if (!o.use_logfile &&
 		    mv_log_open("meshvpnd", MV_LOG_SYSLOG, NULL))
 			mv_warn("No syslog: logging to nowhere");
+		err = mv_instance_write_pid(d.pid_fd);
+		if (err)
+			mv_warn("Cannot write %s: %s", d.pidfile, strerror(-err));
 	}
-	if (write_pidfile(d.pidfile))
-		mv_warn("Cannot write %s: %s", d.pidfile, strerror(errno));
+	err = mv_daemon_catch_signals(&d);
+	if (err) {
+		mv_err("Cannot handle signals: %s", strerror(-err));
+		goto out;
+	}
 	if (mv_control_open(&d))
-		goto out_pid;
+		goto out;
 	if (mv_run_sync_script(&d, "up"))
 		mv_warn("The up script failed; carrying on, as tinc does");
 	mv_meta_start_outgoing(&d.proto);
 	mv_state_changed(&d.proto);
 	mv_notice("Ready");
+	mv_service_ready(&d);
 	err = mv_loop_run(d.loop);
 	if (err)
 		mv_err("Event loop failed: %s", strerror(-err));
 	else
 		status = 0;
 	mv_notice("Terminating");
+	mv_service_stopping(&d);
 	mv_daemon_shutdown(&d);
-out_pid:
-	unlink(d.pidfile);
 out:
+	mv_instance_release(d.pid_fd, d.pidfile);
 	mv_daemon_free(&d);
 	mv_log_close();
 	return status;
 out_early:
+	mv_instance_release(d.pid_fd, d.pidfile);
 	mv_daemon_free(&d);
 	return status;
 }
