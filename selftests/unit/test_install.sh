@@ -21,7 +21,7 @@ if ! command -v go-md2man >/dev/null; then
 fi
 
 # The ordinary build folder: install builds what is missing there.
-build=$top/build
+build=${BUILD:-$top/build}
 dest=$tmp/root
 mk() {
 	make -C "$top" --no-print-directory "$@"

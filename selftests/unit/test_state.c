@@ -239,7 +239,7 @@ TEST(forgotten_nodes_keep_their_key_then_go)
 	struct mv_node *n;
 
 	fixture_init(&fx);
-	keep = (300 + fx.conf.trust.max_clock_skew) * 1000ull;
+	keep = (MV_STATE_LIFETIME + fx.conf.trust.max_clock_skew) * 1000ull;
 	receive(&fx, "carol", seq, carol, carol);
 	n = mv_node_find(&fx.nodes, "carol");
 	EXPECT(n && n->vouched_key && fx.c.node->n_vouched == 1);
