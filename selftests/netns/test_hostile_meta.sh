@@ -161,6 +161,9 @@ mvd_wait_ready hawking
 mvd_wait_ready penrose
 assert "einstein has hawking" mvd_wait_field 10 einstein hawking connected true
 assert "einstein has penrose" mvd_wait_field 10 einstein penrose connected true
+# Connected is not yet known everywhere: hawking learns penrose from
+# einstein's flood; until then its packets are refused as unreachable.
+assert "hawking knows penrose" mvd_wait_field 10 hawking penrose reachable true
 assert_ping hawking 10.10.0.4 2 "hawking pings penrose"
 EPID=$(cat "$MVD_DIR/einstein.pid")
 

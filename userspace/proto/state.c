@@ -22,9 +22,11 @@
 #include "proto/proto.h"
 
 /*
- * Our own announcements (OSPF's MinLSInterval): a topology change goes out
- * at most every STATE_MIN_GAP, which keeps an honest origin under every
- * node's default StateFloodRate; a change of edge weights alone (RTTs)
+ * Our own announcements (OSPF's MinLSInterval): after a burst of
+ * STATE_BURST announcements, which a start or a new connection needs at
+ * once, a topology change goes out at most every STATE_MIN_GAP; that
+ * keeps an honest origin under every node's default StateFloodRate (a
+ * burst of 30, then 2 a second); a change of edge weights alone (RTTs)
  * only past WEIGHT_HYSTERESIS_MS and at most about every WEIGHT_MIN_GAP
  * (tinc 1.0 never updates a weight; RTTs on a busy host swing by tens of
  * ms, and each such announcement crosses every link of the mesh),
@@ -32,6 +34,7 @@
  * drift apart; the refresh is jittered the same way.
  */
 #define STATE_MIN_GAP		500	/* ms */
+#define STATE_BURST		4
 #define WEIGHT_MIN_GAP		300000	/* ms */
 #define WEIGHT_HYSTERESIS_MS	10	/* and half the announced weight */
 #define AGE_PERIOD	10000	/* ms */
@@ -416,7 +419,6 @@ static void publish(struct mv_proto *p, struct mv_meta_state *s)
 	mv_buf_free(&self->state_raw);
 	self->state_raw = raw;
 	apply_edges(p, self);
-	p->own.sent = now;
 	p->own.stats.originated++;
 	mv_info(3, "Sending STATE seq %llu (%zu edges, %zu subnets, %zu candidates)",
 		(unsigned long long)s->seq, s->n_edges, s->n_subnets,
@@ -448,12 +450,16 @@ static void consider(struct mv_proto *p, bool gone)
 		change = OWN_TOPOLOGY;
 	else
 		change = compare_own(self->state, &s);
-	due = p->own.sent + STATE_MIN_GAP;
+	/* GCRA: the burst's tolerance ahead of the theoretical arrival time */
+	due = p->own.announce_tat > now + (STATE_BURST - 1) * STATE_MIN_GAP ?
+	      p->own.announce_tat - (STATE_BURST - 1) * STATE_MIN_GAP : now;
 	if (change == OWN_WEIGHTS && p->own.weights_next > due)
 		due = p->own.weights_next;
 	if (change != OWN_SAME && (gone || due <= now)) {
 		/* Whatever went out carried the weights of now. */
 		p->own.weights_next = jittered(now, WEIGHT_MIN_GAP);
+		p->own.announce_tat = (p->own.announce_tat > now ?
+				       p->own.announce_tat : now) + STATE_MIN_GAP;
 		publish(p, &s);
 		return;
 	}

@@ -47,7 +47,7 @@ struct mv_state_stats {
 struct mv_announcer {
 	uint64_t seq;
 	bool dirty;			/* to be announced again */
-	uint64_t sent;			/* ms */
+	uint64_t announce_tat;		/* ms: STATE_BURST's pacing (GCRA) */
 	uint64_t weights_next;		/* ms: weights alone may go out again */
 	uint64_t refresh_at;		/* ms: announced again even unchanged */
 	struct mv_state_stats stats;
