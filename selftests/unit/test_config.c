@@ -1515,6 +1515,29 @@ TEST(load_missing_configuration)
 	rm_rf(dir);
 }
 
+/* A ConnectTo that can never connect names the host file it lacks. */
+TEST(connect_to_without_host_file)
+{
+	char *dir = make_tmpdir();
+	struct mv_config c;
+	struct mv_diag d;
+	char want[PATH_MAX + 64];
+
+	write_text(dir, "tinc.conf",
+		   "Name = alpha\nConnectTo = beta\nConnectTo = gamma\n");
+	write_text(dir, "hosts/beta", "Address = 192.0.2.1\n");
+	mv_diag_init(&d);
+	EXPECT_EQ(mv_config_load_server(dir, &c, &d), 0);
+	EXPECT_EQ(c.n_connect_to, 2);
+	EXPECT_EQ(d.n_warnings, 1);
+	fmt(want, sizeof(want),
+	    "tinc.conf:3: ConnectTo gamma: no host file %s/hosts/gamma", dir);
+	EXPECT(has_warning(&d, want));
+	mv_config_free(&c);
+	mv_diag_free(&d);
+	rm_rf(dir);
+}
+
 TEST(own_host_file_may_hold_server_variables)
 {
 	char *dir = make_tmpdir();
@@ -1528,6 +1551,8 @@ TEST(own_host_file_may_hold_server_variables)
 	write_text(dir, "hosts/me",
 		   "ConnectTo = b\nStrictSubnets = yes\nName = other\n"
 		   "Subnet = 10.0.0.0/24\n");
+	write_text(dir, "hosts/a", "Address = 192.0.2.1\n");
+	write_text(dir, "hosts/b", "Address = 192.0.2.2\n");
 	mv_diag_init(&d);
 	EXPECT_EQ(mv_config_load_server(dir, &c, &d), 0);
 	EXPECT_STREQ(c.name, "me");
