@@ -62,7 +62,11 @@ def hello(name):
     return b"MVPN" + bytes([1, 0, len(n)]) + n + os.urandom(64)
 
 def records(s, secs):
-    """Whole records received within secs, until the peer closes."""
+    """How many whole records arrived within secs, until the peer closes."""
+    return len(bodies(s, secs))
+
+def bodies(s, secs):
+    """The bodies of the whole records received within secs."""
     buf, end = b"", time.time() + secs
     while time.time() < end:
         r, _, _ = select.select([s], [], [], max(0, end - time.time()))
@@ -75,11 +79,12 @@ def records(s, secs):
         if not d:
             break
         buf += d
-    n = 0
+    got = []
     while len(buf) >= 2 and len(buf) >= 2 + struct.unpack(">H", buf[:2])[0]:
-        buf = buf[2 + struct.unpack(">H", buf[:2])[0]:]
-        n += 1
-    return n
+        n = struct.unpack(">H", buf[:2])[0]
+        got.append(buf[2:2 + n])
+        buf = buf[2 + n:]
+    return got
 
 def connect(src=None):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -91,9 +96,12 @@ def connect(src=None):
 
 mode = sys.argv[1]
 if mode == "burst":
-    # N connections at once from one address: how many got einstein's HELLO.
+    # N connections at once from one address: how many got einstein's
+    # HELLO, and how many a REFUSE saying "too many connections" (code 5).
     socks = [connect() for _ in range(int(sys.argv[2]))]
-    print(sum(1 for s in socks if records(s, 0.5) >= 1))
+    first = [(bodies(s, 0.5) or [b""])[0] for s in socks]
+    print(sum(1 for b in first if b.startswith(b"MVPN")),
+          sum(1 for b in first if b == b"MVRF\x05"))
 elif mode == "storm":
     # SECS seconds of connections from the 64 addresses in turn, RATE a
     # second, all held open and silent; a line when done.
@@ -180,13 +188,15 @@ assert "einstein signed nothing for it ($signed0 signatures before, $signed1 aft
 # ---- a storm from one address ----
 
 mark=$(mvd_log_mark einstein)
-got=$(client burst 40)
+read -r got told < <(client burst 40)
 # 10 at once, then one a second: a slow machine may take a few seconds.
 assert "of 40 connections at once from one address, about 10 are served ($got)" \
 	test "${got:-99}" -le 15
 refused=$(dstat limits MaxConnectionBurst refused)
 assert "the rest is refused as MaxConnectionBurst ($refused)" \
 	test "${refused:-0}" -ge 25
+assert "each refused one is told why, with a REFUSE ($told of $refused)" \
+	test "${told:-0}" -eq "${refused:-1}"
 lines=$(tail -c "+$((mark + 1))" "$(mvd_log einstein)" |
 	grep -c 'Refused connection from 198\.51\.100\.66 port [0-9]*: more than MaxConnectionBurst 10')
 assert "the refusals are logged, a line a second at most ($lines lines)" \

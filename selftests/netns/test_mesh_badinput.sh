@@ -183,9 +183,18 @@ assert "newton, whose host file at einstein has another key, is refused" \
 assert "newton's connection is closed" \
 	mvd_wait_log_since 5 einstein "$mark" \
 	"Connection with newton \(198\.51\.100\.2 port [0-9]+\) failed: authentication failed"
+assert "newton learns why einstein refused it" \
+	mvd_wait_log 5 newton \
+	"einstein \(198\.51\.100\.1 port 655\) refused our connection: our key is not the one it holds for us"
+assert "newton backs off instead of retrying at once" \
+	mvd_wait_log 5 newton "Trying to re-establish outgoing connection to einstein in 5 seconds"
 kill -ALRM "${MVD_PID[newton]}"
 assert "newton's retry is refused again" \
 	wait_for 5 eval '(( $(mvd_log_count einstein "Peer newton .* failed authentication") >= 2 ))'
+assert "newton's next wait after another refusal is twice as long" \
+	mvd_wait_log 9 newton "Trying to re-establish outgoing connection to einstein in 10 seconds"
+assert "einstein saw three attempts from newton, no more" \
+	test "$(mvd_log_count einstein "Peer newton .* failed authentication")" -eq 3
 assert "newton is not reachable at einstein" \
 	test "$(mvd_field einstein newton reachable)" = false
 assert "newton is not connected at einstein" \

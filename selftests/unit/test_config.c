@@ -1280,7 +1280,7 @@ TEST(load_via_netname)
 	char *dir = NULL;
 
 	mv_diag_init(&d);
-	EXPECT_EQ(mv_config_resolve_dir(fx("tinc"), "private", NULL, &dir, &d),
+	EXPECT_EQ(mv_config_resolve_dir(fx("tinc"), NULL, "private", NULL, &dir, &d),
 		  0);
 	EXPECT_STREQ(dir, fx("tinc/private"));
 	EXPECT_EQ(mv_config_load_server(dir, &c, &d), 0);
@@ -1515,6 +1515,29 @@ TEST(load_missing_configuration)
 	rm_rf(dir);
 }
 
+/* A ConnectTo that can never connect names the host file it lacks. */
+TEST(connect_to_without_host_file)
+{
+	char *dir = make_tmpdir();
+	struct mv_config c;
+	struct mv_diag d;
+	char want[PATH_MAX + 64];
+
+	write_text(dir, "tinc.conf",
+		   "Name = alpha\nConnectTo = beta\nConnectTo = gamma\n");
+	write_text(dir, "hosts/beta", "Address = 192.0.2.1\n");
+	mv_diag_init(&d);
+	EXPECT_EQ(mv_config_load_server(dir, &c, &d), 0);
+	EXPECT_EQ(c.n_connect_to, 2);
+	EXPECT_EQ(d.n_warnings, 1);
+	fmt(want, sizeof(want),
+	    "tinc.conf:3: ConnectTo gamma: no host file %s/hosts/gamma", dir);
+	EXPECT(has_warning(&d, want));
+	mv_config_free(&c);
+	mv_diag_free(&d);
+	rm_rf(dir);
+}
+
 TEST(own_host_file_may_hold_server_variables)
 {
 	char *dir = make_tmpdir();
@@ -1528,6 +1551,8 @@ TEST(own_host_file_may_hold_server_variables)
 	write_text(dir, "hosts/me",
 		   "ConnectTo = b\nStrictSubnets = yes\nName = other\n"
 		   "Subnet = 10.0.0.0/24\n");
+	write_text(dir, "hosts/a", "Address = 192.0.2.1\n");
+	write_text(dir, "hosts/b", "Address = 192.0.2.2\n");
 	mv_diag_init(&d);
 	EXPECT_EQ(mv_config_load_server(dir, &c, &d), 0);
 	EXPECT_STREQ(c.name, "me");
@@ -1683,47 +1708,94 @@ TEST(resolve_dir)
 	char *out;
 
 	mv_diag_init(&d);
-	EXPECT_EQ(mv_config_resolve_dir(NULL, "private", NULL, &out, &d), 0);
+	EXPECT_EQ(mv_config_resolve_dir(NULL, NULL, "private", NULL, &out, &d), 0);
 	EXPECT_STREQ(out, MV_CONFIG_BASEDIR "/private");
 	free(out);
-	EXPECT_EQ(mv_config_resolve_dir("/tmp/base/", "net1", NULL, &out, &d),
+	EXPECT_EQ(mv_config_resolve_dir("/tmp/base/", NULL, "net1", NULL, &out, &d),
 		  0);
 	EXPECT_STREQ(out, "/tmp/base/net1");
 	free(out);
-	EXPECT_EQ(mv_config_resolve_dir("/tmp/base", NULL, NULL, &out, &d), 0);
+	EXPECT_EQ(mv_config_resolve_dir("/tmp/base", NULL, NULL, NULL, &out, &d), 0);
 	EXPECT_STREQ(out, "/tmp/base");
 	free(out);
-	EXPECT_EQ(mv_config_resolve_dir("/tmp/base", ".", NULL, &out, &d), 0);
+	EXPECT_EQ(mv_config_resolve_dir("/tmp/base", NULL, ".", NULL, &out, &d), 0);
 	EXPECT_STREQ(out, "/tmp/base");
 	free(out);
-	EXPECT_EQ(mv_config_resolve_dir("/tmp/base", "", NULL, &out, &d), 0);
+	EXPECT_EQ(mv_config_resolve_dir("/tmp/base", NULL, "", NULL, &out, &d), 0);
 	EXPECT_STREQ(out, "/tmp/base");
 	free(out);
-	EXPECT_EQ(mv_config_resolve_dir(NULL, NULL, "/srv/vpn", &out, &d), 0);
+	EXPECT_EQ(mv_config_resolve_dir(NULL, NULL, NULL, "/srv/vpn", &out, &d), 0);
 	EXPECT_STREQ(out, "/srv/vpn");
 	free(out);
 	EXPECT_EQ(d.n_warnings, 0);
 
 	/* -c wins over -n, with a warning (tinc does the same). */
-	EXPECT_EQ(mv_config_resolve_dir(NULL, "private", "/srv/vpn", &out, &d),
+	EXPECT_EQ(mv_config_resolve_dir(NULL, NULL, "private", "/srv/vpn", &out, &d),
 		  0);
 	EXPECT_STREQ(out, "/srv/vpn");
 	free(out);
 	EXPECT(has_warning(&d, "both a network name (private) and a configuration directory (/srv/vpn) given, using the directory"));
 
-	EXPECT_EQ(mv_config_resolve_dir(NULL, "../etc", NULL, &out, &d),
+	EXPECT_EQ(mv_config_resolve_dir(NULL, NULL, "../etc", NULL, &out, &d),
 		  -EINVAL);
 	EXPECT(!out);
 	EXPECT_STREQ(d.error,
 		     "invalid network name \"../etc\": it must not contain '/' or '\\' or start with '.'");
-	EXPECT_EQ(mv_config_resolve_dir(NULL, "a/b", NULL, &out, NULL),
+	EXPECT_EQ(mv_config_resolve_dir(NULL, NULL, "a/b", NULL, &out, NULL),
 		  -EINVAL);
-	EXPECT_EQ(mv_config_resolve_dir(NULL, "a\\b", NULL, &out, NULL),
+	EXPECT_EQ(mv_config_resolve_dir(NULL, NULL, "a\\b", NULL, &out, NULL),
 		  -EINVAL);
-	EXPECT_EQ(mv_config_resolve_dir(NULL, ".hidden", NULL, &out, NULL),
+	EXPECT_EQ(mv_config_resolve_dir(NULL, NULL, ".hidden", NULL, &out, NULL),
 		  -EINVAL);
-	EXPECT_EQ(mv_config_resolve_dir(NULL, NULL, "", &out, NULL), -EINVAL);
+	EXPECT_EQ(mv_config_resolve_dir(NULL, NULL, NULL, "", &out, NULL), -EINVAL);
 	mv_diag_free(&d);
+}
+
+/* -n NET falls back to an existing tinc network, and says so. */
+TEST(resolve_dir_tinc_fallback)
+{
+	char *base = make_tmpdir(), meshvpn[PATH_MAX], tinc[PATH_MAX];
+	char path[PATH_MAX], want[PATH_MAX];
+	struct mv_diag d;
+	char *out;
+
+	fmt(meshvpn, sizeof(meshvpn), "%s/meshvpn", base);
+	fmt(tinc, sizeof(tinc), "%s/tinc", base);
+	EXPECT_EQ(mkdir(meshvpn, 0700), 0);
+	EXPECT_EQ(mkdir(tinc, 0700), 0);
+	fmt(path, sizeof(path), "%s/old", tinc);
+	EXPECT_EQ(mkdir(path, 0700), 0);
+	fmt(path, sizeof(path), "%s/both", tinc);
+	EXPECT_EQ(mkdir(path, 0700), 0);
+	fmt(path, sizeof(path), "%s/both", meshvpn);
+	EXPECT_EQ(mkdir(path, 0700), 0);
+
+	mv_diag_init(&d);
+	EXPECT_EQ(mv_config_resolve_dir(meshvpn, tinc, "old", NULL, &out, &d),
+		  0);
+	fmt(want, sizeof(want), "%s/old", tinc);
+	EXPECT_STREQ(out, want);
+	free(out);
+	EXPECT_EQ(d.n_warnings, 1);
+	fmt(want, sizeof(want),
+	    "no network old in %s/old, using the tinc network in %s/old",
+	    meshvpn, tinc);
+	EXPECT(has_warning(&d, want));
+
+	/* A meshvpn network of that name wins, silently. */
+	EXPECT_EQ(mv_config_resolve_dir(meshvpn, tinc, "both", NULL, &out, &d),
+		  0);
+	EXPECT_STREQ(out, path);
+	free(out);
+	/* Neither: the meshvpn path, for the loader to report missing. */
+	EXPECT_EQ(mv_config_resolve_dir(meshvpn, tinc, "none", NULL, &out, &d),
+		  0);
+	fmt(want, sizeof(want), "%s/none", meshvpn);
+	EXPECT_STREQ(out, want);
+	free(out);
+	EXPECT_EQ(d.n_warnings, 1);
+	mv_diag_free(&d);
+	rm_rf(base);
 }
 
 static bool script_is(const char *dir, const char *script, int ret,

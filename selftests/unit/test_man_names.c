@@ -5,7 +5,8 @@
  * exactly those the daemon handles or ignores (mv_signals[]), the list of
  * "-k SIGNAL" is exactly what -k sends, and every configuration variable
  * either page names in bold is one the configuration parser knows
- * (mv_config_vars[]).
+ * (mv_config_vars[]), and the script variables of SCRIPTS are exactly
+ * those the daemon sets (mv_script_vars[]).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "config/config.h"
 #include "config/vars.h"
 #include "daemon/daemon.h"
+#include "daemon/script.h"
 #include "lib/array.h"
 #include "test.h"
 
@@ -225,6 +227,40 @@ TEST(variables_in_meshvpnd_8_exist)
 TEST(variables_in_meshvpn_8_exist)
 {
 	check_variables("meshvpn.8.md", unit_failed);
+}
+
+TEST(script_variables_are_what_scripts_get)
+{
+	char *page = read_page("meshvpnd.8.md");
+	char *scripts = page ? section(page, "SCRIPTS") : NULL;
+	const char *line = scripts ? strstr(scripts, "environment variables:") : NULL;
+	struct names documented = { 0 };
+	size_t i;
+
+	EXPECT(line != NULL);
+	/* The terms of the definition list that follows: bold line starts. */
+	for (; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (!strncmp(line, "**", 2))
+			bold_words(line, strchrnul(line, '\n'), is_signal_char,
+				   &documented);
+	for (i = 0; i < documented.n; i++) {
+		bool known = false;
+
+		for (size_t k = 0; k < MV_SCRIPT_N_VARS; k++)
+			known |= !strcmp(mv_script_vars[k], documented.name[i]);
+		if (!known)
+			fprintf(stderr, "  SCRIPTS documents %s, which no script gets\n",
+				documented.name[i]);
+		EXPECT(known);
+	}
+	for (i = 0; i < MV_SCRIPT_N_VARS; i++) {
+		if (!has(&documented, mv_script_vars[i]))
+			fprintf(stderr, "  SCRIPTS does not document %s\n",
+				mv_script_vars[i]);
+		EXPECT(has(&documented, mv_script_vars[i]));
+	}
+	free(scripts);
+	free(page);
 }
 
 TEST_MAIN()

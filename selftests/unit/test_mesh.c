@@ -7,12 +7,15 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <meshvpn/wire.h>
 
 #include "config/config.h"
+#include "lib/log.h"
 #include "lib/subnet.h"
 #include "mesh/node.h"
 #include "mesh/topology.h"
@@ -485,6 +488,60 @@ TEST(topology_subnets_and_strict_subnets)
 	m.conf.self.subnets = NULL;
 	m.conf.self.n_subnets = 0;
 	mesh_free(&m);
+}
+
+/* The log lines containing @what, counted; @line gets the last one. */
+static int log_lines(const char *path, const char *what, char *line,
+		     size_t len)
+{
+	char buf[8192], *p, *end;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), found = 0;
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	for (p = buf; *p; p = end + (*end != '\0')) {
+		end = strchrnul(p, '\n');
+		if (!memmem(p, end - p, what, strlen(what)))
+			continue;
+		found++;
+		snprintf(line, len, "%.*s", (int)(end - p), p);
+	}
+	return found;
+}
+
+/* Two nodes claiming one subnet: one warning naming both, not one a round. */
+TEST(topology_logs_a_subnet_conflict_once)
+{
+	static const char *const alice[] = { "bob", "carol", NULL };
+	static const char *const peer[] = { "alice", NULL };
+	char logfile[] = "/tmp/meshvpn-test-mesh.XXXXXX", line[512] = "";
+	struct mesh m;
+	int fd = mkstemp(logfile);
+
+	EXPECT(fd >= 0);
+	close(fd);
+	EXPECT_EQ(mv_log_open("meshvpnd.test", MV_LOG_FILE, logfile), 0);
+	mesh_init(&m, "alice");
+	links(&m, "alice", alice);
+	links(&m, "bob", peer);
+	links(&m, "carol", peer);
+	claim(&m, "bob", "10.0.5.0/24");
+	claim(&m, "carol", "10.0.6.0/24");
+	mv_topology_recompute(&m.topo, 1000);
+	EXPECT_EQ(log_lines(logfile, "Subnet conflict", line, sizeof(line)),
+		  0);
+	claim(&m, "carol", "10.0.5.0/24");
+	mv_topology_recompute(&m.topo, 2000);
+	mv_topology_changed(&m.topo);
+	mv_topology_recompute(&m.topo, 3000);
+	EXPECT_EQ(log_lines(logfile, "Subnet conflict", line, sizeof(line)),
+		  1);
+	EXPECT(strstr(line, "Subnet conflict: 10.0.5.0/24 is claimed by both bob and carol"));
+	mesh_free(&m);
+	mv_log_close();
+	unlink(logfile);
 }
 
 TEST_MAIN()

@@ -446,6 +446,40 @@ TEST(hello_vector)
 	mv_buf_free(&b);
 }
 
+/* REFUSE: "MVRF" and a known code, five bytes, nothing else. */
+TEST(refuse_vector_and_invalid)
+{
+	static const uint8_t vector[] = { 'M', 'V', 'R', 'F', 2 };
+	uint8_t v[sizeof(vector) + 1];
+	enum mv_meta_refusal code = 0;
+	struct mv_buf b;
+
+	mv_buf_init(&b);
+	EXPECT_EQ(mv_meta_refuse_encode(&b, MV_REFUSE_BAD_KEY), 0);
+	EXPECT(buf_is(&b, vector, sizeof(vector)));
+	EXPECT_EQ(mv_meta_refuse_encode(&b, 0), -EINVAL);
+	EXPECT_EQ(mv_meta_refuse_encode(&b, MV_REFUSE_BUSY + 1), -EINVAL);
+	EXPECT_EQ(b.len, sizeof(vector));
+	mv_buf_free(&b);
+	EXPECT_EQ(mv_meta_refuse_decode(vector, sizeof(vector), &code), 0);
+	EXPECT_EQ(code, MV_REFUSE_BAD_KEY);
+	EXPECT_STREQ(mv_meta_refusal_text(code),
+		     "our key is not the one it holds for us");
+	EXPECT_STREQ(mv_meta_refusal_text(99), "no reason given");
+
+	memcpy(v, vector, sizeof(vector));
+	v[5] = 0;
+	EXPECT_EQ(mv_meta_refuse_decode(v, sizeof(v), &code), -EBADMSG);
+	EXPECT_EQ(mv_meta_refuse_decode(v, 4, &code), -EBADMSG);
+	v[4] = 0;
+	EXPECT_EQ(mv_meta_refuse_decode(v, 5, &code), -EBADMSG);
+	v[4] = MV_REFUSE_BUSY + 1;
+	EXPECT_EQ(mv_meta_refuse_decode(v, 5, &code), -EBADMSG);
+	v[4] = 1;
+	v[0] = 'm';
+	EXPECT_EQ(mv_meta_refuse_decode(v, 5, &code), -EBADMSG);
+}
+
 TEST(hello_invalid)
 {
 	const uint8_t *v = hello_vector;

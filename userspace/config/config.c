@@ -457,13 +457,24 @@ out:
 
 /* ---- the directory ---- */
 
-int mv_config_resolve_dir(const char *basedir, const char *netname,
-			  const char *confdir, char **out,
-			  struct mv_diag *diag)
+static bool is_directory(const char *path)
 {
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+int mv_config_resolve_dir(const char *basedir, const char *tinc_basedir,
+			  const char *netname, const char *confdir,
+			  char **out, struct mv_diag *diag)
+{
+	char *tinc_dir;
+
 	*out = NULL;
 	if (!basedir)
 		basedir = MV_CONFIG_BASEDIR;
+	if (!tinc_basedir)
+		tinc_basedir = MV_CONFIG_TINC_BASEDIR;
 	if (confdir) {
 		if (!*confdir) {
 			mv_diag_error(diag, NULL, 0,
@@ -488,5 +499,22 @@ int mv_config_resolve_dir(const char *basedir, const char *netname,
 		return -EINVAL;
 	}
 	*out = mv_path_join(basedir, netname);
-	return *out ? 0 : -ENOMEM;
+	if (!*out)
+		return -ENOMEM;
+	if (is_directory(*out))
+		return 0;
+	/* Someone moving from tinc keeps their network where it is. */
+	tinc_dir = mv_path_join(tinc_basedir, netname);
+	if (!tinc_dir)
+		return -ENOMEM;
+	if (!is_directory(tinc_dir)) {
+		free(tinc_dir);
+		return 0;
+	}
+	mv_diag_warn(diag, NULL, 0,
+		     "no network %s in %s, using the tinc network in %s",
+		     netname, *out, tinc_dir);
+	free(*out);
+	*out = tinc_dir;
+	return 0;
 }

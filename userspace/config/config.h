@@ -37,6 +37,10 @@
 #ifndef MV_CONFIG_BASEDIR
 #define MV_CONFIG_BASEDIR	"/etc/meshvpn"
 #endif
+/* Where "-n NET" looks when MV_CONFIG_BASEDIR/NET does not exist. */
+#ifndef MV_CONFIG_TINC_BASEDIR
+#define MV_CONFIG_TINC_BASEDIR	"/etc/tinc"
+#endif
 
 #define MV_CONFIG_DEFAULT_PORT		655
 #define MV_CONFIG_DEFAULT_PING_INTERVAL	60
@@ -216,13 +220,16 @@ void mv_config_free_names(char **names, size_t n);
  * The configuration directory of "-n NET" / "-c DIR", as tinc: @confdir
  * (-c) wins, with a warning if @netname is given too; otherwise
  * @basedir/@netname, or @basedir itself for an empty netname or ".".
- * @basedir NULL means MV_CONFIG_BASEDIR. A netname containing '/' or '\'
+ * When @basedir/@netname is not a directory but @tinc_basedir/@netname
+ * is, that tinc network is used, with a warning saying so.
+ * @basedir NULL means MV_CONFIG_BASEDIR, @tinc_basedir NULL
+ * MV_CONFIG_TINC_BASEDIR. A netname containing '/' or '\'
  * or starting with '.' is rejected. tinc 1.1 takes the netname from the
  * NETNAME environment variable when -n is missing: callers wanting that
  * pass getenv("NETNAME"). *@out is malloc()ed.
  */
-int mv_config_resolve_dir(const char *basedir, const char *netname,
-			  const char *confdir, char **out,
-			  struct mv_diag *diag);
+int mv_config_resolve_dir(const char *basedir, const char *tinc_basedir,
+			  const char *netname, const char *confdir,
+			  char **out, struct mv_diag *diag);
 
 #endif /* MESHVPN_CONFIG_H */

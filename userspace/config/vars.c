@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "config/config.h"
 #include "config/lexer.h"
@@ -758,6 +759,28 @@ static int cmp_name_ref(const void *pa, const void *pb)
 }
 
 /*
+ * A ConnectTo without hosts/NAME can never connect (no address, no key):
+ * name the file that is missing, so that is what gets fixed.
+ */
+static int check_connect_to_host(struct mv_config_apply *a, const char *name,
+				 const struct mv_config_where *w)
+{
+	char *hostdir, *path;
+	struct stat st;
+
+	hostdir = mv_path_join(a->srv->confdir, "hosts");
+	path = hostdir ? mv_path_join(hostdir, name) : NULL;
+	free(hostdir);
+	if (!path)
+		return -ENOMEM;
+	if (stat(path, &st) && errno == ENOENT)
+		mv_diag_warn(a->diag, w->file, w->line,
+			     "ConnectTo %s: no host file %s", name, path);
+	free(path);
+	return 0;
+}
+
+/*
  * Drop repeated ConnectTo names and the node's own name, keeping file
  * order. Sorting a copy keeps this O(n log n) however long the list.
  */
@@ -767,6 +790,7 @@ static int finish_connect_to(struct mv_config_apply *a)
 	size_t n = c->n_connect_to, i, k;
 	struct name_ref *refs;
 	bool *drop;
+	int ret = 0;
 
 	if (!n)
 		return 0;
@@ -798,14 +822,17 @@ static int finish_connect_to(struct mv_config_apply *a)
 				     c->name);
 			drop[i] = true;
 		}
-		if (drop[i])
+		if (drop[i]) {
 			free(c->connect_to[i]);
-		else
-			c->connect_to[k++] = c->connect_to[i];
+			continue;
+		}
+		c->connect_to[k++] = c->connect_to[i];
+		if (c->confdir && !ret)
+			ret = check_connect_to_host(a, c->connect_to[i], w);
 	}
 	c->n_connect_to = k;
 	free(drop);
-	return 0;
+	return ret;
 }
 
 int mv_config_apply_finish_server(struct mv_config_apply *a)

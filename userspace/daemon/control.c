@@ -406,6 +406,7 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		{ "session", "expired_key", sess->expired_key },
 		{ "meta", "accept_paused", ms->accept_paused },
 		{ "meta", "auth_signed", ms->auth_signed },
+		{ "meta", "refused_by_peer", ms->refused_by_peer },
 		{ "scripts", "merged", scr->merged },
 		{ "scripts", "pending",
 		  d->scripts ? mv_scripts_pending(d->scripts) : 0 },

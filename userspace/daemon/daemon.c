@@ -4,6 +4,7 @@
  * signals, scripts, and shutdown. meshvpnd.c holds only the command line.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,58 +73,74 @@ static void remote_address(struct mv_node *n, char *addr, size_t alen,
 	snprintf(port, plen, "%u", ntohs(sa.sin6_port));
 }
 
+/* A script's environment, "KEY=VALUE" each, keys from mv_script_vars[]. */
+struct script_env {
+	char text[MV_SCRIPT_N_VARS][320];
+	const char *env[MV_SCRIPT_N_VARS + 1];
+	int n;
+};
+
+static void __attribute__((format(printf, 3, 4)))
+env_set(struct script_env *e, enum mv_script_var var, const char *fmt, ...)
+{
+	int len = snprintf(e->text[e->n], sizeof(e->text[e->n]), "%s=",
+			   mv_script_vars[var]);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->text[e->n] + len, sizeof(e->text[e->n]) - len, fmt, ap);
+	va_end(ap);
+	e->env[e->n] = e->text[e->n];
+	e->env[++e->n] = NULL;
+}
+
+/* What every script gets: the network, this node and its interface. */
+static void env_common(struct script_env *e, struct mv_daemon *d)
+{
+	e->n = 0;
+	env_set(e, MV_SCRIPT_VAR_NETNAME, "%s", d->netname);
+	env_set(e, MV_SCRIPT_VAR_NAME, "%s", d->nodes.self->name);
+	env_set(e, MV_SCRIPT_VAR_INTERFACE, "%s", d->dp.ifname);
+	env_set(e, MV_SCRIPT_VAR_DEVICE, "%s",
+		d->conf.device ? d->conf.device : "/dev/net/tun");
+}
+
 /* Start @script asynchronously with tinc's environment (per-node order). */
 static void run_script(struct mv_daemon *d, const char *script,
 		       struct mv_node *n, const struct mv_subnet *subnet)
 {
-	char netname[256], name[128], iface[64], device[300], node[96];
-	char raddr[96], rport[32], sub[96], weight[32], host_script[128];
 	char text[MV_SUBNET_STRLEN], a[80] = "", p[16] = "";
-	const char *env[12];
+	char host_script[128];
+	struct script_env e;
 	struct mv_diag diag;
 	char *path = NULL;
-	int k = 0, found;
+	int found;
 
 	mv_diag_init(&diag);
 	found = mv_config_find_script(d->confdir, script, &path, &diag);
 	log_diag(&diag);
 	mv_diag_free(&diag);
-	snprintf(netname, sizeof(netname), "NETNAME=%s", d->netname);
-	snprintf(name, sizeof(name), "NAME=%s", d->nodes.self->name);
-	snprintf(iface, sizeof(iface), "INTERFACE=%s", d->dp.ifname);
-	snprintf(device, sizeof(device), "DEVICE=%s",
-		 d->conf.device ? d->conf.device : "/dev/net/tun");
-	env[k++] = netname;
-	env[k++] = name;
-	env[k++] = iface;
-	env[k++] = device;
-	if (n) {
-		snprintf(node, sizeof(node), "NODE=%s", n->name);
-		env[k++] = node;
-	}
+	env_common(&e, d);
+	if (n)
+		env_set(&e, MV_SCRIPT_VAR_NODE, "%s", n->name);
 	if (n && n != d->nodes.self) {
 		remote_address(n, a, sizeof(a), p, sizeof(p));
 		if (a[0]) {
-			snprintf(raddr, sizeof(raddr), "REMOTEADDRESS=%s", a);
-			snprintf(rport, sizeof(rport), "REMOTEPORT=%s", p);
-			env[k++] = raddr;
-			env[k++] = rport;
+			env_set(&e, MV_SCRIPT_VAR_REMOTEADDRESS, "%s", a);
+			env_set(&e, MV_SCRIPT_VAR_REMOTEPORT, "%s", p);
 		}
 	}
 	if (subnet) {
 		/* tinc writes the prefix length always, the weight apart. */
 		mv_subnet_format(subnet, text, sizeof(text),
 				 MV_SUBNET_FMT_FULL | MV_SUBNET_FMT_NO_WEIGHT);
-		snprintf(sub, sizeof(sub), "SUBNET=%s", text);
-		snprintf(weight, sizeof(weight), "WEIGHT=%d", subnet->weight);
-		env[k++] = sub;
-		env[k++] = weight;
+		env_set(&e, MV_SCRIPT_VAR_SUBNET, "%s", text);
+		env_set(&e, MV_SCRIPT_VAR_WEIGHT, "%d", subnet->weight);
 	}
-	env[k] = NULL;
 	/* Scripts of one node run in order; the packet path never waits. */
 	if (found == 1) {
 		mv_info(2, "Executing script %s", script);
-		mv_scripts_run(d->scripts, path, env, n ? n->name : "");
+		mv_scripts_run(d->scripts, path, e.env, n ? n->name : "");
 	}
 	free(path);
 	if (n && n != d->nodes.self && (!strcmp(script, "host-up") ||
@@ -138,7 +155,7 @@ static void run_script(struct mv_daemon *d, const char *script,
 		log_diag(&diag);
 		if (found_host == 1) {
 			mv_info(2, "Executing script %s", host_script);
-			mv_scripts_run(d->scripts, path, env, n->name);
+			mv_scripts_run(d->scripts, path, e.env, n->name);
 		}
 		free(path);
 		mv_diag_free(&diag);
@@ -147,8 +164,7 @@ static void run_script(struct mv_daemon *d, const char *script,
 
 int mv_run_sync_script(struct mv_daemon *d, const char *script)
 {
-	char netname[256], name[128], iface[64], device[300];
-	const char *env[] = { netname, name, iface, device, NULL };
+	struct script_env e;
 	struct mv_diag diag;
 	char *path = NULL;
 	int rc = 0;
@@ -157,12 +173,8 @@ int mv_run_sync_script(struct mv_daemon *d, const char *script)
 	rc = mv_config_find_script(d->confdir, script, &path, &diag);
 	log_diag(&diag);
 	if (rc == 1) {
-		snprintf(netname, sizeof(netname), "NETNAME=%s", d->netname);
-		snprintf(name, sizeof(name), "NAME=%s", d->nodes.self->name);
-		snprintf(iface, sizeof(iface), "INTERFACE=%s", d->dp.ifname);
-		snprintf(device, sizeof(device), "DEVICE=%s",
-			 d->conf.device ? d->conf.device : "/dev/net/tun");
-		rc = mv_scripts_run_sync(path, env, SCRIPT_SYNC_TIMEOUT);
+		env_common(&e, d);
+		rc = mv_scripts_run_sync(path, e.env, SCRIPT_SYNC_TIMEOUT);
 		if (rc)
 			mv_err("Script %s failed (%d)", path, rc);
 	}

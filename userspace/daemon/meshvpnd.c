@@ -337,13 +337,13 @@ int main(int argc, char **argv)
 	if (o.netname && (!o.netname[0] || !strcmp(o.netname, ".")))
 		o.netname = NULL;
 	mv_diag_init(&diag);
-	err = mv_config_resolve_dir(NULL, o.netname, o.confdir, &dir, &diag);
+	err = mv_config_resolve_dir(NULL, NULL, o.netname, o.confdir, &dir,
+				    &diag);
 	if (err) {
 		fprintf(stderr, "meshvpnd: %s\n", diag.error ? diag.error : strerror(-err));
 		mv_diag_free(&diag);
 		return 1;
 	}
-	mv_diag_free(&diag);
 	d.confdir = realpath(dir, NULL);
 	if (!d.confdir)
 		d.confdir = dir;
@@ -377,6 +377,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "meshvpnd: cannot open the log: %s\n", strerror(errno));
 		goto out_early;
 	}
+	/* The directory's warnings (a tinc network used) wait for the log. */
+	for (size_t i = 0; i < diag.n_warnings; i++)
+		mv_warn("%s", diag.warnings[i]);
 	d.loop = mv_loop_new();
 	if (!d.loop || mv_daemon_load_config(&d, &d.conf))
 		goto out;
@@ -429,10 +432,12 @@ int main(int argc, char **argv)
 out:
 	mv_instance_release(d.pid_fd, d.pidfile);
 	mv_daemon_free(&d);
+	mv_diag_free(&diag);
 	mv_log_close();
 	return status;
 out_early:
 	mv_instance_release(d.pid_fd, d.pidfile);
 	mv_daemon_free(&d);
+	mv_diag_free(&diag);
 	return status;
 }

@@ -51,6 +51,27 @@ struct mv_scripts {
 	unsigned long long drops_unlogged;
 };
 
+const char *const mv_script_vars[MV_SCRIPT_N_VARS] = {
+	[MV_SCRIPT_VAR_NETNAME] = "NETNAME",
+	[MV_SCRIPT_VAR_NAME] = "NAME",
+	[MV_SCRIPT_VAR_INTERFACE] = "INTERFACE",
+	[MV_SCRIPT_VAR_DEVICE] = "DEVICE",
+	[MV_SCRIPT_VAR_NODE] = "NODE",
+	[MV_SCRIPT_VAR_REMOTEADDRESS] = "REMOTEADDRESS",
+	[MV_SCRIPT_VAR_REMOTEPORT] = "REMOTEPORT",
+	[MV_SCRIPT_VAR_SUBNET] = "SUBNET",
+	[MV_SCRIPT_VAR_WEIGHT] = "WEIGHT",
+	[MV_SCRIPT_VAR_PATH] = "PATH",
+};
+
+/* Does "KEY=VALUE" @entry set @var? */
+static bool sets_var(const char *entry, enum mv_script_var var)
+{
+	size_t len = strlen(mv_script_vars[var]);
+
+	return !strncmp(entry, mv_script_vars[var], len) && entry[len] == '=';
+}
+
 static void free_env(char **envp)
 {
 	char **e;
@@ -74,7 +95,7 @@ static char **build_env(const char *const *env)
 			errno = EINVAL;
 			return NULL;
 		}
-		if (!strncmp(env[n], "PATH=", 5))
+		if (sets_var(env[n], MV_SCRIPT_VAR_PATH))
 			has_path = true;
 	}
 	envp = calloc(n + 2, sizeof(*envp));
@@ -85,10 +106,11 @@ static char **build_env(const char *const *env)
 		if (!envp[i])
 			goto nomem;
 	}
-	if (!has_path) {
-		envp[n] = strdup("PATH=" MV_SCRIPT_PATH);
-		if (!envp[n])
-			goto nomem;
+	if (!has_path &&
+	    asprintf(&envp[n], "%s=%s", mv_script_vars[MV_SCRIPT_VAR_PATH],
+		     MV_SCRIPT_PATH) < 0) {
+		envp[n] = NULL;
+		goto nomem;
 	}
 	return envp;
 nomem:

@@ -32,6 +32,27 @@
 
 #include <stddef.h>
 
+/*
+ * Every environment variable a script can get, tinc's names: run_script()
+ * and mv_run_sync_script() set them from this table, and the man page is
+ * checked against it (selftests/unit/test_man_names.c).
+ */
+enum mv_script_var {
+	MV_SCRIPT_VAR_NETNAME,
+	MV_SCRIPT_VAR_NAME,
+	MV_SCRIPT_VAR_INTERFACE,
+	MV_SCRIPT_VAR_DEVICE,
+	MV_SCRIPT_VAR_NODE,
+	MV_SCRIPT_VAR_REMOTEADDRESS,
+	MV_SCRIPT_VAR_REMOTEPORT,
+	MV_SCRIPT_VAR_SUBNET,
+	MV_SCRIPT_VAR_WEIGHT,
+	MV_SCRIPT_VAR_PATH,
+	MV_SCRIPT_N_VARS
+};
+
+extern const char *const mv_script_vars[MV_SCRIPT_N_VARS];
+
 /* PATH given to scripts whose caller passes none. */
 #define MV_SCRIPT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 /*

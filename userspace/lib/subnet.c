@@ -492,6 +492,20 @@ static struct subnet_node **find_exact(const struct mv_subnet_table *t,
 	return NULL;
 }
 
+void *mv_subnet_table_other_owner(const struct mv_subnet_table *t,
+				  const struct mv_subnet *s,
+				  const void *owner)
+{
+	const struct subnet_node *n = t->buckets[bucket_of_subnet(t, s)];
+
+	for (; n; n = n->next)
+		if (n->route.owner != owner &&
+		    same_network(&n->route.subnet, s->type, s->prefixlen,
+				 s->addr))
+			return n->route.owner;
+	return NULL;
+}
+
 int mv_subnet_table_add(struct mv_subnet_table *t, const struct mv_subnet *s,
 			void *owner)
 {

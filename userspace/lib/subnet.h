@@ -140,6 +140,13 @@ size_t mv_subnet_table_del_owner(struct mv_subnet_table *t, const void *owner);
 bool mv_subnet_table_has(const struct mv_subnet_table *t,
 			 const struct mv_subnet *s, const void *owner);
 size_t mv_subnet_table_count(const struct mv_subnet_table *t);
+/*
+ * An owner other than @owner of @s's network, whatever its weight, or
+ * NULL: two nodes claiming one subnet is worth a warning. O(1) expected.
+ */
+void *mv_subnet_table_other_owner(const struct mv_subnet_table *t,
+				  const struct mv_subnet *s,
+				  const void *owner);
 
 /*
  * Best route for @addr: among the entries containing it, and accepted by

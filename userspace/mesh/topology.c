@@ -195,10 +195,21 @@ static void update_subnets(struct mv_topology *t, struct mv_node *n)
 			ops->subnet_down(t->ops_ctx, n, &n->subnets[i]);
 	}
 	for (i = 0; i < n_want; i++) {
+		struct mv_node *other;
+
 		if (has_subnet(n->subnets, n->n_subnets, &want[i]))
 			continue;
+		other = mv_subnet_table_other_owner(t->subnets, &want[i], n);
 		if (mv_subnet_table_add(t->subnets, &want[i], n) == -ENOMEM)
 			continue;
+		/* Once, when the second claim arrives; routing picks by weight. */
+		if (other) {
+			char text[MV_SUBNET_STRLEN];
+
+			mv_subnet_format(&want[i], text, sizeof(text), 0);
+			mv_warn("Subnet conflict: %s is claimed by both %s and %s",
+				text, other->name, n->name);
+		}
 		if (ops && ops->subnet_up)
 			ops->subnet_up(t->ops_ctx, n, &want[i]);
 	}

@@ -28,6 +28,7 @@
 static void conn_io(void *ctx, uint32_t events);
 static void conn_timer(void *ctx);
 static void outgoing_try(struct mv_outgoing *o);
+static void outgoing_back_off(struct mv_outgoing *o);
 
 static void conn_label(const struct mv_conn *c, char *buf, size_t len)
 {
@@ -105,6 +106,8 @@ void mv_meta_close(struct mv_conn *c, const char *why)
 			;
 		else if (c->state == MV_CONN_ACTIVE)
 			mv_timer_arm(p->loop, &o->retry, 1000);
+		else if (c->refused)
+			outgoing_back_off(o);
 		else
 			outgoing_try(o);
 	}
@@ -173,6 +176,37 @@ static int send_record(struct mv_conn *c, const void *body, size_t len)
 	if (mv_buf_put_u16(&c->out, len) || mv_buf_put(&c->out, body, len))
 		return -ENOMEM;
 	return 0;
+}
+
+/*
+ * Close a connection in the handshake, telling the peer why first (a
+ * cleartext REFUSE, protocol.md 9.2) so that it can log it and back off
+ * instead of retrying at once. Best effort: what the socket does not
+ * take at once is lost with the connection.
+ */
+static void refuse(struct mv_conn *c, enum mv_meta_refusal code,
+		   const char *why)
+{
+	struct mv_buf b;
+
+	mv_buf_init(&b);
+	if (!mv_meta_refuse_encode(&b, code) && !send_record(c, b.data, b.len))
+		conn_flush(c);
+	mv_buf_free(&b);
+	mv_meta_close(c, why);
+}
+
+/* The peer closes on us in the handshake: say why, as it told us. */
+static void receive_refuse(struct mv_conn *c, enum mv_meta_refusal code)
+{
+	char label[160];
+
+	c->p->meta.stats.refused_by_peer++;
+	c->refused = true;
+	conn_label(c, label, sizeof(label));
+	mv_warn("%s refused our connection: %s", label,
+		mv_meta_refusal_text(code));
+	mv_meta_close(c, "refused by peer");
 }
 
 int mv_meta_send(struct mv_conn *c, const void *pt, size_t len)
@@ -310,7 +344,7 @@ static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 	strcpy(c->name, h.name);
 	conn_label(c, label, sizeof(label));
 	if (!strcmp(h.name, p->nodes->self->name)) {
-		mv_meta_close(c, "peer uses our own name");
+		refuse(c, MV_REFUSE_OWN_NAME, "peer uses our own name");
 		return;
 	}
 	/* Only a node we already trust gets a table entry. */
@@ -319,7 +353,7 @@ static void receive_hello(struct mv_conn *c, const uint8_t *body, size_t len)
 	if (!key) {
 		mv_warn("Peer %s had unknown identity (no trusted key for %s)",
 			label, h.name);
-		mv_meta_close(c, "unknown node");
+		refuse(c, MV_REFUSE_UNKNOWN_NODE, "unknown node");
 		return;
 	}
 	if (mv_buf_put(&c->hello_theirs, body, len)) {
@@ -409,7 +443,7 @@ static void receive_auth(struct mv_conn *c, const uint8_t *pt, size_t len)
 		return;
 	}
 	if (!key || a.key_type != mv_identity_type(key)) {
-		mv_meta_close(c, "peer uses another type of key");
+		refuse(c, MV_REFUSE_KEY_TYPE, "peer uses another type of key");
 		return;
 	}
 	build_auth_message(c, !initiator, msg, &mlen);
@@ -418,7 +452,7 @@ static void receive_auth(struct mv_conn *c, const uint8_t *pt, size_t len)
 
 		conn_label(c, label, sizeof(label));
 		mv_warn("Peer %s failed authentication: wrong key", label);
-		mv_meta_close(c, "authentication failed");
+		refuse(c, MV_REFUSE_BAD_KEY, "authentication failed");
 		return;
 	}
 	if (!initiator && send_auth(c))
@@ -500,8 +534,18 @@ void mv_meta_dispatch(struct mv_conn *c, const uint8_t *pt, size_t len)
 static void receive_record(struct mv_conn *c, uint8_t *body, size_t len)
 {
 	uint8_t lenbytes[2] = { len >> 8, len & 0xff };
+	enum mv_meta_refusal code;
 	int n, type;
 
+	/*
+	 * A REFUSE is shorter than any sealed record (a tag alone is 16
+	 * bytes) and than a HELLO: it cannot be mistaken for either.
+	 */
+	if (c->state != MV_CONN_ACTIVE &&
+	    !mv_meta_refuse_decode(body, len, &code)) {
+		receive_refuse(c, code);
+		return;
+	}
 	if (c->state == MV_CONN_HELLO) {
 		receive_hello(c, body, len);
 		return;
@@ -706,7 +750,7 @@ static void preauth_make_room(struct mv_proto *p)
 	log_refusal(p, &p->meta.preauth_log,
 		    "Too many unauthenticated connections (MaxPreAuthConnections %u): dropping the oldest, from %s",
 		    p->conf->max_preauth_connections, label);
-	mv_meta_close(oldest, "too many unauthenticated connections");
+	refuse(oldest, MV_REFUSE_BUSY, "too many unauthenticated connections");
 }
 
 static void accept_resume(void *ctx)
@@ -730,6 +774,26 @@ static void accept_pause(struct mv_proto *p, int err)
 	mv_timer_arm(p->loop, &p->meta.accept_resume, 1000);
 }
 
+/*
+ * Over MaxConnectionBurst: no connection state at all, one write of the
+ * REFUSE record (it fits any fresh socket buffer), then close.
+ */
+static void refuse_unaccepted(int fd)
+{
+	uint8_t record[2 + MV_META_REFUSE_LEN] = { 0, MV_META_REFUSE_LEN };
+	struct mv_buf b;
+
+	mv_buf_init(&b);
+	if (!mv_meta_refuse_encode(&b, MV_REFUSE_BUSY) &&
+	    b.len == MV_META_REFUSE_LEN) {
+		memcpy(record + 2, b.data, b.len);
+		if (write(fd, record, sizeof(record)) < 0)
+			mv_debug(3, "Cannot send REFUSE: %s", strerror(errno));
+	}
+	mv_buf_free(&b);
+	close(fd);
+}
+
 static void accept_one(void *ctx, uint32_t events)
 {
 	struct mv_proto *p = ctx;
@@ -749,7 +813,7 @@ static void accept_one(void *ctx, uint32_t events)
 		return;
 	}
 	if (!burst_allows(p, &addr)) {
-		close(fd);
+		refuse_unaccepted(fd);
 		p->meta.stats.burst_refused++;
 		mv_sockaddr_tinc(&addr, label, sizeof(label));
 		log_refusal(p, &p->meta.burst_log,
@@ -969,6 +1033,26 @@ static void outgoing_try(struct mv_outgoing *o)
 	o->timeout = o->timeout + 5 > MV_MAX_RETRY ? MV_MAX_RETRY : o->timeout + 5;
 	mv_info(0, "Trying to re-establish outgoing connection in %u seconds",
 		o->timeout);
+	mv_timer_arm(p->loop, &o->retry, o->timeout * 1000ull);
+}
+
+/*
+ * The peer refused us: its other addresses are the same node and would
+ * say the same, so wait, twice as long each time (from
+ * MV_REFUSED_RETRY up to MV_MAX_RETRY) until a connection works.
+ */
+static void outgoing_back_off(struct mv_outgoing *o)
+{
+	struct mv_proto *p = o->p;
+
+	o->next_addr = o->n_addrs;
+	if (o->timeout < MV_REFUSED_RETRY)
+		o->timeout = MV_REFUSED_RETRY;
+	else
+		o->timeout = o->timeout * 2 > MV_MAX_RETRY ? MV_MAX_RETRY :
+			     o->timeout * 2;
+	mv_info(0, "Trying to re-establish outgoing connection to %s in %u seconds",
+		o->name, o->timeout);
 	mv_timer_arm(p->loop, &o->retry, o->timeout * 1000ull);
 }
 

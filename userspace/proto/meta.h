@@ -20,6 +20,7 @@
 
 #define MV_AUTH_TIMEOUT		10	/* seconds */
 #define MV_MAX_RETRY		900	/* seconds: tinc's MaxTimeout */
+#define MV_REFUSED_RETRY	5	/* seconds: first wait after a REFUSE */
 
 struct mv_proto;
 
@@ -72,6 +73,7 @@ struct mv_conn {
 	uint64_t ping_sent;		/* 0: no ping outstanding */
 	uint64_t last_rx;
 	struct mv_timer timer;		/* auth timeout, then pings */
+	bool refused;			/* the peer sent REFUSE: back off */
 };
 
 /*
@@ -98,6 +100,7 @@ struct mv_meta_stats {
 	uint64_t preauth_dropped;	/* over MaxPreAuthConnections */
 	uint64_t accept_paused;		/* out of descriptors: listener paused */
 	uint64_t auth_signed;		/* AUTH signatures we made */
+	uint64_t refused_by_peer;	/* REFUSEs received (handshake) */
 };
 
 /* The meta connections of this node and its listening socket. */

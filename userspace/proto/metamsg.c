@@ -346,6 +346,48 @@ int mv_meta_hello_decode(const void *p, size_t n, struct mv_meta_hello *h,
 	return ret;
 }
 
+/* ---- REFUSE ---- */
+
+static const char *const refusal_text[] = {
+	[MV_REFUSE_UNKNOWN_NODE] = "it has no trusted key for our name",
+	[MV_REFUSE_BAD_KEY] = "our key is not the one it holds for us",
+	[MV_REFUSE_KEY_TYPE] = "it holds another type of key for us",
+	[MV_REFUSE_OWN_NAME] = "we use its own name",
+	[MV_REFUSE_BUSY] = "too many connections from our address",
+};
+
+int mv_meta_refuse_encode(struct mv_buf *b, enum mv_meta_refusal code)
+{
+	size_t start = b->len;
+	int ret;
+
+	if (code < MV_REFUSE_UNKNOWN_NODE || code > MV_REFUSE_BUSY)
+		return -EINVAL;
+	ret = mv_buf_put(b, MV_META_REFUSE_MAGIC, 4);
+	if (!ret)
+		ret = mv_buf_put_u8(b, code);
+	return done(b, start, ret);
+}
+
+int mv_meta_refuse_decode(const void *p, size_t n,
+			  enum mv_meta_refusal *code)
+{
+	const uint8_t *b = p;
+
+	if (n != MV_META_REFUSE_LEN || memcmp(b, MV_META_REFUSE_MAGIC, 4) ||
+	    b[4] < MV_REFUSE_UNKNOWN_NODE || b[4] > MV_REFUSE_BUSY)
+		return -EBADMSG;
+	*code = b[4];
+	return 0;
+}
+
+const char *mv_meta_refusal_text(enum mv_meta_refusal code)
+{
+	if (code < MV_REFUSE_UNKNOWN_NODE || code > MV_REFUSE_BUSY)
+		return "no reason given";
+	return refusal_text[code];
+}
+
 /* ---- record plaintexts ---- */
 
 int mv_meta_type(const void *p, size_t n)

@@ -92,6 +92,32 @@ int mv_meta_hello_encode(struct mv_buf *b, const struct mv_meta_hello *h);
 int mv_meta_hello_decode(const void *p, size_t n, struct mv_meta_hello *h,
 			 char err[MV_META_ERRLEN]);
 
+/* ---- REFUSE (cleartext, section 9.2) ---- */
+
+/*
+ * Why a node closes a connection during the handshake, sent in clear
+ * before it closes so that the other side can log it and back off. Only
+ * a code goes on the wire: the receiver words it, so nothing the peer
+ * chooses reaches its log.
+ */
+#define MV_META_REFUSE_MAGIC	"MVRF"
+#define MV_META_REFUSE_LEN	5
+
+enum mv_meta_refusal {
+	MV_REFUSE_UNKNOWN_NODE = 1,	/* no trusted key for that name */
+	MV_REFUSE_BAD_KEY = 2,		/* AUTH did not verify */
+	MV_REFUSE_KEY_TYPE = 3,		/* another type of key expected */
+	MV_REFUSE_OWN_NAME = 4,		/* the peer used our own name */
+	MV_REFUSE_BUSY = 5,		/* MaxConnectionBurst, MaxPreAuthConnections */
+};
+
+int mv_meta_refuse_encode(struct mv_buf *b, enum mv_meta_refusal code);
+/* 0 with *@code set when @p is a REFUSE; -EBADMSG otherwise. */
+int mv_meta_refuse_decode(const void *p, size_t n,
+			  enum mv_meta_refusal *code);
+/* What @code means, for the log of the refused side. */
+const char *mv_meta_refusal_text(enum mv_meta_refusal code);
+
 /* ---- record plaintexts (section 9.3) ---- */
 
 /* The message type of a plaintext, or -EBADMSG when empty or unknown. */
