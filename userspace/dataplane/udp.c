@@ -446,8 +446,18 @@ void mv_udp_check_held(struct mv_dataplane *dp)
  */
 static bool keep_direct(struct mv_dataplane *dp, struct mv_node *n)
 {
+	struct mv_counters c;
 	char addr[80];
 
+	/*
+	 * Authenticated data from the node since the last keepalive answers
+	 * it too (protocol.md 11): the data path, meshvpn.ko included, runs
+	 * on while the peer's daemon restarts and cannot answer probes.
+	 */
+	mv_dataplane_stats(dp, n, &c);
+	if (c.rx_packets != n->udp.probe_rx_seen)
+		n->udp.probes_unanswered = 0;
+	n->udp.probe_rx_seen = c.rx_packets;
 	if (n->udp.probes_unanswered < PROBE_LOST) {
 		n->udp.probes_unanswered++;
 		send_probe(dp, n, &n->udp.endpoint);
