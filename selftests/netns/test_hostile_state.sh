@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A member node turned hostile (selftests/hostile/mallory) against STATE
-# records (ticket 14, findings 2, 3, 5, 9, 15): it authenticates to
+# records (ticket 14, findings 2, 3, 5, 9, 15, 18): it authenticates to
 # einstein with a key einstein holds, then forges einstein's own STATE,
 # announces seqs far ahead of any clock, floods new origins (vouched for
-# and unsigned), sends RSA keys too costly to check, and announces an edge
-# to an address of its choosing.  Each is refused with a log line and a
+# and unsigned), sends RSA keys too costly to check, announces an edge
+# to an address of its choosing, and squats a name a host file later gives
+# another key.  Each is refused with a log line and a
 # counter in `meshvpn dump stats`; einstein's memory stays bounded and the
 # mesh carries on.
 #
@@ -167,6 +168,53 @@ mallory junk-unsigned 20000 >/dev/null
 rss1=$(rss_kb)
 assert "... and einstein's memory stays put ($rss0 kB -> $rss1 kB)" \
 	test $((rss1 - rss0)) -lt 8192
+
+# ---- finding 18: a host file overrules a vouched key (a squat) ----
+
+# The operator gives einstein a host file for "sybil" with another key than
+# the one mallory vouched for (the real sybil's, say). On reload, the
+# squatter's connection, STATE and session go, and its key is refused after.
+mvd_node sybil_real 10.10.0.68
+mark=$(mvd_log_mark einstein)
+MALLORY_NAME=sybil mallory -w 8 future-seq "$(($(date +%s) * 1000))" >"$MVD_DIR/squat.out" &
+squat=$!
+assert "sybil, vouched for by mallory, announces itself" \
+	mvd_wait_log_since 5 einstein "$mark" "Got STATE of sybil seq"
+mark=$(mvd_log_mark einstein)
+cp "$MVD_DIR/sybil_real/hosts/sybil_real" "$MVD_DIR/einstein/hosts/sybil"
+assert "einstein reloads with the new host file" mvd_ctl einstein reload
+assert "einstein says the host file overrules mallory's word" \
+	mvd_wait_log_since 3 einstein "$mark" "The host file of sybil gives another key than the one mallory vouched for"
+wait "$squat"
+assert "the squatter's connection is closed" test "$(cat "$MVD_DIR/squat.out")" = closed
+assert "... its STATE is forgotten" \
+	mvd_logged_since einstein "$mark" "No longer trusting what sybil announced"
+assert "... and the eviction counted" test "$(stat state.vouched_key_evicted)" = 1
+assert "sybil's old key is refused from now on" \
+	not test "$(MALLORY_NAME=sybil mallory junk 0)" = open
+
+# Node ids are 48 bits of a hash of the name: squat5312967 and squat30966812
+# share d9c0cd279761 (a birthday search of 2^24 names found them). mallory
+# has squat5312967 vouched for; a host file for squat30966812 takes the id.
+mark=$(mvd_log_mark einstein)
+mallory introduce squat5312967 "$MVD_DIR/sybil/ed25519_key.priv" >/dev/null
+assert "mallory has squat5312967 vouched for" \
+	mvd_wait_log_since 3 einstein "$mark" "Learned the key of squat5312967 from mallory"
+mark=$(mvd_log_mark einstein)
+cp "$MVD_DIR/sybil_real/hosts/sybil_real" "$MVD_DIR/einstein/hosts/squat30966812"
+assert "einstein reloads with a host file for squat30966812" mvd_ctl einstein reload
+assert "the host file wins the id from the squatter" \
+	mvd_wait_log_since 3 einstein "$mark" "squat30966812, known from a host file, has the node id of squat5312967 \(d9c0cd279761\), which mallory vouched for"
+assert "... with no collision left to refuse it" \
+	not mvd_logged_since einstein "$mark" "node id collision"
+assert "... squat30966812 is a node now" \
+	test "$(mvd_field einstein squat30966812 name)" = squat30966812
+assert "... and the eviction counted" test "$(stat state.id_squatter_evicted)" = 1
+mark=$(mvd_log_mark einstein)
+mallory introduce squat5312967 "$MVD_DIR/sybil/ed25519_key.priv" >/dev/null
+assert "the squatter's next STATE is refused" \
+	mvd_wait_log_since 3 einstein "$mark" "STATE of squat5312967 from mallory refused: its node id belongs to a node known from a host file"
+assert "... and counted" test "$(stat state.id_collision)" -ge 1
 
 # ---- the mesh carries on ----
 

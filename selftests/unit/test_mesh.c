@@ -8,8 +8,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <meshvpn/wire.h>
@@ -282,6 +285,81 @@ TEST(table_refuses_bad_names_and_failed_init)
 	EXPECT(mv_node_get(&m.nodes, "bob") == NULL);
 	EXPECT(mv_node_find(&m.nodes, "bob") == NULL);
 	EXPECT(mv_node_get(&m.nodes, "bob") != NULL);
+	mesh_free(&m);
+}
+
+/* A host file for @name in a fresh configuration folder @dir. */
+static bool write_host(char *dir, size_t len, const char *name)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(dir, len, "/tmp/meshvpn-test-mesh.XXXXXX");
+	if (!mkdtemp(dir))
+		return false;
+	snprintf(path, sizeof(path), "%s/hosts", dir);
+	if (mkdir(path, 0700))
+		return false;
+	snprintf(path, sizeof(path), "%s/hosts/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return false;
+	fputs("Subnet = 10.9.0.1/32\n", f);
+	return !fclose(f);
+}
+
+static void remove_host(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/hosts/%s", dir, name);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/hosts", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+/*
+ * squat5312967 and squat30966812 share the node id d9c0cd279761. The one
+ * a host file names takes the id from the one only known from the network.
+ */
+TEST(host_file_takes_a_squatted_id)
+{
+	struct mv_node *squatter, *owner;
+	char dir[64], name[16];
+	struct mesh m;
+	uint64_t id;
+
+	mesh_init(&m, "alice");
+	squatter = mv_node_get(&m.nodes, "squat5312967");
+	EXPECT(squatter != NULL);
+	id = squatter->id;
+	EXPECT_EQ(id, 0xd9c0cd279761ull);
+	/* Without a host file, the second name is refused. */
+	EXPECT(mv_node_get(&m.nodes, "squat30966812") == NULL);
+	EXPECT_EQ(m.nodes.id_collisions, 1);
+
+	EXPECT(write_host(dir, sizeof(dir), "squat30966812"));
+	EXPECT_EQ(mv_nodes_load_hosts(&m.nodes, dir), 0);
+	owner = mv_node_find(&m.nodes, "squat30966812");
+	EXPECT(owner && owner->id == id && owner->host);
+	EXPECT(mv_node_find_id(&m.nodes, id) == owner);
+	EXPECT(squatter->id_lost);
+	EXPECT(mv_node_find(&m.nodes, "squat5312967") == squatter);
+	EXPECT(strstr(m.rec.log, "its node id belongs to a node known from a "
+		       "host file squat5312967") != NULL);
+	EXPECT_EQ(m.nodes.evicted_id_squatters, 1);
+
+	/* A regrown table does not give the id back to the squatter. */
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "n%d", i);
+		EXPECT(mv_node_get(&m.nodes, name) != NULL);
+	}
+	EXPECT(mv_node_find_id(&m.nodes, id) == owner);
+	/* Freeing the squatter leaves the owner's id alone. */
+	mv_node_free(&m.nodes, squatter);
+	EXPECT(mv_node_find_id(&m.nodes, id) == owner);
+	remove_host(dir, "squat30966812");
 	mesh_free(&m);
 }
 

@@ -414,6 +414,9 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		{ "state", "received", st->received },
 		{ "state", "accepted", st->accepted },
 		{ "state", "forged_own", refused->forged_own },
+		{ "state", "vouched_key_evicted", d->nodes.evicted_vouched },
+		{ "state", "id_squatter_evicted", d->nodes.evicted_id_squatters },
+		{ "state", "id_collision", d->nodes.id_collisions },
 	};
 	struct mv_json j;
 	size_t i;

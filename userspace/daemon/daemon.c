@@ -465,11 +465,21 @@ static void node_release(void *ctx, struct mv_node *n)
 	mv_state_node_free(n);
 }
 
+/*
+ * @n's key is no longer the one we trust: its connection, the STATE and
+ * the session we took on the old key's word go; whoever holds the trusted
+ * key starts afresh.
+ */
 static void node_untrusted(void *ctx, struct mv_node *n, const char *why)
 {
-	(void)ctx;
+	struct mv_daemon *d = ctx;
+
+	mv_info(1, "No longer trusting what %s announced: %s", n->name, why);
 	if (n->conn)
 		mv_meta_close(n->conn, why);
+	mv_session_clear(n);
+	if (n->have_state)
+		mv_state_forget(&d->proto, n);
 }
 
 static const struct mv_node_ops node_ops = {

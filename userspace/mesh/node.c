@@ -109,8 +109,10 @@ static int grow(struct mv_nodes *d)
 
 		n->next_by_name = by_name[a];
 		by_name[a] = n;
-		n->next_by_id = by_id[b];
-		by_id[b] = n;
+		if (!n->id_lost) {
+			n->next_by_id = by_id[b];
+			by_id[b] = n;
+		}
 		if (n->endpoint_indexed) {
 			a = hash_endpoint(&n->indexed_endpoint, buckets);
 			n->next_by_endpoint = by_endpoint[a];
@@ -145,6 +147,7 @@ struct mv_node *mv_node_get(struct mv_nodes *d, const char *name)
 	}
 	other = d->n_buckets ? mv_node_find_id(d, id) : NULL;
 	if (other) {
+		d->id_collisions++;
 		mv_err("node id collision: %s and %s both map to %012llx; rename one",
 		       other->name, name, (unsigned long long)id);
 		return NULL;
@@ -265,14 +268,77 @@ struct mv_identity *mv_node_trusted_key(const struct mv_node *n)
 
 /*
  * (Re)load every hosts/NAME: their keys are the ones trusted first. On a
- * reload, the connection of a node whose key changed or whose host file
- * went away is closed, since it was authenticated with a key we no longer
- * trust.
+ * reload, whatever a node was trusted with under a key we no longer trust
+ * (its connection, its STATE, its session) is dropped by the layers above:
+ * its key changed, its host file went away, or its host file now gives a
+ * key other than the one a neighbour vouched for (a squatter's).
  */
 static void untrusted(struct mv_nodes *t, struct mv_node *n, const char *why)
 {
-	if (t->ops && t->ops->untrusted)
+	if (n != t->self && t->ops && t->ops->untrusted)
 		t->ops->untrusted(t->ops_ctx, n, why);
+}
+
+static const char *voucher_name(struct mv_nodes *t, const struct mv_node *n)
+{
+	struct mv_node *voucher = mv_node_find_id(t, n->vouched_by);
+
+	return voucher ? voucher->name : "a neighbour";
+}
+
+/* Forget @n's vouched key; its voucher may vouch for another node. */
+static void release_vouched_key(struct mv_nodes *t, struct mv_node *n)
+{
+	struct mv_node *voucher = mv_node_find_id(t, n->vouched_by);
+
+	if (voucher && voucher->n_vouched)
+		voucher->n_vouched--;
+	mv_identity_free(n->vouched_key);
+	n->vouched_key = NULL;
+}
+
+/* A host file now speaks for @n: the vouched key, if any, gives way. */
+static void drop_vouched_key(struct mv_nodes *t, struct mv_node *n,
+			     const struct mv_identity *host_key)
+{
+	if (!n->vouched_key)
+		return;
+	if (!mv_identity_equal(n->vouched_key, host_key)) {
+		mv_warn("The host file of %s gives another key than the one %s "
+			"vouched for: that one is no longer trusted", n->name,
+			voucher_name(t, n));
+		untrusted(t, n, "its host file gives another key than the vouched one");
+		t->evicted_vouched++;
+	}
+	release_vouched_key(t, n);
+}
+
+/*
+ * Node ids are 48 bits of a hash of the name, so a member willing to spend
+ * about 2^48 hashes can find a name with the id of one it expects to
+ * join, and have it vouched for first. A host file for @name wins that id:
+ * the holder without a host file loses it (its connection, STATE and key
+ * go, and lookups by id no longer find it) and is refused from then on,
+ * until reap_forgotten() frees it.
+ */
+static void evict_id_squatter(struct mv_nodes *t, const char *name)
+{
+	uint64_t id = mv_node_id_of(name);
+	struct mv_node *other = t->n_buckets ? mv_node_find_id(t, id) : NULL;
+
+	if (!other || other == t->self || other->host || other->host_key ||
+	    !strcmp(other->name, name))
+		return;
+	mv_warn("%s, known from a host file, has the node id of %s (%012llx), "
+		"which %s vouched for: %s loses it", name, other->name,
+		(unsigned long long)id, voucher_name(t, other), other->name);
+	untrusted(t, other, "its node id belongs to a node known from a host file");
+	if (other->vouched_key)
+		release_vouched_key(t, other);
+	unlink_chain(&t->by_id[hash_id(id, t->n_buckets)], other,
+		     offsetof(struct mv_node, next_by_id));
+	other->id_lost = true;
+	t->evicted_id_squatters++;
 }
 
 int mv_nodes_load_hosts(struct mv_nodes *d, const char *confdir)
@@ -292,6 +358,8 @@ int mv_nodes_load_hosts(struct mv_nodes *d, const char *confdir)
 		struct mv_host_config *h;
 		struct mv_diag diag;
 
+		if (!mv_node_find(d, names[i]))
+			evict_id_squatter(d, names[i]);
 		n = mv_node_get(d, names[i]);
 		h = n ? calloc(1, sizeof(*h)) : NULL;
 		if (!h)
@@ -318,6 +386,8 @@ int mv_nodes_load_hosts(struct mv_nodes *d, const char *confdir)
 		n->host = h;
 		if (n->host_key && (!key || !mv_identity_equal(n->host_key, key)))
 			untrusted(d, n, "its host file changed");
+		if (key)
+			drop_vouched_key(d, n, key);
 		mv_identity_free(n->host_key);
 		n->host_key = key;
 	}

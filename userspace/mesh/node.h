@@ -106,6 +106,7 @@ struct mv_node {
 	struct mv_identity *vouched_key; /* from a STATE via a neighbour */
 	struct mv_host_config *host;	/* hosts/NAME, NULL if none */
 	bool in_hosts;			/* seen by the last host reload */
+	bool id_lost;			/* its id went to a host file's node */
 	uint64_t vouched_by;		/* id of the neighbour that vouched */
 	unsigned int n_vouched;		/* nodes this one vouched for */
 
@@ -165,6 +166,10 @@ struct mv_nodes {
 	struct mv_node *all;
 	struct mv_node **by_name, **by_id, **by_endpoint;
 	size_t n_buckets, n_nodes;
+	/* Vouched keys a reloaded host file overruled (squatters evicted). */
+	uint64_t evicted_vouched;
+	/* Ids taken from a vouched holder by a host file, and names refused. */
+	uint64_t evicted_id_squatters, id_collisions;
 	const struct mv_node_ops *ops;
 	void *ops_ctx;
 };

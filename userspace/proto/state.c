@@ -766,6 +766,13 @@ void mv_state_receive(struct mv_conn *c, const uint8_t *pt, size_t len)
 	}
 	/* Nothing is made for an origin before its STATE is verified. */
 	n = mv_node_find(p->nodes, s.origin);
+	if (n && n->id_lost) {
+		mv_info(1, "STATE of %s from %s refused: its node id belongs to "
+			"a node known from a host file", s.origin, c->name);
+		p->nodes->id_collisions++;
+		mv_meta_state_free(&s);
+		return;
+	}
 	if ((n && s.seq <= n->seq_floor) || !seq_plausible(p, c, &s)) {
 		mv_meta_state_free(&s);
 		return;
@@ -868,8 +875,8 @@ static bool in_use(struct mv_proto *p, const struct mv_node *n)
 
 /*
  * Free the nodes we only knew from the network, once their records have
- * expired for their lifetime plus MaxClockSkew: what junk origins cost
- * does not outlive them.
+ * expired for their lifetime plus MaxClockSkew (an id squatter's, as soon
+ * as nothing refers to it): what junk origins cost does not outlive them.
  */
 static void reap_forgotten(struct mv_proto *p, uint64_t now)
 {
@@ -881,7 +888,8 @@ static void reap_forgotten(struct mv_proto *p, uint64_t now)
 		struct mv_node *voucher;
 
 		next = n->next;
-		if (n == p->nodes->self || n->have_state || !n->forgotten ||
+		if (n == p->nodes->self || n->have_state ||
+		    (!n->forgotten && !n->id_lost) ||
 		    n->host || n->host_key || now - n->forgotten < keep ||
 		    in_use(p, n))
 			continue;
