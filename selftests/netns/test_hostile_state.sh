@@ -89,6 +89,35 @@ sleep 2
 assert "einstein does not connect to the address mallory's edge gives for penrose" \
 	not mvd_logged_since einstein "$mark" "Trying to connect to penrose \(198\.51\.100\.66 port 7777\)"
 
+# An edge to hawking at an address of mallory's choosing: while einstein
+# looks for a direct path to a restarted hawking, it probes hawking's
+# candidate addresses, never one that hawking does not announce too.
+topo_bg mallory "$MVD_PY" -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.51.100.66", 7777))
+s.settimeout(15)
+n = 0
+try:
+    while True:
+        s.recv(2048)
+        n += 1
+except socket.timeout:
+    pass
+print(n)' >"$MVD_DIR/probes-at-7777"
+listener=$!
+mark=$(mvd_log_mark einstein)
+mallory -w 10 edge hawking 198.51.100.66 7777 >/dev/null &
+announcer=$!
+mvd_wait_log_since 3 einstein "$mark" "Got STATE of mallory seq" >/dev/null
+mvd_stop hawking
+mvd_start hawking
+mvd_wait_ready hawking
+assert "hawking comes back direct" mvd_wait_field 10 einstein hawking path direct
+wait "$announcer" "$listener"
+assert "einstein sent no probe to the address mallory's edge gives for hawking" \
+	test "$(cat "$MVD_DIR/probes-at-7777")" = 0
+
 # ---- finding 9: a node known only through vouching vouches for none ----
 
 mark=$(mvd_log_mark einstein)
@@ -101,6 +130,18 @@ assert "... but vouches for no key (VouchFromVouched = no)" \
 	not mvd_logged_since einstein "$mark" "Learned the key of junk[0-9a-f_]* from sybil"
 assert "... and einstein counts the 10 refusals" \
 	test "$(stat limits.VouchFromVouched.refused)" = 10
+
+# ---- finding 9: a vouched key is kept for its lifetime ----
+
+# sybil's connection is gone; einstein forgets its STATE at once (purge),
+# not its key: another key for the name is refused for the key's lifetime.
+mvd_node sybil_real 10.10.0.68
+assert "sybil is unreachable" mvd_wait_field 5 einstein sybil reachable false
+assert "einstein purges what it knows of sybil" mvd_ctl einstein purge
+mark=$(mvd_log_mark einstein)
+mallory introduce sybil "$MVD_DIR/sybil_real/ed25519_key.priv" >/dev/null
+assert "... but another key for sybil is still refused" \
+	mvd_wait_log_since 3 einstein "$mark" "mallory announces a different key for sybil than before: refused"
 
 # ---- finding 2: einstein's own STATE, forged ----
 
@@ -174,7 +215,6 @@ assert "... and einstein's memory stays put ($rss0 kB -> $rss1 kB)" \
 # The operator gives einstein a host file for "sybil" with another key than
 # the one mallory vouched for (the real sybil's, say). On reload, the
 # squatter's connection, STATE and session go, and its key is refused after.
-mvd_node sybil_real 10.10.0.68
 mark=$(mvd_log_mark einstein)
 MALLORY_NAME=sybil mallory -w 8 future-seq "$(($(date +%s) * 1000))" >"$MVD_DIR/squat.out" &
 squat=$!
