@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The protocol fuzzers' node (harness.h). The ops tables below are
- * daemon.c's without the scripts: the layers are the product's, only
- * put together here.
+ * The protocol fuzzers' node (harness.h): the daemon's layers, put
+ * together by the daemon's own mv_daemon_assemble(), without scripts.
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <errno.h>
@@ -195,127 +194,6 @@ bool fuzz_take_record(struct fuzz_input *in, uint8_t *flags,
 	return true;
 }
 
-/* ---- the node: daemon.c's ops, without scripts ---- */
-
-static int node_init(void *ctx, struct mv_node *n)
-{
-	struct mv_daemon *d = ctx;
-
-	n->udp.dp = &d->dp;
-	if (mv_session_init(&d->proto, n))
-		return -ENOMEM;
-	if (mv_state_node_init(n)) {
-		mv_session_free(n);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static void node_release(void *ctx, struct mv_node *n)
-{
-	(void)ctx;
-	mv_session_free(n);
-	mv_state_node_free(n);
-}
-
-static void node_untrusted(void *ctx, struct mv_node *n, const char *why)
-{
-	(void)ctx;
-	if (n->conn)
-		mv_meta_close(n->conn, why);
-}
-
-static const struct mv_node_ops node_ops = {
-	.init = node_init,
-	.release = node_release,
-	.untrusted = node_untrusted,
-};
-
-static bool topo_held(void *ctx, const struct mv_node *n)
-{
-	struct mv_daemon *d = ctx;
-
-	return mv_dataplane_holds(&d->dp, n);
-}
-
-static void topo_node_down(void *ctx, struct mv_node *n)
-{
-	(void)ctx;
-	mv_udp_node_down(n);
-	mv_session_clear(n);
-}
-
-static void topo_subnet(void *ctx, struct mv_node *n, const struct mv_subnet *s,
-			bool add)
-{
-	struct mv_daemon *d = ctx;
-
-	mv_dataplane_route(&d->dp, n, s, add);
-}
-
-static void topo_subnet_up(void *ctx, struct mv_node *n,
-			   const struct mv_subnet *s)
-{
-	topo_subnet(ctx, n, s, true);
-}
-
-static void topo_subnet_down(void *ctx, struct mv_node *n,
-			     const struct mv_subnet *s)
-{
-	topo_subnet(ctx, n, s, false);
-}
-
-static void topo_recomputed(void *ctx)
-{
-	struct mv_daemon *d = ctx;
-
-	d->dp.kernel_dirty = true;
-}
-
-static const struct mv_topology_ops topology_ops = {
-	.held = topo_held,
-	.node_down = topo_node_down,
-	.subnet_up = topo_subnet_up,
-	.subnet_down = topo_subnet_down,
-	.recomputed = topo_recomputed,
-};
-
-static void proto_udp_from_meta(void *ctx, struct mv_conn *c,
-				const uint8_t *msg, size_t len)
-{
-	struct mv_daemon *d = ctx;
-
-	mv_udp_from_meta(&d->dp, c, msg, len);
-}
-
-static int proto_send_session_udp(void *ctx, struct mv_node *to,
-				  const void *pt, size_t len)
-{
-	struct mv_daemon *d = ctx;
-
-	return mv_udp_send_session(&d->dp, to, pt, len);
-}
-
-static void proto_session_ready(void *ctx, struct mv_node *n)
-{
-	(void)ctx;
-	mv_udp_session_ready(n);
-}
-
-static void proto_keys_changed(void *ctx)
-{
-	struct mv_daemon *d = ctx;
-
-	d->dp.kernel_dirty = true;
-}
-
-static const struct mv_proto_ops proto_ops = {
-	.udp_from_meta = proto_udp_from_meta,
-	.send_session_udp = proto_send_session_udp,
-	.session_ready = proto_session_ready,
-	.keys_changed = proto_keys_changed,
-};
-
 /* A ping timer of the fixture's connection that fires sends nothing. */
 static void conn_timer_idle(void *ctx)
 {
@@ -418,30 +296,9 @@ int fuzz_mesh_init(struct fuzz_mesh *m, bool strict_keys, bool bob_connected)
 	d->conf.strict_keys = strict_keys;
 	/* The harness's key: not freed with the node. */
 	d->key = fuzz.key[FUZZ_ALICE];
-
-	p->loop = d->loop;
-	p->conf = &d->conf;
-	p->key = d->key;
-	p->ifname = dp->ifname;
-	p->nodes = &d->nodes;
-	p->topo = &d->topo;
-	p->ops = &proto_ops;
-	p->ops_ctx = d;
-	mv_state_init(p);
-	dp->loop = d->loop;
-	dp->conf = &d->conf;
-	dp->netname = d->netname;
-	dp->nodes = &d->nodes;
-	dp->topo = &d->topo;
-	dp->proto = p;
 	mv_loop_set_hook(d->loop, mv_daemon_after_events, d);
-
-	mv_nodes_init(&d->nodes, &d->conf, &node_ops, d);
-	d->nodes.self = mv_node_get(&d->nodes, d->conf.name);
-	if (!d->nodes.self)
-		return -EINVAL;
-	d->nodes.self->reachable = true;
-	err = mv_topology_init(&d->topo, &d->nodes, &topology_ops, d);
+	/* Wired as meshvpnd is, without scripts (d->scripts stays NULL). */
+	err = mv_daemon_assemble(d);
 	err = err ?: mv_nodes_load_hosts(&d->nodes, d->confdir);
 	if (err)
 		return err;

@@ -116,6 +116,8 @@ static void run_script(struct mv_daemon *d, const char *script,
 	char *path = NULL;
 	int found;
 
+	if (!d->scripts)	/* a daemon without scripts: the fuzzers' */
+		return;
 	mv_diag_init(&diag);
 	found = mv_config_find_script(d->confdir, script, &path, &diag);
 	log_diag(&diag);
@@ -606,6 +608,18 @@ static void dataplane_init(struct mv_daemon *d)
 	dp->proto = &d->proto;
 }
 
+int mv_daemon_assemble(struct mv_daemon *d)
+{
+	proto_init(d);
+	dataplane_init(d);
+	mv_nodes_init(&d->nodes, &d->conf, &node_ops, d);
+	d->nodes.self = mv_node_get(&d->nodes, d->conf.name);
+	if (!d->nodes.self)
+		return -EINVAL;
+	d->nodes.self->reachable = true;
+	return mv_topology_init(&d->topo, &d->nodes, &topology_ops, d);
+}
+
 int mv_daemon_start(struct mv_daemon *d)
 {
 	int err;
@@ -620,18 +634,11 @@ int mv_daemon_start(struct mv_daemon *d)
 		return -ENOTSUP;
 	}
 	err = load_private_key(d);
+	err = err ?: mv_daemon_assemble(d);
 	if (err)
 		return err;
-	proto_init(d);
-	dataplane_init(d);
-	mv_nodes_init(&d->nodes, &d->conf, &node_ops, d);
-	d->nodes.self = mv_node_get(&d->nodes, d->conf.name);
-	if (!d->nodes.self)
-		return -EINVAL;
-	d->nodes.self->reachable = true;
 	d->scripts = mv_scripts_new();
-	if (mv_topology_init(&d->topo, &d->nodes, &topology_ops, d) ||
-	    !d->scripts)
+	if (!d->scripts)
 		return -ENOMEM;
 	mv_scripts_set_queue_limit(d->scripts, d->conf.script_queue_limit);
 	err = mv_nodes_load_hosts(&d->nodes, d->confdir);

@@ -95,6 +95,14 @@ extern const size_t mv_n_signals;
 /* daemon.c */
 /* meshvpn.conf with the "-o" options in d->overrides; warnings logged. */
 int mv_daemon_load_config(struct mv_daemon *d, struct mv_config *conf);
+/*
+ * Put the layers together (each one's view of the others, and the ops
+ * tables through which the lower ones report up) once d->loop, conf, key,
+ * confdir and netname are set; 0 or -errno. mv_daemon_start() does it;
+ * the fuzzers' node (selftests/fuzz/harness.c) too, so that what is
+ * fuzzed is wired as what runs.
+ */
+int mv_daemon_assemble(struct mv_daemon *d);
 int mv_daemon_start(struct mv_daemon *d);
 void mv_daemon_after_events(void *ctx);	/* the event loop's hook */
 /*
