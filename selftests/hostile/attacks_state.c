@@ -14,38 +14,6 @@
 
 #define FREEZE_SEQ	(UINT64_MAX - 1)	/* ticket 14, finding 2 */
 
-/* A STATE of @origin with @key_type/@key, nothing announced. */
-static void state_init(struct mv_meta_state *s, const char *origin,
-		       uint8_t key_type, uint8_t *key, size_t key_len)
-{
-	memset(s, 0, sizeof(*s));
-	snprintf(s->origin, sizeof(s->origin), "%s", origin);
-	s->seq = mallory_wall_ms();
-	s->lifetime = 300;
-	s->cipher = 1;
-	s->port = 655;
-	s->key_type = key_type;
-	s->key = key;
-	s->key_len = key_len;
-}
-
-/* Our own STATE, signed with our own key: only what it says is a lie. */
-static int send_own(struct mallory *m, struct mv_meta_state *s)
-{
-	uint8_t *key;
-	size_t len;
-	int err = mv_identity_public_encode(m->key, &key, &len);
-
-	if (err)
-		return err;
-	s->key_type = mv_identity_type(m->key);
-	s->key = key;
-	s->key_len = len;
-	err = mallory_send_state(m, s, m->key, 0);
-	free(key);
-	return err;
-}
-
 /* The victim's own origin with a seq near 2^64, signed by us. */
 static int own_seq(struct mallory *m, int argc, char **argv)
 {
@@ -58,7 +26,7 @@ static int own_seq(struct mallory *m, int argc, char **argv)
 	(void)argv;
 	if (err)
 		return err;
-	state_init(&s, m->victim, mv_identity_type(m->key), key, len);
+	mallory_state_init(&s, m->victim, mv_identity_type(m->key), key, len);
 	s.seq = FREEZE_SEQ;
 	err = mallory_send_state(m, &s, m->key, 0);
 	free(key);
@@ -70,9 +38,9 @@ static int future_seq(struct mallory *m, int argc, char **argv)
 {
 	struct mv_meta_state s;
 
-	state_init(&s, m->name, 0, NULL, 0);
+	mallory_state_init(&s, m->name, 0, NULL, 0);
 	s.seq = argc ? strtoull(argv[0], NULL, 0) : FREEZE_SEQ;
-	return send_own(m, &s);
+	return mallory_send_own_state(m, &s);
 }
 
 /* Another origin's STATE, not signed by it. */
@@ -84,7 +52,7 @@ static int forge(struct mallory *m, int argc, char **argv)
 	(void)argc;
 	if (mv_random(key, sizeof(key)))
 		return -EIO;
-	state_init(&s, argv[0], MV_KEY_ED25519, key, sizeof(key));
+	mallory_state_init(&s, argv[0], MV_KEY_ED25519, key, sizeof(key));
 	return mallory_send_state(m, &s, NULL, 64);
 }
 
@@ -116,7 +84,7 @@ static int flood(struct mallory *m, unsigned long count, bool sign)
 			mv_identity_free(id);
 			return err;
 		}
-		state_init(&s, origin, MV_KEY_ED25519, key, len);
+		mallory_state_init(&s, origin, MV_KEY_ED25519, key, len);
 		err = mallory_send_state(m, &s, id, 64);
 		if (sign)
 			free(key);
@@ -213,7 +181,7 @@ static int rsa_key(struct mallory *m, int argc, char **argv)
 	memcpy(der + o, ints, body);
 	snprintf(origin, sizeof(origin), "rsa%lu_%llu", bits,
 		 strtoull(argv[1], NULL, 0));
-	state_init(&s, origin, MV_KEY_RSA, der, o + body);
+	mallory_state_init(&s, origin, MV_KEY_RSA, der, o + body);
 	err = mallory_send_state(m, &s, NULL, nb);
 out:
 	free(mod);
@@ -241,7 +209,7 @@ static int introduce(struct mallory *m, int argc, char **argv)
 	mv_diag_free(&diag);
 	err = err ?: mv_identity_public_encode(id, &key, &len);
 	if (!err) {
-		state_init(&s, argv[0], mv_identity_type(id), key, len);
+		mallory_state_init(&s, argv[0], mv_identity_type(id), key, len);
 		err = mallory_send_state(m, &s, id, 0);
 	}
 	free(key);
@@ -269,10 +237,10 @@ static int edge(struct mallory *m, int argc, char **argv)
 		return -EINVAL;
 	}
 	e.address.port = atoi(argv[2]);
-	state_init(&s, m->name, 0, NULL, 0);
+	mallory_state_init(&s, m->name, 0, NULL, 0);
 	s.edges = &e;
 	s.n_edges = 1;
-	return send_own(m, &s);
+	return mallory_send_own_state(m, &s);
 }
 
 const struct mallory_attack mallory_state_attacks[] = {

@@ -26,6 +26,7 @@
 
 static const struct mallory_attack *const families[] = {
 	mallory_state_attacks,
+	mallory_relay_attacks,
 };
 
 uint64_t mallory_wall_ms(void)
@@ -130,6 +131,8 @@ bool mallory_pump(struct mallory *m, unsigned int ms)
 			m->closed = true;
 			break;
 		}
+		if (body[0] == MV_META_UDP)
+			m->udp_received++;
 		/* Stay a member in good standing: answer PINGs. */
 		if (body[0] != MV_META_PING ||
 		    mv_meta_ping_decode(body, n, &token, err))
@@ -140,6 +143,36 @@ bool mallory_pump(struct mallory *m, unsigned int ms)
 		mv_buf_free(&b);
 	}
 	return !m->closed;
+}
+
+void mallory_state_init(struct mv_meta_state *s, const char *origin,
+			uint8_t key_type, uint8_t *key, size_t key_len)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->origin, sizeof(s->origin), "%s", origin);
+	s->seq = mallory_wall_ms();
+	s->lifetime = 300;
+	s->cipher = 1;
+	s->port = 655;
+	s->key_type = key_type;
+	s->key = key;
+	s->key_len = key_len;
+}
+
+int mallory_send_own_state(struct mallory *m, struct mv_meta_state *s)
+{
+	uint8_t *key;
+	size_t len;
+	int err = mv_identity_public_encode(m->key, &key, &len);
+
+	if (err)
+		return err;
+	s->key_type = mv_identity_type(m->key);
+	s->key = key;
+	s->key_len = len;
+	err = mallory_send_state(m, s, m->key, 0);
+	free(key);
+	return err;
 }
 
 int mallory_send_state(struct mallory *m, const struct mv_meta_state *s,

@@ -24,6 +24,7 @@ struct mallory {
 	struct mv_aead *tx, *rx;
 	uint64_t tx_counter, rx_counter;
 	bool closed;			/* by the victim */
+	unsigned long udp_received;	/* UDP records the victim sent us */
 };
 
 /* One attack: `mallory [OPTION]... NAME [ARG]...`. */
@@ -37,6 +38,7 @@ struct mallory_attack {
 
 /* The families of attacks, each a table ending with a NULL name. */
 extern const struct mallory_attack mallory_state_attacks[];
+extern const struct mallory_attack mallory_relay_attacks[];
 
 /* Send one record plaintext on the meta connection; 0 or -errno. */
 int mallory_send(struct mallory *m, const void *pt, size_t len);
@@ -46,6 +48,11 @@ int mallory_send(struct mallory *m, const void *pt, size_t len);
  */
 int mallory_send_state(struct mallory *m, const struct mv_meta_state *s,
 		       const struct mv_identity *signer, size_t sig_len);
+/* A STATE of @origin with @key_type/@key, nothing announced. */
+void mallory_state_init(struct mv_meta_state *s, const char *origin,
+			uint8_t key_type, uint8_t *key, size_t key_len);
+/* @s as our own STATE, with our key, signed by us. */
+int mallory_send_own_state(struct mallory *m, struct mv_meta_state *s);
 /* The wall clock in ms: what an honest seq is (protocol.md 9.3). */
 uint64_t mallory_wall_ms(void);
 /* Read and answer what the victim sends for @ms; false once it closed. */

@@ -118,6 +118,18 @@ wait "$announcer" "$listener"
 assert "einstein sent no probe to the address mallory's edge gives for hawking" \
 	test "$(cat "$MVD_DIR/probes-at-7777")" = 0
 
+# ---- finding 14: never back to the source, over the meta connection ----
+
+# DATA for mallory in hawking's name, sent by mallory over its meta
+# connection: einstein's only way to mallory is that connection, so
+# relaying would reflect each message straight back.
+refused0=$(stat udp.relay_refused)
+out=$(mallory reflect 50 mallory hawking)
+assert "einstein sends none of 50 messages back over mallory's connection" \
+	test "$(head -n 1 <<<"$out")" = "reflected 0"
+assert "... and counts them as refused relays" \
+	test "$(stat udp.relay_refused)" -ge $((refused0 + 50))
+
 # ---- finding 9: a node known only through vouching vouches for none ----
 
 mark=$(mvd_log_mark einstein)

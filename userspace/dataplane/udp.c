@@ -196,6 +196,15 @@ static const struct sockaddr_in6 *udp_path(const struct mv_node *n)
 	return NULL;
 }
 
+/* The meta connection a message for @n goes over when it has no UDP path. */
+static struct mv_conn *meta_path(const struct mv_node *n)
+{
+	struct mv_conn *c = n->conn && n->conn->state == MV_CONN_ACTIVE ?
+			    n->conn : n->nexthop ? n->nexthop->conn : NULL;
+
+	return c && c->state == MV_CONN_ACTIVE ? c : NULL;
+}
+
 /*
  * Send a whole UDP message towards @n along the best path: directly, to
  * the next hop (which relays it), or over the meta connections.
@@ -204,7 +213,6 @@ static void transmit(struct mv_dataplane *dp, struct mv_node *n, const uint8_t *
 		     size_t len)
 {
 	const struct sockaddr_in6 *to = udp_path(n);
-	struct mv_node *hop = n->nexthop;
 	struct mv_conn *c;
 	struct mv_buf b;
 
@@ -215,9 +223,8 @@ static void transmit(struct mv_dataplane *dp, struct mv_node *n, const uint8_t *
 			udp_send(dp, to, msg, len);
 		return;
 	}
-	c = n->conn && n->conn->state == MV_CONN_ACTIVE ? n->conn :
-	    hop ? hop->conn : NULL;
-	if (!c || c->state != MV_CONN_ACTIVE)
+	c = meta_path(n);
+	if (!c)
 		return;
 	/* Random early drop would be kinder; a bounded backlog must do. */
 	if (c->out.len - c->out_off > TCP_QUEUE_LIMIT)
@@ -889,11 +896,29 @@ static bool is_endpoint_of_known(struct mv_dataplane *dp,
 }
 
 /* Section 7: forward a message for another node, unchanged but its TTL. */
+/*
+ * Would sending towards @dst return a message to the neighbour it came
+ * from, over UDP from @from or over the meta connection @over?
+ */
+static bool back_to_source(const struct mv_node *dst,
+			   const struct sockaddr_in6 *from,
+			   const struct mv_conn *over)
+{
+	const struct sockaddr_in6 *to = udp_path(dst);
+	const struct mv_node *peer = over ? over->node : NULL;
+
+	if (to)
+		return (from && mv_sockaddr_equal(to, from)) ||
+		       (peer && peer->udp.direct &&
+			mv_sockaddr_equal(to, &peer->udp.endpoint));
+	return over && meta_path(dst) == over;
+}
+
 static void relay(struct mv_dataplane *dp, struct mv_node *src, uint64_t dst_id,
-		  uint8_t *msg, size_t len, const struct sockaddr_in6 *from)
+		  uint8_t *msg, size_t len, const struct sockaddr_in6 *from,
+		  const struct mv_conn *over)
 {
 	struct mv_node *dst = mv_node_find_id(dp->nodes, dst_id);
-	const struct sockaddr_in6 *to;
 
 	if ((from && !is_endpoint_of_known(dp, from)) || !dst ||
 	    !(dst->reachable || dst->udp.direct) || !src || src == dp->nodes->self ||
@@ -903,9 +928,11 @@ static void relay(struct mv_dataplane *dp, struct mv_node *src, uint64_t dst_id,
 		return;
 	}
 	msg[MESHVPN_HDR_TTL_OFFSET]--;
-	/* Rule 5: never back where it came from, be it dst or its next hop. */
-	to = udp_path(dst);
-	if (from && to && mv_sockaddr_equal(to, from)) {
+	/*
+	 * Rule 5: never back where it came from, be it dst or its next hop,
+	 * whether it came over UDP or over a meta connection.
+	 */
+	if (back_to_source(dst, from, over)) {
 		dp->udp_stats.relay_refused++;
 		return;
 	}
@@ -952,9 +979,10 @@ static void receive_session(struct mv_dataplane *dp, struct mv_node *n,
 	udp_send(dp, from, reply, MESHVPN_HDR_LEN + out);
 }
 
-/* One UDP message, from @from (UDP) or from a meta connection (NULL). */
+/* One UDP message, from @from (UDP) or over the meta connection @over. */
 static void receive_message(struct mv_dataplane *dp, uint8_t *msg, size_t len,
-			    const struct sockaddr_in6 *from)
+			    const struct sockaddr_in6 *from,
+			    const struct mv_conn *over)
 {
 	const struct meshvpn_hdr *h = (const struct meshvpn_hdr *)msg;
 	uint64_t dst, src;
@@ -969,7 +997,7 @@ static void receive_message(struct mv_dataplane *dp, uint8_t *msg, size_t len,
 	src = meshvpn_node_id_get(h->src);
 	n = mv_node_find_id(dp->nodes, src);
 	if (dst != dp->nodes->self->id) {
-		relay(dp, n, dst, msg, len, from);
+		relay(dp, n, dst, msg, len, from, over);
 		return;
 	}
 	if (!n || n == dp->nodes->self) {
@@ -1017,7 +1045,7 @@ static void udp_readable(void *ctx, uint32_t events)
 			break;
 		for (i = 0; i < got; i++)
 			receive_message(dp, b->buf[i], b->msg[i].msg_len,
-					&b->addr[i]);
+					&b->addr[i], NULL);
 		if (got < MV_BATCH)
 			break;
 	}
@@ -1038,7 +1066,7 @@ void mv_udp_from_meta(struct mv_dataplane *dp, struct mv_conn *c,
 	if (mlen > MV_PKT_MAX)
 		return;
 	memcpy(dp->pkt, msg, mlen);
-	receive_message(dp, dp->pkt, mlen, NULL);
+	receive_message(dp, dp->pkt, mlen, NULL, c);
 }
 
 void mv_udp_from_kernel(struct mv_dataplane *dp, const uint8_t *msg, size_t len)
