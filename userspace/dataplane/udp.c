@@ -264,6 +264,8 @@ static void queue_packet(struct mv_node *n, const uint8_t *pkt, size_t len)
 	n->udp.queue_len++;
 }
 
+static void traffic_started(struct mv_dataplane *dp, struct mv_node *n);
+
 /* Encrypt one inner packet for @n and send it; queue it without a key. */
 static void send_packet(struct mv_dataplane *dp, struct mv_node *n,
 			const uint8_t *pkt, size_t len)
@@ -289,6 +291,8 @@ static void send_packet(struct mv_dataplane *dp, struct mv_node *n,
 		return;
 	n->stats.tx_packets++;
 	n->stats.tx_bytes += len;
+	if (n->udp.keepalive_idle)
+		traffic_started(dp, n);
 	transmit(dp, n, msg, MESHVPN_HDR_LEN + out);
 }
 
@@ -424,14 +428,36 @@ static uint64_t keepalive_fast(struct mv_dataplane *dp)
 	return dp->conf->ping_timeout * 1000ull / (PROBE_LOST + 1);
 }
 
-static uint64_t keepalive_interval(struct mv_dataplane *dp, struct mv_node *n)
+/* @tx_packets: what any data path sent to @n so far. */
+static uint64_t keepalive_interval(struct mv_dataplane *dp, struct mv_node *n,
+				   uint64_t tx_packets)
 {
-	bool busy = n->stats.tx_packets != n->udp.probe_tx_seen;
+	bool busy = tx_packets != n->udp.probe_tx_seen;
 
-	n->udp.probe_tx_seen = n->stats.tx_packets;
-	if (busy || n->udp.probes_unanswered || !n->reachable)
+	n->udp.probe_tx_seen = tx_packets;
+	n->udp.keepalive_idle = !busy && !n->udp.probes_unanswered &&
+				n->reachable;
+	if (!n->udp.keepalive_idle)
 		return keepalive_fast(dp);
 	return dp->conf->ping_interval * 1000ull / PROBE_LOST;
+}
+
+/*
+ * Traffic to @n starts while its keepalives run on the idle interval:
+ * bring the next one in, so that a path that went silent is lost within
+ * PingTimeout of the traffic, not a third of a PingInterval later. Only
+ * the userspace path sees its packets go; on meshvpn.ko's the next idle
+ * keepalive notices the traffic (its counters) instead.
+ */
+static void traffic_started(struct mv_dataplane *dp, struct mv_node *n)
+{
+	uint64_t soon = keepalive_fast(dp);
+
+	n->udp.keepalive_idle = false;
+	if (n->udp.direct && n->udp.probe_timer.fn &&
+	    mv_timer_pending(&n->udp.probe_timer) &&
+	    n->udp.probe_timer.when > mv_loop_now(dp->loop) + soon)
+		mv_timer_arm(dp->loop, &n->udp.probe_timer, soon);
 }
 
 void mv_udp_check_held(struct mv_dataplane *dp)
@@ -466,10 +492,18 @@ static bool keep_direct(struct mv_dataplane *dp, struct mv_node *n)
 		n->udp.probes_unanswered = 0;
 	n->udp.probe_rx_seen = c.rx_packets;
 	if (n->udp.probes_unanswered < PROBE_LOST) {
+		/*
+		 * The last keepalive went unanswered: if the node is also a
+		 * neighbour, its meta connection is checked at once, so that
+		 * a neighbour gone silent (power lost, cable pulled) is lost
+		 * with its path, not a PingInterval later.
+		 */
+		if (n->udp.probes_unanswered && n->conn)
+			mv_meta_check_alive(n->conn);
 		n->udp.probes_unanswered++;
 		send_probe(dp, n, &n->udp.endpoint);
 		mv_timer_arm(dp->loop, &n->udp.probe_timer,
-			     keepalive_interval(dp, n));
+			     keepalive_interval(dp, n, c.tx_packets));
 		return true;
 	}
 	mv_sockaddr_tinc(&n->udp.endpoint, addr, sizeof(addr));
@@ -622,6 +656,7 @@ static void receive_reply(struct mv_dataplane *dp, struct mv_node *n, uint8_t *m
 	const uint8_t *plain = msg + MESHVPN_HDR_LEN;
 	struct mv_keyslot *k;
 	struct mv_wire_addr w = { 0 };
+	struct mv_counters c;
 	uint64_t sent;
 	int p = open_probe(dp, n, msg, len, &k);
 
@@ -637,7 +672,9 @@ static void receive_reply(struct mv_dataplane *dp, struct mv_node *n, uint8_t *m
 	memcpy(w.addr, plain + PROBE_PLAIN_LEN + 3, 16);
 	if ((w.family == 4 || w.family == 6) && w.port)
 		mv_state_add_reflexive(dp->proto, &w);
-	mv_timer_arm(dp->loop, &n->udp.probe_timer, keepalive_interval(dp, n));
+	mv_dataplane_stats(dp, n, &c);
+	mv_timer_arm(dp->loop, &n->udp.probe_timer,
+		     keepalive_interval(dp, n, c.tx_packets));
 }
 
 /* ---- receiving ---- */

@@ -84,6 +84,7 @@ struct mv_node_udp {
 	uint32_t rtt_us;		/* of the last probe */
 	unsigned int probes_unanswered;
 	uint64_t probe_tx_seen;		/* tx_packets at the last keepalive */
+	bool keepalive_idle;		/* its timer runs on the idle interval */
 	uint64_t probe_rx_seen;		/* rx_packets (any data path) then */
 	struct mv_timer probe_timer;
 	unsigned int probe_interval;	/* ms, backs off */

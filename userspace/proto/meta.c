@@ -631,12 +631,27 @@ static void conn_io(void *ctx, uint32_t events)
 		conn_read(c);
 }
 
+/* A PING now; the PONG must come within PingTimeout. */
+static void send_ping(struct mv_conn *c)
+{
+	struct mv_proto *p = c->p;
+	struct mv_buf b;
+
+	mv_buf_init(&b);
+	c->ping_token = mv_random_u64();
+	c->ping_sent = mv_loop_now(p->loop);
+	if (!mv_meta_ping_encode(&b, MV_META_PING, c->ping_token))
+		mv_meta_send(c, b.data, b.len);
+	mv_buf_free(&b);
+	if (c->state == MV_CONN_ACTIVE) {
+		/* The PONG must come within PingTimeout; then PingInterval. */
+		mv_timer_arm(p->loop, &c->timer, p->conf->ping_timeout * 1000ull);
+	}
+}
+
 static void conn_timer(void *ctx)
 {
 	struct mv_conn *c = ctx;
-	struct mv_proto *p = c->p;
-	uint64_t now = mv_loop_now(p->loop);
-	struct mv_buf b;
 
 	if (c->state != MV_CONN_ACTIVE) {
 		mv_meta_close(c, c->state == MV_CONN_CONNECTING ?
@@ -647,16 +662,13 @@ static void conn_timer(void *ctx)
 		mv_meta_close(c, "timed out (no PONG)");
 		return;
 	}
-	mv_buf_init(&b);
-	c->ping_token = mv_random_u64();
-	c->ping_sent = now;
-	if (!mv_meta_ping_encode(&b, MV_META_PING, c->ping_token))
-		mv_meta_send(c, b.data, b.len);
-	mv_buf_free(&b);
-	if (c->state == MV_CONN_ACTIVE) {
-		/* The PONG must come within PingTimeout; then PingInterval. */
-		mv_timer_arm(p->loop, &c->timer, p->conf->ping_timeout * 1000ull);
-	}
+	send_ping(c);
+}
+
+void mv_meta_check_alive(struct mv_conn *c)
+{
+	if (c->state == MV_CONN_ACTIVE && !c->ping_sent)
+		send_ping(c);
 }
 
 /* ---- listening ---- */

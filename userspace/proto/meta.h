@@ -121,6 +121,12 @@ void mv_meta_start_outgoing(struct mv_proto *p);
 void mv_meta_retry_now(struct mv_proto *p);
 int mv_meta_send(struct mv_conn *c, const void *plaintext, size_t len);
 void mv_meta_close(struct mv_conn *c, const char *why);
+/*
+ * Is the neighbour at the other end still there? A PING now, unless one
+ * is out already; no PONG within PingTimeout closes the connection. For
+ * the data path, whose keepalives noticed the neighbour go silent first.
+ */
+void mv_meta_check_alive(struct mv_conn *c);
 void mv_meta_close_all(struct mv_proto *p);
 /* Free the connections that were closed. */
 void mv_meta_reap(struct mv_proto *p);
