@@ -671,6 +671,31 @@ topo_bg() {
 	TOPO_PIDS+=("$!")
 }
 
+# topo_udp_count NODE ADDR PORT FIRST [QUIET]: in the background, count the
+# UDP datagrams NODE receives on ADDR:PORT (ADDR "" for any address) and
+# print the count once none came for FIRST seconds before the first one, or
+# for QUIET seconds (default FIRST) after one.  $! is its pid afterwards;
+# redirect the call to keep the count: topo_udp_count a "" 9 5 >"$file".
+topo_udp_count() {
+	(($# >= 4)) || topo__die "usage: topo_udp_count NODE ADDR PORT FIRST [QUIET]"
+	topo_bg "$1" /usr/bin/python3 -c '
+import socket, sys
+addr, port, first, quiet = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((addr, port))
+s.settimeout(first)
+n = 0
+try:
+    while True:
+        s.recv(65536)
+        n += 1
+        s.settimeout(quiet)
+except socket.timeout:
+    pass
+print(n)' "$2" "$3" "$4" "${5:-$4}"
+}
+
 # topo_defer CMD...: run CMD (in LIFO order) at teardown, before processes
 # are killed; e.g. to copy logs or remove a temp dir.
 topo_defer() {

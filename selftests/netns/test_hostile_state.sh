@@ -61,6 +61,13 @@ not() {
 	! "$@"
 }
 
+# give_host_file FROM NAME: einstein's operator installs FROM's host file
+# as hosts/NAME and reloads.
+give_host_file() {
+	cp "$MVD_DIR/$1/hosts/$1" "$MVD_DIR/einstein/hosts/$2" &&
+		mvd_ctl einstein reload
+}
+
 rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/${MVD_PID[einstein]}/status"
 }
@@ -92,19 +99,7 @@ assert "einstein does not connect to the address mallory's edge gives for penros
 # An edge to hawking at an address of mallory's choosing: while einstein
 # looks for a direct path to a restarted hawking, it probes hawking's
 # candidate addresses, never one that hawking does not announce too.
-topo_bg mallory "$MVD_PY" -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("198.51.100.66", 7777))
-s.settimeout(15)
-n = 0
-try:
-    while True:
-        s.recv(2048)
-        n += 1
-except socket.timeout:
-    pass
-print(n)' >"$MVD_DIR/probes-at-7777"
+topo_udp_count mallory 198.51.100.66 7777 15 >"$MVD_DIR/probes-at-7777"
 listener=$!
 mark=$(mvd_log_mark einstein)
 mallory -w 10 edge hawking 198.51.100.66 7777 >/dev/null &
@@ -233,8 +228,7 @@ squat=$!
 assert "sybil, vouched for by mallory, announces itself" \
 	mvd_wait_log_since 5 einstein "$mark" "Got STATE of sybil seq"
 mark=$(mvd_log_mark einstein)
-cp "$MVD_DIR/sybil_real/hosts/sybil_real" "$MVD_DIR/einstein/hosts/sybil"
-assert "einstein reloads with the new host file" mvd_ctl einstein reload
+assert "einstein reloads with the new host file" give_host_file sybil_real sybil
 assert "einstein says the host file overrules mallory's word" \
 	mvd_wait_log_since 3 einstein "$mark" "The host file of sybil gives another key than the one mallory vouched for"
 wait "$squat"
@@ -253,8 +247,8 @@ mallory introduce squat5312967 "$MVD_DIR/sybil/ed25519_key.priv" >/dev/null
 assert "mallory has squat5312967 vouched for" \
 	mvd_wait_log_since 3 einstein "$mark" "Learned the key of squat5312967 from mallory"
 mark=$(mvd_log_mark einstein)
-cp "$MVD_DIR/sybil_real/hosts/sybil_real" "$MVD_DIR/einstein/hosts/squat30966812"
-assert "einstein reloads with a host file for squat30966812" mvd_ctl einstein reload
+assert "einstein reloads with a host file for squat30966812" \
+	give_host_file sybil_real squat30966812
 assert "the host file wins the id from the squatter" \
 	mvd_wait_log_since 3 einstein "$mark" "squat30966812, known from a host file, has the node id of squat5312967 \(d9c0cd279761\), which mallory vouched for"
 assert "... with no collision left to refuse it" \

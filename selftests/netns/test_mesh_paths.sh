@@ -103,26 +103,8 @@ assert "the hub talks to erin directly" \
 # A broadcast from alice reaches every other node once. On meshvpn.ko the
 # kernels hand broadcasts to their daemons, which send them on along the
 # spanning tree through the kernels again.
-listen() {
-	topo_bg "$1" "$MVD_PY" -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("", 9999))
-s.settimeout(8)
-n = 0
-try:
-    while True:
-        s.recv(100)
-        n += 1
-        s.settimeout(1)
-except socket.timeout:
-    pass
-open(sys.argv[1], "w").write(str(n))
-' "$MVD_DIR/bcast.$1"
-}
 for n in hub bob carol dave erin; do
-	listen "$n"
+	topo_udp_count "$n" "" 9999 8 1 >"$MVD_DIR/bcast.$n"
 done
 sleep 0.5
 topo_exec alice "$MVD_PY" -c '
