@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "config/name.h"
 #include "ctl.h"
 #include "lib/array.h"
+#include "lib/subnet.h"
 
 /* Where the default pid file, and so the socket, lives. */
 #ifndef MV_RUNSTATEDIR
@@ -36,7 +38,7 @@
 
 static const struct mv_usage usages[] = {
 	{ "dump", "dump nodes|edges|subnets|connections|stats [--json]\n" },
-	{ "info", "info NODE [--json]\n" },
+	{ "info", "info NODE|ADDRESS|SUBNET [--json]\n" },
 	{ "debug", "debug LEVEL\n" },
 	{ "reload", "reload\n" },
 	{ "retry", "retry\n" },
@@ -72,6 +74,7 @@ void mv_ctl_usage(FILE *f, const char *cmd)
 
 struct ctl {
 	const char *name;	/* the command, in messages */
+	const char *new_level;	/* debug: the level asked for */
 	bool json;
 	char request[MV_CTL_REQUEST_MAX];
 	size_t len;		/* without the '\n' */
@@ -93,18 +96,6 @@ static bool add_word(struct ctl *c, const char *word)
 		c->request[c->len++] = ' ';
 	memcpy(c->request + c->len, word, n);
 	c->len += n;
-	return true;
-}
-
-/* tinc's rule for node names, which meshvpnd shares. */
-static bool valid_node_name(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_'))
-			return false;
 	return true;
 }
 
@@ -209,7 +200,21 @@ static ssize_t read_some(int fd, char *buf, size_t len)
  * Read the status line, then copy the body as it comes: to stdout after
  * "OK", to stderr after "ERROR message". Returns the exit status.
  */
-static int read_answer(int fd, const char *path)
+/*
+ * `debug N` answers the previous level: say both, as "debug level OLD ->
+ * NEW" (an answer without a body, from an older daemon: the new one only).
+ */
+static void print_levels(const char *body, size_t len, const char *new_level)
+{
+	while (len && (body[len - 1] == '\n' || body[len - 1] == ' '))
+		len--;
+	if (len)
+		printf("debug level %.*s -> %s\n", (int)len, body, new_level);
+	else
+		printf("debug level %s\n", new_level);
+}
+
+static int read_answer(int fd, const char *path, const char *new_level)
 {
 	char buf[MV_CTL_STATUS_MAX];
 	size_t len = 0, line;
@@ -251,6 +256,16 @@ static int read_answer(int fd, const char *path)
 			path, buf);
 		return 1;
 	}
+	if (ok && new_level) {
+		/* A level and a newline: it fits in what is left of buf. */
+		memmove(buf, buf + line, len - line);
+		len -= line;
+		while (len < sizeof(buf) &&
+		       (n = read_some(fd, buf + len, sizeof(buf) - len)) > 0)
+			len += (size_t)n;
+		print_levels(buf, len, new_level);
+		return 0;
+	}
 	fwrite(buf + line, 1, len - line, out);
 	while ((n = read_some(fd, buf, sizeof(buf))) > 0)
 		fwrite(buf, 1, (size_t)n, out);
@@ -291,7 +306,7 @@ static int send_request(struct ctl *c, const struct mv_opts *opts)
 		}
 		off += (size_t)n;
 	}
-	ret = read_answer(fd, path);
+	ret = read_answer(fd, path, c->new_level);
 	close(fd);
 	return ret;
 }
@@ -336,14 +351,16 @@ int mv_cmd_dump(const struct mv_opts *opts, int argc, char **argv)
 int mv_cmd_info(const struct mv_opts *opts, int argc, char **argv)
 {
 	struct ctl c = { .name = "info", .json = opts->json };
+	struct mv_subnet subnet;
 
 	mv_strip_json(&c.json, &argc, argv);
 	if (argc != 1)
 		return usage_error(&c, argc ? "too many arguments" :
 				   "missing NODE");
-	if (!valid_node_name(argv[0]))
-		return usage_error(&c, "invalid node name \"%.64s\": letters, digits and '_' only",
-				   argv[0]);
+	if (!mv_config_valid_name(argv[0]) &&
+	    mv_subnet_parse(argv[0], &subnet, NULL, 0))
+		return usage_error(&c, "\"%.64s\" is neither a node name (letters, "
+				   "digits and '_') nor an address or subnet", argv[0]);
 	if (!add_word(&c, "info") || !add_word(&c, argv[0]))
 		return usage_error(&c, "node name too long");
 	return send_request(&c, opts);
@@ -365,6 +382,7 @@ int mv_cmd_debug(const struct mv_opts *opts, int argc, char **argv)
 	snprintf(word, sizeof(word), "%u", (unsigned int)level);
 	add_word(&c, "debug");
 	add_word(&c, word);
+	c.new_level = word;
 	return send_request(&c, opts);
 }
 

@@ -208,6 +208,34 @@ TEST(info_names_a_node)
 	fixture_free(&fx);
 }
 
+/* tinc's `info ADDRESS`: the subnets that contain it, with their owners. */
+TEST(info_finds_the_subnets_of_an_address)
+{
+	struct mv_subnet wide, narrow;
+	struct ctl_fixture fx;
+	struct mv_node *bob;
+
+	fixture_init(&fx);
+	bob = mv_node_get(&fx.d.nodes, "bob");
+	EXPECT(!mv_subnet_parse("10.10.0.0/16", &wide, NULL, 0));
+	EXPECT(!mv_subnet_parse("10.10.0.2", &narrow, NULL, 0));
+	EXPECT(!mv_subnet_table_add(fx.d.topo.subnets, &wide, fx.d.nodes.self));
+	EXPECT(!mv_subnet_table_add(fx.d.topo.subnets, &narrow, bob));
+	EXPECT_EQ(run(&fx, "info 10.10.0.2"), 0);
+	EXPECT(fx.out && strstr(fx.out, "10.10.0.2 owner bob\n") &&
+	       strstr(fx.out, "10.10.0.0/16 owner alice\n"));
+	EXPECT_EQ(run(&fx, "info 10.10.0.9"), 0);
+	EXPECT(fx.out && !strstr(fx.out, "bob") &&
+	       strstr(fx.out, "10.10.0.0/16 owner alice\n"));
+	/* A subnet: those that cover all of it. */
+	EXPECT_EQ(run(&fx, "info 10.10.0.0/24 json"), 0);
+	EXPECT(fx.out && fx.out[0] == '[' && !strstr(fx.out, "bob") &&
+	       strstr(fx.out, "\"owner\": \"alice\""));
+	EXPECT_EQ(run(&fx, "info 192.0.2.1"), -ENOENT);
+	EXPECT_STREQ(fx.err, "no known subnet contains 192.0.2.1");
+	fixture_free(&fx);
+}
+
 static void stop_loop(void *ctx)
 {
 	mv_loop_stop(ctx);

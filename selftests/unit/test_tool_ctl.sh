@@ -109,10 +109,13 @@ nl=$'\n'
 printf 'OK\n' >"$tmp/reply"
 while IFS='|' read -r name args request; do
 	read -ra words <<<"$args"
+	out=""
+	# debug says the level it set (the daemon answers the previous one).
+	[[ $name != debug ]] || out="debug level 5$nl"
 	run_tool "${ctl[@]}" "${words[@]}"
-	expect "request_$name" 0 "$request$nl" "" ""
+	expect "request_$name" 0 "$request$nl" "$out" ""
 	run_tool "${ctl[@]}" --json "${words[@]}"
-	expect "request_${name}_json" 0 "$request json$nl" "" ""
+	expect "request_${name}_json" 0 "$request json$nl" "$out" ""
 done <<'EOF'
 dump_nodes|dump nodes|dump nodes
 dump_edges|dump edges|dump edges
@@ -132,9 +135,13 @@ expect request_json_after_words 0 "dump nodes json$nl" "" ""
 run_tool -j "${ctl[@]}" info bob --json
 expect request_json_twice 0 "info bob json$nl" "" ""
 run_tool "${ctl[@]}" debug 007
-expect request_debug_canonical 0 "debug 7$nl" "" ""
+expect request_debug_canonical 0 "debug 7$nl" "debug level 7$nl" ""
 run_tool "${ctl[@]}" debug 0
-expect request_debug_zero 0 "debug 0$nl" "" ""
+expect request_debug_zero 0 "debug 0$nl" "debug level 0$nl" ""
+printf 'OK\n3\n' >"$tmp/reply"
+run_tool "${ctl[@]}" debug 5
+expect debug_old_and_new 0 "debug 5$nl" "debug level 3 -> 5$nl" ""
+printf 'OK\n' >"$tmp/reply"
 
 # The longest request is 1024 bytes with its newline.
 name=$(printf 'n%.0s' {1..1018})
@@ -209,7 +216,7 @@ dump_nothing|dump|meshvpn: dump: what to dump?
 dump_unknown|dump graph|meshvpn: dump: cannot dump "graph"
 dump_extra|dump nodes edges|meshvpn: dump: too many arguments
 info_missing|info|meshvpn: info: missing NODE
-info_bad_name|info al-ice|meshvpn: info: invalid node name "al-ice"
+info_bad_name|info al-ice|meshvpn: info: "al-ice" is neither a node name
 info_space|info a b|meshvpn: info: too many arguments
 debug_missing|debug|meshvpn: debug: missing LEVEL
 debug_range|debug 11|meshvpn: debug: invalid level: 11 is out of range (0..10)

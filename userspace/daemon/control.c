@@ -265,6 +265,8 @@ static int dump_edges(struct mv_daemon *d, FILE *f, bool json)
 struct subnet_walk {
 	FILE *f;
 	struct mv_json *j;
+	const struct mv_subnet *within;	/* only subnets covering it */
+	size_t found;
 };
 
 static int subnet_one(const struct mv_subnet_route *r, void *ctx)
@@ -272,6 +274,12 @@ static int subnet_one(const struct mv_subnet_route *r, void *ctx)
 	struct subnet_walk *w = ctx;
 	const struct mv_node *n = r->owner;
 	char text[MV_SUBNET_STRLEN];
+
+	if (w->within && (r->subnet.prefixlen > w->within->prefixlen ||
+			  !mv_subnet_contains(&r->subnet, w->within->type,
+					      w->within->addr)))
+		return 0;
+	w->found++;
 
 	mv_subnet_format(&r->subnet, text, sizeof(text), 0);
 	if (!w->j) {
@@ -289,7 +297,7 @@ static int subnet_one(const struct mv_subnet_route *r, void *ctx)
 static int dump_subnets(struct mv_daemon *d, FILE *f, bool json)
 {
 	struct mv_json j;
-	struct subnet_walk w = { f, json ? &j : NULL };
+	struct subnet_walk w = { f, json ? &j : NULL, NULL, 0 };
 	int err;
 
 	if (json) {
@@ -456,13 +464,42 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 	return mv_json_finish(&j);
 }
 
+/* `info ADDRESS` or `info SUBNET`: the subnets that cover it, and owners. */
+static int info_subnet(struct mv_daemon *d, const struct mv_subnet *s,
+		       const char *text, FILE *f, bool json, char *err,
+		       size_t errlen)
+{
+	struct mv_json j;
+	struct subnet_walk w = { f, json ? &j : NULL, s, 0 };
+	int ret;
+
+	if (json) {
+		mv_json_init(&j, f, true);
+		mv_json_begin_array(&j);
+	}
+	ret = mv_subnet_table_foreach(d->topo.subnets, subnet_one, &w);
+	if (json) {
+		mv_json_end_array(&j);
+		ret = ret ?: mv_json_finish(&j);
+	}
+	if (!ret && !w.found) {
+		snprintf(err, errlen, "no known subnet contains %s", text);
+		return -ENOENT;
+	}
+	return ret;
+}
+
 static int info_node(struct mv_daemon *d, const char *name, FILE *f, bool json,
 		     char *err, size_t errlen)
 {
 	struct mv_node *n = mv_node_find(&d->nodes, name);
+	struct mv_subnet s;
 	struct mv_json j;
 	size_t i;
 
+	if (!n && !mv_config_valid_name(name) &&
+	    !mv_subnet_parse(name, &s, NULL, 0))
+		return info_subnet(d, &s, name, f, json, err, errlen);
 	if (!n || (!n->have_state && !n->host && n != d->nodes.self)) {
 		snprintf(err, errlen, "unknown node %s", name);
 		return -ENOENT;
