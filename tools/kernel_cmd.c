@@ -36,12 +36,10 @@ void mv_kcmd_usage(FILE *f, const char *cmd)
 			       "Usage: meshvpn ", "       meshvpn ");
 		return;
 	}
-	fputs("Usage: meshvpn [--json] COMMAND [ARGS]\n\n", f);
+	fputs("\nCommands to meshvpn.ko itself, over generic netlink (as ip and wg):\n\n", f);
 	mv_print_usages(f, usages, ARRAY_SIZE(usages), "       meshvpn ");
-	fputs("       meshvpn help [COMMAND]\n"
-	      "       meshvpn --version\n\n"
-	      "Node ids are hexadecimal (1 to fffffffffffe). Keys are read from files,\n"
-	      "or stdin for '-', as 64 hex digits. See meshvpn(8).\n", f);
+	fputs("\nNode ids are hexadecimal (1 to fffffffffffe). Keys are read from files,\n"
+	      "or stdin for '-', as 64 hex digits.\n", f);
 }
 
 int mv_kcmd_parse_id(const struct mv_kcmd *c, const char *s, uint64_t *id)

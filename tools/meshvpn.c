@@ -7,6 +7,7 @@
  * they share in kernel_cmd.c, the netlink layer in userspace/netlink/),
  * the daemon commands in ctl.c.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,16 +43,74 @@ static const struct {
 	{ "stop", mv_cmd_stop },
 };
 
-/* The usage of either family of commands, or of all. */
+/*
+ * The usage of one command, or of all: the daemon's commands first (what
+ * most users run), then the module's.
+ */
 static void usage(FILE *f, const char *cmd)
 {
-	if (cmd && mv_ctl_is_command(cmd)) {
-		mv_ctl_usage(f, cmd);
+	if (cmd) {
+		if (mv_ctl_is_command(cmd))
+			mv_ctl_usage(f, cmd);
+		else
+			mv_kcmd_usage(f, cmd);
 		return;
 	}
-	mv_kcmd_usage(f, cmd);
-	if (!cmd)
-		mv_ctl_usage(f, NULL);
+	fputs("Usage: meshvpn [OPTIONS] [--json] COMMAND [ARGS]\n", f);
+	mv_ctl_usage(f, NULL);
+	mv_kcmd_usage(f, NULL);
+	fputs("\n       meshvpn help [COMMAND]\n"
+	      "       meshvpn --version\n\nSee meshvpn(8).\n", f);
+}
+
+/* Edit distance of two short words (a command's name and a typo of it). */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[16], i, j;
+
+	if (la >= ARRAY_SIZE(row) || lb >= ARRAY_SIZE(row))
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+/* One line for a command we do not have, with the likely one if any. */
+static int unknown_command(const char *word)
+{
+	const char *best = NULL;
+	size_t i, d, best_d = 3;	/* two typos at most */
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		d = distance(word, commands[i].name);
+		if (d < best_d) {
+			best_d = d;
+			best = commands[i].name;
+		}
+	}
+	if (best)
+		fprintf(stderr, "meshvpn: unknown command \"%.64s\"; did you mean \"%s\"? "
+			"(meshvpn help lists them)\n", word, best);
+	else
+		fprintf(stderr, "meshvpn: unknown command \"%.64s\" (meshvpn help lists them)\n",
+			word);
+	return 2;
 }
 
 static int help(int argc, char **argv)
@@ -94,6 +153,11 @@ static int option_value(int argc, char **argv, int *a, const char *shopt,
 
 	if (!strncmp(arg, lopt, n) && arg[n] == '=') {
 		*value = arg + n + 1;
+		return 1;
+	}
+	/* "-nNET", as getopt takes it. */
+	if (shopt && !strncmp(arg, shopt, 2) && arg[2]) {
+		*value = arg + 2;
 		return 1;
 	}
 	if (strcmp(arg, lopt) && (!shopt || strcmp(arg, shopt)))
@@ -156,7 +220,5 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[a], commands[i].name))
 			return finish(commands[i].fn(&opts, argc - a - 1, argv + a + 1));
-	fprintf(stderr, "meshvpn: unknown command \"%s\"\n", argv[a]);
-	usage(stderr, NULL);
-	return 2;
+	return unknown_command(argv[a]);
 }

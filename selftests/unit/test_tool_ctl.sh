@@ -267,6 +267,8 @@ run_tool -n "$net" stop
 expect path_from_netname 1 "" "" "$(unreachable "/run/meshvpn.$net.socket")$nl"
 run_tool --net="$net" stop
 expect path_from_netname_long 1 "" "" "$(unreachable "/run/meshvpn.$net.socket")$nl"
+run_tool "-n$net" stop
+expect path_from_netname_attached 1 "" "" "$(unreachable "/run/meshvpn.$net.socket")$nl"
 NETNAME=$net run_tool stop
 expect path_from_env 1 "" "" "$(unreachable "/run/meshvpn.$net.socket")$nl"
 NETNAME=$net run_tool -n "${net}b" stop
@@ -282,6 +284,19 @@ report path_bad_netname $? "$(cat "$tmp/err")"
 "$tool" help >"$tmp/out" 2>&1
 grep -q "meshvpn link show" "$tmp/out" && grep -q "meshvpn \[OPTIONS\] dump" "$tmp/out"
 report help_lists_both $? "$(cat "$tmp/out")"
+# The daemon's commands, which most users run, come first.
+(($(grep -n "meshvpn \[OPTIONS\] dump" "$tmp/out" | cut -d: -f1) <
+  $(grep -n "meshvpn link show" "$tmp/out" | cut -d: -f1)))
+report help_daemon_commands_first $? "$(cat "$tmp/out")"
+# An unknown command: one line, with the likely one.
+run_tool dumb nodes
+[[ $status == 2 && ! -s $tmp/out && $(wc -l <"$tmp/err") == 1 ]] &&
+	grep -qF 'unknown command "dumb"; did you mean "dump"?' "$tmp/err"
+report unknown_command_one_line_and_hint $? "$(cat "$tmp/err")"
+run_tool frobnicate
+[[ $status == 2 && $(wc -l <"$tmp/err") == 1 ]] &&
+	grep -qF 'unknown command "frobnicate" (meshvpn help lists them)' "$tmp/err"
+report unknown_command_without_hint $? "$(cat "$tmp/err")"
 "$tool" help info >"$tmp/out" 2>&1 && grep -q "info NODE" "$tmp/out"
 report help_ctl_command $? "$(cat "$tmp/out")"
 "$tool" help route >"$tmp/out" 2>&1 && grep -q "route show DEV" "$tmp/out"

@@ -87,7 +87,10 @@ check_basics() {
 	expect 0 help
 	grep -q 'meshvpn link show' <<<"$out" || fail "help lacks link show"
 	expect 0 help key
-	expect_usage 'unknown command "bogus"' bogus
+	# One line and a hint, no usage screen (ticket 19).
+	expect 2 bogus
+	[[ $err == 'meshvpn: unknown command "bogus" (meshvpn help lists them)' ]] ||
+		fail "'meshvpn bogus': stderr [$err]"
 	expect_usage 'unknown command "frob"' link frob
 	expect_usage 'unknown option' --frob link show
 	expect 2
