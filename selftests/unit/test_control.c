@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "crypto/identity.h"
 #include "daemon/control.h"
 #include "daemon/daemon.h"
 #include "lib/log.h"
@@ -62,6 +63,7 @@ static void fixture_init(struct ctl_fixture *fx)
 	fx->d.proto.ops = &proto_ops;
 	fx->d.nodes.self = mv_node_get(&fx->d.nodes, "alice");
 	fx->d.nodes.self->reachable = true;
+	mv_identity_generate(MV_KEY_ED25519, 0, &fx->d.key);
 	mv_topology_init(&fx->d.topo, &fx->d.nodes, NULL, NULL);
 	fx->d.proto.meta.tcp_fd = -1;
 	fx->d.dp.udp_fd = fx->d.dp.tun_fd = fx->d.ctl_fd = -1;
@@ -71,6 +73,7 @@ static void fixture_free(struct ctl_fixture *fx)
 {
 	mv_topology_free(&fx->d.topo);
 	mv_nodes_free(&fx->d.nodes);
+	mv_identity_free(fx->d.key);
 	mv_loop_free(fx->d.loop);
 	free(fx->out);
 }
@@ -203,6 +206,10 @@ TEST(info_names_a_node)
 	fixture_init(&fx);
 	EXPECT_EQ(run(&fx, "info alice"), 0);
 	EXPECT(fx.out && strstr(fx.out, "alice"));
+	/* Our own key's fingerprint, as `meshvpnd -K` prints it. */
+	EXPECT(fx.out && strstr(fx.out, "key ed25519 ") && strstr(fx.out, " (ours)\n"));
+	EXPECT_EQ(run(&fx, "info alice json"), 0);
+	EXPECT(fx.out && strstr(fx.out, "\"key_fingerprint\": \""));
 	EXPECT(run(&fx, "info nobody") < 0);
 	EXPECT(fx.err[0] != 0);
 	fixture_free(&fx);

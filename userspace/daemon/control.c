@@ -36,6 +36,14 @@ static const char *key_source(const struct mv_node *n)
 	return NULL;
 }
 
+/* The key that speaks for @n: ours for ourselves, else the trusted one. */
+static const struct mv_identity *node_key(const struct mv_node *n)
+{
+	if (n == n->table->self)
+		return mv_node_daemon(n)->key;
+	return mv_node_trusted_key(n);
+}
+
 static const char *node_cipher(const struct mv_node *n)
 {
 	const struct mv_session *s = n->session;
@@ -67,7 +75,7 @@ static void node_json(struct mv_json *j, const struct mv_node *n)
 	struct mv_counters kbuf;
 	const struct mv_counters *c = counters(n, &kbuf);
 	const struct mv_node *via = node_via(n);
-	char ep[80], id[16];
+	char ep[80], id[16], fp[17];
 	size_t i;
 
 	snprintf(id, sizeof(id), "%012" PRIx64, n->id);
@@ -114,6 +122,13 @@ static void node_json(struct mv_json *j, const struct mv_node *n)
 		mv_json_string(j, key_source(n));
 	else
 		mv_json_null(j);
+	mv_json_key(j, "key_fingerprint");
+	if (node_key(n)) {
+		mv_identity_fingerprint(node_key(n), fp);
+		mv_json_string(j, fp);
+	} else {
+		mv_json_null(j);
+	}
 	mv_json_kv_bool(j, "connected", n->conn && n->conn->state == MV_CONN_ACTIVE);
 	mv_json_key(j, "subnets");
 	mv_json_begin_array(j);
@@ -510,6 +525,14 @@ static int info_node(struct mv_daemon *d, const char *name, FILE *f, bool json,
 		return mv_json_finish(&j);
 	}
 	node_text(f, n);
+	if (node_key(n)) {
+		char fp[17];
+
+		mv_identity_fingerprint(node_key(n), fp);
+		fprintf(f, "key %s %s (%s)\n",
+			mv_key_type_name(mv_identity_type(node_key(n))), fp,
+			n == d->nodes.self ? "ours" : key_source(n));
+	}
 	for (i = 0; n->have_state && i < n->state->n_candidates; i++) {
 		struct sockaddr_in6 sa;
 		char addr[80];
