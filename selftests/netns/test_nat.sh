@@ -11,11 +11,18 @@
 #      |  udp 6655->c1:655)  |                |                   |
 #    c1 192.168.1.2        c2 192.168.2.2  c3 192.168.3.2      c4 192.168.4.2
 #       2001:db8:1::2
+#
+# Then the presets of the NAT lab (selftests/lib/nat.sh): one site per
+# preset, each checked for its mapping and filtering behaviour, the
+# `plain` router's port collision (the cause of the field failure in
+# issue 16) and the router hops between sites.
 
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR/../.. source=selftests/lib/netns.sh
 source "$TOP/selftests/lib/netns.sh"
+# shellcheck source-path=SCRIPTDIR/../.. source=selftests/lib/nat.sh
+source "$TOP/selftests/lib/nat.sh"
 
 topo_require ss
 # The distribution's python: a version-manager shim can take seconds to
@@ -242,5 +249,123 @@ if punch c1 198.51.100.11 41600 c3 198.51.100.13 43600 2; then
 else
 	pass "$name"
 fi
+
+# --- the NAT lab's presets ---------------------------------------------------
+
+nat_init
+for preset in public public home plain fullcone symmetric cgnat; do
+	site=s$preset
+	[[ -z ${NAT_K[$site]:-} ]] || site=${site}2
+	nat_site "$site" "$preset"
+done
+nat_host echo1 spublic
+nat_host echo2 spublic2
+for preset in home plain fullcone symmetric cgnat; do
+	nat_host "l$preset" "s$preset"
+done
+nat_host lhome2 shome 3
+e1=${NAT_ADDR[echo1]} e2=${NAT_ADDR[echo2]}
+topo_bg echo1 "$PY" "$tmp/udp.py" echo 5000 5001 >"$tmp/echo1.log" 2>&1
+wait_for 5 udp_listening echo1 5001 ||
+	fail "lab echo server" "not listening: $(cat "$tmp/echo1.log")"
+
+# seen_as LEAF DEST PORT LPORT: the address DEST's echo server sees.
+seen_as() {
+	udp "$1" ask "$2" "$3" "$4" || echo "no answer"
+}
+pub() {
+	printf '%s' "${NAT_PUBLIC[$1]}"
+}
+
+assert "public: seen as itself" \
+	expect "$(seen_as echo2 "$e1" 5000 40000)" "$e2:40000"
+for preset in home plain fullcone; do
+	assert "$preset: port-preserving (EIM), to :5000" \
+		expect "$(seen_as "l$preset" "$e1" 5000 40000)" "$(pub "s$preset"):40000"
+	assert "$preset: same mapping to :5001" \
+		expect "$(seen_as "l$preset" "$e1" 5001 40000)" "$(pub "s$preset"):40000"
+done
+for preset in symmetric cgnat; do
+	a=$(seen_as "l$preset" "$e1" 5000 40000)
+	b=$(seen_as "l$preset" "$e1" 5001 40000)
+	# (assert runs its command in a subshell: a and b are passed.)
+	per_destination() {
+		[[ $1 == "$3":* && $2 == "$3":* && $1 != "$2" ]] || {
+			echo "seen as $1 and $2"
+			return 1
+		}
+	}
+	assert "$preset: a new mapping per destination (EDM)" \
+		per_destination "$a" "$b" "$(pub "s$preset")"
+done
+
+# unsolicited LEAF PORT: after LEAF talked to echo1 from PORT, does a
+# datagram from echo2 to the same public port reach it?
+unsolicited() {
+	local pid
+	udp "$1" ask "$e1" 5000 "$2" >/dev/null || return 2
+	topo_bg "$1" "$PY" "$tmp/udp.py" listen "$2" 2 >"$tmp/u.$1" 2>&1
+	pid=$!
+	wait_for 5 udp_listening "$1" "$2" || return 2
+	udp echo2 send "$(pub "s${1#l}")" "$2"
+	wait "$pid"
+}
+for preset in home plain symmetric cgnat; do
+	if unsolicited "l$preset" 41000; then
+		fail "$preset: filters by endpoint (EDF)" "heard $(cat "$tmp/u.l$preset")"
+	else
+		pass "$preset: filters by endpoint (EDF)"
+	fi
+done
+if unsolicited lfullcone 41000; then
+	pass "fullcone: anyone reaches a mapped port (EIF)"
+else
+	fail "fullcone: anyone reaches a mapped port (EIF)" "nothing heard"
+fi
+
+# The field failure of issue 16: a datagram from echo2:5002 to the router's
+# public port 45000 arrives before the leaf sends from 45000 to echo2:5002.
+# `plain` answers it itself and keeps the conntrack entry, so the leaf's
+# mapping to echo2 moves to another port; `home` drops it unconfirmed.
+collide() {
+	udp echo2 send "$(pub "s$1")" 45000 5002
+	topo_bg echo2 "$PY" "$tmp/udp.py" echo 5002 >"$tmp/echo2.log" 2>&1
+	local pid=$!
+	wait_for 5 udp_listening echo2 5002 || return 1
+	seen_as "l$1" "$e2" 5002 45000
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+}
+assert "home: an early datagram from the peer leaves the port alone" \
+	expect "$(collide home)" "$(pub shome):45000"
+moved() {
+	[[ $1 == "$2":* && $1 != "$2":45000 ]] || {
+		echo "seen as $1"
+		return 1
+	}
+}
+assert "plain: an early datagram from the peer moves the mapping" \
+	moved "$(collide plain)" "$(pub splain)"
+
+# Two ISP routers between any two NAT routers: TTL 3 from a leaf opens its
+# NAT and dies before the other site's router; TTL 4 reaches it.
+assert "TTL 3 dies between the routers" \
+	eval "! topo_exec lhome ping -c 1 -W 1 -t 3 $(pub splain) >/dev/null"
+assert "TTL 4 reaches it" \
+	eval "topo_exec lhome ping -c 1 -W 1 -t 4 $(pub splain) >/dev/null"
+# Behind cgnat, TTL 3 leaves both NATs: it dies at the site's ISP router.
+cgn_isp=203.0.113.$((16 * NAT_K[scgnat] + 1))
+# (ping fails, having no reply: its output is what counts.)
+exceeded_at() {
+	local out
+	out=$(topo_exec lcgnat ping -n -c 1 -W 1 -t 3 "$e1" 2>&1) || true
+	grep -q "From $1 .*exceeded" <<<"$out" || {
+		echo "$out"
+		return 1
+	}
+}
+assert "behind cgnat, TTL 3 leaves both NATs" exceeded_at "$cgn_isp"
+assert "two leaves on one LAN reach each other without a router" \
+	eval "topo_exec lhome ping -c 1 -W 1 -t 1 ${NAT_ADDR[lhome2]} >/dev/null"
 
 summary

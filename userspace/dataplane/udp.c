@@ -26,9 +26,20 @@
 #define HEADROOM		64
 #define PROBE_FAST		250	/* ms between the first probes */
 #define PROBE_SLOW		1000
-#define PROBE_IDLE		10000	/* a peer that never answered */
 #define PROBE_FAST_TRIES	8
 #define PROBE_SLOW_TRIES	60
+/*
+ * Hole punching through routers that answer an unsolicited packet (see
+ * probe_timer): the first rounds leave with a TTL that opens our own NAT
+ * (one or two levels) but dies before the peer's router, and a peer that
+ * never answered is left alone for longer than conntrack keeps an
+ * unanswered UDP entry (nf_conntrack_udp_timeout, 30 s) before the
+ * rounds start again.
+ */
+#define PROBE_LOW_ROUNDS	2
+#define PROBE_LOW_TTL_MIN	2
+#define PROBE_LOW_TTL_MAX	3
+#define PROBE_PAUSE		40000	/* ms */
 #define PROBE_LOST		3	/* unanswered keepalives: path gone */
 #define PROBE_PATH		1
 #define PROBE_PLAIN_LEN		(1 + 8 + 8)
@@ -167,16 +178,54 @@ static void udp_send_slot(struct mv_dataplane *dp, const struct sockaddr_in6 *to
 		udp_flush(dp);
 }
 
-static void udp_send(struct mv_dataplane *dp, const struct sockaddr_in6 *to,
-		     const void *msg, size_t len)
+/*
+ * Send one message now; with @ttl > 0, with that IP TTL (IPv6 hop limit)
+ * instead of the socket's, for this message only (a control message, so
+ * nothing else sent on the socket, meshvpn.ko's data included, is
+ * affected).
+ */
+static void udp_send_ttl(struct mv_dataplane *dp, const struct sockaddr_in6 *to,
+			 const void *msg, size_t len, int ttl)
 {
-	if (sendto(dp->udp_fd, msg, len, 0, (const struct sockaddr *)to,
-		   sizeof(*to)) < 0 && errno != EAGAIN) {
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+	struct msghdr mh = {
+		.msg_name = (void *)to, .msg_namelen = sizeof(*to),
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
+
+	if (ttl > 0) {
+		struct cmsghdr *cm = &control.hdr;
+
+		memset(&control, 0, sizeof(control));
+		mh.msg_control = control.buf;
+		mh.msg_controllen = sizeof(control.buf);
+		/* An IPv4 peer is a mapped address on our IPv6 socket. */
+		if (IN6_IS_ADDR_V4MAPPED(&to->sin6_addr)) {
+			cm->cmsg_level = IPPROTO_IP;
+			cm->cmsg_type = IP_TTL;
+		} else {
+			cm->cmsg_level = IPPROTO_IPV6;
+			cm->cmsg_type = IPV6_HOPLIMIT;
+		}
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &ttl, sizeof(int));
+	}
+	if (sendmsg(dp->udp_fd, &mh, 0) < 0 && errno != EAGAIN) {
 		char addr[80];
 
 		mv_sockaddr_format(to, addr, sizeof(addr));
 		mv_info(5, "Sending to %s failed: %s", addr, strerror(errno));
 	}
+}
+
+static void udp_send(struct mv_dataplane *dp, const struct sockaddr_in6 *to,
+		     const void *msg, size_t len)
+{
+	udp_send_ttl(dp, to, msg, len, 0);
 }
 
 /*
@@ -381,8 +430,9 @@ static int candidate_addrs(struct mv_dataplane *dp, struct mv_node *n,
 	return k;
 }
 
-static void send_probe(struct mv_dataplane *dp, struct mv_node *n,
-		       const struct sockaddr_in6 *to)
+/* A path probe to @to; @ttl as for udp_send_ttl. */
+static void send_probe_ttl(struct mv_dataplane *dp, struct mv_node *n,
+			   const struct sockaddr_in6 *to, int ttl)
 {
 	struct mv_keyslot *k = mv_session_tx(n);
 	uint8_t plain[PROBE_PLAIN_LEN], ad[MESHVPN_HDR_LEN];
@@ -403,16 +453,62 @@ static void send_probe(struct mv_dataplane *dp, struct mv_node *n,
 	out = mv_aead_seal(k->probe_tx, header_counter(msg), ad, sizeof(ad),
 			   plain, sizeof(plain), msg + MESHVPN_HDR_LEN);
 	if (out > 0)
-		udp_send(dp, to, msg, MESHVPN_HDR_LEN + out);
+		udp_send_ttl(dp, to, msg, MESHVPN_HDR_LEN + out, ttl);
 }
 
-static void probe_all(struct mv_dataplane *dp, struct mv_node *n)
+static void send_probe(struct mv_dataplane *dp, struct mv_node *n,
+		       const struct sockaddr_in6 *to)
+{
+	send_probe_ttl(dp, n, to, 0);
+}
+
+/* FNV-1a over the addresses and ports: whether the candidates changed. */
+static uint64_t candidates_digest(const struct sockaddr_in6 *addrs, int k)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	const uint8_t *b;
+	size_t j;
+	int i;
+
+	for (i = 0; i < k; i++) {
+		b = addrs[i].sin6_addr.s6_addr;
+		for (j = 0; j < sizeof(addrs[i].sin6_addr); j++)
+			h = (h ^ b[j]) * 0x100000001b3ull;
+		b = (const uint8_t *)&addrs[i].sin6_port;
+		for (j = 0; j < sizeof(addrs[i].sin6_port); j++)
+			h = (h ^ b[j]) * 0x100000001b3ull;
+	}
+	return h;
+}
+
+/*
+ * Probe every candidate address of @n for round @round of probe_timer;
+ * returns the round it was (a changed set of candidates starts again at
+ * the first, low-TTL round: a full probe to an address the peer learned
+ * of ours only now would reach its router before its own probe left).
+ */
+static unsigned int probe_all(struct mv_dataplane *dp, struct mv_node *n,
+			      unsigned int round)
 {
 	struct sockaddr_in6 addrs[MV_META_MAX_CANDIDATES + 16];
-	int k = candidate_addrs(dp, n, addrs, MV_META_MAX_CANDIDATES + 16), i;
+	int k = candidate_addrs(dp, n, addrs, MV_META_MAX_CANDIDATES + 16), i, ttl;
+	uint64_t digest = candidates_digest(addrs, k);
+	bool low;
 
-	for (i = 0; i < k; i++)
-		send_probe(dp, n, &addrs[i]);
+	if (digest != n->udp.probed_digest) {
+		n->udp.probed_digest = digest;
+		round = 1;
+	}
+	low = round <= PROBE_LOW_ROUNDS;
+	for (i = 0; i < k; i++) {
+		if (!low) {
+			send_probe(dp, n, &addrs[i]);
+			continue;
+		}
+		for (ttl = PROBE_LOW_TTL_MIN; ttl <= PROBE_LOW_TTL_MAX; ttl++)
+			send_probe_ttl(dp, n, &addrs[i], ttl);
+	}
+	return round;
 }
 
 /*
@@ -514,11 +610,27 @@ static bool keep_direct(struct mv_dataplane *dp, struct mv_node *n)
 	return false;
 }
 
+/*
+ * Probing a node that is not direct. A NAT router with no input filter (a
+ * Linux box that only masquerades) answers a probe to its public address
+ * itself and keeps a conntrack entry for it; when that probe came from us
+ * before the peer's own probe to us left, the entry holds exactly the
+ * tuple the router's masquerade needs for the peer's probe, which is
+ * mapped to another port instead, and every later probe of ours renews
+ * the entry. So the first PROBE_LOW_ROUNDS rounds (both ends start when
+ * the session is set up) only open our own NAT: their TTL dies before
+ * the peer's router. Full probes follow, when the peer's NAT is open for
+ * them too; new candidate addresses (the peer's reflexive ones, learned
+ * a moment after the session) start the rounds again. A peer that
+ * answered none of PROBE_SLOW_TRIES rounds gets a pause longer than
+ * conntrack keeps an unanswered entry, then the rounds start again, low
+ * TTL first.
+ */
 static void probe_timer(void *ctx)
 {
 	struct mv_node *n = ctx;
 	struct mv_dataplane *dp = n->udp.dp;
-	unsigned int next;
+	unsigned int next, round;
 
 	if (n->udp.direct) {
 		if (keep_direct(dp, n))
@@ -531,10 +643,14 @@ static void probe_timer(void *ctx)
 	}
 	if ((!n->reachable && !n->conn) || !mv_session_tx(n) || !may_probe(n))
 		return;
-	n->udp.probes_unanswered++;
-	probe_all(dp, n);
-	next = n->udp.probes_unanswered < PROBE_FAST_TRIES ? PROBE_FAST :
-	       n->udp.probes_unanswered < PROBE_SLOW_TRIES ? PROBE_SLOW : PROBE_IDLE;
+	round = probe_all(dp, n, n->udp.probes_unanswered + 1);
+	n->udp.probes_unanswered = round;
+	if (round >= PROBE_SLOW_TRIES) {
+		n->udp.probes_unanswered = 0;
+		next = PROBE_PAUSE;
+	} else {
+		next = round < PROBE_FAST_TRIES ? PROBE_FAST : PROBE_SLOW;
+	}
 	mv_timer_arm(dp->loop, &n->udp.probe_timer, next);
 }
 
