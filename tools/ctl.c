@@ -7,6 +7,7 @@
  * the answer to the terminal.
  */
 #include <errno.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -309,6 +310,70 @@ static int send_request(struct ctl *c, const struct mv_opts *opts)
 	ret = read_answer(fd, path, c->new_level);
 	close(fd);
 	return ret;
+}
+
+/* ---- what the other commands ask of every daemon ---- */
+
+/* Short: a daemon that does not answer at once is skipped, not waited for. */
+#define MV_CTL_PROBE_TIMEOUT_MS	1000
+
+/* @request's answer body from the daemon at @path; false if none. */
+static bool query_quietly(const char *path, const char *request, char *body,
+			  size_t len)
+{
+	struct timeval tv = { .tv_usec = MV_CTL_PROBE_TIMEOUT_MS * 1000 };
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	size_t got = 0;
+	ssize_t n;
+	char *nl;
+	int fd;
+
+	if (strlen(path) >= sizeof(addr.sun_path) || len < 2)
+		return false;
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    send(fd, request, strlen(request), MSG_NOSIGNAL) < 0) {
+		close(fd);
+		return false;
+	}
+	while (got < len - 1 && (n = read_some(fd, body + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	body[got] = '\0';
+	if (strncmp(body, "OK\n", 3))
+		return false;
+	memmove(body, body + 3, got - 2);
+	nl = strchr(body, '\n');
+	if (nl)
+		*nl = '\0';
+	return true;
+}
+
+void mv_ctl_each_daemon(void (*fn)(void *ctx, const char *socket,
+				   const char *dataplane, const char *ifname),
+			void *ctx)
+{
+	char body[128], *sp;
+	glob_t g;
+	size_t i;
+
+	if (glob(MV_RUNSTATEDIR "/meshvpn*.socket", 0, NULL, &g))
+		return;
+	for (i = 0; i < g.gl_pathc; i++) {
+		if (!query_quietly(g.gl_pathv[i], "dataplane\n", body, sizeof(body)))
+			continue;
+		sp = strchr(body, ' ');
+		if (!sp)
+			continue;
+		*sp = '\0';
+		fn(ctx, g.gl_pathv[i], body, sp + 1);
+	}
+	globfree(&g);
 }
 
 /* ---- commands ---- */

@@ -27,5 +27,13 @@ int mv_cmd_stop(const struct mv_opts *opts, int argc, char **argv);
 void mv_ctl_usage(FILE *f, const char *cmd);
 /* Whether @cmd names a meshvpnd command. */
 bool mv_ctl_is_command(const char *cmd);
+/*
+ * @fn for each running meshvpnd with a control socket in the default
+ * folder, with its data path ("userspace", "kernel") and interface, as its
+ * `dataplane` request answers; daemons that do not answer are skipped.
+ */
+void mv_ctl_each_daemon(void (*fn)(void *ctx, const char *socket,
+				   const char *dataplane, const char *ifname),
+			void *ctx);
 
 #endif /* MESHVPN_TOOL_CTL_H */

@@ -17,15 +17,33 @@
 #include "kernel_cmd.h"
 #include "lib/array.h"
 #include "link.h"
+#include "ctl.h"
 #include "link_info.h"
 #include "link_json.h"
 #include "link_print.h"
+
+/*
+ * A meshvpnd on the userspace data path has a TUN device, which is not a
+ * meshvpn link: say so, or `link show` would look as if nothing ran.
+ */
+static void note_tun(void *ctx, const char *socket, const char *dataplane,
+		     const char *ifname)
+{
+	bool *printed = ctx;
+
+	if (strcmp(dataplane, "userspace"))
+		return;
+	printf("%s%s: TUN device of meshvpnd (%s): the userspace data path, "
+	       "not a meshvpn link\n", *printed ? "\n" : "", ifname, socket);
+	*printed = true;
+}
 
 static int link_show(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 {
 	struct mv_link_info one = { 0 }, *listed = NULL, *links;
 	struct mv_json j;
 	int status = 0, ret;
+	bool printed = false;
 	size_t i, n = 0;
 
 	(void)op;	/* 0: mv_link_list() and mv_link_collect() send the requests */
@@ -68,9 +86,10 @@ static int link_show(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 		if (c->json) {
 			mv_link_json(&j, &links[i]);
 		} else {
-			if (i)
+			if (printed)
 				printf("\n");
 			mv_link_print(&links[i]);
+			printed = true;
 		}
 		mv_link_info_free(&links[i]);
 	}
@@ -78,6 +97,8 @@ static int link_show(struct mv_kcmd *c, uint8_t op, int argc, char **argv)
 		mv_json_end_array(&j);
 		if (mv_link_json_done(c->what, &j))
 			status = 1;
+	} else if (argc == 0) {
+		mv_ctl_each_daemon(note_tun, &printed);
 	}
 	free(listed);
 	mv_nl_close(&c->nl);

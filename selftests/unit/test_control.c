@@ -215,6 +215,22 @@ TEST(info_names_a_node)
 	fixture_free(&fx);
 }
 
+/* What `meshvpn link show` asks of each daemon. */
+TEST(dataplane_names_the_path_and_interface)
+{
+	struct ctl_fixture fx;
+
+	fixture_init(&fx);
+	EXPECT_EQ(run(&fx, "dataplane"), 0);
+	EXPECT_STREQ(fx.out, "none -\n");
+	strcpy(fx.d.dp.ifname, "tun7");
+	fx.d.dp.backend = &mv_userspace_backend;
+	EXPECT_EQ(run(&fx, "dataplane"), 0);
+	EXPECT_STREQ(fx.out, "userspace tun7\n");
+	fx.d.dp.backend = NULL;
+	fixture_free(&fx);
+}
+
 /* tinc's `info ADDRESS`: the subnets that contain it, with their owners. */
 TEST(info_finds_the_subnets_of_an_address)
 {

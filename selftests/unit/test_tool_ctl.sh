@@ -28,6 +28,7 @@ cleanup() {
 		wait "$pid" 2>/dev/null
 	done
 	rm -rf "$tmp"
+	[[ -z ${run_sock:-} ]] || rm -f "$run_sock"
 }
 trap cleanup EXIT
 
@@ -304,5 +305,26 @@ report help_kernel_command $? "$(cat "$tmp/out")"
 "$tool" -n x node add >"$tmp/out" 2>&1
 [[ $? == 2 ]] && grep -q "meshvpn node add|set DEV ID" "$tmp/out"
 report kernel_command_with_options $? "$(cat "$tmp/out")"
+
+# ---- link show names a daemon's TUN device ----
+
+# A meshvpnd on the userspace path, found by its socket in /run: link
+# show says that its TUN device is not a meshvpn link (ticket 19).
+if ((EUID == 0)) && [[ -d /run ]]; then
+	run_sock=/run/meshvpn.unittest$$.socket
+	printf 'OK\nuserspace tun7\n' >"$tmp/reply"
+	if start_server "$run_sock"; then
+		run_tool link show
+		[[ $status == 0 ]] && grep -q '^dataplane$' "$tmp/requests" &&
+			grep -qF "tun7: TUN device of meshvpnd ($run_sock): the userspace data path, not a meshvpn link" "$tmp/out"
+		report link_show_names_the_tun_device $? "status $status: $(cat "$tmp/out" "$tmp/err")"
+		printf 'OK\nkernel meshvpn0\n' >"$tmp/reply"
+		run_tool link show
+		! grep -q "meshvpn0: TUN" "$tmp/out"
+		report link_show_no_tun_note_for_the_kernel_path $? "$(cat "$tmp/out")"
+	else
+		report link_show_names_the_tun_device 1 "no fake daemon at $run_sock"
+	fi
+fi
 
 finish

@@ -610,6 +610,14 @@ static int cmd_reload(struct ctl_request *r)
 	return mv_daemon_reload(r->d, r->err, r->errlen);
 }
 
+/* Which data path carries the packets, on which interface. */
+static int cmd_dataplane(struct ctl_request *r)
+{
+	fprintf(r->out, "%s %s\n", mv_dataplane_name(&r->d->dp),
+		r->d->dp.ifname[0] ? r->d->dp.ifname : "-");
+	return 0;
+}
+
 static int cmd_retry(struct ctl_request *r)
 {
 	mv_meta_retry_now(&r->d->proto);
@@ -654,6 +662,7 @@ static const struct ctl_command {
 	{ "info", NULL, true, cmd_info },
 	{ "stop", NULL, false, cmd_stop },
 	{ "reload", NULL, false, cmd_reload },
+	{ "dataplane", NULL, false, cmd_dataplane },
 	{ "retry", NULL, false, cmd_retry },
 	{ "purge", NULL, false, cmd_purge },
 	{ "debug", NULL, true, cmd_debug },
