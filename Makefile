@@ -52,7 +52,7 @@ TOOL_OBJS := $(patsubst $(TOP)/%.c,$(BUILD)/%.o,$(TOOL_SRCS))
 TOOL_LIB := $(BUILD)/libmv-tools.a
 # What the tool may use of userspace/, in link order: not the daemon's
 # modules, which a link against these alone keeps out.
-TOOL_US_LIBS := $(patsubst %,$(BUILD)/libmv-%.a,config netlink lib)
+TOOL_US_LIBS := $(patsubst %,$(BUILD)/libmv-%.a,config crypto netlink lib)
 PROGS := $(if $(wildcard $(TOP)/userspace/daemon/meshvpnd.c),$(BUILD)/meshvpnd) \
 	 $(if $(wildcard $(TOP)/tools/meshvpn.c),$(BUILD)/meshvpn)
 

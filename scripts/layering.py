@@ -58,7 +58,7 @@ SAME_RANK_ALLOWED = set()
 # (netlink) and to meshvpnd over its control socket, never to the
 # daemon's own code.
 SIDE_FOLDERS = {
-    "tools": ["lib", "netlink", "config"],
+    "tools": ["lib", "netlink", "crypto", "config"],
 }
 
 # A cycle of at most this many modules is tolerated (two or three files

@@ -13,6 +13,7 @@
 
 #include "command.h"
 #include "ctl.h"
+#include "init.h"
 #include "kernel_cmd.h"
 #include "key.h"
 #include "lib/array.h"
@@ -34,6 +35,7 @@ static const struct {
 	{ "key", mv_cmd_key },
 	{ "route", mv_cmd_route },
 	{ "monitor", mv_cmd_monitor },
+	{ "init", mv_cmd_init },
 	{ "dump", mv_cmd_dump },
 	{ "info", mv_cmd_info },
 	{ "debug", mv_cmd_debug },
@@ -52,11 +54,14 @@ static void usage(FILE *f, const char *cmd)
 	if (cmd) {
 		if (mv_ctl_is_command(cmd))
 			mv_ctl_usage(f, cmd);
+		else if (mv_init_is_command(cmd))
+			mv_init_usage(f, cmd);
 		else
 			mv_kcmd_usage(f, cmd);
 		return;
 	}
 	fputs("Usage: meshvpn [OPTIONS] [--json] COMMAND [ARGS]\n", f);
+	mv_init_usage(f, NULL);
 	mv_ctl_usage(f, NULL);
 	mv_kcmd_usage(f, NULL);
 	fputs("\n       meshvpn help [COMMAND]\n"
@@ -120,7 +125,8 @@ static int help(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 1 && (mv_kcmd_is_command(argv[0]) ||
-			  mv_ctl_is_command(argv[0]))) {
+			  mv_ctl_is_command(argv[0]) ||
+			  mv_init_is_command(argv[0]))) {
 		usage(stdout, argv[0]);
 		return 0;
 	}

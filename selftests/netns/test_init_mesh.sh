@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Two nodes set up with `meshvpn init` alone (ticket 19, item 1): each
+# gets its key, meshvpn.conf, hosts/NAME and an up script giving its
+# interface the address from --subnet; after the host files are swapped
+# and bob is told to connect to alice, they ping each other across the
+# mesh, with no file written by hand but that one ConnectTo line.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+source "$TOP/selftests/lib/netns.sh"
+source "$TOP/selftests/lib/meshvpnd.sh"
+
+topo_init
+mvd_init
+topo_switch wan
+topo_node alice wan 198.51.100.1/24
+topo_node bob wan 198.51.100.2/24
+
+assert "meshvpn init makes alice's network" \
+	"$MESHVPN_TOOL" -c "$MVD_DIR/alice" init alice --address 198.51.100.1 \
+	--subnet 10.66.0.1/16
+assert "... and bob's" \
+	"$MESHVPN_TOOL" -c "$MVD_DIR/bob" init bob --subnet 10.66.0.2/16
+cp "$MVD_DIR/alice/hosts/alice" "$MVD_DIR/bob/hosts/"
+cp "$MVD_DIR/bob/hosts/bob" "$MVD_DIR/alice/hosts/"
+echo "ConnectTo = alice" >>"$MVD_DIR/bob/meshvpn.conf"
+# The VM runs the netns tests again on meshvpn.ko.
+if [[ -n ${MVD_DATAPLANE:-} ]]; then
+	for n in alice bob; do
+		echo "DataPlane = $MVD_DATAPLANE" >>"$MVD_DIR/$n/meshvpn.conf"
+	done
+fi
+
+mvd_start alice
+mvd_start bob
+mvd_wait_ready alice
+mvd_wait_ready bob
+assert "bob reaches alice" mvd_wait_field 15 bob alice reachable true
+assert "alice's up script gave her interface 10.66.0.1/16" \
+	eval 'topo_exec alice ip -o addr show | grep -q "inet 10.66.0.1/16"'
+assert_ping bob 10.66.0.1 3 "bob pings alice across the mesh"
+assert_ping alice 10.66.0.2 3 "alice pings bob across the mesh"
+mvd_assert_clean
+summary
