@@ -10,9 +10,11 @@
  * per source and drops the rest, counted.
  *
  * A source that is the endpoint (address and port) of a known node spends
- * the budget of that node, kept in the node: no flood from other addresses,
- * forged or not, can use it up, so a peer whose address the attacker does
- * not forge keeps its probes and handshakes. Any other source spends a
+ * the budget of that node, kept in the node and MESHVPN_UPCALL_NODE_FACTOR
+ * times as large (a relay passes on the handshakes of the nodes behind
+ * it): no flood from other addresses, forged or not, can use it up, so a
+ * peer whose address the attacker does not forge keeps its probes and
+ * handshakes. Any other source spends a
  * budget per IPv4 address or IPv6 /64 (ports and the low half of a v6
  * address are the sender's to choose), kept in a table of at most
  * MESHVPN_UPCALL_SOURCES entries, and all of them together spend a budget
@@ -265,7 +267,9 @@ int meshvpn_upcall_allowed(struct meshvpn_device *mv, struct sk_buff *skb)
 
 	node = meshvpn_node_lookup_endpoint(mv, skb);
 	if (node) {
-		ret = meshvpn_bucket_take(&node->upcall, rate) ? 0 : -EBUSY;
+		ret = meshvpn_bucket_take(&node->upcall,
+					  rate * MESHVPN_UPCALL_NODE_FACTOR) ?
+		      0 : -EBUSY;
 	} else {
 		meshvpn_upcall_source(&src, skb);
 		ret = meshvpn_ratelimit_take(&mv->upcall, &src, rate);

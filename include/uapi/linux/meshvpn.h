@@ -47,6 +47,14 @@
 #define MESHVPN_UPCALL_SOURCES	4096
 
 /*
+ * The endpoint of a known node may have this many times upcall-rate messages
+ * per second passed up (the burst as large): a relay passes on the handshakes
+ * of the nodes behind it, and a busy node probes and rekeys more than a
+ * stranger may ask.
+ */
+#define MESHVPN_UPCALL_NODE_FACTOR	4
+
+/*
  * All sources that are no known node's endpoint together may have this many
  * times upcall-rate messages per second passed up (the burst as large); beyond
  * it they are dropped (counted in upcall-strangers-refused), so that the socket
@@ -154,11 +162,12 @@ enum meshvpn_rekey_reason {
  *	second, with a burst of as many, that the device passes up to the
  *	socket's owner (everything but DATA for this node: probes, handshakes,
  *	junk) per source. A source that is the endpoint of a known node has a
- *	budget of its own on that node, so that a flood from other (forged)
- *	addresses cannot starve it; any other source is limited per IPv4 address
- *	or IPv6 /64 (at most upcall-sources of them at once), and all of those
- *	together to upcall-strangers-factor times the rate. Over its own budget,
- *	a message is dropped and counted in upcall-refused. Default 50.
+ *	budget of its own on that node, upcall-node-factor times as large, so
+ *	that a flood from other (forged) addresses cannot starve it; any other
+ *	source is limited per IPv4 address or IPv6 /64 (at most upcall-sources
+ *	of them at once), and all of those together to upcall-strangers-factor
+ *	times the rate. Over its own budget, a message is dropped and counted in
+ *	upcall-refused. Default 50.
  * @MESHVPN_A_DEVICE_UPCALL_REFUSED: (uint) Messages not passed up because their
  *	source was over upcall-rate. Output only.
  * @MESHVPN_A_DEVICE_UPCALL_SOURCES_REFUSED: (uint) Messages not passed up
