@@ -96,12 +96,17 @@ assert "penrose's path to hawking is still direct" \
 assert "hawking's path to penrose is still direct" \
 	test "$(mvd_field hawking penrose path)" = direct
 wait "$flooder"
-echo "flood: $(cat "$MVD_DIR/flood.out") messages"
+sent=$(cat "$MVD_DIR/flood.out")
+dropped=$(($(socket_drops) - drops0))
 rate1=$(stat_of penrose limits KernelUpcallRate)
 strangers1=$(stat_of penrose limits kernel.upcall_strangers)
-echo "penrose refused: $((rate1 - rate0)) over a source's budget," \
-	"$((strangers1 - strangers0)) over the strangers' budget;" \
-	"its socket dropped $(($(socket_drops) - drops0))"
+echo "flood: $sent messages; penrose refused $((rate1 - rate0)) over a" \
+	"source's budget, $((strangers1 - strangers0)) over the strangers' budget;" \
+	"its socket dropped $dropped"
+# Without the limit the socket overflows: 7 to 24 % of the flood was dropped
+# there in runs on the VM, with whatever probes and handshakes came with it.
+assert "penrose's socket dropped almost nothing ($dropped of $sent)" \
+	test $((dropped * 100)) -lt "$sent"
 assert "meshvpn.ko refused the flood (kernel.upcall_strangers grew)" \
 	test "$strangers1" -gt "$strangers0"
 assert "... and sources over KernelUpcallRate" test "$rate1" -gt "$rate0"
