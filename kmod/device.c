@@ -81,6 +81,7 @@ static void meshvpn_dev_destruct(struct net_device *dev)
 
 	meshvpn_crypt_ring_uninit(&mv->rx_ring);
 	meshvpn_crypt_ring_uninit(&mv->tx_ring);
+	meshvpn_ratelimit_free(&mv->upcall);
 #ifndef MESHVPN_HAVE_CORE_TSTATS
 	free_percpu(dev->tstats);
 #endif
@@ -139,6 +140,8 @@ static void meshvpn_setup(struct net_device *dev)
 	hash_init(mv->nodes_by_endpoint);
 	INIT_LIST_HEAD(&mv->nodes);
 	meshvpn_routes_init(&mv->routes);
+	mv->upcall_rate = MESHVPN_UPCALL_RATE_DEFAULT;
+	meshvpn_ratelimit_init(&mv->upcall);
 }
 
 struct rtnl_link_ops meshvpn_link_ops __read_mostly = {

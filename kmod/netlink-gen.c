@@ -25,6 +25,11 @@ static struct netlink_range_validation meshvpn_a_device_local_node_id_range = {
 	.max	= MESHVPN_NODE_ID_MAX,
 };
 
+static struct netlink_range_validation meshvpn_a_device_upcall_rate_range = {
+	.min	= 1ULL,
+	.max	= MESHVPN_UPCALL_RATE_MAX,
+};
+
 static struct netlink_range_validation meshvpn_a_keyconf_node_id_range = {
 	.min	= 1ULL,
 	.max	= MESHVPN_NODE_ID_MAX,
@@ -55,6 +60,8 @@ const struct nla_policy meshvpn_device_set_input_nl_policy[MESHVPN_A_DEVICE_MAX 
 	[MESHVPN_A_DEVICE_LOCAL_NODE_ID] =
 		NLA_POLICY_FULL_RANGE(NLA_U64, &meshvpn_a_device_local_node_id_range),
 	[MESHVPN_A_DEVICE_SOCKET] = { .type = NLA_U32, },
+	[MESHVPN_A_DEVICE_UPCALL_RATE] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &meshvpn_a_device_upcall_rate_range),
 };
 
 const struct nla_policy meshvpn_keyconf_del_input_nl_policy[MESHVPN_A_KEYCONF_MAX + 1] = {

@@ -94,7 +94,8 @@ void meshvpn_nl_put_dev(const struct genl_split_ops *ops, struct sk_buff *skb,
 
 /**
  * meshvpn_nl_dev_get_doit() - MESHVPN_CMD_DEV_GET do: Get the device: local
- * node id, bound port, node and route counts.
+ * node id, bound port, node and route counts, upcall-rate and what each of the
+ * device's limits refused.
  * @skb: the request
  * @info: request attributes in @info->attrs, validated against the policy of
  *	MESHVPN_CMD_DEV_GET
@@ -105,8 +106,8 @@ int meshvpn_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
 
 /**
  * meshvpn_nl_dev_set_doit() - MESHVPN_CMD_DEV_SET do: Configure the device: the
- * local node id and the UDP socket (passed by file descriptor). Attributes left
- * out are unchanged.
+ * local node id, the UDP socket (passed by file descriptor) and the
+ * upcall-rate. Attributes left out are unchanged.
  * @skb: the request
  * @info: request attributes in @info->attrs, validated against the policy of
  *	MESHVPN_CMD_DEV_SET

@@ -191,9 +191,13 @@ static struct meshvpn_node *meshvpn_nl_node(struct meshvpn_device *mv,
 
 /* ---- device ---- */
 
+static_assert(MESHVPN_A_DEVICE_UPCALL_REFUSED + MESHVPN_LIMIT_COUNT - 1 ==
+	      MESHVPN_A_DEVICE_ROUTES_REFUSED);
+
 static int meshvpn_nl_fill_dev(struct sk_buff *skb, struct meshvpn_device *mv)
 {
 	struct nlattr *nest;
+	int i;
 
 	if (nla_put_u32(skb, MESHVPN_A_IFINDEX, mv->dev->ifindex))
 		return -EMSGSIZE;
@@ -207,12 +211,20 @@ static int meshvpn_nl_fill_dev(struct sk_buff *skb, struct meshvpn_device *mv)
 	     nla_put_be16(skb, MESHVPN_A_DEVICE_PORT, meshvpn_socket_port(mv))) ||
 	    nla_put_u32(skb, MESHVPN_A_DEVICE_NODE_COUNT, mv->node_count) ||
 	    nla_put_u32(skb, MESHVPN_A_DEVICE_ROUTE_COUNT,
-			meshvpn_routes_count(&mv->routes))) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
+			meshvpn_routes_count(&mv->routes)) ||
+	    nla_put_u32(skb, MESHVPN_A_DEVICE_UPCALL_RATE,
+			READ_ONCE(mv->upcall_rate)))
+		goto cancel;
+	for (i = 0; i < MESHVPN_LIMIT_COUNT; i++)
+		if (meshvpn_nla_put_uint(skb, MESHVPN_A_DEVICE_UPCALL_REFUSED + i,
+					 atomic64_read(&mv->limit_refused[i])))
+			goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 int meshvpn_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -259,6 +271,10 @@ int meshvpn_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (tb[MESHVPN_A_DEVICE_LOCAL_NODE_ID])
 		WRITE_ONCE(mv->local_node_id,
 			   nla_get_u64(tb[MESHVPN_A_DEVICE_LOCAL_NODE_ID]));
+	/* The policy holds it to 1..MESHVPN_UPCALL_RATE_MAX. */
+	if (tb[MESHVPN_A_DEVICE_UPCALL_RATE])
+		WRITE_ONCE(mv->upcall_rate,
+			   nla_get_u32(tb[MESHVPN_A_DEVICE_UPCALL_RATE]));
 	return 0;
 }
 
@@ -875,10 +891,12 @@ static int meshvpn_nl_route_change(struct genl_info *info, bool add)
 	if (add) {
 		ret = meshvpn_routes_insert(&mv->routes, p.family, &p.addr, p.len,
 					    node, &mv->update_lock);
-		if (ret == -ENOSPC)
+		if (ret == -ENOSPC) {
+			meshvpn_limit_refused(mv, MESHVPN_LIMIT_ROUTES);
 			NL_SET_ERR_MSG_MOD(info->extack, "too many routes");
-		else if (ret)
+		} else if (ret) {
 			NL_SET_ERR_MSG_MOD(info->extack, "cannot add route");
+		}
 	} else {
 		ret = meshvpn_routes_remove(&mv->routes, p.family, &p.addr, p.len,
 					    node, &mv->update_lock);

@@ -157,8 +157,10 @@ struct meshvpn_node *meshvpn_node_create(struct meshvpn_device *mv, u64 id)
 	int ret;
 
 	lockdep_assert_held(&mv->update_lock);
-	if (mv->node_count >= MESHVPN_MAX_NODES)
+	if (mv->node_count >= MESHVPN_NODES_MAX) {
+		meshvpn_limit_refused(mv, MESHVPN_LIMIT_NODES);
 		return ERR_PTR(-ENOSPC);
+	}
 
 	node = kzalloc(sizeof(*node), GFP_KERNEL);
 	if (!node)
@@ -184,6 +186,7 @@ struct meshvpn_node *meshvpn_node_create(struct meshvpn_device *mv, u64 id)
 	node->moved_at = node->key_needed_at;
 	kref_init(&node->refcount);
 	spin_lock_init(&node->endpoint_lock);
+	meshvpn_bucket_init(&node->upcall);
 	meshvpn_keys_init(&node->keys);
 	skb_queue_head_init(&node->staged);
 	meshvpn_job_queue_init(&node->tx_jobs);

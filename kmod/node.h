@@ -12,6 +12,7 @@
 #include <net/dst_cache.h>
 
 #include "crypto.h"
+#include "ratelimit.h"
 
 struct meshvpn_device;
 struct meshvpn_node;
@@ -121,6 +122,8 @@ struct meshvpn_job_queue {
  * @tx_jobs: encryption jobs in flight, in order
  * @rx_jobs: decryption jobs in flight, in order
  * @rx_off_path: those of @rx_jobs that did not come from the node's path
+ * @upcall: budget of the messages from the node's endpoint passed up to the
+ *	daemon (ratelimit.c)
  * @dead: unlinked from the device, no new work may start
  */
 struct meshvpn_node {
@@ -149,16 +152,14 @@ struct meshvpn_node {
 	struct meshvpn_job_queue tx_jobs;
 	struct meshvpn_job_queue rx_jobs;
 	atomic_t rx_off_path;
+	struct meshvpn_bucket upcall;
 	bool dead;
 };
 
-/* Packets a node without a key may hold, and how long they wait. */
-#define MESHVPN_MAX_STAGED_PACKETS	128
+/* How long packets without a key wait (MESHVPN_STAGED_PER_NODE of them). */
 #define MESHVPN_STAGED_TIMEOUT		(5 * HZ)
 /* At most one notification of a kind per node in this interval. */
 #define MESHVPN_NOTIFY_INTERVAL		HZ
-/* A device holds at most this many nodes. */
-#define MESHVPN_MAX_NODES		BIT(20)
 
 struct meshvpn_node *meshvpn_node_create(struct meshvpn_device *mv, u64 id);
 void meshvpn_node_remove(struct meshvpn_node *node);

@@ -21,12 +21,12 @@
 #include "parallel.h"
 
 /*
- * Jobs a node may have in flight per direction, and jobs a device's ring
- * holds. A transmit job is up to one GSO packet's segments: this bounds
- * what a flow can queue ahead of the CPUs while keeping them all busy.
+ * Jobs a node may have in flight per direction (MESHVPN_JOBS_PER_NODE), and
+ * jobs a device's ring holds (MESHVPN_RING_SIZE), both in the uapi header
+ * so that the daemon shows them with what they refused. A transmit job is
+ * up to one GSO packet's segments: this bounds what a flow can queue ahead
+ * of the CPUs while keeping them all busy.
  */
-#define MESHVPN_MAX_NODE_JOBS	1024
-#define MESHVPN_RING_SIZE	4096
 
 /* Jobs a worker does before it lets softirqs and other tasks run. */
 #define MESHVPN_CRYPT_BATCH	32
@@ -287,7 +287,7 @@ int meshvpn_crypt_job_submit(struct meshvpn_crypt_ring *ring,
 	atomic_set(&job->state, MESHVPN_JOB_QUEUED);
 
 	spin_lock_bh(&queue->lock);
-	if (unlikely(queue->len >= MESHVPN_MAX_NODE_JOBS)) {
+	if (unlikely(queue->len >= MESHVPN_JOBS_PER_NODE)) {
 		spin_unlock_bh(&queue->lock);
 		return -EBUSY;
 	}
@@ -296,6 +296,7 @@ int meshvpn_crypt_job_submit(struct meshvpn_crypt_ring *ring,
 	spin_unlock_bh(&queue->lock);
 
 	if (unlikely(ptr_ring_produce_bh(&ring->jobs, job))) {
+		meshvpn_limit_refused(job->node->mv, MESHVPN_LIMIT_RING_FULL);
 		local_bh_disable();
 		meshvpn_job_complete(job, MESHVPN_JOB_DEAD);
 		local_bh_enable();

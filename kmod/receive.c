@@ -23,6 +23,7 @@
 #include "netlink.h"
 #include "node.h"
 #include "parallel.h"
+#include "ratelimit.h"
 #include "receive.h"
 #include "route.h"
 #include "socket.h"
@@ -166,19 +167,21 @@ static bool meshvpn_from_path(struct meshvpn_node *node,
  * Such messages get only a small share of the node's and of the device's
  * decryption jobs, so that a flood of forgeries cannot push out the
  * messages that come from the path. A sender that really moved is off path
- * only until its first message verifies and moves its endpoint.
+ * only until its first message verifies and moves its endpoint. The shares
+ * are MESHVPN_OFF_PATH_JOBS_PER_NODE and MESHVPN_OFF_PATH_JOBS.
  */
-#define MESHVPN_MAX_NODE_OFF_PATH_JOBS	64
-#define MESHVPN_MAX_OFF_PATH_JOBS	512
-
 static bool meshvpn_off_path_get(struct meshvpn_device *mv,
 				 struct meshvpn_node *node)
 {
 	if (atomic_inc_return(&node->rx_off_path) >
-	    MESHVPN_MAX_NODE_OFF_PATH_JOBS)
+	    MESHVPN_OFF_PATH_JOBS_PER_NODE) {
+		meshvpn_limit_refused(mv, MESHVPN_LIMIT_OFF_PATH_NODE);
 		goto node_full;
-	if (atomic_inc_return(&mv->rx_off_path) > MESHVPN_MAX_OFF_PATH_JOBS)
+	}
+	if (atomic_inc_return(&mv->rx_off_path) > MESHVPN_OFF_PATH_JOBS) {
+		meshvpn_limit_refused(mv, MESHVPN_LIMIT_OFF_PATH);
 		goto device_full;
+	}
 	return true;
 
 device_full:
@@ -360,6 +363,7 @@ static int meshvpn_receive_data(struct meshvpn_device *mv,
 		job->from = *from;
 	if (unlikely(meshvpn_crypt_job_submit(&mv->rx_ring, &node->rx_jobs,
 					      job))) {
+		meshvpn_limit_refused(mv, MESHVPN_LIMIT_RX_JOBS);
 		meshvpn_off_path_put(mv, node, off_path);
 		meshvpn_crypt_job_free(job);
 		goto drop;
@@ -459,6 +463,9 @@ drop:
  * @sk: the attached UDP socket
  * @skb: the message, at its UDP header
  *
+ * Everything but DATA for this node and messages to relay goes up to the
+ * daemon, at most upcall-rate messages per second per source (ratelimit.c).
+ *
  * Return: 0 when the kernel took the message, 1 to pass it to userspace.
  */
 int meshvpn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
@@ -473,9 +480,12 @@ int meshvpn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		return 1;
 	mv = ms->mv;
 	local_id = READ_ONCE(mv->local_node_id);
-	/* Too short to be ours, or no identity yet: the daemon decides. */
-	if (!local_id || !pskb_may_pull(skb, MESHVPN_RX_HDR_LEN))
+	/* No identity yet: the daemon decides. */
+	if (!local_id)
 		return 1;
+	/* Too short to be ours: the daemon decides, within its budget. */
+	if (!pskb_may_pull(skb, MESHVPN_RX_HDR_LEN))
+		return meshvpn_upcall_allowed(mv, skb);
 
 	skb_reset_transport_header(skb);
 	hdr = meshvpn_rx_hdr(skb);
@@ -490,7 +500,7 @@ int meshvpn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 	if (hdr->type != MESHVPN_MSG_DATA)
-		return 1;
+		return meshvpn_upcall_allowed(mv, skb);
 	if (!meshvpn_endpoint_from_skb(&from, skb)) {
 		DEV_STATS_INC(mv->dev, rx_errors);
 		kfree_skb(skb);

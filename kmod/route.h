@@ -14,11 +14,13 @@
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
+#include <linux/meshvpn.h>
+
 struct meshvpn_node;
 struct meshvpn_route_table;
 
-/* A device holds at most this many (2^20) routes, IPv4 and IPv6 together. */
-#define MESHVPN_MAX_ROUTES		BIT(20)
+/* A device holds at most this many routes, IPv4 and IPv6 together. */
+#define MESHVPN_MAX_ROUTES		MESHVPN_ROUTES_MAX
 
 /* Longest prefix of either family; the bitmaps below cover 0..this. */
 #define MESHVPN_ROUTE_MAX_PREFIX	128

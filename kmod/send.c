@@ -230,6 +230,7 @@ static void meshvpn_send_data(struct meshvpn_node *node,
 		goto drop_list;
 	if (unlikely(meshvpn_crypt_job_submit(&mv->tx_ring, &node->tx_jobs,
 					      job))) {
+		meshvpn_limit_refused(mv, MESHVPN_LIMIT_TX_JOBS);
 		job->skb = NULL;
 		meshvpn_crypt_job_free(job);
 		key = NULL;
@@ -257,13 +258,14 @@ static void meshvpn_stage(struct meshvpn_node *node, struct sk_buff *skb)
 		return;
 	}
 	__skb_queue_tail(&node->staged, skb);
-	if (skb_queue_len(&node->staged) > MESHVPN_MAX_STAGED_PACKETS)
+	if (skb_queue_len(&node->staged) > MESHVPN_STAGED_PER_NODE)
 		old = __skb_dequeue(&node->staged);
 	if (!timer_pending(&node->staged_timer))
 		mod_timer(&node->staged_timer, jiffies + MESHVPN_STAGED_TIMEOUT);
 	spin_unlock_bh(&node->staged.lock);
 
 	if (old) {
+		meshvpn_limit_refused(node->mv, MESHVPN_LIMIT_STAGED);
 		meshvpn_node_count(node, MESHVPN_STAT_TX_NO_KEY_DROPS, 1);
 		kfree_skb(old);
 	}

@@ -54,6 +54,7 @@ static const struct sample {
 	{ "SessionInitRate", "9", "0", -EINVAL },
 	{ "SessionCookieLoad", "77", "1000001", -EINVAL },
 	{ "NoKeyHandshakeInterval", "3", "-1", -EINVAL },
+	{ "KernelUpcallRate", "75", "100001", -EINVAL },
 	{ "Address", "192.0.2.8 7008", "192.0.2.8 0", -EINVAL },
 	{ "Port", "7000", "65536", -EINVAL },
 	{ "Subnet", "10.7.0.0/16", "10.7.0.1/16", -EINVAL },
@@ -104,6 +105,8 @@ static bool took_good_value(const char *name, const struct mv_config *c,
 		return c->session.cookie_load == 77;
 	if (!strcmp(name, "NoKeyHandshakeInterval"))
 		return c->session.nokey_interval == 3;
+	if (!strcmp(name, "KernelUpcallRate"))
+		return c->kernel_upcall_rate == 75;
 	if (!strcmp(name, "PingInterval"))
 		return c->ping_interval == 33;
 	if (!strcmp(name, "PingTimeout"))

@@ -6,8 +6,9 @@
  * rtnetlink instead of the kernel. The fake answers generic netlink's
  * family lookup, acknowledges every request, can refuse one with an
  * extack message, and records what it was asked, so that each case checks
- * what the backend asks meshvpn.ko to do: the link, the UDP socket, nodes
- * with endpoints and next hops, keys, routes, and the link's removal.
+ * what the backend asks meshvpn.ko to do: the link, the UDP socket and
+ * the upcall rate, nodes with endpoints and next hops, keys, routes, and
+ * the link's removal.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -48,6 +49,8 @@ struct fake_request {
 	uint64_t node_id;
 	bool has_endpoint;
 	uint64_t next_hop;
+	uint32_t upcall_rate;	/* dev-set's, 0 when left out */
+	uint32_t key_slot;
 	char ifname[IFNAMSIZ];
 };
 
@@ -55,7 +58,8 @@ static struct fake {
 	struct fake_request log[FAKE_LOG];
 	int n_log;
 	uint32_t next_portid;
-	uint8_t refuse_cmd;	/* answer this command with -EINVAL */
+	uint8_t refuse_cmd;	/* answer this command with refuse_error */
+	int refuse_error;	/* -EINVAL when 0 */
 } fake;
 
 static struct mnl_socket *fake_socks[FAKE_SOCKS];
@@ -241,17 +245,41 @@ static int node_attr(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+static int dev_attr(const struct nlattr *a, void *data)
+{
+	struct fake_request *r = data;
+
+	if (mnl_attr_get_type(a) == MESHVPN_A_DEVICE_UPCALL_RATE)
+		r->upcall_rate = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+static int keyconf_attr(const struct nlattr *a, void *data)
+{
+	struct fake_request *r = data;
+
+	if (mnl_attr_get_type(a) == MESHVPN_A_KEYCONF_SLOT)
+		r->key_slot = mnl_attr_get_u32(a);
+	return node_attr(a, data);
+}
+
 static int top_attr(const struct nlattr *a, void *data)
 {
 	struct fake_request *r = data;
 
 	switch (mnl_attr_get_type(a)) {
+	case MESHVPN_A_DEV:
+		mnl_attr_parse_nested(a, dev_attr, r);
+		break;
 	case MESHVPN_A_NODE:
 		mnl_attr_parse_nested(a, node_attr, r);
 		break;
 	case MESHVPN_A_KEYCONF:
+		/* It names its node first, as MESHVPN_A_NODE_ID 1. */
+		mnl_attr_parse_nested(a, keyconf_attr, r);
+		break;
 	case MESHVPN_A_ROUTE:
-		/* Both name their node first, as MESHVPN_A_*_NODE_ID 1. */
+		/* The same. */
 		mnl_attr_parse_nested(a, node_attr, r);
 		break;
 	}
@@ -296,7 +324,7 @@ ssize_t mnl_socket_sendto(const struct mnl_socket *s, const void *buf,
 		return len;
 	}
 	if (s->bus == NETLINK_GENERIC && r->cmd && r->cmd == fake.refuse_cmd)
-		ack(s, req, -EINVAL, "refused by the fake kernel");
+		ack(s, req, fake.refuse_error ?: -EINVAL, "refused by the fake kernel");
 	else
 		ack(s, req, 0, NULL);
 	return len;
@@ -490,6 +518,83 @@ TEST(keys_follow_the_session)
 	mv_dataplane_sync(&fx.dp);
 	EXPECT(asked(mark, MESHVPN_CMD_KEY_DEL, 0) != NULL);
 	EXPECT(!bob->kstate.key[0] && !bob->kstate.key[1]);
+	fixture_free(&fx);
+}
+
+/*
+ * KernelUpcallRate goes to the link with its socket, and again when a
+ * reload changed it.
+ */
+TEST(upcall_rate_follows_the_config)
+{
+	const struct fake_request *r;
+	struct kfixture fx;
+	int mark;
+
+	fixture_init(&fx);
+	fx.conf.kernel_upcall_rate = 50;
+	EXPECT_EQ(mv_dataplane_open(&fx.dp, &mv_kernel_backend), 0);
+	r = asked(0, MESHVPN_CMD_DEV_SET, 0);
+	EXPECT(r && r->upcall_rate == 50);
+	mark = fake.n_log;
+	mv_dataplane_sync(&fx.dp);
+	EXPECT(asked(mark, MESHVPN_CMD_DEV_SET, 0) == NULL);
+	fx.conf.kernel_upcall_rate = 7;
+	mv_dataplane_sync(&fx.dp);
+	r = asked(mark, MESHVPN_CMD_DEV_SET, 0);
+	EXPECT(r && r->upcall_rate == 7);
+	fixture_free(&fx);
+}
+
+/*
+ * key-new refused with EEXIST: the kernel holds that key material in its
+ * next slot already (a key-new whose answer was lost). The backend swaps
+ * it in instead of installing it again, and the next generation, new
+ * material, still goes into the next slot and is swapped in.
+ */
+TEST(key_refused_as_installed_is_swapped_in_then_replaced)
+{
+	const struct fake_request *r;
+	struct kfixture fx;
+	struct mv_session *ss;
+	struct mv_node *bob;
+	int mark;
+
+	bob = open_with_direct_bob(&fx);
+	if (!bob) {
+		EXPECT(bob != NULL);
+		fixture_free(&fx);
+		return;
+	}
+	ss = bob->session;
+	ss->tx_phase = 0;
+	ss->slot[0].valid = true;
+	ss->slot[0].generation = 1;
+	fake.refuse_cmd = MESHVPN_CMD_KEY_NEW;
+	fake.refuse_error = -EEXIST;
+	mark = fake.n_log;
+	mv_dataplane_sync(&fx.dp);
+	r = asked(mark, MESHVPN_CMD_KEY_NEW, 0);
+	EXPECT(r && r->key_slot == MESHVPN_KEY_SLOT_CURRENT);
+	EXPECT(asked(mark, MESHVPN_CMD_KEY_SWAP, 0) != NULL);
+	EXPECT(bob->kstate.key[0] && bob->kstate.gen[0] == 1);
+	fake.refuse_cmd = 0;
+	fake.refuse_error = 0;
+
+	/* The next generation is new material: key-new into next, then swap. */
+	ss->slot[1].valid = true;
+	ss->slot[1].generation = 2;
+	mark = fake.n_log;
+	mv_dataplane_sync(&fx.dp);
+	r = asked(mark, MESHVPN_CMD_KEY_NEW, 0);
+	EXPECT(r && r->key_slot == MESHVPN_KEY_SLOT_NEXT);
+	EXPECT(bob->kstate.key[1] && bob->kstate.gen[1] == 2);
+	ss->tx_phase = 1;
+	mark = fake.n_log;
+	mv_dataplane_sync(&fx.dp);
+	EXPECT(asked(mark, MESHVPN_CMD_KEY_SWAP, 0) != NULL);
+	EXPECT(asked(mark, MESHVPN_CMD_KEY_NEW, 0) == NULL);
+	EXPECT(bob->kstate.gen[0] == 2 && bob->kstate.gen[1] == 1);
 	fixture_free(&fx);
 }
 

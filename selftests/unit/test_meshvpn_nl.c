@@ -110,6 +110,13 @@ TEST(dev_set_leaves_out_what_is_not_given)
 	mv_meshvpn_put_dev(nlh, 0, -1);
 	read_request_nest(nlh, MESHVPN_A_DEV, &d);
 	EXPECT_EQ(d.count, 0);
+
+	/* KernelUpcallRate alone, as a reload sends it. */
+	nlh = mv_meshvpn_msg(&nl, MESHVPN_CMD_DEV_SET, 0, 7);
+	mv_meshvpn_put_dev_upcall(nlh, 0, -1, 75);
+	read_request_nest(nlh, MESHVPN_A_DEV, &d);
+	EXPECT_EQ(d.count, 1);
+	EXPECT_EQ(mnl_attr_get_u32(d.tb[MESHVPN_A_DEVICE_UPCALL_RATE]), 75);
 	free(nl.req);
 }
 
@@ -522,6 +529,49 @@ TEST(dev_decoder)
 	nlh = reply(&nl, MESHVPN_CMD_DEV_GET);
 	EXPECT_REJECTED(mv_meshvpn_dev_reply(&nl, nlh, 7, &d), &nl,
 			"reply without device attributes");
+	free(nl.req);
+}
+
+/* Each refused counter lands on its limit, named as dump stats shows it. */
+TEST(dev_limits)
+{
+	struct mv_meshvpn_dev d;
+	const char *name;
+	uint64_t value, refused;
+	struct mv_nl nl;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	unsigned int i;
+
+	open_fake(&nl);
+	nlh = reply(&nl, MESHVPN_CMD_DEV_GET);
+	nest = mnl_attr_nest_start(nlh, MESHVPN_A_DEV);
+	mnl_attr_put_u32(nlh, MESHVPN_A_DEVICE_UPCALL_RATE, 50);
+	for (i = 0; i < MV_MESHVPN_LIMITS; i++)
+		mnl_attr_put_u64(nlh, MESHVPN_A_DEVICE_UPCALL_REFUSED + i, 100 + i);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(mv_meshvpn_dev_reply(&nl, nlh, 7, &d), 0);
+
+	mv_meshvpn_dev_limit(&d, 0, &name, &value, &refused);
+	EXPECT_STREQ(name, "KernelUpcallRate");
+	EXPECT_EQ(value, 50);
+	EXPECT_EQ(refused, 100);
+	mv_meshvpn_dev_limit(&d, 1, &name, &value, &refused);
+	EXPECT_STREQ(name, "kernel.upcall_sources");
+	EXPECT_EQ(value, MESHVPN_UPCALL_SOURCES);
+	EXPECT_EQ(refused, 101);
+	mv_meshvpn_dev_limit(&d, 2, &name, &value, &refused);
+	EXPECT_STREQ(name, "kernel.upcall_strangers");
+	EXPECT_EQ(value, 500);
+	EXPECT_EQ(refused, 102);
+	mv_meshvpn_dev_limit(&d, 5, &name, &value, &refused);
+	EXPECT_STREQ(name, "kernel.rx_queue_per_node");
+	EXPECT_EQ(value, 1024);
+	EXPECT_EQ(refused, 105);
+	mv_meshvpn_dev_limit(&d, MV_MESHVPN_LIMITS - 1, &name, &value, &refused);
+	EXPECT_STREQ(name, "kernel.routes");
+	EXPECT_EQ(value, MESHVPN_ROUTES_MAX);
+	EXPECT_EQ(refused, 100 + MV_MESHVPN_LIMITS - 1);
 	free(nl.req);
 }
 

@@ -47,6 +47,7 @@ void mv_config_init(struct mv_config *c)
 	c->max_preauth_connections = MV_CONFIG_DEFAULT_MAX_PREAUTH_CONNECTIONS;
 	c->script_queue_limit = MV_CONFIG_DEFAULT_SCRIPT_QUEUE_LIMIT;
 	c->state_flood_rate = MV_CONFIG_DEFAULT_STATE_FLOOD_RATE;
+	c->kernel_upcall_rate = MV_CONFIG_DEFAULT_KERNEL_UPCALL_RATE;
 	c->data_plane = MV_DATA_PLANE_AUTO;
 	c->cipher = MV_CIPHER_CHACHA20_POLY1305;
 	c->port = MV_CONFIG_DEFAULT_PORT;

@@ -56,6 +56,9 @@
 #define MV_CONFIG_DEFAULT_MAX_CLOCK_SKEW	600	/* s */
 #define MV_CONFIG_DEFAULT_VOUCH_QUOTA	4096	/* nodes per neighbour */
 #define MV_CONFIG_DEFAULT_VOUCH_RATE	20	/* new keys per second */
+/* meshvpn.ko's upcalls per source per second (burst as many); its maximum. */
+#define MV_CONFIG_DEFAULT_KERNEL_UPCALL_RATE	50
+#define MV_CONFIG_MAX_KERNEL_UPCALL_RATE	100000
 
 /* ---- typed configuration ---- */
 
@@ -133,6 +136,7 @@ struct mv_config {
 	/* scripts of one node waiting to run; more are dropped */
 	unsigned int script_queue_limit;
 	unsigned int state_flood_rate;	/* STATE records per origin per minute */
+	unsigned int kernel_upcall_rate; /* KernelUpcallRate, messages/s/source */
 	bool strict_subnets;
 	bool strict_keys;	/* accept only keys from local host files */
 	struct mv_session_limits session;

@@ -83,7 +83,7 @@ struct mv_config_var {
 	unsigned int n_choices;
 };
 
-#define MV_CONFIG_N_VARS	36
+#define MV_CONFIG_N_VARS	37
 
 /* Every variable meshvpn knows. */
 extern const struct mv_config_var mv_config_vars[MV_CONFIG_N_VARS];

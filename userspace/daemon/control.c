@@ -376,8 +376,9 @@ static int dump_connections(struct mv_daemon *d, FILE *f, bool json)
  * What the daemon refused or dropped that belongs to no node: the UDP
  * messages it could not use, what sessions refused, the work strangers
  * made the meta layer do, what the STATE flood cost, and each limit with
- * its variable, its value and its refusals (Documentation/security.md).
- * Per-node drops are in the node dumps.
+ * its variable, its value and its refusals (Documentation/security.md),
+ * meshvpn.ko's too when it is the data plane. Per-node drops are in the
+ * node dumps.
  */
 static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 {
@@ -441,6 +442,11 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		{ "state", "id_squatter_evicted", d->nodes.evicted_id_squatters },
 		{ "state", "id_collision", d->nodes.id_collisions },
 	};
+	struct mv_meshvpn_dev kdev;
+	unsigned int n_klimits = mv_kernel_device(&d->dp, &kdev) ? 0 :
+				 MV_MESHVPN_LIMITS;
+	uint64_t kvalue, krefused;
+	const char *kname;
 	struct mv_json j;
 	size_t i;
 
@@ -451,6 +457,11 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		for (i = 0; i < ARRAY_SIZE(limits); i++)
 			fprintf(f, "limit %s %" PRIu64 " refused %" PRIu64 "\n",
 				limits[i].name, limits[i].value, limits[i].refused);
+		for (i = 0; i < n_klimits; i++) {
+			mv_meshvpn_dev_limit(&kdev, i, &kname, &kvalue, &krefused);
+			fprintf(f, "limit %s %" PRIu64 " refused %" PRIu64 "\n",
+				kname, kvalue, krefused);
+		}
 		return 0;
 	}
 	mv_json_init(&j, f, true);
@@ -472,6 +483,14 @@ static int dump_stats(struct mv_daemon *d, FILE *f, bool json)
 		mv_json_begin_object(&j);
 		mv_json_kv_u64(&j, "value", limits[i].value);
 		mv_json_kv_u64(&j, "refused", limits[i].refused);
+		mv_json_end_object(&j);
+	}
+	for (i = 0; i < n_klimits; i++) {
+		mv_meshvpn_dev_limit(&kdev, i, &kname, &kvalue, &krefused);
+		mv_json_key(&j, kname);
+		mv_json_begin_object(&j);
+		mv_json_kv_u64(&j, "value", kvalue);
+		mv_json_kv_u64(&j, "refused", krefused);
 		mv_json_end_object(&j);
 	}
 	mv_json_end_object(&j);

@@ -40,6 +40,9 @@
 
 /* key-new hands the kernel the session keys as they are. */
 _Static_assert(MV_KEY_LEN == MESHVPN_KEY_LEN, "session keys of the kernel's length");
+/* KernelUpcallRate takes what the module takes. */
+_Static_assert(MV_CONFIG_MAX_KERNEL_UPCALL_RATE == MESHVPN_UPCALL_RATE_MAX,
+	       "KernelUpcallRate's range is the module's");
 
 struct mv_kernel {
 	uint64_t adopted_at;	/* monotonic ms, 0 if nothing was adopted */
@@ -52,6 +55,7 @@ struct mv_kernel {
 	struct mv_timer regrace;
 	int ifindex;
 	char ifname[IF_NAMESIZE];
+	unsigned int upcall_rate;	/* KernelUpcallRate the link has */
 };
 
 static void kernel_adopt(struct mv_dataplane *dp);
@@ -426,10 +430,12 @@ static int kernel_open_link(struct mv_dataplane *dp, const char *ifname)
 		mv_notice("Taking over %s: the kernel kept forwarding while no "
 			  "meshvpnd ran", ifname);
 	nlh = genl(k, MESHVPN_CMD_DEV_SET);
-	mv_meshvpn_put_dev(nlh, dp->nodes->self->id, dp->udp_fd);
+	mv_meshvpn_put_dev_upcall(nlh, dp->nodes->self->id, dp->udp_fd,
+				  dp->conf->kernel_upcall_rate);
 	err = request(k, nlh, "attaching the UDP socket");
 	if (err)
 		goto fail_link;
+	k->upcall_rate = dp->conf->kernel_upcall_rate;
 	err = mv_genl_open(&k->ev, MESHVPN_FAMILY_NAME, MESHVPN_MCGRP_EVENTS);
 	err = err ?: mv_nl_subscribe(&k->ev, k->ev.events_group);
 	err = err ?: mv_io_add(dp->loop, &k->ev_io, mnl_socket_get_fd(k->ev.sock),
@@ -668,6 +674,23 @@ static void sync_broadcast_via(struct mv_dataplane *dp, struct mv_node *n,
 		ks->broadcast_via = id;
 }
 
+/* KernelUpcallRate changed (a reload): tell the link. */
+static void sync_upcall_rate(struct mv_dataplane *dp)
+{
+	struct mv_kernel *k = dp->kernel;
+	unsigned int rate = dp->conf->kernel_upcall_rate;
+	struct nlmsghdr *nlh;
+
+	if (k->upcall_rate == rate)
+		return;
+	nlh = genl(k, MESHVPN_CMD_DEV_SET);
+	mv_meshvpn_put_dev_upcall(nlh, 0, -1, rate);
+	if (request(k, nlh, "dev-set upcall-rate"))
+		return;
+	mv_info(3, "meshvpn.ko: KernelUpcallRate %u", rate);
+	k->upcall_rate = rate;
+}
+
 static void kernel_sync(struct mv_dataplane *dp)
 {
 	struct mv_node *n;
@@ -676,6 +699,7 @@ static void kernel_sync(struct mv_dataplane *dp)
 	if (!dp->kernel)
 		return;
 	dp->kernel_dirty = false;
+	sync_upcall_rate(dp);
 	/* Direct nodes first: they are the next hops of the others. */
 	for (n = dp->nodes->all; n; n = n->next)
 		if (wanted(n) && n->udp.direct)
@@ -787,6 +811,29 @@ static int kernel_stats(struct mv_dataplane *dp, struct mv_node *n,
 	nlh = genl(dp->kernel, MESHVPN_CMD_NODE_GET);
 	mv_meshvpn_put_node_id(nlh, n->id);
 	return mv_nl_request(&dp->kernel->nl, nlh, node_cb, &c);
+}
+
+struct device_ctx {
+	struct mv_kernel *k;
+	struct mv_meshvpn_dev *dev;
+};
+
+static int device_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct device_ctx *c = data;
+
+	return mv_meshvpn_dev_reply(&c->k->nl, nlh, (uint32_t)c->k->ifindex,
+				    c->dev);
+}
+
+int mv_kernel_device(struct mv_dataplane *dp, struct mv_meshvpn_dev *dev)
+{
+	struct device_ctx c = { .k = dp->kernel, .dev = dev };
+
+	if (!dp->kernel)
+		return -ENOENT;
+	return mv_nl_request(&dp->kernel->nl, genl(dp->kernel, MESHVPN_CMD_DEV_GET),
+			     device_cb, &c);
 }
 
 static int phase_cb(const struct nlmsghdr *nlh, void *data)

@@ -11,8 +11,19 @@
 
 #include <stdbool.h>
 
+#include "netlink/meshvpn_nl.h"
+
+struct mv_dataplane;
+
 /* Is the generic netlink family there (meshvpn.ko loaded)? */
 bool mv_kernel_available(void);
+
+/*
+ * Read the link's device attributes, with its limits and what they refused
+ * (mv_meshvpn_dev_limit()): 0, -ENOENT when meshvpn.ko is not the data
+ * plane, or another -errno.
+ */
+int mv_kernel_device(struct mv_dataplane *dp, struct mv_meshvpn_dev *dev);
 
 /* The backend itself is mv_kernel_backend (dataplane/dataplane.h). */
 

@@ -22,7 +22,8 @@ struct nlmsghdr *mv_meshvpn_msg(struct mv_nl *nl, uint8_t cmd, uint16_t flags,
 	return nlh;
 }
 
-void mv_meshvpn_put_dev(struct nlmsghdr *nlh, uint64_t local_id, int socket_fd)
+void mv_meshvpn_put_dev_upcall(struct nlmsghdr *nlh, uint64_t local_id,
+			       int socket_fd, uint32_t upcall_rate)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, MESHVPN_A_DEV);
 
@@ -30,7 +31,14 @@ void mv_meshvpn_put_dev(struct nlmsghdr *nlh, uint64_t local_id, int socket_fd)
 		mnl_attr_put_u64(nlh, MESHVPN_A_DEVICE_LOCAL_NODE_ID, local_id);
 	if (socket_fd >= 0)
 		mnl_attr_put_u32(nlh, MESHVPN_A_DEVICE_SOCKET, (uint32_t)socket_fd);
+	if (upcall_rate)
+		mnl_attr_put_u32(nlh, MESHVPN_A_DEVICE_UPCALL_RATE, upcall_rate);
 	mnl_attr_nest_end(nlh, nest);
+}
+
+void mv_meshvpn_put_dev(struct nlmsghdr *nlh, uint64_t local_id, int socket_fd)
+{
+	mv_meshvpn_put_dev_upcall(nlh, local_id, socket_fd, 0);
 }
 
 void mv_meshvpn_put_node_id(struct nlmsghdr *nlh, uint64_t id)
@@ -132,6 +140,7 @@ static int decode_dev(struct mv_nl *nl, const struct nlattr *nest,
 		      struct mv_meshvpn_dev *dev)
 {
 	const struct nlattr *tb[MESHVPN_A_DEVICE_MAX + 1];
+	unsigned int i;
 	int ret;
 
 	memset(dev, 0, sizeof(*dev));
@@ -158,7 +167,52 @@ static int decode_dev(struct mv_nl *nl, const struct nlattr *nest,
 		dev->has_route_count = true;
 		dev->route_count = mnl_attr_get_u32(tb[MESHVPN_A_DEVICE_ROUTE_COUNT]);
 	}
+	if (tb[MESHVPN_A_DEVICE_UPCALL_RATE])
+		dev->upcall_rate = mnl_attr_get_u32(tb[MESHVPN_A_DEVICE_UPCALL_RATE]);
+	for (i = 0; i < MV_MESHVPN_LIMITS; i++)
+		if (tb[MESHVPN_A_DEVICE_UPCALL_REFUSED + i])
+			dev->refused[i] =
+				mv_nla_get_uint(tb[MESHVPN_A_DEVICE_UPCALL_REFUSED + i]);
 	return 0;
+}
+
+/*
+ * The module's limits are constants of its uapi header, but the daemon's
+ * KernelUpcallRate and the budget of all strangers together, which is a
+ * multiple of it.
+ */
+static const struct {
+	const char *name;
+	uint64_t value;
+} dev_limits[MV_MESHVPN_LIMITS] = {
+	{ "KernelUpcallRate", 0 },
+	{ "kernel.upcall_sources", MESHVPN_UPCALL_SOURCES },
+	{ "kernel.upcall_strangers", 0 },
+	{ "kernel.rx_off_path_per_node", MESHVPN_OFF_PATH_JOBS_PER_NODE },
+	{ "kernel.rx_off_path", MESHVPN_OFF_PATH_JOBS },
+	{ "kernel.rx_queue_per_node", MESHVPN_JOBS_PER_NODE },
+	{ "kernel.tx_queue_per_node", MESHVPN_JOBS_PER_NODE },
+	{ "kernel.crypto_ring", MESHVPN_RING_SIZE },
+	{ "kernel.staged_per_node", MESHVPN_STAGED_PER_NODE },
+	{ "kernel.nodes", MESHVPN_NODES_MAX },
+	{ "kernel.routes", MESHVPN_ROUTES_MAX },
+};
+
+void mv_meshvpn_dev_limit(const struct mv_meshvpn_dev *dev, unsigned int i,
+			  const char **name, uint64_t *value, uint64_t *refused)
+{
+	*name = dev_limits[i].name;
+	switch (i) {
+	case 0:
+		*value = dev->upcall_rate;
+		break;
+	case 2:
+		*value = (uint64_t)dev->upcall_rate * MESHVPN_UPCALL_STRANGERS_FACTOR;
+		break;
+	default:
+		*value = dev_limits[i].value;
+	}
+	*refused = dev->refused[i];
 }
 
 /* The endpoint in node attributes @tb, if there is one. */

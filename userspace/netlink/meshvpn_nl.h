@@ -32,6 +32,9 @@ struct nlmsghdr *mv_meshvpn_msg(struct mv_nl *nl, uint8_t cmd, uint16_t flags,
  * negative @socket_fd leaves that attribute out, unchanged in the kernel.
  */
 void mv_meshvpn_put_dev(struct nlmsghdr *nlh, uint64_t local_id, int socket_fd);
+/* The same, and the device's upcall-rate unless @upcall_rate is 0. */
+void mv_meshvpn_put_dev_upcall(struct nlmsghdr *nlh, uint64_t local_id,
+			       int socket_fd, uint32_t upcall_rate);
 /* A node nest naming a node and nothing else: node-get, node-del. */
 void mv_meshvpn_put_node_id(struct nlmsghdr *nlh, uint64_t id);
 /*
@@ -85,6 +88,10 @@ struct mv_meshvpn_prefix {
 	unsigned int len;	/* 0..32 or 0..128 */
 };
 
+/* The device's limits, in the order of their refused counters. */
+#define MV_MESHVPN_LIMITS \
+	(MESHVPN_A_DEVICE_ROUTES_REFUSED - MESHVPN_A_DEVICE_UPCALL_REFUSED + 1)
+
 /* The device attributes of dev-get. */
 struct mv_meshvpn_dev {
 	bool has_local_id;	/* false: not set yet */
@@ -93,7 +100,18 @@ struct mv_meshvpn_dev {
 	uint16_t port;		/* host byte order */
 	bool has_node_count, has_route_count;
 	uint32_t node_count, route_count;
+	uint32_t upcall_rate;	/* 0: a module without the attribute */
+	uint64_t refused[MV_MESHVPN_LIMITS];	/* by limit, see below */
 };
+
+/*
+ * Limit @i (below MV_MESHVPN_LIMITS) of device @dev as `meshvpn dump stats`
+ * shows it: its name (the configuration variable the daemon sets it from,
+ * or "kernel.WHAT" for a constant of the module), its value and what it
+ * refused.
+ */
+void mv_meshvpn_dev_limit(const struct mv_meshvpn_dev *dev, unsigned int i,
+			  const char **name, uint64_t *value, uint64_t *refused);
 
 /* A node of node-get, endpoint-moved-ntf or packet-ntf. */
 struct mv_meshvpn_node {

@@ -34,6 +34,74 @@
  */
 #define MESHVPN_PACKET_LEN_MIN	20
 
+/*
+ * Highest upcall-rate a device accepts (messages per second per source).
+ */
+#define MESHVPN_UPCALL_RATE_MAX	100000
+
+/*
+ * Source addresses a device keeps an upcall budget for at once; a message from
+ * a further unknown source is not passed up until one expires (counted in
+ * upcall-sources-refused).
+ */
+#define MESHVPN_UPCALL_SOURCES	4096
+
+/*
+ * The endpoint of a known node may have this many times upcall-rate messages
+ * per second passed up (the burst as large): a relay passes on the handshakes
+ * of the nodes behind it, and a busy node probes and rekeys more than a
+ * stranger may ask.
+ */
+#define MESHVPN_UPCALL_NODE_FACTOR	4
+
+/*
+ * All sources that are no known node's endpoint together may have this many
+ * times upcall-rate messages per second passed up (the burst as large); beyond
+ * it they are dropped (counted in upcall-strangers-refused), so that the socket
+ * keeps room for the known nodes' messages.
+ */
+#define MESHVPN_UPCALL_STRANGERS_FACTOR	10
+
+/*
+ * Decryption jobs in flight per node for DATA that did not come from the node's
+ * path (its endpoint or its relay's); further ones are dropped (counted in
+ * off-path-node-refused).
+ */
+#define MESHVPN_OFF_PATH_JOBS_PER_NODE	64
+
+/*
+ * Decryption jobs in flight per device for DATA that did not come from its
+ * sender's path (counted in off-path-refused).
+ */
+#define MESHVPN_OFF_PATH_JOBS	512
+
+/*
+ * Crypto jobs a node may have in flight per direction (counted in
+ * rx-jobs-refused and tx-jobs-refused).
+ */
+#define MESHVPN_JOBS_PER_NODE	1024
+
+/*
+ * Crypto jobs a device's ring holds per direction (counted in ring-full-drops).
+ */
+#define MESHVPN_RING_SIZE	4096
+
+/*
+ * Packets a node without a key holds until one comes; the oldest is dropped for
+ * a further one (counted in staged-refused).
+ */
+#define MESHVPN_STAGED_PER_NODE	128
+
+/*
+ * Nodes a device holds (node-new beyond it is counted in nodes-refused).
+ */
+#define MESHVPN_NODES_MAX	1048576
+
+/*
+ * Routes a device holds (route-new beyond it is counted in routes-refused).
+ */
+#define MESHVPN_ROUTES_MAX	1048576
+
 /**
  * enum meshvpn_cipher_alg - AEAD used by a session key.
  * @MESHVPN_CIPHER_ALG_NONE: No encryption nor authentication: IP in UDP, for
@@ -90,6 +158,39 @@ enum meshvpn_rekey_reason {
  * @MESHVPN_A_DEVICE_ROUTE_COUNT: (u32) Number of routes configured on the
  *	device. Output only.
  * @MESHVPN_A_DEVICE_PAD: (pad) Padding for 64-bit attributes, ignore.
+ * @MESHVPN_A_DEVICE_UPCALL_RATE: (u32, 1..MESHVPN_UPCALL_RATE_MAX) Messages per
+ *	second, with a burst of as many, that the device passes up to the
+ *	socket's owner (everything but DATA for this node: probes, handshakes,
+ *	junk) per source. A source that is the endpoint of a known node has a
+ *	budget of its own on that node, upcall-node-factor times as large, so
+ *	that a flood from other (forged) addresses cannot starve it; any other
+ *	source is limited per IPv4 address or IPv6 /64 (at most upcall-sources
+ *	of them at once), and all of those together to upcall-strangers-factor
+ *	times the rate. Over its own budget, a message is dropped and counted in
+ *	upcall-refused. Default 50.
+ * @MESHVPN_A_DEVICE_UPCALL_REFUSED: (uint) Messages not passed up because their
+ *	source was over upcall-rate. Output only.
+ * @MESHVPN_A_DEVICE_UPCALL_SOURCES_REFUSED: (uint) Messages not passed up
+ *	because the table of upcall-sources was full. Output only.
+ * @MESHVPN_A_DEVICE_UPCALL_STRANGERS_REFUSED: (uint) Messages from sources that
+ *	are no known node's endpoint not passed up because all of those together
+ *	were over upcall-strangers-factor times upcall-rate. Output only.
+ * @MESHVPN_A_DEVICE_OFF_PATH_NODE_REFUSED: (uint) DATA dropped at
+ *	off-path-jobs-per-node. Output only.
+ * @MESHVPN_A_DEVICE_OFF_PATH_REFUSED: (uint) DATA dropped at off-path-jobs.
+ *	Output only.
+ * @MESHVPN_A_DEVICE_RX_JOBS_REFUSED: (uint) DATA dropped because its node had
+ *	jobs-per-node decryptions in flight. Output only.
+ * @MESHVPN_A_DEVICE_TX_JOBS_REFUSED: (uint) Packets dropped because their node
+ *	had jobs-per-node encryptions in flight. Output only.
+ * @MESHVPN_A_DEVICE_RING_FULL_DROPS: (uint) Packets dropped because a crypto
+ *	ring held ring-size jobs. Output only.
+ * @MESHVPN_A_DEVICE_STAGED_REFUSED: (uint) Packets dropped from a node's queue
+ *	of staged-per-node while it waited for a key. Output only.
+ * @MESHVPN_A_DEVICE_NODES_REFUSED: (uint) node-new requests refused at
+ *	nodes-max. Output only.
+ * @MESHVPN_A_DEVICE_ROUTES_REFUSED: (uint) route-new requests refused at
+ *	routes-max. Output only.
  */
 enum {
 	MESHVPN_A_DEVICE_LOCAL_NODE_ID = 1,
@@ -98,6 +199,18 @@ enum {
 	MESHVPN_A_DEVICE_NODE_COUNT,
 	MESHVPN_A_DEVICE_ROUTE_COUNT,
 	MESHVPN_A_DEVICE_PAD,
+	MESHVPN_A_DEVICE_UPCALL_RATE,
+	MESHVPN_A_DEVICE_UPCALL_REFUSED,
+	MESHVPN_A_DEVICE_UPCALL_SOURCES_REFUSED,
+	MESHVPN_A_DEVICE_UPCALL_STRANGERS_REFUSED,
+	MESHVPN_A_DEVICE_OFF_PATH_NODE_REFUSED,
+	MESHVPN_A_DEVICE_OFF_PATH_REFUSED,
+	MESHVPN_A_DEVICE_RX_JOBS_REFUSED,
+	MESHVPN_A_DEVICE_TX_JOBS_REFUSED,
+	MESHVPN_A_DEVICE_RING_FULL_DROPS,
+	MESHVPN_A_DEVICE_STAGED_REFUSED,
+	MESHVPN_A_DEVICE_NODES_REFUSED,
+	MESHVPN_A_DEVICE_ROUTES_REFUSED,
 
 	__MESHVPN_A_DEVICE_MAX,
 	MESHVPN_A_DEVICE_MAX = (__MESHVPN_A_DEVICE_MAX - 1)
@@ -302,12 +415,13 @@ enum {
  * multicast groups.
  *
  * @MESHVPN_CMD_DEV_GET: Get the device: local node id, bound port, node and
- *	route counts.
+ *	route counts, upcall-rate and what each of the device's limits refused.
  *	do request: ifindex
  *	do reply: ifindex, dev
- * @MESHVPN_CMD_DEV_SET: Configure the device: the local node id and the UDP
- *	socket (passed by file descriptor). Attributes left out are unchanged.
- *	do request: ifindex, dev(local-node-id, socket)
+ * @MESHVPN_CMD_DEV_SET: Configure the device: the local node id, the UDP socket
+ *	(passed by file descriptor) and the upcall-rate. Attributes left out are
+ *	unchanged.
+ *	do request: ifindex, dev(local-node-id, socket, upcall-rate)
  * @MESHVPN_CMD_NODE_NEW: Add a remote node. The id is required and must not
  *	exist yet; a node without endpoint can only be reached through a next
  *	hop.

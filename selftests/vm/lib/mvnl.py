@@ -81,6 +81,13 @@ A_DEVICE_SOCKET = 2
 A_DEVICE_PORT = 3
 A_DEVICE_NODE_COUNT = 4
 A_DEVICE_ROUTE_COUNT = 5
+A_DEVICE_PAD = 6
+A_DEVICE_UPCALL_RATE = 7
+# then one refusal counter per limit, in this order
+A_DEVICE_UPCALL_REFUSED = 8
+DEVICE_LIMITS = ("upcall_rate", "upcall_sources", "upcall_strangers",
+                 "off_path_node", "off_path", "rx_jobs", "tx_jobs",
+                 "ring_full", "staged", "nodes", "routes")
 # node
 A_NODE_ID = 1
 A_NODE_REMOTE_IPV4 = 2
@@ -400,4 +407,8 @@ def dev_info(g, dev):
         out["port"] = struct.unpack(">H", d[A_DEVICE_PORT])[0]
     out["node_count"] = get_uint(d[A_DEVICE_NODE_COUNT])
     out["route_count"] = get_uint(d[A_DEVICE_ROUTE_COUNT])
+    if A_DEVICE_UPCALL_RATE in d:
+        out["upcall_rate"] = get_uint(d[A_DEVICE_UPCALL_RATE])
+        out["refused"] = {name: get_uint(d[A_DEVICE_UPCALL_REFUSED + i])
+                          for i, name in enumerate(DEVICE_LIMITS)}
     return out
