@@ -73,19 +73,19 @@ assert "SIGUSR2: einstein's own subnet" logged_after "$mark" "10\.10\.0\.1 owner
 mark=$(mvd_log_mark einstein)
 assert "meshvpnd -kINT works" kill_opt einstein INT
 assert "SIGINT: debug level 5" logged_after "$mark" "Temporarily setting debug level to 5"
-assert "meshvpn debug: the level was 5" test "$(mvd_ctl einstein debug 5)" = 5
+assert "meshvpn debug: the level was 5" test "$(mvd_ctl einstein debug 5)" = "debug level 5 -> 5"
 mark=$(mvd_log_mark einstein)
 kill -INT "${MVD_PID[einstein]}"
 assert "SIGINT again: back to 3" logged_after "$mark" "Reverting to old debug level \(3\)"
-assert "meshvpn debug 4: the level was 3 again" test "$(mvd_ctl einstein debug 4)" = 3
-assert "meshvpn debug 4 took" test "$(mvd_ctl einstein debug 4)" = 4
+assert "meshvpn debug 4: the level was 3 again" test "$(mvd_ctl einstein debug 4)" = "debug level 3 -> 4"
+assert "meshvpn debug 4 took" test "$(mvd_ctl einstein debug 4)" = "debug level 4 -> 4"
 # The level matters: control requests are logged at level 2.
-assert "meshvpn debug 0" test "$(mvd_ctl einstein debug 0)" = 4
+assert "meshvpn debug 0" test "$(mvd_ctl einstein debug 0)" = "debug level 4 -> 0"
 mark=$(mvd_log_mark einstein)
 mvd_ctl einstein dump nodes >/dev/null
 assert "at level 0, a control request is not logged" \
 	eval '! mvd_logged_since einstein "$mark" "Control request: dump nodes"'
-assert "meshvpn debug 3 (prints 0)" test "$(mvd_ctl einstein debug 3)" = 0
+assert "meshvpn debug 3 (prints 0)" test "$(mvd_ctl einstein debug 3)" = "debug level 0 -> 3"
 mvd_ctl einstein dump nodes >/dev/null
 assert "at level 3 it is" logged_after "$mark" "Control request: dump nodes"
 assert "meshvpn debug refuses 11" eval '! mvd_ctl einstein debug 11 2>/dev/null'

@@ -468,9 +468,10 @@ static void node_release(void *ctx, struct mv_node *n)
 }
 
 /*
- * @n's key is no longer the one we trust: its connection, the STATE and
- * the session we took on the old key's word go; whoever holds the trusted
- * key starts afresh.
+ * @n's key is no longer the one we trust: its connection, the STATE, the
+ * session and the direct path (whose probes that session authenticated)
+ * we took on the old key's word go; whoever holds the trusted key starts
+ * afresh.
  */
 static void node_untrusted(void *ctx, struct mv_node *n, const char *why)
 {
@@ -479,7 +480,9 @@ static void node_untrusted(void *ctx, struct mv_node *n, const char *why)
 	mv_info(1, "No longer trusting what %s announced: %s", n->name, why);
 	if (n->conn)
 		mv_meta_close(n->conn, why);
+	mv_udp_node_down(n);
 	mv_session_clear(n);
+	d->topo.dirty = true;
 	if (n->have_state)
 		mv_state_forget(&d->proto, n);
 }
