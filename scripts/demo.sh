@@ -32,12 +32,7 @@ say "Building the network: einstein, newton (public), hawking and penrose behind
 seed_build >/dev/null
 
 say "Starting einstein, then penrose and hawking"
-mvd_start einstein
-mvd_wait_ready einstein
-mvd_start penrose
-mvd_start hawking
-mvd_wait_ready penrose
-mvd_wait_ready hawking
+seed_start
 wait_for 15 mvd__field_is 0 hawking penrose reachable true
 grep -h "Learned the key" "$(mvd_log hawking)" "$(mvd_log penrose)" | sed 's/^/  /'
 

@@ -37,6 +37,29 @@ seed_build() {
 	mvd_share penrose einstein
 }
 
+# seed_trio EINSTEIN_ADDR: the daemons' part of the seed network without
+# newton, whatever carries it (seed_build's switch, or the NAT lab's
+# sites): einstein with that Address, hawking and penrose ConnectTo it.
+seed_trio() {
+	mvd_node einstein 10.10.0.1
+	mvd_host einstein "Address = $1"
+	mvd_node hawking 10.10.0.3 "ConnectTo = einstein"
+	mvd_node penrose 10.10.0.4 "ConnectTo = einstein"
+	mvd_share einstein hawking penrose
+	mvd_share hawking einstein
+	mvd_share penrose einstein
+}
+
+# seed_start: einstein first, as in the article, then its leaves.
+seed_start() {
+	mvd_start einstein
+	mvd_wait_ready einstein
+	mvd_start penrose
+	mvd_start hawking
+	mvd_wait_ready penrose
+	mvd_wait_ready hawking
+}
+
 # The article's longer chain: "if central nodes einstein and curie are
 # already talking, and sakharov joins curie, then traffic from our hawking
 # will reach sakharov via einstein and curie":

@@ -15,12 +15,7 @@ topo_init
 mvd_init
 seed_build
 
-mvd_start einstein
-mvd_wait_ready einstein
-mvd_start penrose
-mvd_start hawking
-mvd_wait_ready penrose
-mvd_wait_ready hawking
+seed_start
 
 if mvd_wait_field 15 hawking penrose reachable true; then
 	pass "hawking sees penrose through einstein"

@@ -13,6 +13,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
 source "$TOP/selftests/lib/nat.sh"
 source "$TOP/selftests/lib/meshvpnd.sh"
+source "$TOP/selftests/lib/seed.sh"
 
 topo_init
 mvd_init
@@ -24,20 +25,8 @@ nat_host einstein s1
 nat_host hawking s2
 nat_host penrose s3
 
-mvd_node einstein 10.10.0.1
-mvd_host einstein "Address = ${NAT_ADDR[einstein]}"
-mvd_node hawking 10.10.0.3 "ConnectTo = einstein"
-mvd_node penrose 10.10.0.4 "ConnectTo = einstein"
-mvd_share einstein hawking penrose
-mvd_share hawking einstein
-mvd_share penrose einstein
-
-mvd_start einstein
-mvd_wait_ready einstein
-mvd_start penrose
-mvd_start hawking
-mvd_wait_ready penrose
-mvd_wait_ready hawking
+seed_trio "${NAT_ADDR[einstein]}"
+seed_start
 
 if mvd_wait_field 15 hawking penrose reachable true; then
 	pass "hawking sees penrose through einstein"
