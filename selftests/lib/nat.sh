@@ -73,15 +73,23 @@ nat_init() {
 	topo_switch backbone
 }
 
-# nat__plain_router NAME OUTSW OUTADDR GW INSW INADDR: a router with the
-# `plain` preset's ruleset: masquerade, nothing else.
-nat__plain_router() {
-	local ns
+# nat__router NAME OUTSW OUTADDR GW INSW INADDR <RULESET: a router between
+# OUTSW (its default route through GW) and INSW, forwarding, with the
+# nftables RULESET read from stdin.
+nat__router() {
+	local ns rules
+	rules=$(cat)
 	topo_node "$1" "$2" "$3" --gw "$4"
 	topo_node "$1" "$5" "$6"
 	topo_forward "$1"
 	topo__node_ns "$1" ns
-	topo__run ip netns exec "$ns" nft -f - <<-EOF
+	topo__run ip netns exec "$ns" nft -f - <<<"$rules"
+}
+
+# nat__plain_router NAME OUTSW OUTADDR GW INSW INADDR: a router with the
+# `plain` preset's ruleset: masquerade, nothing else.
+nat__plain_router() {
+	nat__router "$@" <<-EOF
 		table ip nat_lab {
 			chain postrouting {
 				type nat hook postrouting priority srcnat; policy accept;
@@ -98,12 +106,7 @@ nat__plain_router() {
 # hosts use the same port (then the second one is not reachable from
 # outside, as on real full-cone routers that run out of ports).
 nat__fullcone_router() {
-	local ns
-	topo_node "$1" "$2" "$3" --gw "$4"
-	topo_node "$1" "$5" "$6"
-	topo_forward "$1"
-	topo__node_ns "$1" ns
-	topo__run ip netns exec "$ns" nft -f - <<-EOF
+	nat__router "$@" <<-EOF
 		table ip nat_lab {
 			map fullcone {
 				type inet_service : ipv4_addr

@@ -416,6 +416,19 @@ static struct mv_node *open_with_direct_bob(struct kfixture *fx)
 	return bob;
 }
 
+/* The same, with bob's session holding keys of generation 1 in slot 0. */
+static struct mv_node *open_with_keyed_bob(struct kfixture *fx)
+{
+	struct mv_node *bob = open_with_direct_bob(fx);
+
+	if (bob) {
+		bob->session->tx_phase = 0;
+		bob->session->slot[0].valid = true;
+		bob->session->slot[0].generation = 1;
+	}
+	return bob;
+}
+
 TEST(open_creates_the_link_and_hands_over_the_socket)
 {
 	const struct fake_request *r;
@@ -481,16 +494,13 @@ TEST(keys_follow_the_session)
 	struct mv_node *bob;
 	int mark;
 
-	bob = open_with_direct_bob(&fx);
+	bob = open_with_keyed_bob(&fx);
 	if (!bob) {
 		EXPECT(bob != NULL);
 		fixture_free(&fx);
 		return;
 	}
 	ss = bob->session;
-	ss->tx_phase = 0;
-	ss->slot[0].valid = true;
-	ss->slot[0].generation = 1;
 	mark = fake.n_log;
 	mv_dataplane_sync(&fx.dp);
 	r = asked(mark, MESHVPN_CMD_KEY_NEW, 0);
@@ -560,16 +570,13 @@ TEST(key_refused_as_installed_is_swapped_in_then_replaced)
 	struct mv_node *bob;
 	int mark;
 
-	bob = open_with_direct_bob(&fx);
+	bob = open_with_keyed_bob(&fx);
 	if (!bob) {
 		EXPECT(bob != NULL);
 		fixture_free(&fx);
 		return;
 	}
 	ss = bob->session;
-	ss->tx_phase = 0;
-	ss->slot[0].valid = true;
-	ss->slot[0].generation = 1;
 	fake.refuse_cmd = MESHVPN_CMD_KEY_NEW;
 	fake.refuse_error = -EEXIST;
 	mark = fake.n_log;
