@@ -4,9 +4,12 @@
  * tool; see command.h.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "command.h"
+#include "config/config.h"
+#include "lib/file.h"
 
 const struct mv_usage *mv_find_usage(const struct mv_usage *table, size_t n,
 				     const char *cmd)
@@ -77,4 +80,17 @@ void mv_strip_json(bool *json, int *argc, char **argv)
 			argv[n++] = argv[i];
 	}
 	*argc = n;
+}
+
+char *mv_network_dir(const struct mv_opts *opts)
+{
+	const char *net = opts->netname ? opts->netname : getenv("NETNAME");
+
+	if (opts->confdir)
+		return strdup(opts->confdir);
+	if (!net || !*net || !strcmp(net, "."))
+		return strdup(MV_CONFIG_BASEDIR);
+	if (strpbrk(net, "/\\") || net[0] == '.')
+		return NULL;
+	return mv_path_join(MV_CONFIG_BASEDIR, net);
 }

@@ -63,4 +63,12 @@ int mv_usage_error(void (*usage)(FILE *f, const char *cmd), const char *cmd,
  */
 void mv_strip_json(bool *json, int *argc, char **argv);
 
+/*
+ * The network directory @opts select for the commands that edit files
+ * (init, get, set, add, del): -c DIR, else MV_CONFIG_BASEDIR/NET for -n
+ * NET or $NETNAME, else MV_CONFIG_BASEDIR. malloc()ed; NULL for an
+ * invalid netname or without memory.
+ */
+char *mv_network_dir(const struct mv_opts *opts);
+
 #endif /* MESHVPN_TOOL_COMMAND_H */

@@ -192,19 +192,6 @@ static int write_up_script(const struct init_args *a, const char *addr)
 	return ret;
 }
 
-static char *network_dir(const struct mv_opts *opts)
-{
-	const char *net = opts->netname ? opts->netname : getenv("NETNAME");
-
-	if (opts->confdir)
-		return strdup(opts->confdir);
-	if (!net || !*net || !strcmp(net, "."))
-		return strdup(MV_CONFIG_BASEDIR);
-	if (strpbrk(net, "/\\") || net[0] == '.')
-		return NULL;
-	return mv_path_join(MV_CONFIG_BASEDIR, net);
-}
-
 /* @path and the folders above it that are missing, mode 0755. */
 static int make_dirs(const char *path)
 {
@@ -304,7 +291,7 @@ int mv_cmd_init(const struct mv_opts *opts, int argc, char **argv)
 	ret = parse_args(&a, argc, argv);
 	if (ret)
 		return ret;
-	a.dir = network_dir(opts);
+	a.dir = mv_network_dir(opts);
 	if (!a.dir)
 		return usage_error("invalid netname \"%.64s\"", opts->netname ?
 				   opts->netname : getenv("NETNAME"));

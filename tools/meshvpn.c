@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "confvar.h"
 #include "ctl.h"
 #include "init.h"
 #include "kernel_cmd.h"
@@ -26,6 +27,26 @@
 #define MESHVPN_VERSION "0.1.0"
 #endif
 
+static int cmd_get(const struct mv_opts *opts, int argc, char **argv)
+{
+	return mv_cmd_confvar(opts, "get", argc, argv);
+}
+
+static int cmd_set(const struct mv_opts *opts, int argc, char **argv)
+{
+	return mv_cmd_confvar(opts, "set", argc, argv);
+}
+
+static int cmd_add(const struct mv_opts *opts, int argc, char **argv)
+{
+	return mv_cmd_confvar(opts, "add", argc, argv);
+}
+
+static int cmd_del(const struct mv_opts *opts, int argc, char **argv)
+{
+	return mv_cmd_confvar(opts, "del", argc, argv);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(const struct mv_opts *opts, int argc, char **argv);
@@ -36,6 +57,10 @@ static const struct {
 	{ "route", mv_cmd_route },
 	{ "monitor", mv_cmd_monitor },
 	{ "init", mv_cmd_init },
+	{ "get", cmd_get },
+	{ "set", cmd_set },
+	{ "add", cmd_add },
+	{ "del", cmd_del },
 	{ "dump", mv_cmd_dump },
 	{ "info", mv_cmd_info },
 	{ "debug", mv_cmd_debug },
@@ -56,12 +81,15 @@ static void usage(FILE *f, const char *cmd)
 			mv_ctl_usage(f, cmd);
 		else if (mv_init_is_command(cmd))
 			mv_init_usage(f, cmd);
+		else if (mv_confvar_is_command(cmd))
+			mv_confvar_usage(f, cmd);
 		else
 			mv_kcmd_usage(f, cmd);
 		return;
 	}
 	fputs("Usage: meshvpn [OPTIONS] [--json] COMMAND [ARGS]\n", f);
 	mv_init_usage(f, NULL);
+	mv_confvar_usage(f, NULL);
 	mv_ctl_usage(f, NULL);
 	mv_kcmd_usage(f, NULL);
 	fputs("\n       meshvpn help [COMMAND]\n"
@@ -126,7 +154,8 @@ static int help(int argc, char **argv)
 	}
 	if (argc == 1 && (mv_kcmd_is_command(argv[0]) ||
 			  mv_ctl_is_command(argv[0]) ||
-			  mv_init_is_command(argv[0]))) {
+			  mv_init_is_command(argv[0]) ||
+			  mv_confvar_is_command(argv[0]))) {
 		usage(stdout, argv[0]);
 		return 0;
 	}

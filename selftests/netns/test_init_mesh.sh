@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Two nodes set up with `meshvpn init` alone (ticket 19, item 1): each
-# gets its key, meshvpn.conf, hosts/NAME and an up script giving its
-# interface the address from --subnet; after the host files are swapped
-# and bob is told to connect to alice, they ping each other across the
-# mesh, with no file written by hand but that one ConnectTo line.
+# Two nodes set up with the meshvpn tool alone (ticket 19, items 1 and 4):
+# `init` gives each its key, meshvpn.conf, hosts/NAME and an up script
+# giving its interface the address from --subnet; the host files are
+# swapped and `add ConnectTo alice` tells bob where to connect; they ping
+# each other across the mesh, with no file written by hand.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
@@ -24,11 +24,12 @@ assert "... and bob's" \
 	"$MESHVPN_TOOL" -c "$MVD_DIR/bob" init bob --subnet 10.66.0.2/16
 cp "$MVD_DIR/alice/hosts/alice" "$MVD_DIR/bob/hosts/"
 cp "$MVD_DIR/bob/hosts/bob" "$MVD_DIR/alice/hosts/"
-echo "ConnectTo = alice" >>"$MVD_DIR/bob/meshvpn.conf"
+assert "meshvpn add ConnectTo alice (bob)" \
+	"$MESHVPN_TOOL" -c "$MVD_DIR/bob" add ConnectTo alice
 # The VM runs the netns tests again on meshvpn.ko.
 if [[ -n ${MVD_DATAPLANE:-} ]]; then
 	for n in alice bob; do
-		echo "DataPlane = $MVD_DATAPLANE" >>"$MVD_DIR/$n/meshvpn.conf"
+		"$MESHVPN_TOOL" -c "$MVD_DIR/$n" set DataPlane "$MVD_DATAPLANE"
 	done
 fi
 

@@ -413,65 +413,6 @@ static void free_secret(char *buf, size_t len)
 	free(buf);
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	ssize_t r;
-
-	while (len) {
-		r = write(fd, p, len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
-}
-
-/*
- * Replace @path with @data: written to a temporary file next to it, made
- * durable, then renamed over it, so that a crash leaves either the old or
- * the new file and never a partial key.
- */
-static int write_atomic(const char *path, const void *data, size_t len,
-			mode_t mode, struct mv_diag *diag)
-{
-	size_t pl = strlen(path);
-	char *tmp = malloc(pl + sizeof(".XXXXXX"));
-	int fd, ret;
-
-	if (!tmp)
-		return -ENOMEM;
-	memcpy(tmp, path, pl);
-	memcpy(tmp + pl, ".XXXXXX", sizeof(".XXXXXX"));
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		mv_diag_error(diag, path, 0, "cannot create %s: %s", tmp,
-			      strerror(-ret));
-		free(tmp);
-		return ret;
-	}
-	ret = fchmod(fd, mode) ? -errno : 0;
-	if (!ret)
-		ret = write_all(fd, data, len);
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		mv_diag_error(diag, path, 0, "cannot write: %s",
-			      strerror(-ret));
-		unlink(tmp);
-	}
-	free(tmp);
-	return ret;
-}
-
 /* ---- private keys ---- */
 
 static int private_from_block(const struct mv_pem_block *b, const char *path,
@@ -593,7 +534,7 @@ int mv_identity_save_private(const struct mv_identity *id, const char *path,
 		mv_diag_error(diag, path, 0, "cannot encode the private key");
 		return ret;
 	}
-	ret = write_atomic(path, pem, len, 0600, diag);
+	ret = mv_file_write_atomic(path, pem, len, 0600, diag);
 	OPENSSL_clear_free(pem, len);
 	return ret;
 }
@@ -795,7 +736,7 @@ int mv_identity_append_public(const struct mv_identity *id,
 	if (n && (n < 2 || buf[n - 2] != '\n'))
 		buf[n++] = '\n';
 	memcpy(buf + n, text, text_len);
-	ret = write_atomic(host_path, buf, n + text_len, mode, diag);
+	ret = mv_file_write_atomic(host_path, buf, n + text_len, mode, diag);
 	if (!ret && disabled)
 		mv_diag_warn(diag, host_path, 0,
 			     "%u old public key(s) disabled", disabled);

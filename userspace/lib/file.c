@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -131,4 +132,58 @@ char *mv_path_join(const char *dir, const char *name)
 		p[dl] = '/';
 	memcpy(p + dl + slash, name, nl + 1);
 	return p;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	ssize_t r;
+
+	while (len) {
+		r = write(fd, p, len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		p += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+int mv_file_write_atomic(const char *path, const void *data, size_t len,
+			mode_t mode, struct mv_diag *diag)
+{
+	size_t pl = strlen(path);
+	char *tmp = malloc(pl + sizeof(".XXXXXX"));
+	int fd, ret;
+
+	if (!tmp)
+		return -ENOMEM;
+	memcpy(tmp, path, pl);
+	memcpy(tmp + pl, ".XXXXXX", sizeof(".XXXXXX"));
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		mv_diag_error(diag, path, 0, "cannot create %s: %s", tmp,
+			      strerror(-ret));
+		free(tmp);
+		return ret;
+	}
+	ret = fchmod(fd, mode) ? -errno : 0;
+	if (!ret)
+		ret = write_all(fd, data, len);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		mv_diag_error(diag, path, 0, "cannot write: %s",
+			      strerror(-ret));
+		unlink(tmp);
+	}
+	free(tmp);
+	return ret;
 }

@@ -41,6 +41,15 @@ int mv_file_read(const char *path, size_t max, char **data, size_t *len,
 		 mode_t *mode, struct mv_diag *diag);
 
 /*
+ * Replace @path with @len bytes of @data, mode @mode: written to a
+ * temporary file next to it, made durable, then renamed over it, so that
+ * a crash leaves either the old or the new file and never a partial one
+ * (a key, a configuration). 0 or -errno, with the reason in @diag.
+ */
+int mv_file_write_atomic(const char *path, const void *data, size_t len,
+			 mode_t mode, struct mv_diag *diag);
+
+/*
  * "@dir/@name", with one '/' between them however @dir ends. malloc()ed;
  * NULL when out of memory.
  */
