@@ -140,8 +140,8 @@ void ctl_run(void);
 void ctl_run(void) { lib_log("ctl"); mesh_update(); }'
 check tools
 ((status == 1)) &&
-	has "tools/ctl.o -> userspace/mesh/graph.o: mesh_update (tools calls mesh; tools may use lib, netlink and config only)" &&
-	has "tools/ctl.c -> userspace/mesh/graph.h (tools includes mesh; tools may use lib, netlink and config only, line 2)" &&
+	has "tools/ctl.o -> userspace/mesh/graph.o: mesh_update (tools calls mesh; tools may use lib, netlink, crypto and config only)" &&
+	has "tools/ctl.c -> userspace/mesh/graph.h (tools includes mesh; tools may use lib, netlink, crypto and config only, line 2)" &&
 	! grep -q 'lib/log' <<<"$out"
 report tools_above_config_fails $? "status $status: $out"
 
