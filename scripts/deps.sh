@@ -22,6 +22,8 @@ PACKAGES=(
 	iproute2 iputils-ping iperf3 tcpdump nftables ethtool procps psmisc socat
 	tinc wireguard-tools wireguard-go
 	sparse shellcheck valgrind gnuplot-nox
+	# `meshvpn dump graph` is DOT: its test has graphviz parse it.
+	graphviz
 	linux-source
 	# The kernel's YNL CLI (tools/net/ynl), for the VM test ynl_cli: 6.1's
 	# source has none; jsonschema lets it validate the spec too.

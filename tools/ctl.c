@@ -38,7 +38,8 @@
 /* ---- usage ---- */
 
 static const struct mv_usage usages[] = {
-	{ "dump", "dump nodes|edges|subnets|connections|stats [--json]\n" },
+	{ "dump", "dump nodes|edges|subnets|connections|stats [--json]\n"
+		  "dump graph\n" },
 	{ "info", "info NODE|ADDRESS|SUBNET [--json]\n" },
 	{ "debug", "debug LEVEL\n" },
 	{ "reload", "reload\n" },
@@ -394,7 +395,7 @@ static int simple(const struct mv_opts *opts, const char *name, int argc,
 int mv_cmd_dump(const struct mv_opts *opts, int argc, char **argv)
 {
 	static const char *const what[] = {
-		"nodes", "edges", "subnets", "connections", "stats",
+		"nodes", "edges", "subnets", "connections", "stats", "graph",
 	};
 	struct ctl c = { .name = "dump", .json = opts->json };
 	size_t i;
@@ -408,6 +409,8 @@ int mv_cmd_dump(const struct mv_opts *opts, int argc, char **argv)
 			break;
 	if (i == ARRAY_SIZE(what))
 		return usage_error(&c, "cannot dump \"%.64s\"", argv[0]);
+	if (c.json && !strcmp(what[i], "graph"))
+		return usage_error(&c, "the graph is DOT, not JSON");
 	add_word(&c, "dump");
 	add_word(&c, what[i]);
 	return send_request(&c, opts);

@@ -11,6 +11,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
 source "$TOP/selftests/lib/meshvpnd.sh"
 
+topo_require dot
 topo_init
 mvd_init
 topo_switch wan
@@ -42,5 +43,12 @@ assert "alice's up script gave her interface 10.66.0.1/16" \
 	eval 'topo_exec alice ip -o addr show | grep -q "inet 10.66.0.1/16"'
 assert_ping bob 10.66.0.1 3 "bob pings alice across the mesh"
 assert_ping alice 10.66.0.2 3 "alice pings bob across the mesh"
+# The graph as graphviz takes it (ticket 19, item 5).
+mvd_ctl bob dump graph >"$MVD_DIR/graph.dot"
+assert "dump graph is DOT that graphviz parses" dot -Tsvg -o /dev/null "$MVD_DIR/graph.dot"
+assert "... with both nodes and the edges between them" \
+	eval 'grep -q "^	\"alice\" \[label=\"alice\\\\ndirect\"" "$MVD_DIR/graph.dot" &&
+	      grep -q "^	\"bob\" -> \"alice\" \[label=\"[0-9]* ms\"\];" "$MVD_DIR/graph.dot" &&
+	      grep -q "^	\"alice\" -> \"bob\"" "$MVD_DIR/graph.dot"'
 mvd_assert_clean
 summary

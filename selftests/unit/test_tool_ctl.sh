@@ -214,7 +214,8 @@ while IFS='|' read -r name args want; do
 	report "usage_$name" $? "status $status: $(cat "$tmp/err")"
 done <<'EOF'
 dump_nothing|dump|meshvpn: dump: what to dump?
-dump_unknown|dump graph|meshvpn: dump: cannot dump "graph"
+dump_unknown|dump tables|meshvpn: dump: cannot dump "tables"
+dump_graph_json|dump graph --json|meshvpn: dump: the graph is DOT, not JSON
 dump_extra|dump nodes edges|meshvpn: dump: too many arguments
 info_missing|info|meshvpn: info: missing NODE
 info_bad_name|info al-ice|meshvpn: info: "al-ice" is neither a node name
@@ -286,8 +287,8 @@ report path_bad_netname $? "$(cat "$tmp/err")"
 grep -q "meshvpn link show" "$tmp/out" && grep -q "meshvpn \[OPTIONS\] dump" "$tmp/out"
 report help_lists_both $? "$(cat "$tmp/out")"
 # The daemon's commands, which most users run, come first.
-(($(grep -n "meshvpn \[OPTIONS\] dump" "$tmp/out" | cut -d: -f1) <
-  $(grep -n "meshvpn link show" "$tmp/out" | cut -d: -f1)))
+(($(grep -n -m1 "meshvpn \[OPTIONS\] dump" "$tmp/out" | cut -d: -f1) <
+  $(grep -n -m1 "meshvpn link show" "$tmp/out" | cut -d: -f1)))
 report help_daemon_commands_first $? "$(cat "$tmp/out")"
 # An unknown command: one line, with the likely one.
 run_tool dumb nodes

@@ -277,6 +277,51 @@ static int dump_edges(struct mv_daemon *d, FILE *f, bool json)
 	return 0;
 }
 
+/*
+ * tinc's `dump graph`: the graph as DOT, for graphviz. A node is labelled
+ * with the path its packets take, grey while unreachable, filled for
+ * ourselves; an edge with its weight (the meta connection's RTT in ms,
+ * plus the configured Weight), dashed while the other end does not
+ * announce it back (unconfirmed: not used).
+ */
+static int dump_graph(struct mv_daemon *d, FILE *f)
+{
+	struct mv_node **v;
+	size_t k, i, e;
+
+	v = sorted_nodes(d, &k);
+	if (!v)
+		return -ENOMEM;
+	fprintf(f, "digraph \"meshvpn\" {\n");
+	for (i = 0; i < k; i++) {
+		const struct mv_node *n = v[i], *via = node_via(n);
+		bool self = n == d->nodes.self;
+
+		fprintf(f, "\t\"%s\" [label=\"%s\\n%s%s%s\"%s%s];\n", n->name,
+			n->name, mv_path_name(mv_node_path(n)), via ? " via " : "",
+			via ? via->name : "",
+			self || n->reachable ? "" : ", color=gray, fontcolor=gray",
+			self ? ", style=filled, fillcolor=lightblue" : "");
+	}
+	for (i = 0; i < k; i++) {
+		const struct mv_meta_state *s = v[i]->state;
+
+		for (e = 0; v[i]->have_state && e < s->n_edges; e++) {
+			struct mv_node *to = mv_node_find(&d->nodes, s->edges[e].peer);
+			bool used = to && v[i]->vertex >= 0 && to->vertex >= 0 &&
+				    mv_graph_has_edge(d->topo.graph, v[i]->vertex,
+						      to->vertex);
+
+			fprintf(f, "\t\"%s\" -> \"%s\" [label=\"%u ms\"%s];\n",
+				v[i]->name, s->edges[e].peer, s->edges[e].weight,
+				used ? "" : ", style=dashed");
+		}
+	}
+	fprintf(f, "}\n");
+	free(v);
+	return 0;
+}
+
 struct subnet_walk {
 	FILE *f;
 	struct mv_json *j;
@@ -597,6 +642,11 @@ static int cmd_dump_edges(struct ctl_request *r)
 	return dump_edges(r->d, r->out, r->json);
 }
 
+static int cmd_dump_graph(struct ctl_request *r)
+{
+	return dump_graph(r->d, r->out);
+}
+
 static int cmd_dump_subnets(struct ctl_request *r)
 {
 	return dump_subnets(r->d, r->out, r->json);
@@ -675,6 +725,7 @@ static const struct ctl_command {
 } ctl_commands[] = {
 	{ "dump", "nodes", false, cmd_dump_nodes },
 	{ "dump", "edges", false, cmd_dump_edges },
+	{ "dump", "graph", false, cmd_dump_graph },
 	{ "dump", "subnets", false, cmd_dump_subnets },
 	{ "dump", "connections", false, cmd_dump_connections },
 	{ "dump", "stats", false, cmd_dump_stats },
