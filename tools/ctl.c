@@ -40,6 +40,7 @@
 static const struct mv_usage usages[] = {
 	{ "dump", "dump nodes|edges|subnets|connections|stats [--json]\n"
 		  "dump graph\n" },
+	{ "status", "status [--json]\n" },
 	{ "info", "info NODE|ADDRESS|SUBNET [--json]\n" },
 	{ "debug", "debug LEVEL\n" },
 	{ "reload", "reload\n" },
@@ -413,6 +414,17 @@ int mv_cmd_dump(const struct mv_opts *opts, int argc, char **argv)
 		return usage_error(&c, "the graph is DOT, not JSON");
 	add_word(&c, "dump");
 	add_word(&c, what[i]);
+	return send_request(&c, opts);
+}
+
+int mv_cmd_status(const struct mv_opts *opts, int argc, char **argv)
+{
+	struct ctl c = { .name = "status", .json = opts->json };
+
+	mv_strip_json(&c.json, &argc, argv);
+	if (argc)
+		return usage_error(&c, "too many arguments");
+	add_word(&c, "status");
 	return send_request(&c, opts);
 }
 

@@ -14,6 +14,7 @@
 
 int mv_cmd_dump(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_info(const struct mv_opts *opts, int argc, char **argv);
+int mv_cmd_status(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_debug(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_reload(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_retry(const struct mv_opts *opts, int argc, char **argv);

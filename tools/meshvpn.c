@@ -61,6 +61,7 @@ static const struct {
 	{ "set", cmd_set },
 	{ "add", cmd_add },
 	{ "del", cmd_del },
+	{ "status", mv_cmd_status },
 	{ "dump", mv_cmd_dump },
 	{ "info", mv_cmd_info },
 	{ "debug", mv_cmd_debug },

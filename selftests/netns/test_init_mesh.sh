@@ -43,6 +43,13 @@ assert "alice's up script gave her interface 10.66.0.1/16" \
 	eval 'topo_exec alice ip -o addr show | grep -q "inet 10.66.0.1/16"'
 assert_ping bob 10.66.0.1 3 "bob pings alice across the mesh"
 assert_ping alice 10.66.0.2 3 "alice pings bob across the mesh"
+# One screen on a node (ticket 19, item 5).
+mvd_ctl bob status >"$MVD_DIR/status" 2>&1
+assert "status: bob, connected to alice, who is direct" \
+	eval 'grep -q "^node bob (id " "$MVD_DIR/status" &&
+	      grep -q "^connections: alice$" "$MVD_DIR/status" &&
+	      grep -q "^  alice  *direct  *[0-9.]*ms$" "$MVD_DIR/status"'
+
 # The graph as graphviz takes it (ticket 19, item 5).
 mvd_ctl bob dump graph >"$MVD_DIR/graph.dot"
 assert "dump graph is DOT that graphviz parses" dot -Tsvg -o /dev/null "$MVD_DIR/graph.dot"

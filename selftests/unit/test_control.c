@@ -215,6 +215,26 @@ TEST(info_names_a_node)
 	fixture_free(&fx);
 }
 
+TEST(status_is_one_screen)
+{
+	struct ctl_fixture fx;
+	struct mv_node *bob;
+
+	fixture_init(&fx);
+	bob = mv_node_get(&fx.d.nodes, "bob");
+	bob->have_state = true;
+	EXPECT_EQ(run(&fx, "status"), 0);
+	EXPECT(fx.out && !strncmp(fx.out, "node alice (id ", 15));
+	EXPECT(fx.out && strstr(fx.out, "seen by peers at - (no peer told us yet)\n"));
+	EXPECT(fx.out && strstr(fx.out, "nodes: 1 known, 0 reachable\n"));
+	EXPECT(fx.out && strstr(fx.out, "  bob              unreachable\n"));
+	EXPECT_EQ(run(&fx, "status json"), 0);
+	EXPECT(fx.out && strstr(fx.out, "\"name\": \"alice\"") &&
+	       strstr(fx.out, "\"reachable\": 0"));
+	bob->have_state = false;
+	fixture_free(&fx);
+}
+
 /* What `meshvpn link show` asks of each daemon. */
 TEST(dataplane_names_the_path_and_interface)
 {

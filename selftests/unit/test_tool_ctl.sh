@@ -124,6 +124,7 @@ dump_subnets|dump subnets|dump subnets
 dump_connections|dump connections|dump connections
 dump_stats|dump stats|dump stats
 info|info alice_1|info alice_1
+status|status|status
 stop|stop|stop
 reload|reload|reload
 retry|retry|retry

@@ -322,6 +322,111 @@ static int dump_graph(struct mv_daemon *d, FILE *f)
 	return 0;
 }
 
+/*
+ * One screen on this node: who it is, its data path, where its peers see
+ * it (its reflexive addresses: behind a NAT when they are not its own),
+ * its meta connections, and the path to every node it knows.
+ */
+static int status(struct mv_daemon *d, FILE *f, bool json)
+{
+	const struct mv_announcer *own = &d->proto.own;
+	struct mv_node *self = d->nodes.self, **v;
+	const struct mv_conn *c;
+	struct mv_json j;
+	char fp[17] = "", addr[80];
+	size_t k, i, reachable = 0;
+
+	v = sorted_nodes(d, &k);
+	if (!v)
+		return -ENOMEM;
+	if (d->key)
+		mv_identity_fingerprint(d->key, fp);
+	for (i = 0; i < k; i++)
+		reachable += v[i] != self && v[i]->reachable;
+	if (json) {
+		mv_json_init(&j, f, true);
+		mv_json_begin_object(&j);
+		mv_json_kv_string(&j, "name", self->name);
+		mv_json_kv_string(&j, "key_fingerprint", fp);
+		mv_json_kv_string(&j, "dataplane", mv_dataplane_name(&d->dp));
+		mv_json_kv_string(&j, "interface", d->dp.ifname);
+		mv_json_kv_u64(&j, "port", d->conf.port);
+		mv_json_key(&j, "seen_at");
+		mv_json_begin_array(&j);
+	} else {
+		fprintf(f, "node %s (id %012" PRIx64 ", key %s)\n", self->name,
+			self->id, fp[0] ? fp : "-");
+		fprintf(f, "data path %s on %s, port %u\n", mv_dataplane_name(&d->dp),
+			d->dp.ifname[0] ? d->dp.ifname : "-", d->conf.port);
+		fprintf(f, "seen by peers at");
+	}
+	for (i = 0; i < own->n_reflexive; i++) {
+		struct sockaddr_in6 sa;
+
+		mv_wire_to_sockaddr(&own->reflexive[i], &sa);
+		mv_sockaddr_format(&sa, addr, sizeof(addr));
+		if (json)
+			mv_json_string(&j, addr);
+		else
+			fprintf(f, " %s", addr);
+	}
+	if (json) {
+		mv_json_end_array(&j);
+		mv_json_key(&j, "connections");
+		mv_json_begin_array(&j);
+	} else {
+		fprintf(f, "%s\nconnections:", own->n_reflexive ? "" : " - (no peer told us yet)");
+	}
+	for (c = d->proto.meta.conns; c; c = c->next) {
+		if (c->state != MV_CONN_ACTIVE)
+			continue;
+		if (json)
+			mv_json_string(&j, c->name);
+		else
+			fprintf(f, " %s", c->name);
+	}
+	if (json) {
+		mv_json_end_array(&j);
+		mv_json_kv_u64(&j, "reachable", reachable);
+		mv_json_key(&j, "nodes");
+		mv_json_begin_array(&j);
+	} else {
+		fprintf(f, "\nnodes: %zu known, %zu reachable\n", k ? k - 1 : 0, reachable);
+	}
+	for (i = 0; i < k; i++) {
+		const struct mv_node *n = v[i], *via = node_via(n);
+		char path[96];
+
+		if (n == self)
+			continue;
+		snprintf(path, sizeof(path), "%s%s%s", mv_path_name(mv_node_path(n)),
+			 via ? " via " : "", via ? via->name : "");
+		if (json) {
+			mv_json_begin_object(&j);
+			mv_json_kv_string(&j, "name", n->name);
+			mv_json_kv_bool(&j, "reachable", n->reachable);
+			mv_json_kv_string(&j, "path", path);
+			mv_json_key(&j, "rtt_us");
+			if (n->udp.direct)
+				mv_json_u64(&j, n->udp.rtt_us);
+			else
+				mv_json_null(&j);
+			mv_json_end_object(&j);
+		} else if (n->udp.direct) {
+			fprintf(f, "  %-16s %-28s %.2fms\n", n->name, path,
+				n->udp.rtt_us / 1000.0);
+		} else {
+			fprintf(f, "  %-16s %s\n", n->name, path);
+		}
+	}
+	free(v);
+	if (!json)
+		return 0;
+	mv_json_end_array(&j);
+	mv_json_end_object(&j);
+	return mv_json_finish(&j);
+}
+
 struct subnet_walk {
 	FILE *f;
 	struct mv_json *j;
@@ -679,6 +784,11 @@ static int cmd_reload(struct ctl_request *r)
 	return mv_daemon_reload(r->d, r->err, r->errlen);
 }
 
+static int cmd_status(struct ctl_request *r)
+{
+	return status(r->d, r->out, r->json);
+}
+
 /* Which data path carries the packets, on which interface. */
 static int cmd_dataplane(struct ctl_request *r)
 {
@@ -733,6 +843,7 @@ static const struct ctl_command {
 	{ "stop", NULL, false, cmd_stop },
 	{ "reload", NULL, false, cmd_reload },
 	{ "dataplane", NULL, false, cmd_dataplane },
+	{ "status", NULL, false, cmd_status },
 	{ "retry", NULL, false, cmd_retry },
 	{ "purge", NULL, false, cmd_purge },
 	{ "debug", NULL, true, cmd_debug },
