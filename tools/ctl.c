@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The meshvpn tool's commands on a running meshvpnd: dump, info, stop,
- * reload, retry, debug and purge, sent over the daemon's control socket
+ * reload, restart, retry, debug and purge, sent over the daemon's control socket
  * as one line of text each (Documentation/control.md). The daemon formats
  * the answer; the tool checks the request, finds the socket, and copies
  * the answer to the terminal.
@@ -29,6 +29,11 @@
 #define MV_CTL_STATUS_MAX	4096
 /* The daemon answers at once; a silent one is stuck, not busy. */
 #define MV_CTL_TIMEOUT_S	30
+/*
+ * A restart answers once the new daemon is ready: after the old one's
+ * scripts (up to 30 s) and the new one's up script (as long again).
+ */
+#define MV_CTL_RESTART_TIMEOUT_S	90
 /* tinc's debug levels go up to 10 (everything, keys included). */
 #define MV_CTL_DEBUG_MAX	10
 
@@ -39,6 +44,7 @@ static const struct mv_usage usages[] = {
 	{ "info", "info NODE [--json]\n" },
 	{ "debug", "debug LEVEL\n" },
 	{ "reload", "reload\n" },
+	{ "restart", "restart\n" },
 	{ "retry", "retry\n" },
 	{ "purge", "purge\n" },
 	{ "stop", "stop\n" },
@@ -73,6 +79,7 @@ void mv_ctl_usage(FILE *f, const char *cmd)
 struct ctl {
 	const char *name;	/* the command, in messages */
 	bool json;
+	unsigned int timeout_s;	/* for the answer; 0: MV_CTL_TIMEOUT_S */
 	char request[MV_CTL_REQUEST_MAX];
 	size_t len;		/* without the '\n' */
 };
@@ -146,11 +153,11 @@ static int socket_path(const struct ctl *c, const struct mv_opts *opts,
 }
 
 /* Report a failed exchange with the daemon; returns 1. */
-static int io_error(const char *path, int err)
+static int io_error(const char *path, int err, unsigned int timeout_s)
 {
 	if (err == EAGAIN)
-		fprintf(stderr, "meshvpn: meshvpnd at %s did not answer within %d s\n",
-			path, MV_CTL_TIMEOUT_S);
+		fprintf(stderr, "meshvpn: meshvpnd at %s did not answer within %u s\n",
+			path, timeout_s);
 	else
 		fprintf(stderr, "meshvpn: talking to meshvpnd at %s: %s\n",
 			path, strerror(err));
@@ -188,7 +195,7 @@ static int connect_daemon(const char *path)
 		fprintf(stderr, "meshvpn: cannot reach meshvpnd at %s: %s (needs root?)\n",
 			path, strerror(err));
 	else if (err == EAGAIN)
-		io_error(path, err);
+		io_error(path, err, MV_CTL_TIMEOUT_S);
 	else
 		fprintf(stderr, "meshvpn: cannot reach meshvpnd at %s: %s\n",
 			path, strerror(err));
@@ -209,7 +216,7 @@ static ssize_t read_some(int fd, char *buf, size_t len)
  * Read the status line, then copy the body as it comes: to stdout after
  * "OK", to stderr after "ERROR message". Returns the exit status.
  */
-static int read_answer(int fd, const char *path)
+static int read_answer(int fd, const char *path, unsigned int timeout_s)
 {
 	char buf[MV_CTL_STATUS_MAX];
 	size_t len = 0, line;
@@ -229,7 +236,7 @@ static int read_answer(int fd, const char *path)
 		}
 		n = read_some(fd, buf + len, sizeof(buf) - len);
 		if (n < 0)
-			return io_error(path, errno);
+			return io_error(path, errno, timeout_s);
 		if (n == 0) {
 			fprintf(stderr, "meshvpn: meshvpnd at %s closed the connection without %s answer\n",
 				path, len ? "a complete" : "an");
@@ -255,7 +262,7 @@ static int read_answer(int fd, const char *path)
 	while ((n = read_some(fd, buf, sizeof(buf))) > 0)
 		fwrite(buf, 1, (size_t)n, out);
 	if (n < 0)
-		return io_error(path, errno);
+		return io_error(path, errno, timeout_s);
 	return ok ? 0 : 1;
 }
 
@@ -285,13 +292,17 @@ static int send_request(struct ctl *c, const struct mv_opts *opts)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ret = io_error(path, errno);
+			ret = io_error(path, errno, MV_CTL_TIMEOUT_S);
 			close(fd);
 			return ret;
 		}
 		off += (size_t)n;
 	}
-	ret = read_answer(fd, path);
+	if (c->timeout_s)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO,
+			   &(struct timeval){ .tv_sec = c->timeout_s },
+			   sizeof(struct timeval));
+	ret = read_answer(fd, path, c->timeout_s ? c->timeout_s : MV_CTL_TIMEOUT_S);
 	close(fd);
 	return ret;
 }
@@ -376,6 +387,24 @@ int mv_cmd_stop(const struct mv_opts *opts, int argc, char **argv)
 int mv_cmd_reload(const struct mv_opts *opts, int argc, char **argv)
 {
 	return simple(opts, "reload", argc, argv);
+}
+
+/*
+ * The daemon runs itself again in place; the answer comes from the new
+ * one once it is ready, or the connection closes without one.
+ */
+int mv_cmd_restart(const struct mv_opts *opts, int argc, char **argv)
+{
+	struct ctl c = {
+		.name = "restart", .json = opts->json,
+		.timeout_s = MV_CTL_RESTART_TIMEOUT_S,
+	};
+
+	mv_strip_json(&c.json, &argc, argv);
+	if (argc)
+		return usage_error(&c, "unexpected argument \"%.64s\"", argv[0]);
+	add_word(&c, "restart");
+	return send_request(&c, opts);
 }
 
 int mv_cmd_retry(const struct mv_opts *opts, int argc, char **argv)
