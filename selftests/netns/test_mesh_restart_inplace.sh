@@ -63,6 +63,8 @@ restarting() {
 	(($(grep -c 'Restarting in place' "$(mvd_log alice)") >= $1))
 }
 fds_before=$(fds)
+# A second name for the pid file: the same file after, or a new one.
+ln "$MVD_DIR/alice.pid" "$MVD_DIR/alice.pid.before"
 
 # ---- a broken configuration: refused, nothing stops ----
 cp "$MVD_DIR/alice/meshvpn.conf" "$MVD_DIR/alice.conf.good"
@@ -94,6 +96,8 @@ assert "it prints the new image's verdict" \
 assert "the same process runs" kill -0 "$pid"
 assert "the new image got ready" eval '[[ $(readies) -eq 2 ]]'
 assert "the pid file still names it" eval '[[ $(<"$MVD_DIR/alice.pid") == "$pid" ]]'
+assert "it is the same file: the lock was handed over, not dropped and taken again" \
+	test "$MVD_DIR/alice.pid" -ef "$MVD_DIR/alice.pid.before"
 assert "a second meshvpnd is still refused" second_refused
 assert "no descriptor crossed the exec but the lock ($fds_before before, $(fds) after)" \
 	eval '[[ $(fds) -eq $fds_before ]]'

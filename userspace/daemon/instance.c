@@ -141,12 +141,13 @@ int mv_instance_hand_over(const struct mv_restart *r)
 static int parse_fd(const char **s, const char *name, int *fd)
 {
 	size_t n = strlen(name);
-	const char *p = *s + n + 1;
+	const char *p;
 	char *end;
 	long v;
 
 	if (strncmp(*s, name, n) || (*s)[n] != '=')
 		return -EINVAL;
+	p = *s + n + 1;
 	if (!(*p >= '0' && *p <= '9') && strncmp(p, "-1", 2))
 		return -EINVAL;
 	errno = 0;

@@ -346,17 +346,21 @@ static void answer_restart(struct mv_daemon *d, bool ok)
 
 /*
  * "meshvpn restart": the loop has ended the --keep-state way; run the
- * program again in this process. @exe is the file it was started from,
+ * program again in this process, from the folder it first started in. @exe is the file it was started from,
  * read again, so that a restart after an upgrade runs the new binary
  * (/proc/self/exe would be the old, deleted one). Returns only on failure.
  */
-static void restart_in_place(struct mv_daemon *d, const char *exe, char **argv)
+static void restart_in_place(struct mv_daemon *d, const char *exe,
+			     const char *cwd, char **argv)
 {
 	struct mv_restart r = {
 		.lock_fd = d->pid_fd, .client_fd = d->restart_client_fd,
 	};
 	int err = exe ? mv_instance_hand_over(&r) : -ENOENT;
 
+	/* Relative paths in argv mean what they meant at the first start. */
+	if (cwd && chdir(cwd) < 0)
+		mv_warn("Cannot return to %s: %s", cwd, strerror(errno));
 	if (!err) {
 		execv(exe, argv);
 		err = -errno;
@@ -396,14 +400,15 @@ int main(int argc, char **argv)
 	};
 	enum mv_log_target log_target;
 	struct mv_diag diag;
-	char *dir = NULL, *exe;
+	char *dir = NULL, *exe, *cwd;
 	bool restarted = false;
 	int err, status = 1;
 
 	if (parse_options(argc, argv, &o))
 		return 1;
-	/* Before -c or a detach changes what a relative argv[0] means. */
+	/* Before a detach changes what relative paths mean. */
 	exe = realpath("/proc/self/exe", NULL);
+	cwd = getcwd(NULL, 0);
 	/* tinc 1.1: NETNAME stands in for -n; "" and "." mean no netname. */
 	if (!o.netname)
 		o.netname = getenv("NETNAME");
@@ -416,6 +421,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "meshvpnd: %s\n", diag.error ? diag.error : strerror(-err));
 		mv_diag_free(&diag);
 		free(exe);
+		free(cwd);
 		return 1;
 	}
 	d.confdir = realpath(dir, NULL);
@@ -478,6 +484,8 @@ int main(int argc, char **argv)
 	if (mv_daemon_start(&d))
 		goto out;
 	/* Restarted in place, it detached before: the pid must stay. */
+	if (!o.foreground && restarted && chdir("/") < 0)
+		mv_warn("Cannot change to /: %s", strerror(errno));
 	if (!o.foreground && !restarted) {
 		if (daemon(0, 0) < 0) {
 			mv_err("Cannot detach: %s", strerror(errno));
@@ -517,7 +525,7 @@ int main(int argc, char **argv)
 	}
 	mv_daemon_shutdown(&d);
 	if (d.restarting) {
-		restart_in_place(&d, exe, argv);
+		restart_in_place(&d, exe, cwd, argv);
 		status = 1;
 	}
 out:
@@ -527,6 +535,7 @@ out:
 	mv_diag_free(&diag);
 	mv_log_close();
 	free(exe);
+	free(cwd);
 	return status;
 out_early:
 	answer_restart(&d, false);
@@ -534,5 +543,6 @@ out_early:
 	mv_daemon_free(&d);
 	mv_diag_free(&diag);
 	free(exe);
+	free(cwd);
 	return status;
 }
