@@ -242,9 +242,11 @@ check "the same MainPID, active, the same link" \
 	test "$(prop MainPID)/$(prop ActiveState)/$(ifindex)" = "$pid/active/$link"
 check "it took the link over again" \
 	test "$(journal | grep -c "Taking over $iface")" -gt "$takeovers"
+# The replaced file would read "... (deleted)". The path is as the guest's
+# nspawn mounted the root (it cannot pivot_root there): /newroot/usr/...
 exe=$(in_spawn readlink "/proc/$pid/exe" 2>&1)
 check "it runs the unpacked /usr/sbin/meshvpnd, not the replaced one ($exe)" \
-	test "$exe" = /usr/sbin/meshvpnd
+	bash -c "[[ '$exe' == */usr/sbin/meshvpnd ]]"
 
 # ---- systemctl restart: a full stop and start, for contrast ----
 
