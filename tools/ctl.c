@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The meshvpn tool's commands on a running meshvpnd: dump, info, stop,
- * reload, retry, debug and purge, sent over the daemon's control socket
+ * reload, restart, retry, debug and purge, sent over the daemon's control socket
  * as one line of text each (Documentation/control.md). The daemon formats
  * the answer; the tool checks the request, finds the socket, and copies
  * the answer to the terminal.
@@ -32,6 +32,11 @@
 #define MV_CTL_STATUS_MAX	4096
 /* The daemon answers at once; a silent one is stuck, not busy. */
 #define MV_CTL_TIMEOUT_S	30
+/*
+ * A restart answers once the new daemon is ready: after the old one's
+ * scripts (up to 30 s) and the new one's up script (as long again).
+ */
+#define MV_CTL_RESTART_TIMEOUT_S	90
 /* tinc's debug levels go up to 10 (everything, keys included). */
 #define MV_CTL_DEBUG_MAX	10
 
@@ -44,6 +49,7 @@ static const struct mv_usage usages[] = {
 	{ "info", "info NODE|ADDRESS|SUBNET [--json]\n" },
 	{ "debug", "debug LEVEL\n" },
 	{ "reload", "reload\n" },
+	{ "restart", "restart\n" },
 	{ "retry", "retry\n" },
 	{ "purge", "purge\n" },
 	{ "stop", "stop\n" },
@@ -79,6 +85,7 @@ struct ctl {
 	const char *name;	/* the command, in messages */
 	const char *new_level;	/* debug: the level asked for */
 	bool json;
+	unsigned int timeout_s;	/* for the answer; 0: MV_CTL_TIMEOUT_S */
 	char request[MV_CTL_REQUEST_MAX];
 	size_t len;		/* without the '\n' */
 };
@@ -140,11 +147,11 @@ static int socket_path(const struct ctl *c, const struct mv_opts *opts,
 }
 
 /* Report a failed exchange with the daemon; returns 1. */
-static int io_error(const char *path, int err)
+static int io_error(const char *path, int err, unsigned int timeout_s)
 {
 	if (err == EAGAIN)
-		fprintf(stderr, "meshvpn: meshvpnd at %s did not answer within %d s\n",
-			path, MV_CTL_TIMEOUT_S);
+		fprintf(stderr, "meshvpn: meshvpnd at %s did not answer within %u s\n",
+			path, timeout_s);
 	else
 		fprintf(stderr, "meshvpn: talking to meshvpnd at %s: %s\n",
 			path, strerror(err));
@@ -182,7 +189,7 @@ static int connect_daemon(const char *path)
 		fprintf(stderr, "meshvpn: cannot reach meshvpnd at %s: %s (needs root?)\n",
 			path, strerror(err));
 	else if (err == EAGAIN)
-		io_error(path, err);
+		io_error(path, err, MV_CTL_TIMEOUT_S);
 	else
 		fprintf(stderr, "meshvpn: cannot reach meshvpnd at %s: %s\n",
 			path, strerror(err));
@@ -217,7 +224,8 @@ static void print_levels(const char *body, size_t len, const char *new_level)
 		printf("debug level %s\n", new_level);
 }
 
-static int read_answer(int fd, const char *path, const char *new_level)
+static int read_answer(int fd, const char *path, unsigned int timeout_s,
+		       const char *new_level)
 {
 	char buf[MV_CTL_STATUS_MAX];
 	size_t len = 0, line;
@@ -237,7 +245,7 @@ static int read_answer(int fd, const char *path, const char *new_level)
 		}
 		n = read_some(fd, buf + len, sizeof(buf) - len);
 		if (n < 0)
-			return io_error(path, errno);
+			return io_error(path, errno, timeout_s);
 		if (n == 0) {
 			fprintf(stderr, "meshvpn: meshvpnd at %s closed the connection without %s answer\n",
 				path, len ? "a complete" : "an");
@@ -273,7 +281,7 @@ static int read_answer(int fd, const char *path, const char *new_level)
 	while ((n = read_some(fd, buf, sizeof(buf))) > 0)
 		fwrite(buf, 1, (size_t)n, out);
 	if (n < 0)
-		return io_error(path, errno);
+		return io_error(path, errno, timeout_s);
 	return ok ? 0 : 1;
 }
 
@@ -303,13 +311,18 @@ static int send_request(struct ctl *c, const struct mv_opts *opts)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ret = io_error(path, errno);
+			ret = io_error(path, errno, MV_CTL_TIMEOUT_S);
 			close(fd);
 			return ret;
 		}
 		off += (size_t)n;
 	}
-	ret = read_answer(fd, path, c->new_level);
+	if (c->timeout_s)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO,
+			   &(struct timeval){ .tv_sec = c->timeout_s },
+			   sizeof(struct timeval));
+	ret = read_answer(fd, path, c->timeout_s ? c->timeout_s : MV_CTL_TIMEOUT_S,
+			  c->new_level);
 	close(fd);
 	return ret;
 }
@@ -474,6 +487,24 @@ int mv_cmd_stop(const struct mv_opts *opts, int argc, char **argv)
 int mv_cmd_reload(const struct mv_opts *opts, int argc, char **argv)
 {
 	return simple(opts, "reload", argc, argv);
+}
+
+/*
+ * The daemon runs itself again in place; the answer comes from the new
+ * one once it is ready, or the connection closes without one.
+ */
+int mv_cmd_restart(const struct mv_opts *opts, int argc, char **argv)
+{
+	struct ctl c = {
+		.name = "restart", .json = opts->json,
+		.timeout_s = MV_CTL_RESTART_TIMEOUT_S,
+	};
+
+	mv_strip_json(&c.json, &argc, argv);
+	if (argc)
+		return usage_error(&c, "unexpected argument \"%.64s\"", argv[0]);
+	add_word(&c, "restart");
+	return send_request(&c, opts);
 }
 
 int mv_cmd_retry(const struct mv_opts *opts, int argc, char **argv)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The meshvpn tool's commands on a running meshvpnd, over its control
- * socket (Documentation/control.md): dump, info, debug, reload, retry,
+ * socket (Documentation/control.md): dump, info, debug, reload, restart, retry,
  * purge and stop.
  */
 #ifndef MESHVPN_TOOL_CTL_H
@@ -17,6 +17,7 @@ int mv_cmd_info(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_status(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_debug(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_reload(const struct mv_opts *opts, int argc, char **argv);
+int mv_cmd_restart(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_retry(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_purge(const struct mv_opts *opts, int argc, char **argv);
 int mv_cmd_stop(const struct mv_opts *opts, int argc, char **argv);

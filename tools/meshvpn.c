@@ -66,6 +66,7 @@ static const struct {
 	{ "info", mv_cmd_info },
 	{ "debug", mv_cmd_debug },
 	{ "reload", mv_cmd_reload },
+	{ "restart", mv_cmd_restart },
 	{ "retry", mv_cmd_retry },
 	{ "purge", mv_cmd_purge },
 	{ "stop", mv_cmd_stop },

@@ -13,7 +13,11 @@
 #   - meshvpnd@office runs under the root's own systemd (systemd-nspawn):
 #     Type=notify, reload good and broken, restart, stop (systemd_nspawn.sh);
 #   - DKMS, on installation, builds meshvpn.ko against the VM kernel's
-#     headers installed in that root.
+#     headers installed in that root;
+#   - in the VM, with that module loaded, meshvpnd@office on the kernel
+#     data path under the root's systemd: reload, "meshvpn restart" and a
+#     package upgrade without a ping lost, systemctl restart, stop and
+#     start (selftests/vm/tests/package_systemd.sh).
 # Prints one line per check and "N passed, N failed, N skipped".
 #
 #   selftests/package/test_debian.sh [-k]    -k: keep the work folder
@@ -45,7 +49,10 @@ for c in dpkg-buildpackage lintian mmdebstrap; do
 	command -v "$c" >/dev/null || { echo "SKIP: $c is missing (make deps)"; exit 4; }
 done
 
-work=$(mktemp -d /tmp/meshvpn-package.XXXXXX)
+# Not under /tmp: the VM step's guest sees the host's files but for /tmp,
+# /run and /var/tmp. Not under build/ either: make reads every *.d there
+# (and the root has /etc/rc2.d).
+work=$(mktemp -d /var/cache/meshvpn-package.XXXXXX)
 root=$work/root
 unmount_root() {
 	local m
@@ -167,5 +174,21 @@ else
 	echo "skip - systemd-nspawn is missing (make deps)"
 	skipped=$((skipped + 1))
 fi
+
+# ---- on meshvpn.ko, under systemd, in the VM ----
+
+# The VM test finds the root through this link; one qemu at a time.
+ln -sfn "$root" "$TOP/build/package-root"
+if ! flock /tmp/meshvpn-vm.lock env MESHVPN_KO="$ko" "$TOP/selftests/vm/run" \
+	"$TOP/selftests/vm/tests/package_systemd.sh" >"$work/vm.log" 2>&1; then
+	bad "meshvpnd@office under systemd on the DKMS-built meshvpn.ko (VM)" \
+		"$(tail -n 80 "$work/vm.log")"
+elif grep -q '^SKIP package_systemd' "$work/vm.log"; then
+	echo "skip - meshvpnd@office under systemd on meshvpn.ko: $(grep '^SKIP' "$work/vm.log")"
+	skipped=$((skipped + 1))
+else
+	ok "meshvpnd@office under systemd on the DKMS-built meshvpn.ko (VM)"
+fi
+rm -f "$TOP/build/package-root"
 
 summary

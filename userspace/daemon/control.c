@@ -784,6 +784,42 @@ static int cmd_reload(struct ctl_request *r)
 	return mv_daemon_reload(r->d, r->err, r->errlen);
 }
 
+/*
+ * Restart in place (meshvpnd.c re-executes the daemon once the loop has
+ * ended as with --keep-state). A configuration that does not load would
+ * leave the network without a daemon: refused with the reason. The new
+ * image answers the client itself (client_execute()).
+ */
+static int cmd_restart(struct ctl_request *r)
+{
+	struct mv_daemon *d = r->d;
+	struct mv_config conf;
+	struct mv_diag diag;
+	int rc;
+
+	if (d->restarting) {
+		snprintf(r->err, r->errlen, "already restarting");
+		return -EBUSY;
+	}
+	mv_diag_init(&diag);
+	rc = mv_config_load_server_opts(d->confdir, d->overrides,
+					d->overrides_len, &conf, &diag);
+	if (rc) {
+		snprintf(r->err, r->errlen, "%s; not restarting",
+			 diag.error ? diag.error : strerror(-rc));
+		mv_err("Restart refused: %s", r->err);
+	}
+	mv_config_free(&conf);
+	mv_diag_free(&diag);
+	if (rc)
+		return rc;
+	mv_notice("Restarting in place (requested over the control socket)");
+	d->restarting = true;
+	d->dp.keep_state = true;
+	mv_daemon_stop(d);
+	return 0;
+}
+
 static int cmd_status(struct ctl_request *r)
 {
 	return status(r->d, r->out, r->json);
@@ -842,6 +878,7 @@ static const struct ctl_command {
 	{ "info", NULL, true, cmd_info },
 	{ "stop", NULL, false, cmd_stop },
 	{ "reload", NULL, false, cmd_reload },
+	{ "restart", NULL, false, cmd_restart },
 	{ "dataplane", NULL, false, cmd_dataplane },
 	{ "status", NULL, false, cmd_status },
 	{ "retry", NULL, false, cmd_retry },
@@ -931,7 +968,8 @@ static void client_free(struct mv_ctl_client *c)
 	}
 	mv_io_del(d->loop, &c->io);
 	mv_timer_cancel(d->loop, &c->timer);
-	close(c->fd);
+	if (c->fd >= 0)
+		close(c->fd);
 	free(c->out);
 	free(c);
 	/* Room again: take the connections waiting in the backlog. */
@@ -1026,6 +1064,7 @@ static void client_execute(struct mv_ctl_client *c)
 	char err[MV_RELOAD_ERR_MAX] = "", head[MV_RELOAD_ERR_MAX + 8];
 	char *body = NULL;
 	size_t body_len = 0;
+	bool was_restarting;
 	FILE *f;
 	int rc;
 
@@ -1042,9 +1081,15 @@ static void client_execute(struct mv_ctl_client *c)
 		client_free(c);
 		return;
 	}
+	was_restarting = c->d->restarting;
 	rc = mv_control_execute(c->d, c->line, f, err, sizeof(err));
 	fclose(f);
-	if (rc) {
+	if (!rc && !was_restarting && c->d->restarting) {
+		/* The new image answers: the connection crosses the exec. */
+		c->d->restart_client_fd = c->fd;
+		c->fd = -1;
+		client_free(c);
+	} else if (rc) {
 		snprintf(head, sizeof(head), "ERROR %s", err[0] ? err : strerror(-rc));
 		client_answer(c, head, NULL, 0);
 	} else {

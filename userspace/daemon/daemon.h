@@ -47,6 +47,13 @@ struct mv_daemon {
 	unsigned int n_ctl_clients;
 	char *pidfile, *ctlpath;
 	int pid_fd;			/* the pid file, locked (instance.h) */
+	/*
+	 * "meshvpn restart": the loop ends as with --keep-state and
+	 * meshvpnd.c re-executes the daemon in place; the client that
+	 * asked waits on restart_client_fd for the new image's verdict.
+	 */
+	bool restarting;
+	int restart_client_fd;
 
 	char *overrides;		/* "-o" lines, for reloads */
 	size_t overrides_len;

@@ -111,3 +111,90 @@ pid_t mv_instance_running(const char *pidfile)
 	/* Locked but no pid yet: a daemon between its lock and its write. */
 	return pid > 0 ? pid : -EAGAIN;
 }
+
+static int set_cloexec(int fd, bool on)
+{
+	int flags = fcntl(fd, F_GETFD);
+
+	if (flags < 0)
+		return -errno;
+	flags = on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
+	return fcntl(fd, F_SETFD, flags) < 0 ? -errno : 0;
+}
+
+int mv_instance_hand_over(const struct mv_restart *r)
+{
+	char value[64];
+	int err;
+
+	err = set_cloexec(r->lock_fd, false);
+	if (!err && r->client_fd >= 0)
+		err = set_cloexec(r->client_fd, false);
+	if (err)
+		return err;
+	snprintf(value, sizeof(value), "lock=%d client=%d", r->lock_fd,
+		 r->client_fd);
+	return setenv(MV_RESTART_ENV, value, 1) ? -errno : 0;
+}
+
+/* "NAME=FD" at *@s, FD a decimal number (-1 allowed); moves *@s past it. */
+static int parse_fd(const char **s, const char *name, int *fd)
+{
+	size_t n = strlen(name);
+	const char *p;
+	char *end;
+	long v;
+
+	if (strncmp(*s, name, n) || (*s)[n] != '=')
+		return -EINVAL;
+	p = *s + n + 1;
+	if (!(*p >= '0' && *p <= '9') && strncmp(p, "-1", 2))
+		return -EINVAL;
+	errno = 0;
+	v = strtol(p, &end, 10);
+	if (errno || v < -1 || v > INT32_MAX)
+		return -EINVAL;
+	*fd = v;
+	*s = end;
+	return 0;
+}
+
+/* The lock of @pidfile, held through @fd, with our pid in the file. */
+static bool holds_our_lock(int fd, const char *pidfile)
+{
+	return fd > STDERR_FILENO && still_linked(fd, pidfile) &&
+	       !flock(fd, LOCK_EX | LOCK_NB) && read_pid_fd(fd) == getpid();
+}
+
+static bool is_socket(int fd)
+{
+	struct stat st;
+
+	return fd > STDERR_FILENO && !fstat(fd, &st) && S_ISSOCK(st.st_mode);
+}
+
+int mv_instance_inherit(const char *pidfile, struct mv_restart *r)
+{
+	const char *s = getenv(MV_RESTART_ENV);
+	struct mv_restart got;
+	int err;
+
+	r->lock_fd = r->client_fd = -1;
+	if (!s)
+		return 0;
+	err = parse_fd(&s, "lock", &got.lock_fd);
+	if (!err && *s++ != ' ')
+		err = -EINVAL;
+	err = err ?: parse_fd(&s, "client", &got.client_fd);
+	if (!err && (*s || !holds_our_lock(got.lock_fd, pidfile) ||
+		     (got.client_fd != -1 && !is_socket(got.client_fd))))
+		err = -EINVAL;
+	unsetenv(MV_RESTART_ENV);
+	if (err)
+		return err;
+	set_cloexec(got.lock_fd, true);
+	if (got.client_fd >= 0)
+		set_cloexec(got.client_fd, true);
+	*r = got;
+	return 1;
+}

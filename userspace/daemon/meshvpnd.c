@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/epoll.h>
 #include <syslog.h>
@@ -318,19 +319,96 @@ static int claim_instance(struct mv_daemon *d)
 	return d->pid_fd < 0 ? d->pid_fd : 0;
 }
 
+/*
+ * The answer to "meshvpn restart", which the previous image left waiting:
+ * the new image is ready (@ok), or it did not come back.
+ */
+static void answer_restart(struct mv_daemon *d, bool ok)
+{
+	char msg[128];
+	int len;
+
+	if (d->restart_client_fd < 0)
+		return;
+	if (ok)
+		len = snprintf(msg, sizeof(msg),
+			       "OK\nmeshvpnd restarted in place (pid %d)\n",
+			       (int)getpid());
+	else
+		len = snprintf(msg, sizeof(msg),
+			       "ERROR meshvpnd (pid %d) did not come back from its restart; see its log\n",
+			       (int)getpid());
+	if (send(d->restart_client_fd, msg, len, MSG_NOSIGNAL | MSG_DONTWAIT) != len)
+		mv_warn("Cannot answer the restart request: %s", strerror(errno));
+	close(d->restart_client_fd);
+	d->restart_client_fd = -1;
+}
+
+/*
+ * "meshvpn restart": the loop has ended the --keep-state way; run the
+ * program again in this process, from the folder it first started in. @exe is the file it was started from,
+ * read again, so that a restart after an upgrade runs the new binary
+ * (/proc/self/exe would be the old, deleted one). Returns only on failure.
+ */
+static void restart_in_place(struct mv_daemon *d, const char *exe,
+			     const char *cwd, char **argv)
+{
+	struct mv_restart r = {
+		.lock_fd = d->pid_fd, .client_fd = d->restart_client_fd,
+	};
+	int err = exe ? mv_instance_hand_over(&r) : -ENOENT;
+
+	/* Relative paths in argv mean what they meant at the first start. */
+	if (cwd && chdir(cwd) < 0)
+		mv_warn("Cannot return to %s: %s", cwd, strerror(errno));
+	if (!err) {
+		execv(exe, argv);
+		err = -errno;
+		unsetenv(MV_RESTART_ENV);
+	}
+	mv_err("Cannot run %s again: %s; exiting (the kernel keeps forwarding)",
+	       exe ? exe : "meshvpnd", strerror(-err));
+}
+
+/*
+ * A daemon started by "meshvpn restart" inherits its lock from the image
+ * before it; any other one claims the pid file. Returns 0 or -errno.
+ */
+static int take_instance(struct mv_daemon *d, bool *restarted)
+{
+	struct mv_restart r;
+	int err = mv_instance_inherit(d->pidfile, &r);
+
+	*restarted = err > 0;
+	if (err > 0) {
+		d->pid_fd = r.lock_fd;
+		d->restart_client_fd = r.client_fd;
+		return 0;
+	}
+	if (err < 0)
+		fprintf(stderr, "meshvpnd: ignoring %s: it does not name this network's locked pid file and a socket\n",
+			MV_RESTART_ENV);
+	return claim_instance(d);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct mv_daemon d = {
 		.proto.meta.tcp_fd = -1, .dp.udp_fd = -1, .dp.tun_fd = -1, .ctl_fd = -1,
-		.sig_fd = -1, .pid_fd = -1,
+		.sig_fd = -1, .pid_fd = -1, .restart_client_fd = -1,
 	};
+	enum mv_log_target log_target;
 	struct mv_diag diag;
-	char *dir = NULL;
+	char *dir = NULL, *exe, *cwd;
+	bool restarted = false;
 	int err, status = 1;
 
 	if (parse_options(argc, argv, &o))
 		return 1;
+	/* Before a detach changes what relative paths mean. */
+	exe = realpath("/proc/self/exe", NULL);
+	cwd = getcwd(NULL, 0);
 	/* tinc 1.1: NETNAME stands in for -n; "" and "." mean no netname. */
 	if (!o.netname)
 		o.netname = getenv("NETNAME");
@@ -342,6 +420,8 @@ int main(int argc, char **argv)
 	if (err) {
 		fprintf(stderr, "meshvpnd: %s\n", diag.error ? diag.error : strerror(-err));
 		mv_diag_free(&diag);
+		free(exe);
+		free(cwd);
 		return 1;
 	}
 	d.confdir = realpath(dir, NULL);
@@ -365,14 +445,21 @@ int main(int argc, char **argv)
 	 * Before anything else, the log included (a --logfile is the first
 	 * daemon's too): the refusal goes to the terminal.
 	 */
-	if (!o.generate && claim_instance(&d))
+	if (!o.generate && take_instance(&d, &restarted))
 		goto out_early;
 
 	/*
 	 * Until it detaches, a daemon's start-up errors belong on the
-	 * terminal that started it; syslog takes over afterwards.
+	 * terminal that started it; syslog takes over afterwards. A detached
+	 * daemon restarted in place has no terminal any more.
 	 */
-	if (mv_log_open("meshvpnd", o.use_logfile ? MV_LOG_FILE : MV_LOG_STDERR,
+	if (o.use_logfile)
+		log_target = MV_LOG_FILE;
+	else if (restarted && !o.foreground)
+		log_target = MV_LOG_SYSLOG;
+	else
+		log_target = MV_LOG_STDERR;
+	if (mv_log_open("meshvpnd", log_target,
 			o.logfile ? o.logfile : "/var/log/meshvpn.log")) {
 		fprintf(stderr, "meshvpnd: cannot open the log: %s\n", strerror(errno));
 		goto out_early;
@@ -396,7 +483,10 @@ int main(int argc, char **argv)
 	mv_loop_set_hook(d.loop, mv_daemon_after_events, &d);
 	if (mv_daemon_start(&d))
 		goto out;
-	if (!o.foreground) {
+	/* Restarted in place, it detached before: the pid must stay. */
+	if (!o.foreground && restarted && chdir("/") < 0)
+		mv_warn("Cannot change to /: %s", strerror(errno));
+	if (!o.foreground && !restarted) {
 		if (daemon(0, 0) < 0) {
 			mv_err("Cannot detach: %s", strerror(errno));
 			goto out;
@@ -421,23 +511,38 @@ int main(int argc, char **argv)
 	mv_state_changed(&d.proto);
 	mv_notice("Ready");
 	mv_service_ready(&d);
+	answer_restart(&d, true);
 	err = mv_loop_run(d.loop);
 	if (err)
 		mv_err("Event loop failed: %s", strerror(-err));
 	else
 		status = 0;
-	mv_notice("Terminating");
-	mv_service_stopping(&d);
+	if (d.restarting) {
+		mv_service_restarting(&d);
+	} else {
+		mv_notice("Terminating");
+		mv_service_stopping(&d);
+	}
 	mv_daemon_shutdown(&d);
+	if (d.restarting) {
+		restart_in_place(&d, exe, cwd, argv);
+		status = 1;
+	}
 out:
+	answer_restart(&d, false);
 	mv_instance_release(d.pid_fd, d.pidfile);
 	mv_daemon_free(&d);
 	mv_diag_free(&diag);
 	mv_log_close();
+	free(exe);
+	free(cwd);
 	return status;
 out_early:
+	answer_restart(&d, false);
 	mv_instance_release(d.pid_fd, d.pidfile);
 	mv_daemon_free(&d);
 	mv_diag_free(&diag);
+	free(exe);
+	free(cwd);
 	return status;
 }

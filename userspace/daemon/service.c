@@ -49,3 +49,10 @@ void mv_service_stopping(struct mv_daemon *d)
 		mv_timer_cancel(d->loop, &d->watchdog);
 	sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
 }
+
+void mv_service_restarting(struct mv_daemon *d)
+{
+	if (d->watchdog_ms)
+		mv_timer_cancel(d->loop, &d->watchdog);
+	sd_notify(0, "RELOADING=1\nSTATUS=Restarting in place");
+}

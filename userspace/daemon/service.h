@@ -17,5 +17,10 @@ void mv_service_reloading(void);
 /* The reload is over, whatever its verdict (@err: NULL, or why not). */
 void mv_service_reloaded(const char *err);
 void mv_service_stopping(struct mv_daemon *d);
+/*
+ * About to re-execute in place (same pid): RELOADING until the new image
+ * says READY.
+ */
+void mv_service_restarting(struct mv_daemon *d);
 
 #endif /* MESHVPN_SERVICE_H */
