@@ -58,7 +58,8 @@ static void meshvpn_socket_free_rcu(struct rcu_head *rcu)
  * @fd: the socket's file descriptor in the calling process
  * @extack: why it was refused
  *
- * A previously attached socket is released.
+ * A previously attached socket is released; the one attached already is
+ * kept as it is (a daemon restarted in place hands its socket over).
  *
  * Return: 0 or a negative errno.
  */
@@ -69,7 +70,7 @@ int meshvpn_socket_attach(struct meshvpn_device *mv, int fd,
 		.encap_type = MESHVPN_UDP_ENCAP_TYPE,
 		.encap_rcv = meshvpn_udp_encap_recv,
 	};
-	struct meshvpn_socket *ms, *old;
+	struct meshvpn_socket *ms, *old, *cur;
 	struct socket *sock;
 	int ret;
 
@@ -91,6 +92,13 @@ int meshvpn_socket_attach(struct meshvpn_device *mv, int fd,
 		NL_SET_ERR_MSG_MOD(extack, "socket is not bound to a port");
 		ret = -EINVAL;
 		goto err_put;
+	}
+	cur = rcu_dereference_protected(mv->sock,
+					lockdep_is_held(&mv->update_lock));
+	if (cur && cur->sock == sock) {
+		/* Its daemon restarted in place and kept the socket. */
+		sockfd_put(sock);
+		return 0;
 	}
 	if (rcu_access_pointer(__sk_user_data(sock->sk)) ||
 	    READ_ONCE(udp_sk(sock->sk)->encap_type)) {

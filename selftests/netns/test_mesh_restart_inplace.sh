@@ -61,6 +61,12 @@ second_refused() {
 restarting() {
 	(($(grep -c 'Restarting in place' "$(mvd_log alice)") >= $1))
 }
+# The data path's UDP socket (port 655): the same one after the restart,
+# so that the port never closes and meshvpn.ko forwards through it.
+udp_socket() {
+	topo_exec alice ss -Hulne 'sport = :655' | grep -o 'ino:[0-9]*' | head -n 1
+}
+udp_before=$(udp_socket)
 fds_before=$(fds)
 # A second name for the pid file: the same file after, or a new one.
 ln "$MVD_DIR/alice.pid" "$MVD_DIR/alice.pid.before"
@@ -100,6 +106,8 @@ assert "it is the same file: the lock was handed over, not dropped and taken aga
 assert "a second meshvpnd is still refused" second_refused
 assert "no descriptor crossed the exec but the lock ($fds_before before, $(fds) after)" \
 	eval '[[ $(fds) -eq $fds_before ]]'
+assert "the UDP socket crossed the exec ($udp_before)" \
+	eval '[[ -n $udp_before && $(udp_socket) == "$udp_before" ]]'
 assert "the control socket answers" mvd_ctl alice dump nodes
 assert "alice reaches bob again" mvd_wait_field 15 alice bob reachable true
 assert_ping alice 10.10.0.2 3 "pings flow after the restart"

@@ -54,22 +54,42 @@ static int inherit_with(struct fixture *fx, const char *value,
 	return mv_instance_inherit(fx->pidfile, r);
 }
 
-TEST(hand_over_then_inherit_takes_both_descriptors)
+TEST(hand_over_then_inherit_takes_every_descriptor)
 {
+	int udp = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct fixture fx;
 	struct mv_restart out, in;
 
 	setup(&fx);
-	out = (struct mv_restart){ .lock_fd = fx.lock_fd, .client_fd = fx.sock[0] };
+	out = (struct mv_restart){ .lock_fd = fx.lock_fd, .client_fd = fx.sock[0],
+				   .udp_fd = udp };
 	EXPECT_EQ(mv_instance_hand_over(&out), 0);
 	EXPECT_EQ(fcntl(fx.lock_fd, F_GETFD) & FD_CLOEXEC, 0);
+	EXPECT_EQ(fcntl(udp, F_GETFD) & FD_CLOEXEC, 0);
 	EXPECT_EQ(mv_instance_inherit(fx.pidfile, &in), 1);
 	EXPECT_EQ(in.lock_fd, fx.lock_fd);
 	EXPECT_EQ(in.client_fd, fx.sock[0]);
+	EXPECT_EQ(in.udp_fd, udp);
 	/* Close-on-exec again: scripts must not hold the lock. */
 	EXPECT(fcntl(fx.lock_fd, F_GETFD) & FD_CLOEXEC);
 	EXPECT(fcntl(fx.sock[0], F_GETFD) & FD_CLOEXEC);
+	EXPECT(fcntl(udp, F_GETFD) & FD_CLOEXEC);
 	EXPECT(getenv(MV_RESTART_ENV) == NULL);
+	close(udp);
+	teardown(&fx);
+}
+
+/* An image from before the UDP socket was handed over: it binds its own. */
+TEST(hand_over_without_a_udp_socket)
+{
+	struct fixture fx;
+	struct mv_restart in;
+	char value[64];
+
+	setup(&fx);
+	snprintf(value, sizeof(value), "lock=%d client=-1", fx.lock_fd);
+	EXPECT_EQ(inherit_with(&fx, value, &in), 1);
+	EXPECT_EQ(in.udp_fd, -1);
 	teardown(&fx);
 }
 
@@ -129,6 +149,10 @@ TEST(descriptors_that_are_not_ours_are_refused)
 	snprintf(value, sizeof(value), "lock=%d client=-1", fd);
 	EXPECT_EQ(inherit_with(&fx, value, &in), -EINVAL);
 	close(fd);
+	/* The data path's socket is not a datagram socket. */
+	snprintf(value, sizeof(value), "lock=%d client=-1 udp=%d", fx.lock_fd,
+		 fx.sock[0]);
+	EXPECT_EQ(inherit_with(&fx, value, &in), -EINVAL);
 	/* The client is not a socket. */
 	snprintf(value, sizeof(value), "lock=%d client=%d", fx.lock_fd, fx.lock_fd);
 	EXPECT_EQ(inherit_with(&fx, value, &in), -EINVAL);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -130,10 +131,12 @@ int mv_instance_hand_over(const struct mv_restart *r)
 	err = set_cloexec(r->lock_fd, false);
 	if (!err && r->client_fd >= 0)
 		err = set_cloexec(r->client_fd, false);
+	if (!err && r->udp_fd >= 0)
+		err = set_cloexec(r->udp_fd, false);
 	if (err)
 		return err;
-	snprintf(value, sizeof(value), "lock=%d client=%d", r->lock_fd,
-		 r->client_fd);
+	snprintf(value, sizeof(value), "lock=%d client=%d udp=%d", r->lock_fd,
+		 r->client_fd, r->udp_fd);
 	return setenv(MV_RESTART_ENV, value, 1) ? -errno : 0;
 }
 
@@ -173,21 +176,37 @@ static bool is_socket(int fd)
 	return fd > STDERR_FILENO && !fstat(fd, &st) && S_ISSOCK(st.st_mode);
 }
 
+static bool is_datagram_socket(int fd)
+{
+	socklen_t len = sizeof(int);
+	int type;
+
+	return is_socket(fd) &&
+	       !getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) &&
+	       type == SOCK_DGRAM;
+}
+
 int mv_instance_inherit(const char *pidfile, struct mv_restart *r)
 {
 	const char *s = getenv(MV_RESTART_ENV);
 	struct mv_restart got;
 	int err;
 
-	r->lock_fd = r->client_fd = -1;
+	r->lock_fd = r->client_fd = r->udp_fd = -1;
 	if (!s)
 		return 0;
+	got.udp_fd = -1;
 	err = parse_fd(&s, "lock", &got.lock_fd);
 	if (!err && *s++ != ' ')
 		err = -EINVAL;
 	err = err ?: parse_fd(&s, "client", &got.client_fd);
+	if (!err && *s == ' ') {
+		s++;
+		err = parse_fd(&s, "udp", &got.udp_fd);
+	}
 	if (!err && (*s || !holds_our_lock(got.lock_fd, pidfile) ||
-		     (got.client_fd != -1 && !is_socket(got.client_fd))))
+		     (got.client_fd != -1 && !is_socket(got.client_fd)) ||
+		     (got.udp_fd != -1 && !is_datagram_socket(got.udp_fd))))
 		err = -EINVAL;
 	unsetenv(MV_RESTART_ENV);
 	if (err)
@@ -195,6 +214,8 @@ int mv_instance_inherit(const char *pidfile, struct mv_restart *r)
 	set_cloexec(got.lock_fd, true);
 	if (got.client_fd >= 0)
 		set_cloexec(got.client_fd, true);
+	if (got.udp_fd >= 0)
+		set_cloexec(got.udp_fd, true);
 	*r = got;
 	return 1;
 }

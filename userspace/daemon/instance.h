@@ -32,14 +32,18 @@ pid_t mv_instance_running(const char *pidfile);
  * A restart in place (meshvpn restart) re-executes the daemon in the same
  * process: the pid stays, and with it the pid file, systemd's MainPID and
  * the lock, whose descriptor crosses the exec. So does the control client
- * that asked, which the new image answers once it is ready. Both numbers
- * travel in this environment variable, "lock=FD client=FD".
+ * that asked, which the new image answers once it is ready, and the data
+ * path's UDP socket, so that not one message finds the port closed or a
+ * second socket bound to it (meshvpn.ko keeps forwarding through it). The
+ * numbers travel in this environment variable, "lock=FD client=FD udp=FD"
+ * ("udp=" may be missing: an image from before it was handed over).
  */
 #define MV_RESTART_ENV		"MESHVPND_RESTART"
 
 struct mv_restart {
 	int lock_fd;		/* the pid file, locked */
 	int client_fd;		/* the control client waiting for us, or -1 */
+	int udp_fd;		/* the data path's UDP socket, or -1 */
 };
 
 /*
@@ -52,8 +56,8 @@ int mv_instance_hand_over(const struct mv_restart *r);
  * for @pidfile, and remove the variable so scripts do not see it. 1 with
  * @r filled (descriptors close-on-exec again), 0 when there is nothing
  * (not a restart), -EINVAL when the variable is malformed or names
- * descriptors that are not @pidfile locked with our pid in it and a
- * socket; nothing is taken then.
+ * descriptors that are not @pidfile locked with our pid in it, a socket
+ * and a datagram socket; nothing is taken then.
  */
 int mv_instance_inherit(const char *pidfile, struct mv_restart *r);
 

@@ -355,6 +355,7 @@ static void restart_in_place(struct mv_daemon *d, const char *exe,
 {
 	struct mv_restart r = {
 		.lock_fd = d->pid_fd, .client_fd = d->restart_client_fd,
+		.udp_fd = d->dp.udp_fd,
 	};
 	int err = exe ? mv_instance_hand_over(&r) : -ENOENT;
 
@@ -383,6 +384,8 @@ static int take_instance(struct mv_daemon *d, bool *restarted)
 	if (err > 0) {
 		d->pid_fd = r.lock_fd;
 		d->restart_client_fd = r.client_fd;
+		/* mv_udp_open() takes it over instead of binding another. */
+		d->dp.udp_fd = r.udp_fd;
 		return 0;
 	}
 	if (err < 0)

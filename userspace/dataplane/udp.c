@@ -1367,9 +1367,18 @@ int mv_udp_open(struct mv_dataplane *dp)
 	if (!dp->pkt || !dp->pkt2 || !dp->tx || !dp->rx ||
 	    !dp->tx->buf[MV_BATCH - 1] || !dp->rx->buf[MV_BATCH - 1])
 		return -ENOMEM;
-	err = mv_meta_bind_socket(dp->proto, SOCK_DGRAM, &dp->udp_fd);
-	if (err)
-		return err;
+	/*
+	 * A daemon restarted in place has the socket of the image before
+	 * it (daemon/instance.h): the port never closes, and meshvpn.ko
+	 * keeps forwarding through it.
+	 */
+	if (dp->udp_fd >= 0) {
+		mv_info(1, "Keeping the UDP socket of the previous image");
+	} else {
+		err = mv_meta_bind_socket(dp->proto, SOCK_DGRAM, &dp->udp_fd);
+		if (err)
+			return err;
+	}
 	setsockopt(dp->udp_fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize));
 	setsockopt(dp->udp_fd, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof(bufsize));
 	return mv_io_add(dp->loop, &dp->udp_io, dp->udp_fd, EPOLLIN, udp_readable, dp);
