@@ -18,4 +18,4 @@ export MVD_DATAPLANE=kernel
 	test_mesh_reload test_mesh_scripts test_mesh_badinput test_mesh_signals \
 	test_mesh_tinc_dir test_mesh_dataplane test_mesh_pacific test_mesh_mixed \
 	test_mesh_restart test_mesh_restart_inplace test_mesh_ciphers \
-	test_mesh_linklocal test_neighbour_silent test_init_mesh
+	test_mesh_linklocal test_init_mesh
