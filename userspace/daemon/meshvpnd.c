@@ -21,6 +21,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "config/keygen.h"
 #include "daemon/control.h"
 #include "daemon/daemon.h"
 #include "daemon/instance.h"
@@ -66,7 +67,7 @@ static void usage(FILE *f)
 "      --pidfile=FILENAME    Write PID and control socket next to FILENAME.\n"
 "      --keep-state          On exit, leave meshvpn.ko forwarding with its keys.\n"
 "  -o, --option=KEY=VALUE    Set a configuration option (before the files).\n"
-"      --help                Display this help and exit.\n"
+"  -h, --help                Display this help and exit.\n"
 "      --version             Output version information and exit.\n"
 "\n"
 "Signals: HUP reload, INT toggle debug level 5, TERM/QUIT exit, ALRM retry\n"
@@ -107,7 +108,7 @@ static int add_override(struct options *o, const char *arg)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_PIDFILE = 256, OPT_LOGFILE, OPT_KEEP_STATE, OPT_HELP,
+	enum { OPT_PIDFILE = 256, OPT_LOGFILE, OPT_KEEP_STATE,
 	       OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -121,14 +122,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 		{ "logfile", optional_argument, NULL, OPT_LOGFILE },
 		{ "keep-state", no_argument, NULL, OPT_KEEP_STATE },
-		{ "help", no_argument, NULL, OPT_HELP },
+		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ 0 }
 	};
 	int c;
 
 	o->debug = -1;
-	while ((c = getopt_long(argc, argv, "c:n:Dd::k::K::Lo:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:n:Dd::hk::K::Lo:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->confdir = optarg;
@@ -179,7 +180,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_KEEP_STATE:
 			o->keep_state = true;
 			break;
-		case OPT_HELP:
+		case 'h':
 			usage(stdout);
 			exit(0);
 		case OPT_VERSION:
@@ -231,41 +232,26 @@ static int generate_keys(struct mv_daemon *d, const struct options *o)
 			   d->conf.ed25519_private_key_file;
 	struct mv_identity *id = NULL;
 	struct mv_diag diag;
-	char *host = NULL;
+	char fp[17];
 	int err;
 
-	fprintf(stderr, "Generating %s key pair%s...\n", mv_key_type_name(type),
-		o->bits ? "" : "");
-	err = mv_identity_generate(type, o->bits, &id);
-	if (err) {
-		fprintf(stderr, "meshvpnd: key generation failed: %s\n", strerror(-err));
-		return 1;
-	}
+	fprintf(stderr, "Generating %s key pair...\n", mv_key_type_name(type));
 	mv_diag_init(&diag);
-	if (asprintf(&host, "%s/hosts/%s", d->confdir, d->conf.name) < 0)
-		host = NULL;
-	mkdir(host ? d->confdir : "/", 0755);
-	if (host) {
-		char *dir = NULL;
-
-		if (asprintf(&dir, "%s/hosts", d->confdir) >= 0) {
-			mkdir(dir, 0755);
-			free(dir);
-		}
-	}
-	err = host ? mv_identity_save_private(id, file, &diag) : -ENOMEM;
-	if (!err)
-		err = mv_identity_append_public(id, host, &diag);
+	err = mv_config_new_key(d->confdir, d->conf.name, type, o->bits, file,
+				false, &id, &diag);
 	for (size_t i = 0; i < diag.n_warnings; i++)
 		fprintf(stderr, "meshvpnd: %s\n", diag.warnings[i]);
-	if (err)
+	if (err) {
 		fprintf(stderr, "meshvpnd: %s\n", diag.error ? diag.error : strerror(-err));
-	else
-		fprintf(stderr, "Private key written to %s\nPublic key appended to %s\n",
-			file, host);
+	} else {
+		mv_identity_fingerprint(id, fp);
+		fprintf(stderr, "Private key written to %s\n"
+			"Public key appended to %s/hosts/%s\n"
+			"Key fingerprint: %s %s\n", file, d->confdir, d->conf.name,
+			mv_key_type_name(type), fp);
+	}
 	mv_diag_free(&diag);
 	mv_identity_free(id);
-	free(host);
 	return err ? 1 : 0;
 }
 
