@@ -67,4 +67,19 @@ option_without_value|alice --address|--address needs a value
 unknown_option|alice --frob 1|unknown option "--frob"
 EOF
 
+# meshvpnd -K, which shares init's key writing, names the new key too, and
+# takes -h as --help (ticket 19, item 7).
+daemon=${MESHVPND:-$top/build/meshvpnd}
+if [[ -x $daemon ]]; then
+	mkdir -p "$tmp/k"
+	echo "Name = kay" >"$tmp/k/meshvpn.conf"
+	"$daemon" -c "$tmp/k" -K >"$tmp/out" 2>&1
+	[[ $? == 0 ]] && grep -q "^Key fingerprint: ed25519 [0-9a-f]\{16\}$" "$tmp/out" &&
+		grep -q "^Ed25519PublicKey = " "$tmp/k/hosts/kay"
+	report daemon_K_prints_the_fingerprint $? "$(cat "$tmp/out")"
+	"$daemon" -h >"$tmp/out" 2>&1
+	[[ $? == 0 ]] && grep -q "^Usage: meshvpnd" "$tmp/out"
+	report daemon_h_is_help $? "$(head -3 "$tmp/out")"
+fi
+
 finish
