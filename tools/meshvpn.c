@@ -220,7 +220,7 @@ int main(int argc, char **argv)
 		{ NULL, "--control", &opts.control },
 	};
 	size_t i;
-	int a, r;
+	int a, b, n, r;
 
 	for (a = 1; a < argc && argv[a][0] == '-'; a++) {
 		if (!strcmp(argv[a], "-j") || !strcmp(argv[a], "--json")) {
@@ -252,6 +252,23 @@ int main(int argc, char **argv)
 		usage(stderr, NULL);
 		return 2;
 	}
+	/*
+	 * The options that select a network or a daemon may follow the
+	 * command too ("meshvpn dump nodes -n office"), as tinc 1.1 takes
+	 * them: they are taken out of the command's words.
+	 */
+	for (b = a + 1, n = a + 1; b < argc; b++) {
+		for (i = 0, r = 0; i < ARRAY_SIZE(valued) && !r; i++)
+			r = option_value(argc, argv, &b, valued[i].shopt,
+					 valued[i].lopt, valued[i].value);
+		if (r < 0) {
+			usage(stderr, NULL);
+			return 2;
+		}
+		if (!r)
+			argv[n++] = argv[b];
+	}
+	argc = n;
 	if (!strcmp(argv[a], "help"))
 		return finish(help(argc - a - 1, argv + a + 1));
 	for (i = 0; i < ARRAY_SIZE(commands); i++)

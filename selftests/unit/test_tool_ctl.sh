@@ -272,6 +272,10 @@ run_tool --net="$net" stop
 expect path_from_netname_long 1 "" "" "$(unreachable "/run/meshvpn.$net.socket")$nl"
 run_tool "-n$net" stop
 expect path_from_netname_attached 1 "" "" "$(unreachable "/run/meshvpn.$net.socket")$nl"
+run_tool dump nodes -n "$net"
+expect path_option_after_the_command 1 "" "" "$(unreachable "/run/meshvpn.$net.socket")$nl"
+run_tool info --net="$net" alice --json
+expect path_option_among_the_words 1 "" "" "$(unreachable "/run/meshvpn.$net.socket")$nl"
 NETNAME=$net run_tool stop
 expect path_from_env 1 "" "" "$(unreachable "/run/meshvpn.$net.socket")$nl"
 NETNAME=$net run_tool -n "${net}b" stop
