@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The meshvpn tool is built from tools/ and userspace/'s lib, netlink and
-# config folders only (ARCHITECTURE.md): not one global symbol of the
-# daemon's folders (crypto, mesh, proto, dataplane, daemon) is in it. The
-# Makefile does not even offer it their libraries; this says so per folder.
+# The meshvpn tool is built from tools/ and userspace/'s lib, netlink,
+# crypto (the key pair `meshvpn init` makes) and config folders only
+# (ARCHITECTURE.md): not one global symbol of the daemon's folders (mesh,
+# proto, dataplane, daemon) is in it. The Makefile does not even offer it
+# their libraries; this says so per folder.
 #
 # Environment: MESHVPN_TOOL, the tool to test; by default every one built
 # (build/meshvpn, build/san/meshvpn). The folders' libraries are read from
@@ -39,7 +40,7 @@ fi
 for tool in "${tools[@]}"; do
 	build=$(dirname "$tool")
 	defined "$tool" >"$tmp"
-	for dir in crypto mesh proto dataplane daemon; do
+	for dir in mesh proto dataplane daemon; do
 		suffix=${build#"$top/build"}
 		name=tool_has_nothing_of_${dir}${suffix//\//_}
 		lib=$build/libmv-$dir.a
