@@ -37,6 +37,20 @@ seed_build() {
 	mvd_share penrose einstein
 }
 
+# pair_build: the smallest mesh, on one switch: alice (198.51.100.1,
+# 10.10.0.1) with an Address, bob (198.51.100.2, 10.10.0.2) ConnectTo
+# alice, each with the other's host file.
+pair_build() {
+	topo_switch wan
+	topo_node alice wan 198.51.100.1/24
+	topo_node bob wan 198.51.100.2/24
+	mvd_node alice 10.10.0.1
+	mvd_host alice "Address = 198.51.100.1"
+	mvd_node bob 10.10.0.2 "ConnectTo = alice"
+	mvd_share alice bob
+	mvd_share bob alice
+}
+
 # seed_trio EINSTEIN_ADDR: the daemons' part of the seed network without
 # newton, whatever carries it (seed_build's switch, or the NAT lab's
 # sites): einstein with that Address, hawking and penrose ConnectTo it.

@@ -10,6 +10,7 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
 source "$TOP/selftests/lib/meshvpnd.sh"
+source "$TOP/selftests/lib/seed.sh"
 
 [[ -d /sys/module/meshvpn ]] || skip_all "meshvpn.ko is not loaded"
 topo_require iperf3
@@ -17,14 +18,7 @@ export MVD_DATAPLANE=kernel
 
 topo_init
 mvd_init
-topo_switch wan
-topo_node alice wan 198.51.100.1/24
-topo_node bob wan 198.51.100.2/24
-mvd_node alice 10.10.0.1
-mvd_host alice "Address = 198.51.100.1"
-mvd_node bob 10.10.0.2 "ConnectTo = alice"
-mvd_share alice bob
-mvd_share bob alice
+pair_build
 mvd_start alice --keep-state
 mvd_start bob
 mvd_wait_ready alice

@@ -17,6 +17,7 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/lib/netns.sh"
 source "$TOP/selftests/lib/meshvpnd.sh"
+source "$TOP/selftests/lib/seed.sh"
 
 topo_init
 mvd_init
@@ -24,14 +25,7 @@ mvd_init
 cp "$MESHVPND" "$MVD_DIR/meshvpnd"
 MESHVPND=$MVD_DIR/meshvpnd
 
-topo_switch wan
-topo_node alice wan 198.51.100.1/24
-topo_node bob wan 198.51.100.2/24
-mvd_node alice 10.10.0.1
-mvd_host alice "Address = 198.51.100.1"
-mvd_node bob 10.10.0.2 "ConnectTo = alice"
-mvd_share alice bob
-mvd_share bob alice
+pair_build
 # The new image's start takes a second: the window in which the lock must
 # still be held.
 sed -i '2i sleep 1' "$MVD_DIR/alice/meshvpn-up"
