@@ -208,6 +208,8 @@ check-vm: deps
 # and run there, and DKMS against the VM kernel's headers. Minutes; CI
 # runs it after make check.
 check-package: deps
+	@# The VM step's peer node runs the tree's own meshvpnd.
+	@$(MAKE) --no-print-directory userspace
 	@$(TOP)/selftests/package/test_debian.sh
 
 # Each suite runs even when an earlier one failed; the last line totals them.
