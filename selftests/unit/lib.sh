@@ -34,3 +34,12 @@ finish() {
 	echo "$passed passed, $failed failed"
 	((failed == 0))
 }
+
+# unit_tool TOP: the meshvpn tool to test: $MESHVPN_TOOL, else the newer
+# of TOP/build/meshvpn and the sanitizer build TOP/build/san/meshvpn.
+unit_tool() {
+	local tool=${MESHVPN_TOOL:-$1/build/meshvpn}
+	[[ -z ${MESHVPN_TOOL:-} && -x $1/build/san/meshvpn &&
+	   $1/build/san/meshvpn -nt $tool ]] && tool=$1/build/san/meshvpn
+	echo "$tool"
+}

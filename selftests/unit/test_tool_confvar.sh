@@ -8,13 +8,11 @@
 # variables refused.
 set -u
 top=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-tool=${MESHVPN_TOOL:-$top/build/meshvpn}
-[[ -x $top/build/san/meshvpn && $top/build/san/meshvpn -nt $tool ]] &&
-	tool=$top/build/san/meshvpn
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=selftests/unit/lib.sh
 . "$top/selftests/unit/lib.sh"
+tool=$(unit_tool "$top")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 net=$tmp/net
 "$tool" -c "$net" init alice --subnet 10.66.0.1/16 >/dev/null

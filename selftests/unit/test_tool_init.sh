@@ -8,13 +8,11 @@
 # real by daemons in selftests/netns/test_init_mesh.sh.
 set -u
 top=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-tool=${MESHVPN_TOOL:-$top/build/meshvpn}
-[[ -x $top/build/san/meshvpn && $top/build/san/meshvpn -nt $tool ]] &&
-	tool=$top/build/san/meshvpn
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=selftests/unit/lib.sh
 . "$top/selftests/unit/lib.sh"
+tool=$(unit_tool "$top")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 net=$tmp/etc/meshvpn/office
 "$tool" -c "$net" init alice --address 198.51.100.1 --port 6655 \
